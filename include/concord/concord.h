@@ -1,0 +1,11 @@
+/*
+ * concord/concord.h — the whole public API of libconcord.
+ */
+#ifndef CONCORD_H
+#define CONCORD_H
+
+#include "concord/common.h"
+#include "concord/text.h"
+#include "concord/segment.h"
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * concord/text.h — text helpers shared by every command: UTF-8 validation,
+ * positions (line and column) for messages, and language detection.
+ *
+ * Policy on invalid input: concord never repairs text silently. Text that is
+ * not well-formed UTF-8 (overlong forms, surrogates, code points above
+ * U+10FFFF, truncated sequences) or that contains a NUL byte is rejected with
+ * CONCORD_EENCODING and the byte offset, line and column of the first bad byte.
+ */
+#ifndef CONCORD_TEXT_H
+#define CONCORD_TEXT_H
+
+#include "concord/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Check that text[0..len) is well-formed UTF-8 without NUL bytes.
+ * Returns 0, or CONCORD_EENCODING with the error's offset, line and column set
+ * to the first offending byte (the error's file is NULL; callers that read a
+ * file print their own name in front).
+ *
+ *     if (concord_text_validate(buf, n) < 0) {
+ *         const concord_error *e = concord_error_last();
+ *         fprintf(stderr, "%s:%lu:%lu: %s\n", path, e->line, e->column, e->message);
+ *     }
+ */
+CONCORD_API int concord_text_validate(const char *text, size_t len);
+
+/*
+ * The 1-based line and column (in code points) of byte offset `offset` in
+ * text[0..len). Lines end at LF, CR LF or a lone CR. An offset past the end
+ * is clamped to len. Either output pointer may be NULL.
+ */
+CONCORD_API void concord_text_position(const char *text, size_t len, size_t offset,
+                                       unsigned long *line, unsigned long *column);
+
+/*
+ * Guess the language of a text from the script of its letters, the same way
+ * in every command: the script with the most letters among the first 64 KiB
+ * wins; Hiragana, Katakana and Han count as Japanese ("ja", each as three
+ * letters, since one carries about as much text as three Latin letters), Cyrillic as
+ * Russian ("ru"), anything else (including no letters at all) gives "en".
+ * Returns a static string. The text need not be valid UTF-8 (bad bytes are
+ * skipped).
+ */
+CONCORD_API const char *concord_lang_detect(const char *text, size_t len);
+
+/*
+ * Check that `tag` is a well-formed BCP 47 language tag ("en", "ru-RU",
+ * "zh-Hant-TW", "ja") and write its canonical form (language lower case,
+ * script title case, region upper case: "EN-us" -> "en-US") into
+ * out[0..outsize), NUL-terminated. Returns 0, CONCORD_EINVAL for a malformed
+ * tag, or CONCORD_ELIMIT if out is too small (64 bytes is always enough for
+ * the tags we accept).
+ */
+CONCORD_API int concord_lang_canonicalize(const char *tag, char *out, size_t outsize);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * base.h — errors, the allocation hook, growable buffers and file reading:
+ * the internal foundation every other module uses.
+ */
+#ifndef CC_BASE_H
+#define CC_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "concord/common.h"
+
+#if defined(__GNUC__)
+#define CC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CC_PRINTF(f, a)
+#endif
+
+#define CC_UNUSED(x) ((void)(x))
+#define CC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- errors (error.c) --- */
+
+/* Set the thread's error (no position) and return `code`. */
+int cc_error_set(int code, const char *fmt, ...) CC_PRINTF(2, 3);
+
+/* Set the thread's error with a position and return `code`. file may be NULL. */
+int cc_error_set_at(int code, const char *file, unsigned long line, unsigned long column,
+                    size_t offset, const char *fmt, ...) CC_PRINTF(6, 7);
+
+/* Record CONCORD_ENOMEM and return it. */
+int cc_error_oom(void);
+
+/* Name the file the current error is about, if it names none yet. */
+void cc_error_set_file(const char *file);
+
+/* --- allocation (alloc.c), through the hook of concord_allocator_set() --- */
+
+void *cc_malloc(size_t size);
+void *cc_calloc(size_t n, size_t size);
+void *cc_realloc(void *ptr, size_t size);
+void cc_free(void *ptr);
+char *cc_strdup(const char *s);
+char *cc_strndup(const char *s, size_t n);
+
+/* --- growable byte buffer (buf.c); data is always NUL-terminated when cap > 0 --- */
+
+typedef struct cc_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} cc_buf;
+
+#define CC_BUF_INIT {NULL, 0, 0}
+
+int cc_buf_reserve(cc_buf *b, size_t extra);
+int cc_buf_append(cc_buf *b, const void *data, size_t n);
+int cc_buf_puts(cc_buf *b, const char *s);
+int cc_buf_putc(cc_buf *b, char c);
+int cc_buf_printf(cc_buf *b, const char *fmt, ...) CC_PRINTF(2, 3);
+/* Hand the buffer's memory to the caller (NUL-terminated, may be NULL if empty). */
+char *cc_buf_detach(cc_buf *b);
+void cc_buf_clear(cc_buf *b);
+void cc_buf_free(cc_buf *b);
+
+/* --- files (file.c) --- */
+
+/*
+ * Read a whole file. *out (NUL-terminated, allocated with cc_malloc) and *len
+ * belong to the caller. Returns 0 or CONCORD_EIO / CONCORD_ENOMEM.
+ */
+int cc_file_read(const char *path, char **out, size_t *len);
+
+#endif

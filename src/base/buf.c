@@ -1,0 +1,86 @@
+/*
+ * buf.c — a growable byte buffer. Every function returns 0 or CONCORD_ENOMEM
+ * (with the error set); on failure the buffer keeps its old contents.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+
+int cc_buf_reserve(cc_buf *b, size_t extra)
+{
+    if (extra >= (size_t)-1 - b->len - 1)
+        return cc_error_oom();
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+    char *p = cc_realloc(b->data, cap);
+    if (!p)
+        return cc_error_oom();
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int cc_buf_append(cc_buf *b, const void *data, size_t n)
+{
+    if (cc_buf_reserve(b, n) < 0)
+        return CONCORD_ENOMEM;
+    if (n)
+        memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int cc_buf_puts(cc_buf *b, const char *s)
+{
+    return cc_buf_append(b, s, strlen(s));
+}
+
+int cc_buf_putc(cc_buf *b, char c)
+{
+    return cc_buf_append(b, &c, 1);
+}
+
+int cc_buf_printf(cc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return cc_error_set(CONCORD_ERROR, "bad format string");
+    if (cc_buf_reserve(b, (size_t)n) < 0)
+        return CONCORD_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+char *cc_buf_detach(cc_buf *b)
+{
+    char *p = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+void cc_buf_clear(cc_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void cc_buf_free(cc_buf *b)
+{
+    cc_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * xml.h — the only way concord opens an XML reader.
+ *
+ * Every reader is a libxml2 xmlTextReader (streaming: one node at a time)
+ * with one hardened configuration: no network, no DTD loading, no entity
+ * substitution, no XInclude, libxml2's default size limits. A document whose
+ * DOCTYPE declares entities, or that references one, is refused outright:
+ * that closes XXE and "billion laughs" without having to trust expansion
+ * limits. External resources are never fetched, whatever the document says.
+ */
+#ifndef CC_XML_H
+#define CC_XML_H
+
+#include <libxml/xmlreader.h>
+
+#include "base/base.h"
+
+typedef struct cc_xml cc_xml;
+
+/* Open a reader on xml[0..len) (not copied: keep it alive). name is for messages. */
+int cc_xml_open_memory(cc_xml **out, const char *xml, size_t len, const char *name);
+
+/* Open a reader on a file (gzip-compressed files are decompressed transparently). */
+int cc_xml_open_file(cc_xml **out, const char *path);
+
+void cc_xml_free(cc_xml *x);
+
+/*
+ * Move to the next node. Returns 1 on a node, 0 at the end of the document,
+ * or CONCORD_EPARSE with the error set to file:line:column and libxml2's
+ * message (first error wins).
+ */
+int cc_xml_next(cc_xml *x);
+
+/* The libxml2 reader, for the node accessors (xmlTextReaderNodeType, ...). */
+xmlTextReaderPtr cc_xml_reader(cc_xml *x);
+
+/* The name given at open time (file path or the caller's name). */
+const char *cc_xml_name(const cc_xml *x);
+
+/* Line and column (1-based) of the current node, as libxml2 reports them. */
+unsigned long cc_xml_line(cc_xml *x);
+unsigned long cc_xml_column(cc_xml *x);
+
+/*
+ * Attribute `name` of the current element (xml:lang when name is "xml:lang"),
+ * copied into *out (cleared first). Returns 1 if present, 0 if absent,
+ * CONCORD_ENOMEM.
+ */
+int cc_xml_attr(cc_xml *x, const char *name, cc_buf *out);
+
+/* Set an error at the reader's current position and return `code`. */
+int cc_xml_error(cc_xml *x, int code, const char *fmt, ...) CC_PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * cli.h — what the concord command's files share: the option-table parser,
+ * input reading, output helpers and the commands. The command line uses only
+ * the public API (include/concord), like any other program.
+ */
+#ifndef CONCORD_CLI_H
+#define CONCORD_CLI_H
+
+#include <stdio.h>
+
+#include "concord/concord.h"
+
+#define EXIT_OK 0
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2 /* bad usage, bad input or runtime error */
+
+/* ---- options (opts.c): one table drives both parsing and --help ---- */
+
+typedef struct cli_opt {
+    const char *name; /* long name without "--" */
+    char short_name;  /* 0 if none */
+    const char *arg;  /* metavariable ("L", "FILE"), NULL for a flag */
+    const char *help; /* one line */
+} cli_opt;
+
+#define CLI_MAX_OPTS 32
+#define CLI_MAX_POSITIONAL 256
+
+typedef struct cli_args {
+    const char *value[CLI_MAX_OPTS]; /* last value given, or "1" for a flag; NULL if absent */
+    int count[CLI_MAX_OPTS];
+    const char *pos[CLI_MAX_POSITIONAL];
+    int npos;
+    /* every option occurrence in command-line order, for repeatable options */
+    int seq_opt[CLI_MAX_POSITIONAL];
+    const char *seq_value[CLI_MAX_POSITIONAL];
+    int nseq;
+} cli_args;
+
+typedef struct cli_spec {
+    const char *name;    /* "segment" */
+    const char *usage;   /* "[--lang L] [FILE|-]" */
+    const char *summary; /* one line */
+    const cli_opt *opts; /* terminated by an entry with name NULL */
+    const char *details; /* more help text, may be NULL */
+} cli_spec;
+
+/*
+ * Parse argv[1..argc) against spec. Returns 0 to go on, -1 if --help was
+ * printed (exit 0), or EXIT_USAGE after printing a usage error to stderr.
+ * --help / -h is added to every command.
+ */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_args *out);
+
+/* The index of option `name` in spec->opts (it must exist). */
+int cli_opt_index(const cli_spec *spec, const char *name);
+
+/* Print the help of a command to f. */
+void cli_help(const cli_spec *spec, FILE *f);
+
+/* Print "concord CMD: message" and a pointer to --help on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---- input and output (output.c) ---- */
+
+/*
+ * Read a whole file ("-" = standard input). *out is NUL-terminated and
+ * belongs to the caller (free()). Returns 0, or EXIT_USAGE after printing
+ * a message.
+ */
+int cli_read_input(const char *cmd, const char *path, char **out, size_t *len);
+
+/*
+ * Print the library's last error for `file` (NULL for none) as
+ * "concord CMD: FILE:LINE:COL: message" on stderr and return EXIT_USAGE.
+ */
+int cli_report_error(const char *cmd, const char *file);
+
+/* Write s[0..n) as the contents of a JSON string (no quotes). */
+void cli_json_string(FILE *f, const char *s, size_t n);
+
+/* Should output to f be coloured (a terminal, and NO_COLOR unset)? */
+int cli_use_color(FILE *f);
+
+/* Flush stdout and report a write error (e.g. a full disk) as EXIT_USAGE. */
+int cli_finish_output(const char *cmd, int status);
+
+/* ---- commands ---- */
+
+int cmd_segment(int argc, char **argv);
+
+#endif

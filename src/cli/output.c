@@ -1,0 +1,141 @@
+/*
+ * output.c — reading inputs, printing errors with their position, JSON
+ * strings, colour policy, and checking that output was really written.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_read_input(const char *cmd, const char *path, char **out, size_t *len)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    const char *shown = is_stdin ? "<stdin>" : path;
+    *out = NULL;
+    *len = 0;
+    if (!f) {
+        fprintf(stderr, "concord %s: %s: cannot open: %s\n", cmd, shown, strerror(errno));
+        return EXIT_USAGE;
+    }
+    struct stat st;
+    size_t cap = 1 << 16;
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "concord %s: %s: is a directory\n", cmd, shown);
+            if (!is_stdin)
+                fclose(f);
+            return EXIT_USAGE;
+        }
+        if (S_ISREG(st.st_mode) && st.st_size > 0)
+            cap = (size_t)st.st_size + 1;
+    }
+    char *buf = malloc(cap);
+    size_t n = 0;
+    int rc = 0;
+    while (buf) {
+        if (n + 1 >= cap) {
+            size_t ncap = cap * 2;
+            char *p = realloc(buf, ncap);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                fprintf(stderr, "concord %s: %s: cannot read: %s\n", cmd, shown,
+                        strerror(errno));
+                rc = EXIT_USAGE;
+            }
+            break;
+        }
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (!buf) {
+        fprintf(stderr, "concord %s: %s: out of memory reading the input\n", cmd, shown);
+        return EXIT_USAGE;
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int cli_report_error(const char *cmd, const char *file)
+{
+    const concord_error *e = concord_error_last();
+    const char *where = e->file ? e->file : file;
+    fprintf(stderr, "concord %s: ", cmd);
+    if (where && e->line)
+        fprintf(stderr, "%s:%lu:%lu: ", where, e->line, e->column);
+    else if (where)
+        fprintf(stderr, "%s: ", where);
+    fprintf(stderr, "%s\n", e->message[0] ? e->message : concord_error_name(e->code));
+    return EXIT_USAGE;
+}
+
+void cli_json_string(FILE *f, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0; /* start of the pending run of plain bytes */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        fwrite(s + run, 1, i - run, f);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
+        default: {
+            char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            fputs(esc, f);
+        }
+        }
+    }
+    fwrite(s + run, 1, n - run, f);
+}
+
+int cli_use_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;
+    return isatty(fileno(f));
+}
+
+int cli_finish_output(const char *cmd, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "concord %s: cannot write the output: %s\n", cmd, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return status;
+}

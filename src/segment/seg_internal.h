@@ -1,0 +1,81 @@
+/*
+ * seg_internal.h — what the segmenter's files share: built-in language
+ * rules (rules.c), SRX rules (srx.c) and the engine (segmenter.c).
+ */
+#ifndef CC_SEG_INTERNAL_H
+#define CC_SEG_INTERNAL_H
+
+#include "concord/segment.h"
+#include "text/unicode.h"
+
+/* ---- built-in language rules (rules.c) ---------------------------------- */
+
+/* How a word before a full stop behaves. */
+typedef enum cc_abbr_class {
+    CC_ABBR_NONE = 0,
+    CC_ABBR_NONFINAL,    /* never ends a sentence: titles, "No.", "z.B.", "т.е." */
+    CC_ABBR_AMBIGUOUS,   /* may end one: "Inc.", "U.S.", "etc." — only before a sentence starter */
+    CC_ABBR_AFTER_NUMBER, /* a unit: after a number it may end a sentence, else it never does */
+    CC_ABBR_BEFORE_NUMBER, /* "No. 5", "p. 12", "Art. 3": never before a number, else as a word */
+    CC_ABBR_FINAL         /* "до н. э.": ends a sentence before a capital like any word */
+} cc_abbr_class;
+
+/* Language flags. */
+#define CC_LANG_ORDINAL_DOT 1u /* "3. Oktober": a number with a full stop is an ordinal */
+#define CC_LANG_CJK 2u         /* 「」『』 quotations, particles after a closing bracket */
+#define CC_LANG_SPACED_CLOSE 4u /* French « ... . » : a closing quote after a space */
+
+typedef struct cc_lang_rules {
+    const char *code; /* primary language subtag, "" for the generic rules */
+    unsigned flags;
+    const char *const *nonfinal;     /* NULL-terminated; keys without the last dot */
+    const char *const *ambiguous;    /* multi-part keys joined with '.', no spaces */
+    const char *const *after_number;
+    const char *const *before_number;
+    const char *const *final;
+    const char *const *starters;     /* capitalized words that often begin a sentence */
+} cc_lang_rules;
+
+/* The rules for a primary language subtag; the generic rules if none. */
+const cc_lang_rules *cc_lang_rules_find(const char *primary);
+
+/* A set of short UTF-16 strings with a value, built from the tables above. */
+typedef struct cc_wordset {
+    uint32_t mask; /* capacity - 1; capacity is a power of two */
+    uint32_t count;
+    struct cc_wordset_slot {
+        uint32_t hash;
+        uint16_t len; /* 0 = empty slot */
+        uint8_t value;
+        cc_uchar *key;
+    } *slots;
+} cc_wordset;
+
+int cc_wordset_add_utf8(cc_wordset *ws, const char *key, uint8_t value);
+/* The value of u[0..n), or 0 if absent. */
+uint8_t cc_wordset_get(const cc_wordset *ws, const cc_uchar *u, int32_t n);
+void cc_wordset_free(cc_wordset *ws);
+
+/* ---- SRX (srx.c) -------------------------------------------------------- */
+
+typedef struct cc_srx_rule {
+    int is_break;   /* 1 = break rule, 0 = exception (no break) */
+    cc_regex *re;   /* (?:before)(?=after), or just (?=after) when before is empty */
+    int before_empty;
+} cc_srx_rule;
+
+/* The rules of all added SRX files that apply to the segmenter's language, in order. */
+typedef struct cc_srx_rules {
+    cc_srx_rule *rules;
+    size_t count, cap;
+} cc_srx_rules;
+
+/*
+ * Parse an SRX document and append the rules that apply to `lang` (canonical
+ * tag) to *rules. On error *rules is unchanged.
+ */
+int cc_srx_load(cc_srx_rules *rules, const char *xml, size_t len, const char *name,
+                const char *lang);
+void cc_srx_rules_free(cc_srx_rules *rules);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * unicode.h — the text module, the only part of concord that includes ICU.
+ *
+ * UTF-8 is the currency everywhere else; UTF-16 (cc_uchar, identical to ICU's
+ * UChar) exists only between this module and the code that hands it buffers
+ * to break or match. Errors from ICU are translated here into CONCORD_E...
+ * codes with u_errorName() kept in the message.
+ */
+#ifndef CC_UNICODE_H
+#define CC_UNICODE_H
+
+#include <stdint.h>
+
+#include "base/base.h"
+
+typedef uint16_t cc_uchar;
+
+/* ---- UTF-8 (utf8.c, no ICU) ------------------------------------------- */
+
+/*
+ * Offset of the first byte of text[0..len) that is not part of well-formed
+ * UTF-8, or of the first NUL byte when reject_nul is set; len if none.
+ * *why (optional) receives a short description of the problem.
+ */
+size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why);
+
+/* Decode the code point at s[*i] of valid UTF-8 and advance *i past it. */
+static inline uint32_t cc_utf8_decode(const unsigned char *s, size_t *i)
+{
+    uint32_t c = s[*i];
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        c = ((c & 0x1F) << 6) | (s[*i + 1] & 0x3F);
+        *i += 2;
+    } else if (c < 0xF0) {
+        c = ((c & 0x0F) << 12) | ((uint32_t)(s[*i + 1] & 0x3F) << 6) | (s[*i + 2] & 0x3F);
+        *i += 3;
+    } else {
+        c = ((c & 0x07) << 18) | ((uint32_t)(s[*i + 1] & 0x3F) << 12) |
+            ((uint32_t)(s[*i + 2] & 0x3F) << 6) | (s[*i + 3] & 0x3F);
+        *i += 4;
+    }
+    return c;
+}
+
+/* Start offset of the code point that ends just before s[i] (valid UTF-8, i > 0). */
+static inline size_t cc_utf8_prev(const unsigned char *s, size_t i)
+{
+    do {
+        i--;
+    } while (i > 0 && (s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* Unicode White_Space, by table (the same set as u_isUWhiteSpace). */
+int cc_is_space(uint32_t c);
+
+/* A line break: LF, VT, FF, CR, NEL, LS, PS. */
+static inline int cc_is_newline(uint32_t c)
+{
+    return (c >= 0x0A && c <= 0x0D) || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* ---- code point properties (unicode.c, ICU) --------------------------- */
+
+enum cc_script {
+    CC_SCRIPT_OTHER = 0,
+    CC_SCRIPT_COMMON, /* digits, punctuation, symbols, spaces */
+    CC_SCRIPT_LATIN,
+    CC_SCRIPT_CYRILLIC,
+    CC_SCRIPT_GREEK,
+    CC_SCRIPT_HAN,
+    CC_SCRIPT_HIRAGANA,
+    CC_SCRIPT_KATAKANA
+};
+
+int cc_uc_is_upper(uint32_t c);  /* Uppercase or Titlecase letter */
+int cc_uc_is_lower(uint32_t c);  /* Lowercase */
+int cc_uc_is_alpha(uint32_t c);  /* Alphabetic */
+int cc_uc_is_digit(uint32_t c);  /* Decimal digit (any script) */
+int cc_uc_is_opener(uint32_t c); /* Ps, Pi, or an ambiguous quotation mark (" ') */
+int cc_uc_is_closer(uint32_t c); /* Pe, Pf, or an ambiguous quotation mark (" ') */
+int cc_uc_is_pstart(uint32_t c); /* Ps: an opening bracket ( [ { 「 『 （ */
+int cc_uc_script(uint32_t c);    /* enum cc_script */
+int cc_uc_is_sterm(uint32_t c);   /* Sentence_Terminal: . ! ? 。 ！ ？ ... */
+
+/* ---- UTF-16 helpers for buffers handed to ICU ------------------------- */
+
+/* The code point starting at u[i] (i < n), and its length in units via *units. */
+static inline uint32_t cc_u16_at(const cc_uchar *u, int32_t i, int32_t n, int *units)
+{
+    uint32_t c = u[i];
+    if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && u[i + 1] >= 0xDC00 && u[i + 1] < 0xE000) {
+        *units = 2;
+        return 0x10000 + ((c - 0xD800) << 10) + (u[i + 1] - 0xDC00);
+    }
+    *units = 1;
+    return c;
+}
+
+/* The code point ending just before u[i] (i > 0), and its length via *units. */
+static inline uint32_t cc_u16_before(const cc_uchar *u, int32_t i, int *units)
+{
+    uint32_t c = u[i - 1];
+    if (c >= 0xDC00 && c < 0xE000 && i >= 2 && u[i - 2] >= 0xD800 && u[i - 2] < 0xDC00) {
+        *units = 2;
+        return 0x10000 + ((uint32_t)(u[i - 2] - 0xD800) << 10) + (c - 0xDC00);
+    }
+    *units = 1;
+    return c;
+}
+
+/* ---- conversions and normalization (unicode.c) ------------------------ */
+
+/*
+ * Convert valid UTF-8 to UTF-16. *out (cc_malloc'ed, NUL-terminated) and
+ * *out_len belong to the caller. Returns 0, CONCORD_EENCODING, CONCORD_ENOMEM
+ * or CONCORD_ELIMIT (more than 2^31-1 units).
+ */
+int cc_utf16_from_utf8(const char *s, size_t len, cc_uchar **out, int32_t *out_len);
+
+/* Convert UTF-16 to UTF-8. *out (cc_malloc'ed, NUL-terminated) belongs to the caller. */
+int cc_utf8_from_utf16(const cc_uchar *u, int32_t n, char **out, size_t *out_len);
+
+/* NFC of valid UTF-8 text, as UTF-8. *out belongs to the caller. */
+int cc_text_nfc(const char *s, size_t len, char **out, size_t *out_len);
+
+/*
+ * Full Unicode case folding after NFC (so "Straße" and "STRASSE" fold to the
+ * same "strasse"), as UTF-8. *out belongs to the caller.
+ */
+int cc_text_casefold(const char *s, size_t len, char **out, size_t *out_len);
+
+/* ---- break iterators (unicode.c) -------------------------------------- */
+
+typedef enum cc_break_kind { CC_BREAK_SENTENCE, CC_BREAK_WORD } cc_break_kind;
+
+typedef struct cc_breaker cc_breaker;
+
+/* A break iterator of `kind` for an ICU locale id such as "en" or "ja". */
+int cc_breaker_open(cc_breaker **out, cc_break_kind kind, const char *locale);
+void cc_breaker_close(cc_breaker *b);
+
+/* Point the iterator at u[0..n) (not copied). */
+int cc_breaker_set_text(cc_breaker *b, const cc_uchar *u, int32_t n);
+
+/* The next boundary after the current one, or -1 when done (n is reported). */
+int32_t cc_breaker_next(cc_breaker *b);
+
+/* The rule status of the boundary last returned (ICU's UBRK_WORD_* values). */
+int32_t cc_breaker_status(cc_breaker *b);
+
+/* ---- regular expressions (unicode.c), ICU syntax = Java syntax -------- */
+
+typedef struct cc_regex cc_regex;
+
+#define CC_REGEX_CASELESS 1u
+
+/*
+ * Compile a UTF-8 pattern. On a syntax error returns CONCORD_EPARSE with the
+ * message naming ICU's error and *err_offset (optional) set to the 0-based
+ * code point offset in the pattern.
+ */
+int cc_regex_compile(cc_regex **out, const char *pattern, unsigned flags, int32_t *err_offset);
+void cc_regex_free(cc_regex *re);
+
+/* Match against u[0..n) (not copied). */
+int cc_regex_set_text(cc_regex *re, const cc_uchar *u, int32_t n);
+
+/*
+ * The first match starting at or after `from`: 1 with [*start, *end), 0 if
+ * none, negative on error (e.g. ICU's time or stack limit).
+ */
+int cc_regex_find(cc_regex *re, int32_t from, int32_t *start, int32_t *end);
+
+/* ---- languages (lang.c) ----------------------------------------------- */
+
+/*
+ * The primary language subtag of a canonical tag ("ru-RU" -> "ru"), written
+ * into out[0..outsize).
+ */
+void cc_lang_primary(const char *tag, char *out, size_t outsize);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * utf8.c — UTF-8 validation, positions and script-based language detection.
+ *
+ * Notes on invalid UTF-8 (our policy, as SQLite documents its own): concord
+ * accepts exactly the well-formed UTF-8 of Unicode 15 §3.9 (table 3-7): no
+ * overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no
+ * truncated sequence. Anything else is an error that names the first bad
+ * byte; nothing is replaced or dropped silently.
+ */
+#include <string.h>
+
+#include "concord/text.h"
+#include "text/unicode.h"
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    while (i < len) {
+        /* Fast path: eight ASCII bytes at a time (and no NUL among them). */
+        while (i + 8 <= len) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (v & HIGHS)
+                break;
+            if (reject_nul && ((v - ONES) & ~v & HIGHS))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c == 0 && reject_nul) {
+                *why = "NUL byte (is this a binary or UTF-16 file?)";
+                return i;
+            }
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            *why = (c >= 0x80 && c <= 0xBF) ? "invalid UTF-8 (unexpected continuation byte)"
+                                            : "invalid UTF-8 (byte that never appears in UTF-8)";
+            return i;
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= len) {
+                *why = "invalid UTF-8 (sequence cut off at the end of the text)";
+                return i;
+            }
+            unsigned b = s[i + k];
+            unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+            if (b < l || b > h) {
+                if (k == 1 && b >= 0x80 && b <= 0xBF)
+                    *why = c == 0xED ? "invalid UTF-8 (encoded surrogate)"
+                                     : (c == 0xF4 ? "invalid UTF-8 (code point above U+10FFFF)"
+                                                  : "invalid UTF-8 (overlong encoding)");
+                else
+                    *why = "invalid UTF-8 (incomplete multi-byte sequence)";
+                return i;
+            }
+        }
+        i += need + 1;
+    }
+    return len;
+}
+
+int cc_is_space(uint32_t c)
+{
+    if (c < 0x80)
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    switch (c) {
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+        return 1;
+    default:
+        return c >= 0x2000 && c <= 0x200A;
+    }
+}
+
+void concord_text_position(const char *text, size_t len, size_t offset, unsigned long *line,
+                           unsigned long *column)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned long ln = 1, col = 1;
+    if (offset > len)
+        offset = len;
+    for (size_t i = 0; i < offset; i++) {
+        unsigned char c = s[i];
+        if (c == '\n') {
+            ln++;
+            col = 1;
+        } else if (c == '\r') {
+            if (i + 1 < len && s[i + 1] == '\n')
+                continue; /* counted at the LF */
+            ln++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    if (line)
+        *line = ln;
+    if (column)
+        *column = col;
+}
+
+int concord_text_validate(const char *text, size_t len)
+{
+    const char *why = NULL;
+    size_t bad = cc_utf8_find_invalid(text, len, 1, &why);
+    if (bad == len)
+        return 0;
+    unsigned long line, col;
+    concord_text_position(text, len, bad, &line, &col);
+    return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, bad, "%s at byte offset %zu", why,
+                           bad);
+}
+
+const char *concord_lang_detect(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t latin = 0, cyrillic = 0, japanese = 0;
+    size_t limit = len < 65536 ? len : 65536;
+    size_t i = 0;
+    while (i < limit) {
+        unsigned c0 = s[i];
+        if (c0 < 0x80) {
+            if ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z')
+                latin++;
+            i++;
+            continue;
+        }
+        /* Only decode sequences that are complete and well-formed enough. */
+        size_t n = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC0 ? 2 : 1;
+        if (n == 1 || i + n > len) {
+            i++;
+            continue;
+        }
+        int ok = 1;
+        for (size_t k = 1; k < n; k++)
+            ok &= (s[i + k] & 0xC0) == 0x80;
+        if (!ok) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        uint32_t c = cc_utf8_decode(s, &j);
+        i = j;
+        if (c >= 0x0400 && c <= 0x052F)
+            cyrillic++;
+        else if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+                 (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+                 (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
+                 (c >= 0x20000 && c <= 0x3134F))
+            japanese++;
+        else if ((c >= 0x00C0 && c <= 0x024F) || (c >= 0x1E00 && c <= 0x1EFF))
+            latin++;
+    }
+    /* One kana or kanji carries about as much text as three Latin letters. */
+    if (japanese > 0 && japanese * 3 >= latin && japanese * 3 >= cyrillic)
+        return "ja";
+    if (cyrillic > 0 && cyrillic >= latin)
+        return "ru";
+    return "en";
+}

@@ -10,9 +10,19 @@
 
 #include "base/xml.h"
 
+#define TRACK_NAMES 16
+
 struct cc_xml {
     xmlTextReaderPtr reader;
     char *name;
+    const char *mem; /* the document, for readers opened on memory */
+    size_t memlen;
+    /* which occurrence of its name on its line the current element is */
+    unsigned long track_line;
+    char *track_name[TRACK_NAMES];
+    int track_count[TRACK_NAMES];
+    int ntrack;
+    int cur_occ;
     int failed;
     int err_set;
     unsigned long err_line, err_col;
@@ -87,6 +97,8 @@ int cc_xml_open_memory(cc_xml **out, const char *xml, size_t len, const char *na
         cc_free(x);
         return cc_error_oom();
     }
+    x->mem = xml;
+    x->memlen = len;
     x->reader = xmlReaderForMemory(xml, (int)len, NULL, NULL, XML_OPTIONS);
     return finish_open(out, x, x->name);
 }
@@ -117,6 +129,8 @@ void cc_xml_free(cc_xml *x)
         return;
     if (x->reader)
         xmlFreeTextReader(x->reader);
+    for (int i = 0; i < x->ntrack; i++)
+        cc_free(x->track_name[i]);
     cc_free(x->name);
     cc_free(x);
 }
@@ -133,14 +147,113 @@ const char *cc_xml_name(const cc_xml *x)
 
 unsigned long cc_xml_line(cc_xml *x)
 {
-    int l = xmlTextReaderGetParserLineNumber(x->reader);
-    return l > 0 ? (unsigned long)l : 0;
+    /* the node's own line: the parser itself may already be further on */
+    xmlNodePtr node = xmlTextReaderCurrentNode(x->reader);
+    long l = node ? xmlGetLineNo(node) : -1;
+    if (l > 0)
+        return (unsigned long)l;
+    int p = xmlTextReaderGetParserLineNumber(x->reader);
+    return p > 0 ? (unsigned long)p : 0;
+}
+
+/* Column (code points, 1-based) of the occ-th "<name" on line `line` of s[0..n). */
+static unsigned long find_tag_column(const char *s, size_t n, unsigned long line,
+                                     const char *name, int occ)
+{
+    size_t i = 0;
+    for (unsigned long l = 1; l < line && i < n; i++)
+        if (s[i] == '\n')
+            l++;
+    size_t nl = strlen(name);
+    unsigned long col = 1;
+    for (; i < n && s[i] != '\n'; i++) {
+        if (s[i] == '<' && i + 1 + nl <= n && memcmp(s + i + 1, name, nl) == 0 &&
+            (i + 1 + nl == n || s[i + 1 + nl] == ' ' || s[i + 1 + nl] == '>' ||
+             s[i + 1 + nl] == '/' || s[i + 1 + nl] == '\t' || s[i + 1 + nl] == '\r' ||
+             s[i + 1 + nl] == '\n') &&
+            occ-- == 0)
+            return col;
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            col++;
+    }
+    return 0;
+}
+
+/* The same for a plain (uncompressed, ASCII-compatible) file, read again. */
+static unsigned long find_tag_column_in_file(const char *path, unsigned long line,
+                                             const char *name, int occ)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    unsigned long col = 0;
+    if (n >= 2 && ((unsigned char)buf[0] == 0x1F && (unsigned char)buf[1] == 0x8B))
+        goto done; /* gzip */
+    if (n >= 2 && (buf[0] == 0 || buf[1] == 0))
+        goto done; /* UTF-16 */
+    /* keep reading whole lines until the one we want */
+    unsigned long l = 1;
+    cc_buf cur = CC_BUF_INIT;
+    for (;;) {
+        for (size_t i = 0; i < n; i++) {
+            if (l == line && buf[i] != '\n' && cc_buf_putc(&cur, buf[i]) < 0)
+                goto out;
+            if (buf[i] == '\n' && ++l > line)
+                goto out;
+        }
+        if (n < sizeof(buf))
+            break;
+        n = fread(buf, 1, sizeof(buf), f);
+    }
+out:
+    if (cur.data)
+        col = find_tag_column(cur.data, cur.len, 1, name, occ);
+    cc_buf_free(&cur);
+done:
+    fclose(f);
+    return col;
 }
 
 unsigned long cc_xml_column(cc_xml *x)
 {
+    xmlNodePtr node = xmlTextReaderCurrentNode(x->reader);
+    if (node && node->type == XML_ELEMENT_NODE) {
+        const char *qname = (const char *)xmlTextReaderConstName(x->reader);
+        unsigned long line = cc_xml_line(x);
+        unsigned long col =
+            x->mem ? find_tag_column(x->mem, x->memlen, line, qname, x->cur_occ)
+                   : find_tag_column_in_file(x->name, line, qname, x->cur_occ);
+        if (col)
+            return col;
+    }
     int c = xmlTextReaderGetParserColumnNumber(x->reader);
     return c > 0 ? (unsigned long)c : 0;
+}
+
+/* Count the elements of each name on the current line (see find_tag_column). */
+static void track_element(cc_xml *x)
+{
+    unsigned long line = cc_xml_line(x);
+    const char *name = (const char *)xmlTextReaderConstName(x->reader);
+    if (!name)
+        return;
+    if (line != x->track_line) {
+        for (int i = 0; i < x->ntrack; i++)
+            cc_free(x->track_name[i]);
+        x->ntrack = 0;
+        x->track_line = line;
+    }
+    for (int i = 0; i < x->ntrack; i++) {
+        if (strcmp(x->track_name[i], name) == 0) {
+            x->cur_occ = ++x->track_count[i];
+            return;
+        }
+    }
+    x->cur_occ = 0;
+    if (x->ntrack < TRACK_NAMES && (x->track_name[x->ntrack] = cc_strdup(name)) != NULL)
+        x->track_count[x->ntrack++] = 0;
 }
 
 int cc_xml_error(cc_xml *x, int code, const char *fmt, ...)
@@ -154,12 +267,44 @@ int cc_xml_error(cc_xml *x, int code, const char *fmt, ...)
     return cc_error_set_at(code, x->name, cc_xml_line(x), cc_xml_column(x), 0, "%s", msg);
 }
 
+/* Line and column of the first "<!DOCTYPE" in the document (memory or plain file). */
+static int doctype_position(cc_xml *x, unsigned long *line, unsigned long *col)
+{
+    char head[65536];
+    const char *s = x->mem;
+    size_t n = x->memlen;
+    if (!s) {
+        FILE *f = fopen(x->name, "rb");
+        if (!f)
+            return 0;
+        n = fread(head, 1, sizeof(head), f);
+        fclose(f);
+        s = head;
+    }
+    unsigned long l = 1, c = 1;
+    for (size_t i = 0; i + 9 <= n; i++) {
+        if (memcmp(s + i, "<!DOCTYPE", 9) == 0) {
+            *line = l;
+            *col = c;
+            return 1;
+        }
+        if (s[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    return 0;
+}
+
 static int doctype_declares_entities(xmlTextReaderPtr r)
 {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
-    if (!doc || !doc->intSubset)
+    /* not xmlTextReaderCurrentDoc(): that hands the document over to us */
+    xmlNodePtr node = xmlTextReaderCurrentNode(r);
+    if (!node || node->type != XML_DTD_NODE)
         return 0;
-    xmlDtdPtr dtd = doc->intSubset;
+    xmlDtdPtr dtd = (xmlDtdPtr)node;
     return (dtd->entities && xmlHashSize(dtd->entities) > 0) ||
            (dtd->pentities && xmlHashSize(dtd->pentities) > 0);
 }
@@ -182,11 +327,21 @@ int cc_xml_next(cc_xml *x)
     if (rc == 0)
         return 0;
     switch (xmlTextReaderNodeType(x->reader)) {
+    case XML_READER_TYPE_ELEMENT:
+        track_element(x);
+        break;
     case XML_READER_TYPE_DOCUMENT_TYPE:
-        if (doctype_declares_entities(x->reader))
-            return cc_xml_error(x, CONCORD_EPARSE,
-                                "the DOCTYPE declares entities; concord refuses entity "
-                                "declarations (no entity expansion, no external entities)");
+        if (doctype_declares_entities(x->reader)) {
+            unsigned long line = 0, col = 0;
+            x->failed = 1;
+            if (!doctype_position(x, &line, &col)) {
+                line = cc_xml_line(x);
+                col = 0;
+            }
+            return cc_error_set_at(CONCORD_EPARSE, x->name, line, col, 0,
+                                   "the DOCTYPE declares entities; concord refuses entity "
+                                   "declarations (no entity expansion, no external entities)");
+        }
         break;
     case XML_READER_TYPE_ENTITY_REFERENCE: {
         const xmlChar *n = xmlTextReaderConstName(x->reader);

@@ -30,18 +30,27 @@ static const char *const en_nonfinal[] = {
     "e.g", "i.e", "E.g", "I.e", "et", "a.k.a", "A.k.a",
     NULL};
 
+static const char *const en_final[] = {
+    "etc", "Etc",
+    NULL};
+
 static const char *const en_ambiguous[] = {
-    "etc", "al", "Inc", "Ltd", "Co", "Corp", "Plc", "plc", "Bros", "Jr", "Esq", "Assn", "Dept",
+    "al", "Inc", "Ltd", "Co", "Corp", "Plc", "plc", "Bros", "Jr", "Esq", "Assn", "Dept",
     "Univ", "Intl", "a.m", "p.m", "A.M", "P.M", "St", "Ave", "Blvd", "Rd", "Ln", "Hwy", "Pl",
     "Sq", "Mt", "Ft", "Ct", "Pk", "est", "Est", "mfg", "Mfg",
-    /* states (AP style) */
-    "Ala", "Ariz", "Ark", "Calif", "Cal", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind",
-    "Kan", "Kans", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb",
-    "Nebr", "Nev", "Okla", "Ore", "Pa", "Penn", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis",
-    "Wisc", "Wyo", "Ida", "Alta", "Ont", "Que", "Sask", "Man",
     /* units */
     "ft", "lb", "lbs", "oz", "mi", "yd", "yds", "hr", "hrs", "min", "mins", "secs", "yr",
     "yrs", "mo", "mos", "sq", "cu", "gal", "qt", "tbsp", "tsp",
+    NULL};
+
+/* Places written after "City, ": AP style puts a comma after them inside a sentence
+   ("Portland, Ore., police said"), so "Portland, Ore. Police" is two sentences. */
+static const char *const en_place[] = {
+    "D.C", "Ala", "Ariz", "Ark", "Calif", "Cal", "Colo", "Conn", "Del", "Fla", "Ga", "Ill",
+    "Ind", "Kan", "Kans", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont",
+    "Neb", "Nebr", "Nev", "Okla", "Ore", "Pa", "Penn", "Tenn", "Tex", "Va", "Vt", "Wash",
+    "Wis", "Wisc", "Wyo", "Ida", "Alta", "Ont", "Que", "Sask", "Man", "N.Y", "N.J", "N.C",
+    "S.C", "N.D", "S.D", "N.H", "N.M", "R.I", "W.Va", "B.C", "N.S", "P.E.I",
     NULL};
 
 static const char *const en_before_number[] = {
@@ -65,6 +74,15 @@ static const char *const en_starters[] = {
     "Over", "About", "Among", "Between", "Through", "Into", "Even", "Only", "Just", "Like",
     "Unlike", "Besides", "Moreover", "Furthermore", "Nevertheless", "Otherwise", "Indeed",
     "Perhaps", "Maybe", "Once", "Again", "Several", "Few", "More", "Much",
+    /* Nationality adjectives cannot follow "U.S." or "Inc." inside a sentence
+       ("the U.S. Japanese officials" is two sentences). */
+    "American", "Americans", "British", "Russian", "Russians", "Japanese", "Chinese",
+    "Korean", "Koreans", "German", "Germans", "French", "Ukrainian", "Ukrainians",
+    "European", "Europeans", "Soviet", "Israeli", "Israelis", "Iranian", "Iranians",
+    "Indian", "Canadian", "Australian", "Italian", "Spanish", "Turkish", "Syrian", "Iraqi",
+    "Afghan", "Pakistani", "Mexican", "Brazilian", "Polish", "Dutch", "Swedish",
+    "Norwegian", "Finnish", "Palestinian", "Palestinians", "Taiwanese", "Vietnamese",
+    "Egyptian", "Saudi", "Western", "Eastern", "Asian", "African", "Arab",
     NULL};
 
 /* ---- Russian ------------------------------------------------------------ */
@@ -79,9 +97,7 @@ static const char *const ru_nonfinal[] = {
     NULL};
 
 static const char *const ru_ambiguous[] = {
-    "т.д", "т.п", "др", "пр", "проч", "Р.Х", "etc", "и.о", "И.о", "Т.д", "г", "гг", "в",
-    "вв", "тыс", "млн", "млрд", "трлн", "руб", "коп", "долл", "дол", "евр", "чел", "экз",
-    "шт", "мес", "нед", "сут", "Тыс",
+    "пр", "Р.Х", "и.о", "И.о", "г", "гг", "в", "вв", "чел", "экз", "шт", "мес", "нед", "сут",
     NULL};
 
 static const char *const ru_after_number[] = {
@@ -94,7 +110,8 @@ static const char *const ru_before_number[] = {
     NULL};
 
 static const char *const ru_final[] = {
-    "н.э",
+    "н.э", "т.д", "т.п", "Т.д", "др", "проч", "etc", "тыс", "Тыс", "млн", "млрд", "трлн", "руб",
+    "коп", "долл", "дол", "евр",
     NULL};
 
 static const char *const ru_starters[] = {
@@ -113,6 +130,16 @@ static const char *const ru_starters[] = {
     "Конечно", "Возможно", "Видимо", "Кроме", "Всё", "Весь", "Вся", "Чтобы", "Пока", "Хотя",
     "Сразу", "Уже", "Всего", "Больше", "Меньше", "Более", "Менее", "Около", "Спустя", "Через",
     "Над", "Под", "Без", "Про", "Ради",
+    /* inflected pronouns and determiners */
+    "Одной", "Одним", "Одного", "Одному", "Одну", "Одни", "Этой", "Этом", "Этому", "Эту",
+    "Этих", "Этими", "Того", "Тому", "Той", "Том", "Тех", "Теми", "Те", "Та", "То", "Тот",
+    "Нему", "Ней", "Нём", "Них", "Ним", "Ними", "Всех", "Всем", "Всеми", "Каждой", "Каждого",
+    "Каждая", "Каждое", "Многих", "Многим", "Некоторых", "Других", "Другой", "Другие",
+    "Другая", "Первый", "Первая", "Первое", "Первые", "Второй", "Последний", "Последние",
+    "Такого", "Таким", "Такую", "Наш", "Наша", "Наши", "Ваш", "Мой", "Свой", "Своей",
+    "Нам", "Нас", "Вам", "Вас", "Меня", "Мне", "Себя", "Сейчас", "Тут", "Поскольку",
+    "Однажды", "Кроме", "Либо", "Или", "Зато", "Кто-то", "Что-то", "Никто", "Ничто",
+    "Ничего", "Нельзя", "Надо", "Говоря", "Оба", "Обе",
     NULL};
 
 /* ---- German ------------------------------------------------------------- */
@@ -128,13 +155,17 @@ static const char *const de_nonfinal[] = {
     NULL};
 
 static const char *const de_ambiguous[] = {
-    "u.a", "usw", "etc", "Hrsg", "Jh", "Jhd", "Jhs", "Chr", "v.Chr", "n.Chr", "Str", "d.Red",
+    "u.a", "Hrsg", "Jh", "Jhd", "Jhs", "Chr", "v.Chr", "n.Chr", "Str", "d.Red",
     "Red", "d.J", "d.M", "u.ä", "Co", "Inc", "Ltd", "Corp", "GmbH", "Mass", "Mio", "Mrd",
     "Tsd", "Std", "Sek",
     NULL};
 
 static const char *const de_after_number[] = {
     "Pf", "kg", "km",
+    NULL};
+
+static const char *const de_final[] = {
+    "usw", "etc",
     NULL};
 
 static const char *const de_before_number[] = {
@@ -163,7 +194,7 @@ static const char *const fr_nonfinal[] = {
     "M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Mgr", "Me", "Dr", "Pr", "St", "Ste", "av",
     "bd", "boul", "cf", "env", "ex", "al", "éd",
     "janv", "févr", "fév", "avr", "juill", "juil", "sept", "oct", "nov", "déc", "apr",
-    "c.-à-d", "p.ex", "ibid", "op", "réf", "Cf",
+    "c.à-d", "p.ex", "ibid", "op", "réf", "Cf",
     "Gén", "Col", "Cdt", "Lt", "Cne", "Prof", "Sr",
     NULL};
 
@@ -172,7 +203,11 @@ static const char *const fr_before_number[] = {
     NULL};
 
 static const char *const fr_ambiguous[] = {
-    "etc", "cit", "Cie", "J.-C", "av.J.-C", "apr.J.-C", "hab", "Inc", "Ltd", "Co", "Corp",
+    "cit", "Cie", "J.C", "av.J.C", "apr.J.C", "hab", "Inc", "Ltd", "Co", "Corp",
+    NULL};
+
+static const char *const fr_final[] = {
+    "etc",
     NULL};
 
 static const char *const fr_after_number[] = {
@@ -200,18 +235,19 @@ static const char *const fr_starters[] = {
 static const char *const none[] = {NULL};
 
 static const cc_lang_rules g_rules[] = {
-    {"en", 0, en_nonfinal, en_ambiguous, none, en_before_number, none, en_starters},
-    {"ru", 0, ru_nonfinal, ru_ambiguous, ru_after_number, ru_before_number, ru_final,
-     ru_starters},
+    {"en", 0, en_nonfinal, en_ambiguous, none, en_before_number, en_final, en_place,
+     en_starters},
+    {"ru", CC_LANG_SURNAME_FIRST, ru_nonfinal, ru_ambiguous, ru_after_number, ru_before_number,
+     ru_final, none, ru_starters},
     {"de", CC_LANG_ORDINAL_DOT, de_nonfinal, de_ambiguous, de_after_number, de_before_number,
-     none, de_starters},
+     de_final, none, de_starters},
     {"fr", CC_LANG_SPACED_CLOSE, fr_nonfinal, fr_ambiguous, fr_after_number, fr_before_number,
-     none, fr_starters},
-    {"ja", CC_LANG_CJK, none, none, none, none, none, none},
-    {"zh", CC_LANG_CJK, none, none, none, none, none, none},
+     fr_final, none, fr_starters},
+    {"ja", CC_LANG_CJK, none, none, none, none, none, none, none},
+    {"zh", CC_LANG_CJK, none, none, none, none, none, none, none},
 };
 
-static const cc_lang_rules g_generic = {"", 0, none, none, none, none, none, none};
+static const cc_lang_rules g_generic = {"", 0, none, none, none, none, none, none, none};
 
 const cc_lang_rules *cc_lang_rules_find(const char *primary)
 {

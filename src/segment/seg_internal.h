@@ -17,13 +17,15 @@ typedef enum cc_abbr_class {
     CC_ABBR_AMBIGUOUS,   /* may end one: "Inc.", "U.S.", "etc." — only before a sentence starter */
     CC_ABBR_AFTER_NUMBER, /* a unit: after a number it may end a sentence, else it never does */
     CC_ABBR_BEFORE_NUMBER, /* "No. 5", "p. 12", "Art. 3": never before a number, else as a word */
-    CC_ABBR_FINAL         /* "до н. э.": ends a sentence before a capital like any word */
+    CC_ABBR_FINAL,        /* "etc.", "и т. д.", "руб.": ends a sentence before a capital */
+    CC_ABBR_PLACE         /* "D.C.", "Calif.": after "City, " it ends one, else ambiguous */
 } cc_abbr_class;
 
 /* Language flags. */
 #define CC_LANG_ORDINAL_DOT 1u /* "3. Oktober": a number with a full stop is an ordinal */
 #define CC_LANG_CJK 2u         /* 「」『』 quotations, particles after a closing bracket */
 #define CC_LANG_SPACED_CLOSE 4u /* French « ... . » : a closing quote after a space */
+#define CC_LANG_SURNAME_FIRST 8u /* "Смирнов А. П." : initials after a surname end the name */
 
 typedef struct cc_lang_rules {
     const char *code; /* primary language subtag, "" for the generic rules */
@@ -33,6 +35,7 @@ typedef struct cc_lang_rules {
     const char *const *after_number;
     const char *const *before_number;
     const char *const *final;
+    const char *const *place;
     const char *const *starters;     /* capitalized words that often begin a sentence */
 } cc_lang_rules;
 

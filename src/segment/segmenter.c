@@ -139,6 +139,7 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
         (rc = add_list(&s->abbr, s->rules->after_number, CC_ABBR_AFTER_NUMBER)) < 0 ||
         (rc = add_list(&s->abbr, s->rules->before_number, CC_ABBR_BEFORE_NUMBER)) < 0 ||
         (rc = add_list(&s->abbr, s->rules->final, CC_ABBR_FINAL)) < 0 ||
+        (rc = add_list(&s->abbr, s->rules->place, CC_ABBR_PLACE)) < 0 ||
         (rc = add_list(&s->starters, s->rules->starters, 1)) < 0)
         goto fail;
     s->has_starters = s->rules->starters[0] != NULL;
@@ -337,6 +338,61 @@ static int number_before(const window *w, int32_t end)
     return 1;
 }
 
+/* Is the token that ends at `end` followed by ", " ("Washington, D.C.")? */
+static int comma_before(const window *w, int32_t start)
+{
+    int32_t i = space_before(w, start);
+    return i < start && i > 0 && w->u[i - 1] == ',';
+}
+
+/* Does u[b..e) end like a Russian surname (Смирнов, Соколова, Козыревский, Шевченко)? */
+static int surname_like(const window *w, int32_t b, int32_t e)
+{
+    static const char *const endings[] = {"ов", "ев", "ёв", "ин", "ын", "ова", "ева", "ёва",
+                                          "ина", "ына", "ский", "цкий", "ская", "цкая", "ской",
+                                          "енко", "ко", "ук", "юк", "ич", "ян", "дзе", "швили"};
+    for (size_t i = 0; i < CC_ARRAY_LEN(endings); i++) {
+        /* the endings are Cyrillic: two UTF-8 bytes, one UTF-16 unit per letter */
+        const unsigned char *p = (const unsigned char *)endings[i];
+        int32_t n = (int32_t)strlen(endings[i]) / 2;
+        if (e - b <= n)
+            continue;
+        int match = 1;
+        for (int32_t j = 0; j < n && match; j++) {
+            uint32_t c = ((uint32_t)(p[2 * j] & 0x1F) << 6) | (p[2 * j + 1] & 0x3F);
+            match = w->u[e - n + j] == c;
+        }
+        if (match)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * "…председатель комиссии Смирнов А. П. Следующее…": initials after a
+ * surname end the name. True when the word before `start` looks like a
+ * surname and is not the first word of its sentence, and the word after the
+ * stop at b does not look like one ("из Москвы Е. В. Соколова").
+ */
+static int surname_before(const window *w, int32_t start, int32_t b)
+{
+    int k;
+    int32_t e = space_before(w, start);
+    if (e == start || e == 0)
+        return 0;
+    int32_t s0 = e;
+    while (s0 > 0 && cc_uc_is_alpha(before(w, s0, &k)))
+        s0 -= k;
+    if (e - s0 < 2 || !cc_uc_is_upper(at(w, s0, &k)) || !surname_like(w, s0, e))
+        return 0;
+    int32_t p = space_before(w, s0);
+    if (p == s0 || p == 0 || !cc_uc_is_lower(before(w, p, &k)))
+        return 0;
+    next_word nw;
+    get_next_word(w, b, &nw);
+    return !(nw.qe > nw.q && surname_like(w, nw.q, nw.qe));
+}
+
 /* Only horizontal whitespace between the start of the paragraph and position p? */
 static int at_paragraph_start(const window *w, int32_t p)
 {
@@ -383,10 +439,18 @@ static int abbr_parts(const window *w, int32_t d, span *parts, int max)
             if (is_digit_unit(c))
                 break; /* "5th." is not an abbreviation */
         }
-        parts[np].start = k;
+        /* "J.-P.", "c.-à-d.": a hyphen after the stop separates parts too */
+        int hyphen = w->u[k] == '-';
+        if (hyphen && k + 1 == e)
+            break;
+        parts[np].start = k + hyphen;
         parts[np].end = e;
         np++;
-        if (k >= 1 && w->u[k - 1] == '.')
+        if (hyphen && k >= 1 && w->u[k - 1] == '.')
+            e = k - 1;
+        else if (hyphen)
+            break;
+        else if (k >= 1 && w->u[k - 1] == '.')
             e = k - 1;
         else if (k >= 2 && w->u[k - 1] == ' ' && w->u[k - 2] == '.')
             e = k - 2;
@@ -501,6 +565,11 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         return number_before(w, parts[used - 1].start) ? 1 : 0;
     case CC_ABBR_FINAL:
         return 1;
+    case CC_ABBR_PLACE:
+        /* "Washington, D.C. Leaders…": after "City, " the place ends the sentence */
+        if (comma_before(w, parts[used - 1].start))
+            return 1;
+        return ambiguous_breaks(s, w, b);
     case CC_ABBR_BEFORE_NUMBER:
         if (nw.openers == 0 && nw.first && is_digit_unit(nw.first))
             return 0;
@@ -516,15 +585,28 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         if (roman || code_points(w, parts[0]) == 1)
             return 0;
     }
+    /* A regnal or ordinal Roman numeral in German ("Alexander II. Alaska"). */
+    if (np == 1 && (s->rules->flags & CC_LANG_ORDINAL_DOT) && code_points(w, parts[0]) <= 5) {
+        int roman = 1;
+        for (int32_t j = parts[0].start; j < parts[0].end; j++)
+            roman &= is_roman(w->u[j]) && cc_uc_is_upper(w->u[j]);
+        if (roman)
+            return ambiguous_breaks(s, w, b);
+    }
     /* An initial ("George W. Bush", "А. Г. Силуанов"). */
-    if (code_points(w, parts[0]) == 1 && cc_uc_is_upper(at(w, parts[0].start, &k)))
+    if (code_points(w, parts[0]) == 1 && cc_uc_is_upper(at(w, parts[0].start, &k))) {
+        /* "…комиссии Смирнов А. П. Следующее…": initials after a surname end the name */
+        if ((s->rules->flags & CC_LANG_SURNAME_FIRST) && np >= 2 &&
+            code_points(w, parts[1]) == 1 && surname_before(w, parts[np - 1].start, b))
+            return 1;
         return ambiguous_breaks(s, w, b);
-    /* An acronym with stops ("U.S.", "B.C.E."). */
+    }
+    /* An acronym with stops ("U.S.", "B.C.E."), but not a domain ("www.mid.ru"). */
     if (np >= 2) {
-        int short_parts = 1;
+        int acronym = 1;
         for (int j = 0; j < np; j++)
-            short_parts &= code_points(w, parts[j]) <= 3;
-        if (short_parts)
+            acronym &= code_points(w, parts[j]) <= 3 && cc_uc_is_upper(at(w, parts[j].start, &k));
+        if (acronym)
             return ambiguous_breaks(s, w, b);
     }
     return 1;
@@ -587,13 +669,23 @@ static int builtin_breaks(const concord_segmenter *s, window *w, int32_t b)
     int32_t gap = space_before(w, b);
     if (gap == 0)
         return 1;
-    /* the closing quotes and brackets after the stop */
-    int32_t j = gap;
+    /* the closing quotes and brackets after the stop (French puts a space before them) */
+    int32_t j = gap, last_closer = gap;
     for (int n = 0; j > 0 && n < 8; n++) {
         uint32_t c = before(w, j, &k);
-        if (!cc_uc_is_closer(c))
+        if (cc_uc_is_closer(c))
+            last_closer = j - k;
+        else if (!(cc_is_space(c) && !is_hard_newline((cc_uchar)c)))
             break;
         j -= k;
+    }
+    if (j < last_closer && j > 0) {
+        /* only spaces between the stop and the first closer count */
+        for (int32_t i = j; i < last_closer; i++)
+            if (!cc_is_space(w->u[i]))
+                j = last_closer;
+    } else {
+        j = last_closer;
     }
     if (j == 0)
         return 1;
@@ -603,6 +695,13 @@ static int builtin_breaks(const concord_segmenter *s, window *w, int32_t b)
 
     if (cjk && (is_cjk_stop(term) || term == '!' || term == '?' || term == 0x2026))
         return cjk_breaks(s, w, j, gap, b);
+    if (cjk && term == '.' && b < w->n) {
+        /* Latin text inside Japanese: "米国務省（U.S. Department of State）" */
+        uint32_t next = at(w, b, &k);
+        int sc = cc_uc_script(next);
+        if (sc == CC_SCRIPT_LATIN || is_digit_unit(next))
+            return 0;
+    }
     if (is_aterm(term))
         return full_stop_breaks(s, w, d, gap, b);
     if (cc_uc_is_sterm(term) && !is_cjk_stop(term)) {

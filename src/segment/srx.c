@@ -19,7 +19,9 @@
 typedef struct srx_rule_src {
     int is_break;
     char *before, *after;
-    unsigned long line, col;
+    unsigned long line, col;   /* <rule> */
+    unsigned long bline, bcol; /* <beforebreak> */
+    unsigned long aline, acol; /* <afterbreak> */
 } srx_rule_src;
 
 typedef struct srx_langrule {
@@ -149,6 +151,13 @@ static int parse(cc_xml *x, srx_doc *d)
                 }
                 in = name[0] == 'b' ? 1 : 2;
                 cc_buf_clear(&text);
+                if (in == 1) {
+                    rule->bline = cc_xml_line(x);
+                    rule->bcol = cc_xml_column(x);
+                } else {
+                    rule->aline = cc_xml_line(x);
+                    rule->acol = cc_xml_column(x);
+                }
                 if (empty) {
                     char **slot = in == 1 ? &rule->before : &rule->after;
                     cc_free(*slot);
@@ -234,24 +243,41 @@ static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **ou
         cc_buf_free(&pat);
         return rc;
     }
-    int32_t eoff = -1;
-    rc = cc_regex_compile(out, pat.data, 0, &eoff);
-    if (rc == CONCORD_EPARSE) {
-        char msg[600];
-        snprintf(msg, sizeof(msg), "%s", concord_error_last()->message);
-        /* Name the part of the rule the error is in. */
-        const char *part = *before ? "beforebreak" : "afterbreak";
-        const char *re = *before ? before : after;
-        int32_t before_cp = 0;
-        for (const char *p = before; *p; p++)
-            before_cp += ((unsigned char)*p & 0xC0) != 0x80;
-        if (*before && eoff >= 0 && eoff > before_cp + 4) {
-            part = "afterbreak";
-            re = after;
+    /* Each part must be a regular expression on its own: check them apart, so
+       that an error points into the part (and the character) where it is. */
+    for (int part = 0; part < 2; part++) {
+        const char *re = part == 0 ? before : after;
+        if (!*re)
+            continue;
+        cc_regex *probe = NULL;
+        int32_t eoff = -1;
+        rc = cc_regex_compile(&probe, re, 0, &eoff);
+        cc_regex_free(probe);
+        if (rc == CONCORD_EPARSE) {
+            char msg[600];
+            snprintf(msg, sizeof(msg), "%s", concord_error_last()->message);
+            const char *tag = part == 0 ? "beforebreak" : "afterbreak";
+            unsigned long line = part == 0 ? src->bline : src->aline;
+            unsigned long col = part == 0 ? src->bcol : src->acol;
+            if (line == 0) {
+                line = src->line;
+                col = src->col;
+            } else if (col > 0) {
+                col += strlen(tag) + 2 + (eoff > 0 ? (unsigned long)eoff : 0);
+            }
+            rc = cc_error_set_at(CONCORD_EPARSE, file, line, col, 0, "%s in <%s> '%s'", msg, tag,
+                                 re);
         }
-        rc = cc_error_set_at(CONCORD_EPARSE, file, src->line, src->col, 0,
-                             "%s in <%s> '%s'", msg, part, re);
+        if (rc < 0)
+            goto done;
     }
+    rc = cc_regex_compile(out, pat.data, 0, NULL);
+    if (rc == CONCORD_EPARSE) /* e.g. "a)(b" is fine alone, not once wrapped */
+        rc = cc_error_set_at(CONCORD_EPARSE, file, src->line, src->col, 0,
+                             "invalid SRX rule: <beforebreak>%s</beforebreak> and "
+                             "<afterbreak>%s</afterbreak> do not combine (%s)",
+                             before, after, concord_error_last()->message);
+done:
     cc_buf_free(&pat);
     return rc;
 }

@@ -1,0 +1,841 @@
+/*
+ * test_segment.c — the sentence segmenter: per-language hard cases, the
+ * golden case files in tests/data/segment, offsets, paragraphs, SRX rules,
+ * bad input, out-of-memory at every allocation, and long inputs that cross
+ * the internal window boundaries.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "concord/concord.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static int is_space_at(const char *s, size_t len, size_t i, size_t *clen)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *clen = 1;
+    if (u[i] == ' ' || (u[i] >= 0x09 && u[i] <= 0x0D))
+        return 1;
+    if (u[i] == 0xC2 && i + 1 < len && (u[i + 1] == 0xA0 || u[i + 1] == 0x85)) {
+        *clen = 2;
+        return 1;
+    }
+    if (u[i] == 0xE3 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] == 0x80) {
+        *clen = 3;
+        return 1;
+    }
+    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
+        (u[i + 2] <= 0x8A || u[i + 2] == 0xA8 || u[i + 2] == 0xA9 || u[i + 2] == 0xAF)) {
+        *clen = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * The invariants every segmentation must keep: segments in order, not
+ * overlapping, not empty, without whitespace at either end, and together
+ * holding every non-whitespace byte of the input (nothing dropped).
+ */
+static void check_invariants(const char *text, size_t len, const concord_segment *segs, size_t n)
+{
+    size_t covered_to = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t cl;
+        assert_true(segs[i].start < segs[i].end);
+        assert_true(segs[i].end <= len);
+        assert_true(segs[i].start >= covered_to);
+        assert_false(is_space_at(text, len, segs[i].start, &cl));
+        /* between segments only whitespace (or a BOM at the start) */
+        for (size_t j = covered_to; j < segs[i].start;) {
+            if (j == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+                j = 3;
+                continue;
+            }
+            if (!is_space_at(text, len, j, &cl))
+                fail_msg("byte %zu ('%c') belongs to no segment", j, text[j]);
+            j += cl;
+        }
+        covered_to = segs[i].end;
+    }
+    for (size_t j = covered_to; j < len;) {
+        size_t cl;
+        if (j == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            j = 3;
+            continue;
+        }
+        if (!is_space_at(text, len, j, &cl))
+            fail_msg("trailing byte %zu belongs to no segment", j);
+        j += cl;
+    }
+}
+
+/* Segments joined by '\n', line breaks inside a segment shown as spaces. */
+static char *segment_join(const char *lang, int wrapped, const char *text, size_t len)
+{
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = lang;
+    o.wrapped = wrapped;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, &o), 0);
+    concord_segment *segs;
+    size_t n;
+    if (concord_segmenter_split(seg, text, len, &segs, &n) != 0)
+        fail_msg("split failed: %s", concord_error_last()->message);
+    check_invariants(text, len, segs, n);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        total += segs[i].end - segs[i].start + 1;
+    char *out = malloc(total), *p = out;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = segs[i].start; j < segs[i].end; j++) {
+            char c = text[j];
+            if (c == '\r' && j + 1 < segs[i].end && text[j + 1] == '\n')
+                continue;
+            *p++ = (c == '\n' || c == '\r') ? ' ' : c;
+        }
+        if (i + 1 < n)
+            *p++ = '\n';
+    }
+    *p = '\0';
+    concord_free(segs);
+    concord_segmenter_free(seg);
+    return out;
+}
+
+typedef struct seg_case {
+    const char *lang;
+    int wrapped;
+    const char *input;
+    const char *expected; /* segments joined by '\n' */
+} seg_case;
+
+static void run_cases(const seg_case *cases, size_t n)
+{
+    int failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *got = segment_join(cases[i].lang, cases[i].wrapped, cases[i].input,
+                                 strlen(cases[i].input));
+        if (strcmp(got, cases[i].expected) != 0) {
+            print_error("[%s] case %zu\n  input:    %s\n  expected: %s\n  got:      %s\n",
+                        cases[i].lang, i, cases[i].input, cases[i].expected, got);
+            failures++;
+        }
+        free(got);
+    }
+    if (failures)
+        fail_msg("%d of %zu cases segmented wrongly", failures, n);
+}
+
+/* ---- per-language hard cases ------------------------------------------------ */
+
+static void test_english(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"en", 0, "Gen. John Smith met Sen. Mary Jones on Jan. 14 in Washington. They talked.",
+         "Gen. John Smith met Sen. Mary Jones on Jan. 14 in Washington.\nThey talked."},
+        {"en", 0, "George W. Bush visited the U.S. Embassy in Tokyo. He left on Monday.",
+         "George W. Bush visited the U.S. Embassy in Tokyo.\nHe left on Monday."},
+        {"en", 0, "Troops were stationed in the U.S. How long they stay is unclear.",
+         "Troops were stationed in the U.S.\nHow long they stay is unclear."},
+        {"en", 0, "The meeting ended at 5 p.m. The ministers left.",
+         "The meeting ended at 5 p.m.\nThe ministers left."},
+        {"en", 0, "The meeting began at 5 p.m. and ended at 7 p.m.",
+         "The meeting began at 5 p.m. and ended at 7 p.m."},
+        {"en", 0, "Profits rose 3.5 percent at Acme Inc. and Widgets Ltd. last year.",
+         "Profits rose 3.5 percent at Acme Inc. and Widgets Ltd. last year."},
+        {"en", 0, "She said, \"I'm leaving.\" Then she left.",
+         "She said, \"I'm leaving.\"\nThen she left."},
+        {"en", 0, "“Why?” he asked. “Because the talks failed.”",
+         "“Why?” he asked.\n“Because the talks failed.”"},
+        {"en", 0, "Mr. Abe (the prime minister) said so. Russia disagreed.",
+         "Mr. Abe (the prime minister) said so.\nRussia disagreed."},
+        {"en", 0, "It was signed in 1956. Relations stayed cold.",
+         "It was signed in 1956.\nRelations stayed cold."},
+        {"en", 0, "The river was an open sewer. 1987 was proclaimed the Year of the River.",
+         "The river was an open sewer.\n1987 was proclaimed the Year of the River."},
+        {"en", 0, "See Fig. 3 and No. 12 for details. The rest is in Art. 5 of the treaty.",
+         "See Fig. 3 and No. 12 for details.\nThe rest is in Art. 5 of the treaty."},
+        {"en", 0, "He studied at the Glasgow School of Art. He loved it.",
+         "He studied at the Glasgow School of Art.\nHe loved it."},
+        {"en", 0, "Wait... What happened? Nobody knows!",
+         "Wait...\nWhat happened?\nNobody knows!"},
+        {"en", 0, "It was... well, complicated.", "It was... well, complicated."},
+        {"en", 0, "Nobody expected it… Then the talks collapsed.",
+         "Nobody expected it…\nThen the talks collapsed."},
+        {"en", 0, "Dr. A. B. Smith and Mrs. Jones arrived.",
+         "Dr. A. B. Smith and Mrs. Jones arrived."},
+        {"en", 0, "1. Introduction\n2. The dispute\na. Background",
+         "1. Introduction\n2. The dispute\na. Background"},
+        {"en", 0, "Visit https://example.com/a.b?c=d or mail info@example.org. Thanks.",
+         "Visit https://example.com/a.b?c=d or mail info@example.org.\nThanks."},
+        {"en", 0, "Shares of Yahoo! rose. Analysts cheered.",
+         "Shares of Yahoo! rose.\nAnalysts cheered."},
+        {"en", 0, "Russia disputes the islands (known in Japan as the Northern Territories.) "
+                  "Talks resume Monday.",
+         "Russia disputes the islands (known in Japan as the Northern Territories.)\nTalks resume "
+         "Monday."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_russian(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"ru", 0, "Министр финансов А. Г. Силуанов заявил об этом. Эксперты согласны.",
+         "Министр финансов А. Г. Силуанов заявил об этом.\nЭксперты согласны."},
+        {"ru", 0, "Декларация была подписана в 1956 г. в Москве. Договора нет до сих пор.",
+         "Декларация была подписана в 1956 г. в Москве.\nДоговора нет до сих пор."},
+        {"ru", 0, "Встреча прошла в г. Москве. Стороны обсудили мирный договор.",
+         "Встреча прошла в г. Москве.\nСтороны обсудили мирный договор."},
+        {"ru", 0, "Переговоры начались в 2019 г. В них участвовали оба министра.",
+         "Переговоры начались в 2019 г.\nВ них участвовали оба министра."},
+        {"ru", 0, "Объем составил 5 тыс. руб. на человека, т. е. очень мало. В Токио это признают.",
+         "Объем составил 5 тыс. руб. на человека, т. е. очень мало.\nВ Токио это признают."},
+        {"ru", 0, "Курс составил 65,5 руб. за доллар, т.е. на 2% выше. Это рекорд.",
+         "Курс составил 65,5 руб. за доллар, т.е. на 2% выше.\nЭто рекорд."},
+        {"ru", 0, "«Мы готовы к диалогу», — сказал он. «Но не за счет суверенитета!» — добавил "
+                  "министр.",
+         "«Мы готовы к диалогу», — сказал он.\n«Но не за счет суверенитета!» — добавил министр."},
+        {"ru", 0, "«Почему?» — спросил журналист. Ответа не последовало.",
+         "«Почему?» — спросил журналист.\nОтвета не последовало."},
+        {"ru", 0, "Острова (Итуруп, Кунашир, Шикотан и др.) находятся под контролем России.",
+         "Острова (Итуруп, Кунашир, Шикотан и др.) находятся под контролем России."},
+        {"ru", 0, "Спорных островов четыре: Итуруп, Кунашир, Шикотан и др. Япония претендует на "
+                  "все.",
+         "Спорных островов четыре: Итуруп, Кунашир, Шикотан и др.\nЯпония претендует на все."},
+        {"ru", 0, "См. рис. 5 и табл. 2. Данные за 2018 г. также приведены.",
+         "См. рис. 5 и табл. 2.\nДанные за 2018 г. также приведены."},
+        {"ru", 0, "Поселение возникло примерно в 1000 г. до н. э. Греция тогда была раздроблена.",
+         "Поселение возникло примерно в 1000 г. до н. э.\nГреция тогда была раздроблена."},
+        {"ru", 0, "Бюджет вырос на 3 млн руб. Это меньше, чем ожидалось.",
+         "Бюджет вырос на 3 млн руб.\nЭто меньше, чем ожидалось."},
+        {"ru", 0, "Работы закончились. 1 октября 1961 года страна объединилась.",
+         "Работы закончились.\n1 октября 1961 года страна объединилась."},
+        {"ru", 0, "Он работал в BBC десять лет. В Facebook его вспоминают.",
+         "Он работал в BBC десять лет.\nВ Facebook его вспоминают."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_japanese(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"ja", 0, "外相は「結果を認めることが必要だ。」と述べた。河野外相は反論した。",
+         "外相は「結果を認めることが必要だ。」と述べた。\n河野外相は反論した。"},
+        {"ja", 0, "首相は「交渉を前進させたい。来年には成果を出す」と語った。",
+         "首相は「交渉を前進させたい。来年には成果を出す」と語った。"},
+        {"ja", 0, "「本当に返還されるのか？」と記者は聞いた。政府は明言しなかった。",
+         "「本当に返還されるのか？」と記者は聞いた。\n政府は明言しなかった。"},
+        {"ja", 0, "北方領土（ロシア名・南クリル諸島）の問題だ。両国は条約を結んでいない。",
+         "北方領土（ロシア名・南クリル諸島）の問題だ。\n両国は条約を結んでいない。"},
+        {"ja", 0, "四島だ！驚いたか？そうだろう。", "四島だ！\n驚いたか？\nそうだろう。"},
+        {"ja", 0, "米国のG.D.P.成長率は3.5%だった。日本は1.2%だった。",
+         "米国のG.D.P.成長率は3.5%だった。\n日本は1.2%だった。"},
+        {"ja", 0, "許可すると宣言したのだ。「あまり圧力をかけたくない」と彼は言った。",
+         "許可すると宣言したのだ。\n「あまり圧力をかけたくない」と彼は言った。"},
+        {"ja", 0, "『北方領土問題。』という本を読んだ。面白かった。",
+         "『北方領土問題。』という本を読んだ。\n面白かった。"},
+        {"ja", 0, "択捉島、国後島、色丹島、歯舞群島。これが北方領土だ。",
+         "択捉島、国後島、色丹島、歯舞群島。\nこれが北方領土だ。"},
+        {"ja", 0, "「行く。」「行かない。」二人は言い争った。",
+         "「行く。」\n「行かない。」\n二人は言い争った。"},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_german(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"de", 0, "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt. Das war ein Festtag.",
+         "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt.\nDas war ein Festtag."},
+        {"de", 0, "Im 19. Jh. war das anders. Heute nicht mehr.",
+         "Im 19. Jh. war das anders.\nHeute nicht mehr."},
+        {"de", 0, "Der Vertrag wurde z. B. von Dr. Müller unterzeichnet. Er ist Prof. an der Uni.",
+         "Der Vertrag wurde z. B. von Dr. Müller unterzeichnet.\nEr ist Prof. an der Uni."},
+        {"de", 0, "Die Firma machte 2 Mrd. Euro Umsatz, d.h. mehr als 2019. Das freut alle.",
+         "Die Firma machte 2 Mrd. Euro Umsatz, d.h. mehr als 2019.\nDas freut alle."},
+        {"de", 0, "Um 500 v. Chr. entstand die Stadt. Heute leben dort 2 Mio. Menschen.",
+         "Um 500 v. Chr. entstand die Stadt.\nHeute leben dort 2 Mio. Menschen."},
+        {"de", 0, "Er sagte: „Wir kommen morgen.“ Dann ging er.",
+         "Er sagte: „Wir kommen morgen.“\nDann ging er."},
+        {"de", 0, "Siehe S. 12 bzw. Nr. 4. Danach folgt Kap. 3.",
+         "Siehe S. 12 bzw. Nr. 4.\nDanach folgt Kap. 3."},
+        {"de", 0, "Die Brücke wurde 1928 gebaut. 1976 wurde sie geschlossen.",
+         "Die Brücke wurde 1928 gebaut.\n1976 wurde sie geschlossen."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_french(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"fr", 0, "M. Dupont a rencontré Mme Martin le 14 janv. 2019 à Paris. Ils ont discuté.",
+         "M. Dupont a rencontré Mme Martin le 14 janv. 2019 à Paris.\nIls ont discuté."},
+        {"fr", 0, "« Nous ne céderons pas. » Le ministre a été clair.",
+         "« Nous ne céderons pas. »\nLe ministre a été clair."},
+        {"fr", 0, "Il a dit : « Pourquoi ? » Personne n'a répondu.",
+         "Il a dit : « Pourquoi ? »\nPersonne n'a répondu."},
+        {"fr", 0, "Les îles (Itouroup, Kounachir, etc.) sont contestées. Le Japon les réclame.",
+         "Les îles (Itouroup, Kounachir, etc.) sont contestées.\nLe Japon les réclame."},
+        {"fr", 0, "Voir p. 12 et chap. 3. La suite est au vol. 2.",
+         "Voir p. 12 et chap. 3.\nLa suite est au vol. 2."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_other_languages_use_icu_rules(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"es", 0, "¿Dónde están las islas? Están en el Pacífico.",
+         "¿Dónde están las islas?\nEstán en el Pacífico."},
+        {"zh", 0, "北方四岛问题很复杂。双方没有签署和平条约。",
+         "北方四岛问题很复杂。\n双方没有签署和平条约。"},
+        {"tlh", 0, "One. Two.", "One.\nTwo."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* ---- paragraphs ------------------------------------------------------------- */
+
+static void test_line_breaks_end_segments(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        {"en", 0, "Russia says talks stalled\nMon, Jan 14, 2019 | By staff\n\nLavrov spoke. Kono "
+                  "replied.\r\nThe end",
+         "Russia says talks stalled\nMon, Jan 14, 2019 | By staff\nLavrov spoke.\nKono "
+         "replied.\nThe end"},
+        {"en", 0, "  leading and trailing spaces   \n\t\n  ", "leading and trailing spaces"},
+        {"en", 0, "no final newline", "no final newline"},
+        {"en", 0, "a form feed\fends a line\vtoo", "a form feed\nends a line\ntoo"},
+        {"en", 0, "Unicode line\xE2\x80\xA8separator and\xE2\x80\xA9paragraph",
+         "Unicode line\nseparator and\nparagraph"},
+        {"en", 1, "A hard-wrapped\nsentence goes on. And\nanother one.\n\nNew paragraph\n"
+                  "here.\n- a list item\n- another\n1. numbered\n",
+         "A hard-wrapped sentence goes on.\nAnd another one.\nNew paragraph here.\n- a list "
+         "item\n- another\n1. numbered"},
+        {"en", 1, "Windows\r\nline ends\r\n\r\nwork too.", "Windows line ends\nwork too."},
+        {"en", 1, "A line\n   \nwith spaces is blank.", "A line\nwith spaces is blank."},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_offsets_slice_the_input(void **state)
+{
+    (void)state;
+    const char *text = "\xEF\xBB\xBF" "Южные Курилы.  北方領土だ。\n\nLavrov said “no.” Fine";
+    concord_segmenter *seg;
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = "ru";
+    assert_int_equal(concord_segmenter_new(&seg, &o), 0);
+    assert_string_equal(concord_segmenter_lang(seg), "ru");
+    concord_segment *s;
+    size_t n;
+    assert_int_equal(concord_segmenter_split(seg, text, strlen(text), &s, &n), 0);
+    assert_int_equal(n, 4);
+    assert_int_equal(s[0].start, 3); /* after the BOM */
+    assert_memory_equal(text + s[0].start, "Южные Курилы.", s[0].end - s[0].start);
+    assert_int_equal(s[0].end - s[0].start, strlen("Южные Курилы."));
+    assert_memory_equal(text + s[1].start, "北方領土だ。", s[1].end - s[1].start);
+    assert_memory_equal(text + s[2].start, "Lavrov said “no.”", s[2].end - s[2].start);
+    assert_int_equal(s[3].end, strlen(text));
+    concord_free(s);
+    concord_segmenter_free(seg);
+}
+
+static void test_empty_and_blank_input(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_string_equal(concord_segmenter_lang(seg), "en");
+    concord_segment *s = (concord_segment *)1;
+    size_t n = 99;
+    assert_int_equal(concord_segmenter_split(seg, "", 0, &s, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(s);
+    const char *blank = " \n\t\r\n  \xE3\x80\x80";
+    assert_int_equal(concord_segmenter_split(seg, blank, strlen(blank), &s, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(concord_segmenter_split(seg, "\xEF\xBB\xBF", 3, &s, &n), 0);
+    assert_int_equal(n, 0);
+    concord_segmenter_free(seg);
+    concord_segmenter_free(NULL);
+}
+
+/* ---- bad input ---------------------------------------------------------------- */
+
+static int count_cb(const concord_segment *sg, void *p)
+{
+    (void)sg;
+    (*(int *)p)++;
+    return 0;
+}
+
+static void test_invalid_utf8_is_rejected_before_any_segment(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    const char text[] = "First sentence. Second one.\nThird \xC3\x28 broken.";
+    int calls = 0;
+    assert_int_equal(concord_segmenter_run(seg, text, sizeof(text) - 1, count_cb, &calls),
+                     CONCORD_EENCODING);
+    assert_int_equal(calls, 0);
+    const concord_error *e = concord_error_last();
+    assert_int_equal(e->offset, 34);
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 7);
+    const char nul[] = "A NUL\0byte.";
+    assert_int_equal(concord_segmenter_run(seg, nul, sizeof(nul) - 1, count_cb, &calls),
+                     CONCORD_EENCODING);
+    assert_int_equal(concord_error_last()->offset, 5);
+    assert_non_null(strstr(concord_error_last()->message, "NUL"));
+    assert_int_equal(calls, 0);
+    concord_segmenter_free(seg);
+}
+
+static void test_bad_language_tags(void **state)
+{
+    (void)state;
+    const char *bad[] = {"english", "", "e", "x-y-", "12"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+        o.lang = bad[i];
+        concord_segmenter *seg = (concord_segmenter *)1;
+        assert_int_equal(concord_segmenter_new(&seg, &o), CONCORD_EINVAL);
+        assert_null(seg);
+    }
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.version = 99;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, &o), CONCORD_EINVAL);
+}
+
+static int stop_after_two(const concord_segment *sg, void *p)
+{
+    (void)sg;
+    return ++(*(int *)p) == 2;
+}
+
+static void test_callback_can_stop(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    int calls = 0;
+    const char *t = "One. Two. Three. Four.";
+    assert_int_equal(concord_segmenter_run(seg, t, strlen(t), stop_after_two, &calls),
+                     CONCORD_EUSER);
+    assert_int_equal(calls, 2);
+    concord_segmenter_free(seg);
+}
+
+/* ---- SRX -------------------------------------------------------------------- */
+
+static const char *srx_doc =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">\n"
+    "  <header segmentsubflows=\"yes\" cascade=\"yes\"/>\n"
+    "  <body>\n"
+    "    <languagerules>\n"
+    "      <languagerule languagerulename=\"English\">\n"
+    "        <rule break=\"no\"><beforebreak>\\bSta\\.</beforebreak>"
+    "<afterbreak>\\s</afterbreak></rule>\n"
+    "        <rule break=\"yes\"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule>\n"
+    "      </languagerule>\n"
+    "      <languagerule languagerulename=\"Default\">\n"
+    "        <rule break=\"no\"><beforebreak>\\bKurils\\.</beforebreak>"
+    "<afterbreak>\\s+Known</afterbreak></rule>\n"
+    "      </languagerule>\n"
+    "      <languagerule languagerulename=\"Japanese\">\n"
+    "        <rule break=\"yes\"><beforebreak>、</beforebreak><afterbreak></afterbreak></rule>\n"
+    "      </languagerule>\n"
+    "    </languagerules>\n"
+    "    <maprules>\n"
+    "      <languagemap languagepattern=\"EN.*\" languagerulename=\"English\"/>\n"
+    "      <languagemap languagepattern=\"JA.*\" languagerulename=\"Japanese\"/>\n"
+    "      <languagemap languagepattern=\".*\" languagerulename=\"Default\"/>\n"
+    "    </maprules>\n"
+    "  </body>\n"
+    "</srx>\n";
+
+static char *segment_with_srx(const char *lang, const char *srx, const char *text)
+{
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = lang;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, &o), 0);
+    if (srx && concord_segmenter_add_srx(seg, srx, strlen(srx), "test.srx") != 0)
+        fail_msg("SRX rejected: %s", concord_error_last()->message);
+    concord_segment *s;
+    size_t n;
+    assert_int_equal(concord_segmenter_split(seg, text, strlen(text), &s, &n), 0);
+    check_invariants(text, strlen(text), s, n);
+    char *out = calloc(strlen(text) + n + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        strncat(out, text + s[i].start, s[i].end - s[i].start);
+        if (i + 1 < n)
+            strcat(out, "|");
+    }
+    concord_free(s);
+    concord_segmenter_free(seg);
+    return out;
+}
+
+static void test_srx_rules_change_the_output(void **state)
+{
+    (void)state;
+    const char *text = "Sta. Ten ships came; the port was full. It rained. The Kurils. Known "
+                       "as the Northern Territories in Japan.";
+    char *plain = segment_with_srx("en", NULL, text);
+    assert_string_equal(plain, "Sta.|Ten ships came; the port was full.|It rained.|The "
+                               "Kurils.|Known as the Northern Territories in Japan.");
+    char *ruled = segment_with_srx("en-US", srx_doc, text);
+    /* English rules and (cascade) the default rules both apply */
+    assert_string_equal(ruled, "Sta. Ten ships came;|the port was full.|It rained.|The "
+                               "Kurils. Known as the Northern Territories in Japan.");
+    free(plain);
+    free(ruled);
+    /* Russian: only the default rules match */
+    char *ru = segment_with_srx("ru", srx_doc, "Sta. Ten ships came; the port was full.");
+    assert_string_equal(ru, "Sta.|Ten ships came; the port was full.");
+    free(ru);
+    /* Japanese: a break rule after 、 with an empty afterbreak */
+    char *ja = segment_with_srx("ja", srx_doc, "北方領土、南クリル諸島。");
+    assert_string_equal(ja, "北方領土、|南クリル諸島。");
+    free(ja);
+}
+
+static void test_srx_without_cascade_uses_first_map_only(void **state)
+{
+    (void)state;
+    char *doc = strdup(srx_doc);
+    char *p = strstr(doc, "cascade=\"yes\"");
+    memcpy(p, "cascade=\"no\" ", 13);
+    char *out = segment_with_srx("en", doc, "The Kurils. Known to all.");
+    assert_string_equal(out, "The Kurils.|Known to all.");
+    free(out);
+    free(doc);
+}
+
+typedef struct bad_srx {
+    const char *doc;
+    unsigned long line;
+    const char *message_part;
+} bad_srx;
+
+static void test_malformed_srx_reports_line_and_column(void **state)
+{
+    (void)state;
+    static const bad_srx cases[] = {
+        {"<srx>\n<body>\n<languagerules>\n<languagerule languagerulename=\"a\">\n"
+         "<rule break=\"no\"><beforebreak>x</beforebreak>\n</languagerules></body></srx>",
+         6, "malformed XML"},
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n"
+         "  <rule break=\"no\"><beforebreak>Mr(\\.</beforebreak></rule>\n"
+         "</languagerule></languagerules></body></srx>",
+         3, "invalid regular expression"},
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n"
+         "  <rule><beforebreak>a</beforebreak><afterbreak>[b</afterbreak></rule>\n"
+         "</languagerule></languagerules></body></srx>",
+         3, "afterbreak"},
+        {"<srx><body><languagerules/>\n<maprules>\n"
+         "<languagemap languagepattern=\".*\" languagerulename=\"Missing\"/>\n"
+         "</maprules></body></srx>",
+         3, "does not exist"},
+        {"<?xml version=\"1.0\"?>\n<html><body/></html>", 2, "not an SRX file"},
+        {"<?xml version=\"1.0\"?>\n<!DOCTYPE srx [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+         "<srx>&x;</srx>",
+         2, "entit"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        concord_segmenter *seg;
+        assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+        int rc = concord_segmenter_add_srx(seg, cases[i].doc, strlen(cases[i].doc), "bad.srx");
+        assert_int_equal(rc, CONCORD_EPARSE);
+        const concord_error *e = concord_error_last();
+        assert_string_equal(e->file, "bad.srx");
+        if (cases[i].line && e->line != cases[i].line)
+            fail_msg("case %zu: line %lu, expected %lu (%s)", i, e->line, cases[i].line,
+                     e->message);
+        if (cases[i].line)
+            assert_true(e->column > 0);
+        if (!strstr(e->message, cases[i].message_part))
+            fail_msg("case %zu: message '%s' lacks '%s'", i, e->message,
+                     cases[i].message_part);
+        /* the segmenter is unchanged and still works */
+        concord_segment *s;
+        size_t n;
+        assert_int_equal(concord_segmenter_split(seg, "One. Two.", 9, &s, &n), 0);
+        assert_int_equal(n, 2);
+        concord_free(s);
+        concord_segmenter_free(seg);
+    }
+}
+
+static void test_srx_file_errors(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx_file(seg, "/nonexistent/rules.srx"), CONCORD_EIO);
+    assert_string_equal(concord_error_last()->file, "/nonexistent/rules.srx");
+    concord_segmenter_free(seg);
+}
+
+/* ---- out of memory at every allocation ------------------------------------------------ */
+
+typedef struct failing {
+    long count, fail_at;
+} failing;
+
+static void *f_malloc(size_t n, void *ud)
+{
+    failing *f = ud;
+    if (++f->count == f->fail_at)
+        return NULL;
+    return malloc(n);
+}
+
+static void *f_realloc(void *p, size_t n, void *ud)
+{
+    failing *f = ud;
+    if (++f->count == f->fail_at)
+        return NULL;
+    return realloc(p, n);
+}
+
+static void f_free(void *p, void *ud)
+{
+    (void)ud;
+    free(p);
+}
+
+static int oom_run(long fail_at)
+{
+    failing f = {0, fail_at};
+    concord_allocator a = {f_malloc, f_realloc, f_free, &f};
+    concord_allocator_set(&a);
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = "ru";
+    concord_segmenter *seg = NULL;
+    concord_segment *s = NULL;
+    size_t n = 0;
+    int rc = concord_segmenter_new(&seg, &o);
+    if (rc == 0)
+        rc = concord_segmenter_add_srx(seg, srx_doc, strlen(srx_doc), "t.srx");
+    if (rc == 0) {
+        const char *t = "Министр А. Г. Силуанов заявил. В 2019 г. бюджет вырос. Sta. Ten.";
+        rc = concord_segmenter_split(seg, t, strlen(t), &s, &n);
+    }
+    concord_free(s);
+    concord_segmenter_free(seg);
+    concord_allocator_set(NULL);
+    if (rc != 0 && rc != CONCORD_ENOMEM)
+        fail_msg("allocation %ld failing gave %s: %s", fail_at, concord_error_name(rc),
+                 concord_error_last()->message);
+    if (rc == CONCORD_ENOMEM)
+        assert_int_equal(concord_error_last()->code, CONCORD_ENOMEM);
+    return rc == 0 && f.count < fail_at; /* 1 once no allocation failed */
+}
+
+static void test_out_of_memory_everywhere(void **state)
+{
+    (void)state;
+    long k;
+    for (k = 1; k < 100000; k++)
+        if (oom_run(k))
+            break;
+    assert_true(k > 100); /* the run does allocate; every failure was handled */
+    assert_true(k < 100000);
+}
+
+/* ---- long input across windows ---------------------------------------------------- */
+
+static void test_long_paragraph_crosses_windows(void **state)
+{
+    (void)state;
+    /* one paragraph of about 600,000 characters with abbreviations everywhere,
+       so that window edges fall on every kind of position */
+    const char *unit = "Mr. A. B. Smith met Gen. Jones at 5 p.m. in the U.S. Embassy. "
+                       "The talks, i.e. the second round, went well! ";
+    size_t ulen = strlen(unit), reps = 600000 / ulen;
+    char *t = malloc(ulen * reps + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(t + i * ulen, unit, ulen);
+    t[ulen * reps] = '\0';
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    concord_segment *s;
+    size_t n;
+    assert_int_equal(concord_segmenter_split(seg, t, ulen * reps, &s, &n), 0);
+    check_invariants(t, ulen * reps, s, n);
+    assert_int_equal(n, 2 * reps);
+    for (size_t i = 0; i < n; i++) {
+        const char *want = i % 2 == 0
+                               ? "Mr. A. B. Smith met Gen. Jones at 5 p.m. in the U.S. Embassy."
+                               : "The talks, i.e. the second round, went well!";
+        if (s[i].end - s[i].start != strlen(want) ||
+            memcmp(t + s[i].start, want, strlen(want)) != 0)
+            fail_msg("segment %zu is '%.*s'", i, (int)(s[i].end - s[i].start), t + s[i].start);
+    }
+    concord_free(s);
+
+    /* a single "word" longer than a window: one segment, nothing lost */
+    memset(t, 'x', ulen * reps);
+    assert_int_equal(concord_segmenter_split(seg, t, ulen * reps, &s, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].start, 0);
+    assert_int_equal(s[0].end, ulen * reps);
+    concord_free(s);
+    concord_segmenter_free(seg);
+    free(t);
+}
+
+/* ---- golden case files (tests/data/segment/golden-*.txt) ---------------------------------- */
+
+static void unescape(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '\\' && p[1] == 'n') {
+            *o++ = '\n';
+            p++;
+        } else if (*p == '\\' && p[1] == '\\') {
+            *o++ = '\\';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
+static void run_golden_file(const char *lang)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/segment/golden-%s.txt", CONCORD_TEST_DATA, lang);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    char line[8192];
+    char input[8192] = "", expected[16384] = "", desc[8192] = "";
+    int cases = 0, failures = 0;
+    int have = 0;
+    for (;;) {
+        char *got_line = fgets(line, sizeof(line), f);
+        size_t l = got_line ? strlen(line) : 0;
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+            line[--l] = '\0';
+        if (!got_line || l == 0) {
+            if (have) {
+                char *got = segment_join(lang, 0, input, strlen(input));
+                cases++;
+                if (strcmp(got, expected) != 0) {
+                    failures++;
+                    print_error("[%s] %s\n  input:    %s\n  expected: %s\n  got:      %s\n",
+                                lang, desc, input, expected, got);
+                }
+                free(got);
+                have = 0;
+                input[0] = expected[0] = desc[0] = '\0';
+            }
+            if (!got_line)
+                break;
+            continue;
+        }
+        if (line[0] == '#')
+            continue;
+        if (line[0] == '=') {
+            snprintf(desc, sizeof(desc), "%s", line + 2);
+        } else if (line[0] == '<') {
+            snprintf(input, sizeof(input), "%s", line + 2);
+            unescape(input);
+            have = 1;
+        } else if (line[0] == '>') {
+            if (expected[0])
+                strcat(expected, "\n");
+            strcat(expected, line + 2);
+        }
+    }
+    fclose(f);
+    assert_true(cases >= 20);
+    if (failures)
+        fail_msg("%s: %d of %d golden cases segmented wrongly", lang, failures, cases);
+}
+
+static void test_golden_en(void **state)
+{
+    (void)state;
+    run_golden_file("en");
+}
+
+static void test_golden_ru(void **state)
+{
+    (void)state;
+    run_golden_file("ru");
+}
+
+static void test_golden_ja(void **state)
+{
+    (void)state;
+    run_golden_file("ja");
+}
+
+static void test_golden_de(void **state)
+{
+    (void)state;
+    run_golden_file("de");
+}
+
+static void test_golden_fr(void **state)
+{
+    (void)state;
+    run_golden_file("fr");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_english),
+        cmocka_unit_test(test_russian),
+        cmocka_unit_test(test_japanese),
+        cmocka_unit_test(test_german),
+        cmocka_unit_test(test_french),
+        cmocka_unit_test(test_other_languages_use_icu_rules),
+        cmocka_unit_test(test_line_breaks_end_segments),
+        cmocka_unit_test(test_offsets_slice_the_input),
+        cmocka_unit_test(test_empty_and_blank_input),
+        cmocka_unit_test(test_invalid_utf8_is_rejected_before_any_segment),
+        cmocka_unit_test(test_bad_language_tags),
+        cmocka_unit_test(test_callback_can_stop),
+        cmocka_unit_test(test_srx_rules_change_the_output),
+        cmocka_unit_test(test_srx_without_cascade_uses_first_map_only),
+        cmocka_unit_test(test_malformed_srx_reports_line_and_column),
+        cmocka_unit_test(test_srx_file_errors),
+        cmocka_unit_test(test_out_of_memory_everywhere),
+        cmocka_unit_test(test_long_paragraph_crosses_windows),
+        cmocka_unit_test(test_golden_en),
+        cmocka_unit_test(test_golden_ru),
+        cmocka_unit_test(test_golden_ja),
+        cmocka_unit_test(test_golden_de),
+        cmocka_unit_test(test_golden_fr),
+    };
+    return cmocka_run_group_tests_name("segment", tests, NULL, NULL);
+}

@@ -4,6 +4,7 @@
  *
  *   bench_segment accuracy DATA_DIR [--errors]
  *   bench_segment speed DATA_DIR [MB] [RUNS]
+ *   bench_segment large MB
  *
  * DATA_DIR is ../shared/data/segmentation. Accuracy: boundary precision,
  * recall and F1 against the gold sentence offsets (code points), counting
@@ -415,6 +416,44 @@ static void speed(const char *dir, const char *lang, double mb, int runs)
     free(tu);
 }
 
+/* Segment MB megabytes of generated text (one long line and many short ones)
+   and report speed and peak memory over the size of the input itself. */
+static void large(double mb)
+{
+    size_t n = (size_t)(mb * 1e6);
+    const char *unit = "Mr. A. B. Smith met Gen. Jones at 5 p.m. in the U.S. Embassy. "
+                       "Южные Курилы, т. е. Северные территории, обсуждались в 2019 г. "
+                       "北方領土の「返還。」と述べた。\n";
+    size_t ulen = strlen(unit);
+    char *t = malloc(n + ulen);
+    size_t k = 0;
+    while (k < n) {
+        memcpy(t + k, unit, ulen);
+        k += ulen;
+    }
+    /* make the second half one single paragraph of about n/2 bytes */
+    for (size_t i = k / 2; i < k; i++)
+        if (t[i] == '\n')
+            t[i] = ' ';
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long before_kb = ru.ru_maxrss;
+    concord_segmenter *seg;
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = "en";
+    concord_segmenter_new(&seg, &o);
+    double t0 = now();
+    size_t segs = run_concord(seg, t, k);
+    double t1 = now();
+    getrusage(RUSAGE_SELF, &ru);
+    printf("large %.0f MB (half of it one paragraph): %zu segments, %.1f MB/s, peak RSS %.1f MB, "
+           "of which the input buffer %.1f MB; growth while segmenting %.1f MB\n",
+           (double)k / 1e6, segs, (double)k / 1e6 / (t1 - t0), (double)ru.ru_maxrss / 1024.0,
+           (double)k / 1048576.0, (double)(ru.ru_maxrss - before_kb) / 1024.0);
+    concord_segmenter_free(seg);
+    free(t);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -452,6 +491,10 @@ int main(int argc, char **argv)
         printf("peak RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
         return 0;
     }
-    fprintf(stderr, "usage: bench_segment accuracy|speed DATA_DIR [...]\n");
+    if (strcmp(argv[1], "large") == 0) {
+        large(argc > 2 ? atof(argv[2]) : 200);
+        return 0;
+    }
+    fprintf(stderr, "usage: bench_segment accuracy|speed DATA_DIR [...] | large MB\n");
     return 2;
 }

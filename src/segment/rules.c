@@ -237,14 +237,14 @@ static const char *const none[] = {NULL};
 static const cc_lang_rules g_rules[] = {
     {"en", 0, en_nonfinal, en_ambiguous, none, en_before_number, en_final, en_place,
      en_starters},
-    {"ru", CC_LANG_SURNAME_FIRST, ru_nonfinal, ru_ambiguous, ru_after_number, ru_before_number,
+    {"ru", CC_LANG_SURNAME_FIRST | CC_LANG_LATIN_AS_EN, ru_nonfinal, ru_ambiguous, ru_after_number, ru_before_number,
      ru_final, none, ru_starters},
     {"de", CC_LANG_ORDINAL_DOT, de_nonfinal, de_ambiguous, de_after_number, de_before_number,
      de_final, none, de_starters},
     {"fr", CC_LANG_SPACED_CLOSE, fr_nonfinal, fr_ambiguous, fr_after_number, fr_before_number,
      fr_final, none, fr_starters},
-    {"ja", CC_LANG_CJK, none, none, none, none, none, none, none},
-    {"zh", CC_LANG_CJK, none, none, none, none, none, none, none},
+    {"ja", CC_LANG_CJK | CC_LANG_LATIN_AS_EN, none, none, none, none, none, none, none},
+    {"zh", CC_LANG_CJK | CC_LANG_LATIN_AS_EN, none, none, none, none, none, none, none},
 };
 
 static const cc_lang_rules g_generic = {"", 0, none, none, none, none, none, none, none};

@@ -26,6 +26,7 @@ typedef enum cc_abbr_class {
 #define CC_LANG_CJK 2u         /* 「」『』 quotations, particles after a closing bracket */
 #define CC_LANG_SPACED_CLOSE 4u /* French « ... . » : a closing quote after a space */
 #define CC_LANG_SURNAME_FIRST 8u /* "Смирнов А. П." : initials after a surname end the name */
+#define CC_LANG_LATIN_AS_EN 16u  /* a non-Latin script: Latin words follow the English tables */
 
 typedef struct cc_lang_rules {
     const char *code; /* primary language subtag, "" for the generic rules */

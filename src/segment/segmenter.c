@@ -39,6 +39,9 @@ struct concord_segmenter {
     cc_wordset abbr;     /* value: cc_abbr_class */
     cc_wordset starters; /* value: 1 */
     int has_starters;
+    /* English tables, for Latin words in a text of another script (CC_LANG_LATIN_AS_EN) */
+    cc_wordset latin_abbr, latin_starters;
+    int has_latin;
     cc_breaker *brk;
     int wrapped;
     cc_srx_rules srx;
@@ -115,6 +118,21 @@ static int add_list(cc_wordset *ws, const char *const *list, uint8_t value)
     return 0;
 }
 
+/* Load a language's abbreviation classes into one word set (a later list wins). */
+static int add_tables(cc_wordset *abbr, cc_wordset *starters, const cc_lang_rules *r)
+{
+    int rc;
+    if ((rc = add_list(abbr, r->nonfinal, CC_ABBR_NONFINAL)) < 0 ||
+        (rc = add_list(abbr, r->ambiguous, CC_ABBR_AMBIGUOUS)) < 0 ||
+        (rc = add_list(abbr, r->after_number, CC_ABBR_AFTER_NUMBER)) < 0 ||
+        (rc = add_list(abbr, r->before_number, CC_ABBR_BEFORE_NUMBER)) < 0 ||
+        (rc = add_list(abbr, r->final, CC_ABBR_FINAL)) < 0 ||
+        (rc = add_list(abbr, r->place, CC_ABBR_PLACE)) < 0 ||
+        (rc = add_list(starters, r->starters, 1)) < 0)
+        return rc;
+    return 0;
+}
+
 int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_options *opts)
 {
     static const concord_segmenter_options defaults = CONCORD_SEGMENTER_OPTIONS_INIT;
@@ -134,15 +152,14 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
     cc_lang_primary(s->lang, s->primary, sizeof(s->primary));
     s->rules = cc_lang_rules_find(s->primary);
     s->wrapped = opts->wrapped != 0;
-    if ((rc = add_list(&s->abbr, s->rules->nonfinal, CC_ABBR_NONFINAL)) < 0 ||
-        (rc = add_list(&s->abbr, s->rules->ambiguous, CC_ABBR_AMBIGUOUS)) < 0 ||
-        (rc = add_list(&s->abbr, s->rules->after_number, CC_ABBR_AFTER_NUMBER)) < 0 ||
-        (rc = add_list(&s->abbr, s->rules->before_number, CC_ABBR_BEFORE_NUMBER)) < 0 ||
-        (rc = add_list(&s->abbr, s->rules->final, CC_ABBR_FINAL)) < 0 ||
-        (rc = add_list(&s->abbr, s->rules->place, CC_ABBR_PLACE)) < 0 ||
-        (rc = add_list(&s->starters, s->rules->starters, 1)) < 0)
+    if ((rc = add_tables(&s->abbr, &s->starters, s->rules)) < 0)
         goto fail;
     s->has_starters = s->rules->starters[0] != NULL;
+    if (s->rules->flags & CC_LANG_LATIN_AS_EN) {
+        if ((rc = add_tables(&s->latin_abbr, &s->latin_starters, cc_lang_rules_find("en"))) < 0)
+            goto fail;
+        s->has_latin = 1;
+    }
     if ((rc = cc_breaker_open(&s->brk, CC_BREAK_SENTENCE, s->primary)) < 0)
         goto fail;
     s->u = cc_malloc((WINDOW_UNITS + 2) * sizeof(cc_uchar));
@@ -164,6 +181,8 @@ void concord_segmenter_free(concord_segmenter *s)
         return;
     cc_wordset_free(&s->abbr);
     cc_wordset_free(&s->starters);
+    cc_wordset_free(&s->latin_abbr);
+    cc_wordset_free(&s->latin_starters);
     cc_breaker_close(s->brk);
     cc_srx_rules_free(&s->srx);
     cc_free(s->u);
@@ -273,10 +292,18 @@ static void get_next_word(const window *w, int32_t b, next_word *nw)
     nw->dotted = e < w->n && w->u[e] == '.';
 }
 
+static int is_latin(const window *w, int32_t i)
+{
+    int k;
+    return cc_uc_script(at(w, i, &k)) == CC_SCRIPT_LATIN;
+}
+
 static int is_starter(const concord_segmenter *s, const window *w, const next_word *nw)
 {
     if (nw->qe == nw->q || nw->dotted)
         return 0;
+    if (s->has_latin && is_latin(w, nw->q))
+        return cc_wordset_get(&s->latin_starters, w->u + nw->q, nw->qe - nw->q) != 0;
     return cc_wordset_get(&s->starters, w->u + nw->q, nw->qe - nw->q) != 0;
 }
 
@@ -288,7 +315,7 @@ static int is_starter(const concord_segmenter *s, const window *w, const next_wo
  */
 static int ambiguous_breaks(const concord_segmenter *s, const window *w, int32_t b)
 {
-    if (!s->has_starters)
+    if (!s->has_starters && !s->has_latin)
         return 1;
     next_word nw;
     get_next_word(w, b, &nw);
@@ -489,7 +516,10 @@ static int lookup_abbr(const concord_segmenter *s, const window *w, const span *
         }
         if (!fits)
             continue;
-        int v = cc_wordset_get(&s->abbr, key, n);
+        /* Latin words in a text of another script: the English tables */
+        const cc_wordset *set =
+            s->has_latin && is_latin(w, parts[take - 1].start) ? &s->latin_abbr : &s->abbr;
+        int v = cc_wordset_get(set, key, n);
         if (v) {
             *used = take;
             return v;
@@ -695,13 +725,6 @@ static int builtin_breaks(const concord_segmenter *s, window *w, int32_t b)
 
     if (cjk && (is_cjk_stop(term) || term == '!' || term == '?' || term == 0x2026))
         return cjk_breaks(s, w, j, gap, b);
-    if (cjk && term == '.' && b < w->n) {
-        /* Latin text inside Japanese: "米国務省（U.S. Department of State）" */
-        uint32_t next = at(w, b, &k);
-        int sc = cc_uc_script(next);
-        if (sc == CC_SCRIPT_LATIN || is_digit_unit(next))
-            return 0;
-    }
     if (is_aterm(term))
         return full_stop_breaks(s, w, d, gap, b);
     if (cc_uc_is_sterm(term) && !is_cjk_stop(term)) {

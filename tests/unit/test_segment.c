@@ -223,6 +223,11 @@ static void test_russian(void **state)
          "Работы закончились.\n1 октября 1961 года страна объединилась."},
         {"ru", 0, "Он работал в BBC десять лет. В Facebook его вспоминают.",
          "Он работал в BBC десять лет.\nВ Facebook его вспоминают."},
+        /* Latin words in Russian text follow the English tables */
+        {"ru", 0, "Об этом сообщил Mr. Smith из U.S. Department of State. Он добавил, что "
+                  "переговоры продолжатся.",
+         "Об этом сообщил Mr. Smith из U.S. Department of State.\nОн добавил, что переговоры "
+         "продолжатся."},
     };
     run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }

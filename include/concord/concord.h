@@ -7,5 +7,6 @@
 #include "concord/common.h"
 #include "concord/text.h"
 #include "concord/segment.h"
+#include "concord/tm.h"
 
 #endif

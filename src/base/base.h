@@ -63,6 +63,25 @@ char *cc_buf_detach(cc_buf *b);
 void cc_buf_clear(cc_buf *b);
 void cc_buf_free(cc_buf *b);
 
+/* --- arena (arena.c): many small strings freed at once; pointers never move --- */
+
+typedef struct cc_arena_block cc_arena_block;
+
+typedef struct cc_arena {
+    cc_arena_block *head; /* current block */
+    cc_arena_block *spare; /* blocks kept by cc_arena_reset for reuse */
+} cc_arena;
+
+#define CC_ARENA_INIT {NULL, NULL}
+
+/* n bytes aligned for any type, or NULL (error set) */
+void *cc_arena_alloc(cc_arena *a, size_t n);
+/* a NUL-terminated copy of s[0..n), or NULL (error set) */
+char *cc_arena_strndup(cc_arena *a, const char *s, size_t n);
+/* forget every allocation, keep the memory for reuse */
+void cc_arena_reset(cc_arena *a);
+void cc_arena_free(cc_arena *a);
+
 /* --- files (file.c) --- */
 
 /*

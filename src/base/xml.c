@@ -19,7 +19,7 @@ struct cc_xml {
     size_t memlen;
     /* which occurrence of its name on its line the current element is */
     unsigned long track_line;
-    char *track_name[TRACK_NAMES];
+    char track_name[TRACK_NAMES][32];
     int track_count[TRACK_NAMES];
     int ntrack;
     int cur_occ;
@@ -65,10 +65,13 @@ static void on_error(void *ud, xmlErrorPtr err)
     x->err_line = err->line > 0 ? (unsigned long)err->line : 0;
     x->err_col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
     snprintf(x->err_msg, sizeof(x->err_msg), "%s", err->message ? err->message : "XML error");
-    /* libxml2 messages end with a newline; ours are one line. */
+    /* libxml2 messages end with a newline and may hold more; ours are one line. */
     size_t n = strlen(x->err_msg);
     while (n && (x->err_msg[n - 1] == '\n' || x->err_msg[n - 1] == ' '))
         x->err_msg[--n] = '\0';
+    for (char *p = x->err_msg; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
 }
 
 static int finish_open(cc_xml **out, cc_xml *x, const char *name)
@@ -129,8 +132,6 @@ void cc_xml_free(cc_xml *x)
         return;
     if (x->reader)
         xmlFreeTextReader(x->reader);
-    for (int i = 0; i < x->ntrack; i++)
-        cc_free(x->track_name[i]);
     cc_free(x->name);
     cc_free(x);
 }
@@ -216,15 +217,33 @@ done:
     return col;
 }
 
+void cc_xml_mark_here(cc_xml *x, cc_xml_mark *m)
+{
+    const char *name = (const char *)xmlTextReaderConstName(x->reader);
+    size_t n = name ? strlen(name) : 0;
+    if (n >= sizeof(m->name))
+        n = 0;
+    m->line = cc_xml_line(x);
+    m->occ = x->cur_occ;
+    memcpy(m->name, name ? name : "", n);
+    m->name[n] = '\0';
+}
+
+unsigned long cc_xml_mark_column(cc_xml *x, const cc_xml_mark *m)
+{
+    if (!m->name[0] || !m->line)
+        return 0;
+    return x->mem ? find_tag_column(x->mem, x->memlen, m->line, m->name, m->occ)
+                  : find_tag_column_in_file(x->name, m->line, m->name, m->occ);
+}
+
 unsigned long cc_xml_column(cc_xml *x)
 {
     xmlNodePtr node = xmlTextReaderCurrentNode(x->reader);
     if (node && node->type == XML_ELEMENT_NODE) {
-        const char *qname = (const char *)xmlTextReaderConstName(x->reader);
-        unsigned long line = cc_xml_line(x);
-        unsigned long col =
-            x->mem ? find_tag_column(x->mem, x->memlen, line, qname, x->cur_occ)
-                   : find_tag_column_in_file(x->name, line, qname, x->cur_occ);
+        cc_xml_mark m;
+        cc_xml_mark_here(x, &m);
+        unsigned long col = cc_xml_mark_column(x, &m);
         if (col)
             return col;
     }
@@ -235,13 +254,13 @@ unsigned long cc_xml_column(cc_xml *x)
 /* Count the elements of each name on the current line (see find_tag_column). */
 static void track_element(cc_xml *x)
 {
-    unsigned long line = cc_xml_line(x);
+    xmlNodePtr node = xmlTextReaderCurrentNode(x->reader);
+    long l = node ? xmlGetLineNo(node) : -1;
+    unsigned long line = l > 0 ? (unsigned long)l : 0;
     const char *name = (const char *)xmlTextReaderConstName(x->reader);
     if (!name)
         return;
     if (line != x->track_line) {
-        for (int i = 0; i < x->ntrack; i++)
-            cc_free(x->track_name[i]);
         x->ntrack = 0;
         x->track_line = line;
     }
@@ -252,8 +271,10 @@ static void track_element(cc_xml *x)
         }
     }
     x->cur_occ = 0;
-    if (x->ntrack < TRACK_NAMES && (x->track_name[x->ntrack] = cc_strdup(name)) != NULL)
+    if (x->ntrack < TRACK_NAMES && strlen(name) < sizeof(x->track_name[0])) {
+        memcpy(x->track_name[x->ntrack], name, strlen(name) + 1);
         x->track_count[x->ntrack++] = 0;
+    }
 }
 
 int cc_xml_error(cc_xml *x, int code, const char *fmt, ...)
@@ -309,18 +330,20 @@ static int doctype_declares_entities(xmlTextReaderPtr r)
            (dtd->pentities && xmlHashSize(dtd->pentities) > 0);
 }
 
-int cc_xml_next(cc_xml *x)
+/* After the reader moved (rc from xmlTextReaderRead/Next): errors and policy checks. */
+static int after_move(cc_xml *x, int rc)
 {
-    if (x->failed)
-        return CONCORD_EPARSE;
-    tl_in_reader = 1;
-    int rc = xmlTextReaderRead(x->reader);
-    tl_in_reader = 0;
     if (rc < 0 || x->err_set) {
         x->failed = 1;
-        if (x->err_set)
-            return cc_error_set_at(CONCORD_EPARSE, x->name, x->err_line, x->err_col, 0,
-                                   "malformed XML: %s", x->err_msg);
+        if (x->err_set) {
+            int code = strstr(x->err_msg, "huge text node") ? CONCORD_ELIMIT : CONCORD_EPARSE;
+            return cc_error_set_at(code, x->name, x->err_line, x->err_col, 0,
+                                   code == CONCORD_ELIMIT
+                                       ? "a text longer than libxml2's limit of 10,000,000 "
+                                         "bytes (%s)"
+                                       : "malformed XML: %s",
+                                   x->err_msg);
+        }
         return cc_error_set_at(CONCORD_EPARSE, x->name, cc_xml_line(x), cc_xml_column(x), 0,
                                "malformed XML");
     }
@@ -354,6 +377,60 @@ int cc_xml_next(cc_xml *x)
         break;
     }
     return 1;
+}
+
+int cc_xml_next(cc_xml *x)
+{
+    if (x->failed)
+        return CONCORD_EPARSE;
+    tl_in_reader = 1;
+    int rc = xmlTextReaderRead(x->reader);
+    tl_in_reader = 0;
+    return after_move(x, rc);
+}
+
+int cc_xml_skip(cc_xml *x)
+{
+    if (x->failed)
+        return CONCORD_EPARSE;
+    tl_in_reader = 1;
+    int rc = xmlTextReaderNext(x->reader);
+    tl_in_reader = 0;
+    return after_move(x, rc);
+}
+
+int cc_xml_inner(cc_xml *x, cc_buf *out)
+{
+    tl_in_reader = 1;
+    xmlChar *s = xmlTextReaderReadInnerXml(x->reader);
+    tl_in_reader = 0;
+    if (x->err_set)
+        return after_move(x, -1);
+    if (!s)
+        return 0;
+    int rc = cc_buf_puts(out, (const char *)s);
+    xmlFree(s);
+    return rc;
+}
+
+int cc_xml_string(cc_xml *x, cc_buf *out)
+{
+    tl_in_reader = 1;
+    xmlChar *s = xmlTextReaderReadString(x->reader);
+    tl_in_reader = 0;
+    if (x->err_set)
+        return after_move(x, -1);
+    if (!s)
+        return 0;
+    int rc = cc_buf_puts(out, (const char *)s);
+    xmlFree(s);
+    return rc;
+}
+
+unsigned long long cc_xml_bytes(cc_xml *x)
+{
+    long n = xmlTextReaderByteConsumed(x->reader);
+    return n > 0 ? (unsigned long long)n : 0;
 }
 
 int cc_xml_attr(cc_xml *x, const char *name, cc_buf *out)

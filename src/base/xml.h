@@ -38,9 +38,35 @@ xmlTextReaderPtr cc_xml_reader(cc_xml *x);
 /* The name given at open time (file path or the caller's name). */
 const char *cc_xml_name(const cc_xml *x);
 
-/* Line and column (1-based) of the current node, as libxml2 reports them. */
+/*
+ * Line (1-based) of the current node. The column of an element is found by
+ * looking for its start tag on that line in the document (libxml2 2.9 keeps
+ * no columns for nodes), which is slow for files: call it on errors only.
+ */
 unsigned long cc_xml_line(cc_xml *x);
 unsigned long cc_xml_column(cc_xml *x);
+
+/* A cheap note of where the current element is, to find its column later. */
+typedef struct cc_xml_mark {
+    unsigned long line;
+    int occ; /* which start tag of that name on the line */
+    char name[32];
+} cc_xml_mark;
+
+void cc_xml_mark_here(cc_xml *x, cc_xml_mark *m);
+unsigned long cc_xml_mark_column(cc_xml *x, const cc_xml_mark *m);
+
+/* Move past the current node and its subtree (xmlTextReaderNext); as cc_xml_next. */
+int cc_xml_skip(cc_xml *x);
+
+/* Append the markup inside the current element (entities escaped) to out. */
+int cc_xml_inner(cc_xml *x, cc_buf *out);
+
+/* Append the text content of the current element to out. */
+int cc_xml_string(cc_xml *x, cc_buf *out);
+
+/* Bytes of the input consumed so far (for progress). */
+unsigned long long cc_xml_bytes(cc_xml *x);
 
 /*
  * Attribute `name` of the current element (xml:lang when name is "xml:lang"),

@@ -89,8 +89,23 @@ int cli_use_color(FILE *f);
 /* Flush stdout and report a write error (e.g. a full disk) as EXIT_USAGE. */
 int cli_finish_output(const char *cmd, int status);
 
+/*
+ * The TM file to use: `option` (--tm) if given, else $CONCORD_TM, else
+ * $XDG_DATA_HOME/concord/default.tm (~/.local/share/concord/default.tm).
+ * With `create_dirs`, the directories of the default path are made. Writes
+ * into buf; returns buf, or NULL after printing a message.
+ */
+const char *cli_tm_path(const char *cmd, const char *option, int create_dirs, char *buf,
+                        size_t size);
+
+/* "1234567" -> "1,234,567" in buf (for summaries people read) */
+const char *cli_thousands(unsigned long long n, char *buf, size_t size);
+
 /* ---- commands ---- */
 
 int cmd_segment(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

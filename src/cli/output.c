@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/types.h>
 
 #include "cli.h"
 
@@ -138,4 +139,63 @@ int cli_finish_output(const char *cmd, int status)
         return EXIT_USAGE;
     }
     return status;
+}
+
+static int make_dirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+const char *cli_tm_path(const char *cmd, const char *option, int create_dirs, char *buf,
+                        size_t size)
+{
+    const char *env = getenv("CONCORD_TM");
+    if (option && *option) {
+        snprintf(buf, size, "%s", option);
+        return buf;
+    }
+    if (env && *env) {
+        snprintf(buf, size, "%s", env);
+        return buf;
+    }
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, size, "%s/concord/default.tm", xdg);
+    else if (home && *home)
+        snprintf(buf, size, "%s/.local/share/concord/default.tm", home);
+    else {
+        fprintf(stderr, "concord %s: no TM given: use --tm FILE or set CONCORD_TM\n", cmd);
+        return NULL;
+    }
+    if (create_dirs && make_dirs(buf) != 0) {
+        fprintf(stderr, "concord %s: cannot create the directory of %s: %s\n", cmd, buf,
+                strerror(errno));
+        return NULL;
+    }
+    return buf;
+}
+
+const char *cli_thousands(unsigned long long n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof(digits), "%llu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
 }

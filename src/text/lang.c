@@ -38,6 +38,11 @@ static char upper(char c)
  */
 int concord_lang_canonicalize(const char *tag, char *out, size_t outsize)
 {
+    return cc_lang_canonical(tag, out, outsize, 1);
+}
+
+int cc_lang_canonical(const char *tag, char *out, size_t outsize, int known_only)
+{
     char buf[64];
     size_t n = tag ? strlen(tag) : 0;
     if (n == 0 || n >= sizeof(buf))
@@ -54,7 +59,10 @@ int concord_lang_canonicalize(const char *tag, char *out, size_t outsize)
         for (size_t k = i; k < j; k++)
             if (!is_alnum(tag[k]))
                 return cc_error_set(CONCORD_EINVAL, "malformed language tag '%s'", tag);
-        if (index == 0) {
+        if (index == 0 && !known_only && len == 1 && (tag[i] == 'x' || tag[i] == 'i' ||
+                                                      tag[i] == 'X' || tag[i] == 'I')) {
+            /* private use "x-..." or grandfathered "i-..." tags, kept as they are */
+        } else if (index == 0) {
             if (len < 2 || len > 3)
                 return cc_error_set(CONCORD_EINVAL,
                                     "malformed language tag '%s' (expected a 2- or 3-letter "
@@ -81,10 +89,10 @@ int concord_lang_canonicalize(const char *tag, char *out, size_t outsize)
     }
     buf[o] = '\0';
 
-    /* The language subtag must be known to ICU. */
+    /* The language subtag must be known to ICU (unless the caller only wants the form). */
     char primary[8];
     cc_lang_primary(buf, primary, sizeof(primary));
-    const char *iso3 = uloc_getISO3Language(primary);
+    const char *iso3 = known_only ? uloc_getISO3Language(primary) : "x";
     if (!iso3 || !*iso3)
         return cc_error_set(CONCORD_EINVAL, "unknown language '%s' in tag '%s'", primary, tag);
 

@@ -184,4 +184,11 @@ int cc_regex_find(cc_regex *re, int32_t from, int32_t *start, int32_t *end);
  */
 void cc_lang_primary(const char *tag, char *out, size_t outsize);
 
+/*
+ * concord_lang_canonicalize(), with the check that ICU knows the language
+ * only when known_only is set (a TM keeps any well-formed tag it is given,
+ * including private-use "x-..." tags).
+ */
+int cc_lang_canonical(const char *tag, char *out, size_t outsize, int known_only);
+
 #endif

@@ -1,0 +1,278 @@
+/*
+ * concord/tm.h — the translation memory: the unit model with its inline
+ * codes, a streaming TMX reader, and the store (one SQLite file per TM) with
+ * TMX import and export.
+ *
+ * A translation unit (TU) holds variants, one per language (a TU may hold
+ * one variant or many), with the tuid, dates, users, props and notes of the
+ * TMX it came from.
+ *
+ * INLINE CODES. A segment is stored as its plain text (UTF-8) and a list of
+ * codes, each anchored at a byte offset of the plain text:
+ *
+ *     <seg>The <bpt i="1" x="1">&lt;b></bpt>big<ept i="1">&lt;/b></ept> cat</seg>
+ *
+ *     text  = "The big cat"
+ *     codes = { BPT at 4, attrs ` i="1" x="1"`, content `&lt;b>` },
+ *             { EPT at 7, attrs ` i="1"`,       content `&lt;/b>` }
+ *
+ * The plain text is what a matcher compares; the kinds and offsets say where
+ * formatting sits and which codes pair up (the i attribute); attrs and
+ * content keep the TMX markup of each code verbatim, so that export gives
+ * back equivalent TMX (content keeps entities escaped and any <sub> element
+ * with its own inline markup). <hi> is two codes, HI_START and HI_END, around
+ * text that stays in the plain text. Codes at one offset keep their order.
+ */
+#ifndef CONCORD_TM_H
+#define CONCORD_TM_H
+
+#include <stdint.h>
+
+#include "concord/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the unit model ------------------------------------------------------- */
+
+typedef enum concord_code_kind {
+    CONCORD_CODE_BPT = 1, /* <bpt>: opening half of a paired code, paired by i with its <ept> */
+    CONCORD_CODE_EPT,     /* <ept>: closing half */
+    CONCORD_CODE_IT,      /* <it>: a half whose partner is outside the segment (pos=begin|end) */
+    CONCORD_CODE_PH,      /* <ph>: a standalone code (line break, image, variable, ...) */
+    CONCORD_CODE_HI_START, /* <hi ...>: start of highlighted text */
+    CONCORD_CODE_HI_END,   /* </hi> */
+    CONCORD_CODE_UT        /* <ut>: unknown native code (TMX 1.1 to 1.4a) */
+} concord_code_kind;
+
+typedef struct concord_code {
+    int kind;            /* concord_code_kind */
+    size_t offset;       /* byte offset in the plain text where the code sits */
+    const char *attrs;   /* the element's attributes as TMX markup (` i="1" x="1"`), or "" */
+    const char *content; /* the native code as TMX markup, or "" (always "" for <hi>) */
+} concord_code;
+
+/* A <prop> (type set) or a <note> (type NULL). */
+typedef struct concord_prop {
+    const char *type;  /* prop type, NULL for a note */
+    const char *attrs; /* other attributes as markup (xml:lang, o-encoding), or "" */
+    const char *value; /* the text */
+} concord_prop;
+
+typedef struct concord_variant {
+    const char *lang;   /* canonical BCP 47 tag ("en-US") */
+    const char *text;   /* plain text, NUL-terminated */
+    size_t text_len;    /* in bytes */
+    const concord_code *codes;
+    size_t ncodes;
+    const char *attrs;  /* other <tuv> attributes as markup (creationdate, changeid, ...) */
+    const concord_prop *props; /* props and notes, in document order */
+    size_t nprops;
+    unsigned long line; /* line of the <tuv> in the TMX file, 0 if unknown */
+} concord_variant;
+
+typedef struct concord_unit {
+    const char *tuid;    /* or NULL */
+    const char *srclang; /* canonical tag, "*all*", or NULL when neither TU nor header says */
+    const char *attrs;   /* other <tu> attributes as markup (creationdate, usagecount, ...) */
+    const concord_prop *props;
+    size_t nprops;
+    const concord_variant *variants;
+    size_t nvariants;
+    unsigned long line, column; /* of the <tu> in the TMX file, 0 if unknown */
+} concord_unit;
+
+/*
+ * The TMX markup of a segment (the content of <seg>, without the element):
+ * the text escaped, the codes put back. *out (NUL-terminated) belongs to the
+ * caller: concord_free(). Returns 0 or CONCORD_ENOMEM.
+ */
+CONCORD_API int concord_segment_to_tmx(const char *text, size_t len, const concord_code *codes,
+                                       size_t ncodes, char **out);
+
+/* ---- reading TMX ------------------------------------------------------------ */
+
+/* What the reader tells its caller besides units. */
+typedef struct concord_tmx_event {
+    int is_error;        /* 1: a unit was skipped (only with skip_invalid); 0: a warning */
+    const char *file;
+    unsigned long line, column;
+    const char *message; /* one line */
+} concord_tmx_event;
+
+/* The <header> of a TMX file, as read. Strings are NULL when absent. */
+typedef struct concord_tmx_header {
+    const char *version; /* the tmx element's version ("1.4") */
+    const char *creationtool, *creationtoolversion, *o_tmf, *datatype, *segtype;
+    const char *adminlang, *srclang; /* srclang canonical, or "*all*" */
+    const char *attrs;   /* every header attribute as markup */
+} concord_tmx_header;
+
+typedef struct concord_tmx_callbacks {
+    /* the header, once, before any unit; may be NULL */
+    int (*header)(const concord_tmx_header *h, void *ud);
+    /* each valid unit, in order; borrowed until the callback returns */
+    int (*unit)(const concord_unit *u, void *ud);
+    /* warnings and skipped units; may be NULL */
+    void (*event)(const concord_tmx_event *e, void *ud);
+    /* progress: bytes of the file read so far and its size (0 if unknown, e.g. gzip) */
+    void (*progress)(unsigned long long done, unsigned long long total, void *ud);
+    void *ud;
+} concord_tmx_callbacks;
+
+/*
+ * Read a TMX 1.1–1.4b file (any encoding XML allows: UTF-8 with or without
+ * BOM, UTF-16 with BOM, or as declared; gzip-compressed files too), one unit
+ * at a time: memory does not depend on the size of the file. The file is read
+ * without network access and without entity expansion.
+ *
+ * A unit that breaks the TMX rules (a <tuv> with no language and no header
+ * srclang, a <tuv> without <seg>, a TU without variants, unbalanced <bpt>/
+ * <ept>, a segment longer than CONCORD_TM_MAX_SEGMENT) stops the reading with
+ * CONCORD_EPARSE (or CONCORD_ELIMIT) naming file, line and column, unless
+ * skip_invalid is set: then it is reported through the event callback and
+ * skipped. Malformed XML always stops the reading. Unknown elements are
+ * skipped with a warning.
+ *
+ * A nonzero return from a callback stops the reading with CONCORD_EUSER
+ * (the callback may set its own error with a concord function first, which
+ * is then returned instead).
+ */
+CONCORD_API int concord_tmx_read(const char *path, int skip_invalid,
+                                 const concord_tmx_callbacks *cb);
+
+/* The longest segment concord reads: 1 MiB of UTF-8. */
+#define CONCORD_TM_MAX_SEGMENT (1024 * 1024)
+
+/* ---- the store ------------------------------------------------------------ */
+
+typedef struct concord_tm concord_tm;
+
+#define CONCORD_TM_CREATE 1u   /* create the file if it does not exist */
+#define CONCORD_TM_READONLY 2u /* open for reading only */
+
+/*
+ * Open (or with CONCORD_TM_CREATE create) the TM in the SQLite file `path`.
+ * The file is migrated to the current schema when opened for writing. A file
+ * that is not a concord TM, or one made by a newer concord (a higher schema
+ * version), is refused with CONCORD_EUNSUPPORTED and left untouched. *out
+ * belongs to the caller: concord_tm_close(). Returns 0, CONCORD_EIO
+ * (cannot open or create), CONCORD_EUNSUPPORTED, CONCORD_ENOMEM.
+ */
+CONCORD_API int concord_tm_open(concord_tm **out, const char *path, unsigned flags);
+
+/* Close a TM; NULL is a no-op. */
+CONCORD_API void concord_tm_close(concord_tm *tm);
+
+/* What to do with a unit whose source text is already in the TM with another translation. */
+typedef enum concord_duplicates {
+    CONCORD_DUP_KEEP = 0, /* keep both: the new one is an alternative translation (default) */
+    CONCORD_DUP_SKIP,     /* keep the stored one, drop the new one */
+    CONCORD_DUP_REPLACE   /* drop the stored one(s), keep the new one */
+} concord_duplicates;
+
+#define CONCORD_IMPORT_OPTIONS_VERSION 1
+
+typedef struct concord_import_options {
+    unsigned int version;           /* CONCORD_IMPORT_OPTIONS_VERSION */
+    concord_duplicates on_duplicate; /* see concord_tm_import_tmx() */
+    int skip_invalid;               /* skip invalid units (reported) instead of failing */
+    /* optional: warnings and skipped units, and progress (bytes of the current file) */
+    void (*event)(const concord_tmx_event *e, void *ud);
+    void (*progress)(const char *file, unsigned long long done, unsigned long long total,
+                     size_t units_read, void *ud);
+    void *ud;
+} concord_import_options;
+
+#define CONCORD_IMPORT_OPTIONS_INIT {CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL}
+
+typedef struct concord_import_stats {
+    size_t read;         /* units read from the files */
+    size_t imported;     /* units stored */
+    size_t variants;     /* variants stored */
+    size_t identical;    /* units identical to one already stored (never stored twice) */
+    size_t alternatives; /* units stored as another translation of a known source (keep) */
+    size_t skipped;      /* units dropped because their source was known (skip) */
+    size_t replaced;     /* stored units replaced by a new one (replace) */
+    size_t invalid;      /* invalid units skipped (skip_invalid) */
+    size_t warnings;     /* warnings reported */
+} concord_import_stats;
+
+/*
+ * Import TMX files into the TM, all of them in ONE transaction: on any error
+ * the TM is left exactly as it was (and a process killed midway leaves it so
+ * too). Readers of the TM in other processes are not blocked and see the TM
+ * as it was until the import commits.
+ *
+ * Duplicates: a unit whose variants (language, text and codes) are identical
+ * to a stored unit's is never stored twice. A unit whose source variant (the
+ * one in its srclang; the first variant when srclang is "*all*" or unknown)
+ * equals a stored unit's source while a shared target language differs is
+ * kept as an alternative (CONCORD_DUP_KEEP), dropped (CONCORD_DUP_SKIP), or
+ * replaces the stored unit(s) (CONCORD_DUP_REPLACE).
+ *
+ * `stats` (optional) receives the counts, also on failure. Returns 0, or the
+ * error of the reader (CONCORD_EPARSE, CONCORD_EIO, CONCORD_ELIMIT, with
+ * file, line and column), CONCORD_ERROR for a database failure, CONCORD_ENOMEM.
+ */
+CONCORD_API int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npaths,
+                                      const concord_import_options *opts,
+                                      concord_import_stats *stats);
+
+#define CONCORD_EXPORT_OPTIONS_VERSION 1
+
+typedef struct concord_export_options {
+    unsigned int version; /* CONCORD_EXPORT_OPTIONS_VERSION */
+    /*
+     * Languages to export (NULL: all). "en" selects every English variant
+     * (en, en-US, en-GB...); "en-GB" only en-GB. With two or more languages,
+     * units left with fewer than two variants are not exported.
+     */
+    const char *const *langs;
+    size_t nlangs;
+} concord_export_options;
+
+#define CONCORD_EXPORT_OPTIONS_INIT {CONCORD_EXPORT_OPTIONS_VERSION, NULL, 0}
+
+/* Receives the exported bytes; returns 0 to go on, nonzero to stop (CONCORD_EUSER). */
+typedef int (*concord_write_fn)(const char *data, size_t len, void *ud);
+
+/*
+ * Write the TM as TMX 1.4b in UTF-8: units in the order they were stored,
+ * with their attributes, props, notes and inline codes. *units_out
+ * (optional) receives the number of units written. Returns 0, CONCORD_EUSER,
+ * CONCORD_ERROR (database), CONCORD_ENOMEM.
+ */
+CONCORD_API int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
+                                      concord_write_fn write, void *ud, size_t *units_out);
+
+/* ---- statistics ------------------------------------------------------------ */
+
+typedef struct concord_tm_count {
+    const char *name; /* language tag, "src>tgt" pair, or tool name */
+    size_t count;
+} concord_tm_count;
+
+typedef struct concord_tm_stats {
+    size_t units, variants;
+    const concord_tm_count *langs; /* variants per language, by tag */
+    size_t nlangs;
+    const concord_tm_count *pairs; /* units per source>target language pair */
+    size_t npairs;
+    const concord_tm_count *tools; /* units per creating tool ("OmegaT 6.0") */
+    size_t ntools;
+    const char *first_date, *last_date; /* oldest creationdate, newest change/creation date; NULL if none */
+    unsigned long long file_size;       /* bytes of the database file (and its WAL) */
+    int schema_version;
+} concord_tm_stats;
+
+/* Compute statistics. *out belongs to the caller: concord_tm_stats_free(). */
+CONCORD_API int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out);
+CONCORD_API void concord_tm_stats_free(concord_tm_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

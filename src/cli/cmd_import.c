@@ -1,0 +1,172 @@
+/*
+ * cmd_import.c — `concord import`: TMX files into the TM, in one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const cli_opt import_opts[] = {
+    {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
+    {"on-duplicate", 'd', "POLICY", "keep (default), skip or replace: a known source with a new translation"},
+    {"skip-invalid", 's', NULL, "skip invalid units (each reported with file:line:col) instead of failing"},
+    {"quiet", 'q', NULL, "print no summary"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_spec import_spec = {
+    "import",
+    "[--tm DB] [--on-duplicate skip|replace|keep] [--skip-invalid] FILE.tmx[.gz]...",
+    "Import TMX files (TMX 1.1 to 1.4b, any encoding, gzip too) into a translation memory.",
+    import_opts,
+    "All the files are imported in one transaction: on any error the TM is left\n"
+    "exactly as it was. Other processes can read the TM meanwhile.\n"
+    "\n"
+    "Duplicates: a unit identical to a stored one (same languages, texts and inline\n"
+    "codes) is never stored twice. A unit whose source text is already stored with\n"
+    "a different translation is, with --on-duplicate\n"
+    "  keep     stored as an alternative translation (the default)\n"
+    "  skip     dropped: the stored translation stays\n"
+    "  replace  stored, and the stored unit(s) with that source are removed\n"
+    "\n"
+    "Invalid units (a <tuv> with no language, unbalanced <bpt>/<ept>, ...) stop the\n"
+    "import with file:line:column, unless --skip-invalid is given. Malformed XML\n"
+    "always stops it. Unknown elements are skipped with a warning.\n"
+    "\n"
+    "A summary goes to standard output; warnings and skipped units to standard\n"
+    "error; a progress bar to a terminal.\n"
+    "\n"
+    "Exit status: 0 imported, 2 bad usage or an error (the TM is unchanged).\n"
+    "\n"
+    "Examples:\n"
+    "  concord import tmx/kurils.tmx\n"
+    "  concord import --tm project.tm --on-duplicate replace memoq-export.tmx.gz\n",
+};
+
+typedef struct ui {
+    int tty;
+    double last;
+    int drawn;
+    int quiet;
+} ui;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void clear_bar(ui *u)
+{
+    if (u->drawn) {
+        fputs("\r\033[K", stderr);
+        u->drawn = 0;
+    }
+}
+
+static void on_event(const concord_tmx_event *e, void *ud)
+{
+    ui *u = ud;
+    clear_bar(u);
+    fprintf(stderr, "concord import: %s:%lu:%lu: %s: %s\n", e->file, e->line, e->column,
+            e->is_error ? "error" : "warning", e->message);
+}
+
+static void on_progress(const char *file, unsigned long long done, unsigned long long total,
+                        size_t units, void *ud)
+{
+    ui *u = ud;
+    if (!u->tty)
+        return;
+    double t = now_seconds();
+    if (t - u->last < 0.1)
+        return;
+    u->last = t;
+    char n[32];
+    cli_thousands(units, n, sizeof(n));
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    if (total > 0) {
+        int pct = done >= total ? 100 : (int)(done * 100 / total);
+        int fill = pct / 5;
+        fprintf(stderr, "\r\033[K%-24.24s [%.*s%*s] %3d%%  %s units", base, fill,
+                "####################", 20 - fill, "", pct, n);
+    } else {
+        fprintf(stderr, "\r\033[K%-24.24s %s units", base, n);
+    }
+    u->drawn = 1;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse(&import_spec, argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    concord_import_options opts = CONCORD_IMPORT_OPTIONS_INIT;
+    const char *dup = a.value[cli_opt_index(&import_spec, "on-duplicate")];
+    if (!dup || strcmp(dup, "keep") == 0)
+        opts.on_duplicate = CONCORD_DUP_KEEP;
+    else if (strcmp(dup, "skip") == 0)
+        opts.on_duplicate = CONCORD_DUP_SKIP;
+    else if (strcmp(dup, "replace") == 0)
+        opts.on_duplicate = CONCORD_DUP_REPLACE;
+    else
+        return cli_usage_error("import", "unknown --on-duplicate '%s' (expected keep, skip or replace)",
+                               dup);
+    if (a.npos == 0)
+        return cli_usage_error("import", "no TMX file given");
+    for (int i = 0; i < a.npos; i++)
+        if (strcmp(a.pos[i], "-") == 0)
+            return cli_usage_error("import", "TMX cannot be read from standard input; give a file");
+    opts.skip_invalid = a.value[cli_opt_index(&import_spec, "skip-invalid")] != NULL;
+    ui u = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0,
+            a.value[cli_opt_index(&import_spec, "quiet")] != NULL};
+    opts.event = on_event;
+    opts.progress = on_progress;
+    opts.ud = &u;
+
+    char path[4096];
+    if (!cli_tm_path("import", a.value[cli_opt_index(&import_spec, "tm")], 1, path, sizeof(path)))
+        return EXIT_USAGE;
+    concord_tm *tm;
+    if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0)
+        return cli_report_error("import", path);
+    concord_import_stats st;
+    double t0 = now_seconds();
+    rc = concord_tm_import_tmx(tm, (const char *const *)a.pos, (size_t)a.npos, &opts, &st);
+    double secs = now_seconds() - t0;
+    clear_bar(&u);
+    concord_tm_close(tm);
+    if (rc < 0) {
+        cli_report_error("import", NULL);
+        fprintf(stderr, "concord import: nothing was imported; %s is unchanged\n", path);
+        return EXIT_USAGE;
+    }
+    if (!u.quiet) {
+        char b[8][32];
+        printf("imported %d file%s into %s in %.2f s (%s units/s)\n", a.npos, a.npos == 1 ? "" : "s",
+               path, secs, cli_thousands((unsigned long long)(secs > 0 ? (double)st.read / secs : 0), b[0], sizeof(b[0])));
+        printf("  units read      %s\n", cli_thousands(st.read, b[1], sizeof(b[1])));
+        printf("  stored          %s (%s variants)\n", cli_thousands(st.imported, b[2], sizeof(b[2])),
+               cli_thousands(st.variants, b[3], sizeof(b[3])));
+        printf("  identical       %s (already in the TM: not stored twice)\n",
+               cli_thousands(st.identical, b[4], sizeof(b[4])));
+        if (opts.on_duplicate == CONCORD_DUP_KEEP)
+            printf("  alternatives    %s (a known source with a new translation: stored too)\n",
+                   cli_thousands(st.alternatives, b[5], sizeof(b[5])));
+        else if (opts.on_duplicate == CONCORD_DUP_SKIP)
+            printf("  skipped         %s (a known source with a new translation: not stored)\n",
+                   cli_thousands(st.skipped, b[5], sizeof(b[5])));
+        else
+            printf("  replaced        %s (stored units replaced by a new translation)\n",
+                   cli_thousands(st.replaced, b[5], sizeof(b[5])));
+        printf("  invalid         %s%s\n", cli_thousands(st.invalid, b[6], sizeof(b[6])),
+               st.invalid ? " (skipped; see the messages above)" : "");
+        if (st.warnings)
+            printf("  warnings        %s\n", cli_thousands(st.warnings, b[7], sizeof(b[7])));
+    }
+    return cli_finish_output("import", EXIT_OK);
+}

@@ -1,0 +1,473 @@
+/*
+ * store.c — the TM file: opening, identifying, migrating, and statistics.
+ *
+ * A concord TM is an SQLite database with application_id 'CNCD' and its
+ * schema version in user_version. Schema changes are numbered migrations,
+ * each run in one transaction with the bump of user_version. A file that is
+ * not a concord TM, or comes from a newer concord, is refused before
+ * anything is written to it. The journal is WAL, so readers run while an
+ * import writes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tm/tm_internal.h"
+
+#define APPLICATION_ID 0x434E4344 /* "CNCD" */
+
+/* migrations[i] takes the schema from version i to i + 1 */
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema */
+    "CREATE TABLE lang (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  tag TEXT NOT NULL UNIQUE\n"
+    ");\n"
+    "CREATE TABLE origin (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file TEXT, imported_at TEXT NOT NULL,\n"
+    "  tmx_version TEXT, creationtool TEXT, creationtoolversion TEXT, o_tmf TEXT,\n"
+    "  datatype TEXT, segtype TEXT, adminlang TEXT, srclang TEXT,\n"
+    "  header TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE TABLE unit (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  origin INTEGER REFERENCES origin(id),\n"
+    "  tuid TEXT,\n"
+    "  srclang TEXT,\n"             /* as the TMX gave it (canonical), or *all*, or NULL */
+    "  src_lang INTEGER NOT NULL,\n" /* the language of the source variant */
+    "  src_seq INTEGER NOT NULL,\n"  /* which variant is the source */
+    "  first_date TEXT, last_date TEXT,\n" /* of the unit and its variants, for statistics */
+    "  attrs TEXT NOT NULL DEFAULT '',\n"
+    "  has_extra INTEGER NOT NULL DEFAULT 0,\n"
+    "  src_hash INTEGER NOT NULL,\n"
+    "  content_hash INTEGER NOT NULL,\n"
+    "  nvariants INTEGER NOT NULL,\n"
+    "  variants BLOB NOT NULL\n"    /* see cc_variants_encode() */
+    ");\n"
+    "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
+    "CREATE TABLE extra (\n" /* props and notes, of a unit (vseq -1) or of a variant */
+    "  unit INTEGER NOT NULL,\n"
+    "  vseq INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  type TEXT,\n" /* NULL for a note */
+    "  attrs TEXT NOT NULL DEFAULT '',\n"
+    "  value TEXT NOT NULL,\n"
+    "  PRIMARY KEY (unit, vseq, seq)\n"
+    ") WITHOUT ROWID;\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+uint64_t cc_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what)
+{
+    if (sqlite_rc == SQLITE_NOMEM)
+        return cc_error_oom();
+    const char *msg = tm && tm->db ? sqlite3_errmsg(tm->db) : sqlite3_errstr(sqlite_rc);
+    int code = CONCORD_ERROR;
+    if (sqlite_rc == SQLITE_NOTADB)
+        code = CONCORD_EUNSUPPORTED;
+    else if (sqlite_rc == SQLITE_CANTOPEN || sqlite_rc == SQLITE_IOERR ||
+             sqlite_rc == SQLITE_READONLY || sqlite_rc == SQLITE_FULL)
+        code = CONCORD_EIO;
+    return cc_error_set_at(code, tm ? tm->path : NULL, 0, 0, 0, "%s: %s", what, msg);
+}
+
+int cc_tm_prepare(concord_tm *tm, sqlite3_stmt **st, const char *sql)
+{
+    int rc = sqlite3_prepare_v3(tm->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc != SQLITE_OK) {
+        *st = NULL;
+        return cc_tm_db_error(tm, rc, "preparing a query");
+    }
+    return 0;
+}
+
+int cc_tm_exec(concord_tm *tm, const char *sql)
+{
+    int rc = sqlite3_exec(tm->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return cc_tm_db_error(tm, rc, "updating the TM");
+    return 0;
+}
+
+static int query_int(concord_tm *tm, const char *sql, long long *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(tm->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_tm_db_error(tm, rc, "reading the TM");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        *out = 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : cc_tm_db_error(tm, rc, "reading the TM");
+}
+
+static int migrate(concord_tm *tm, long long from)
+{
+    int rc;
+    for (long long v = from; v < NMIGRATIONS; v++) {
+        char bump[64];
+        snprintf(bump, sizeof(bump), "PRAGMA user_version = %lld;", v + 1);
+        if ((rc = cc_tm_exec(tm, "BEGIN IMMEDIATE")) < 0)
+            return rc;
+        if ((rc = cc_tm_exec(tm, migrations[v])) < 0 || (rc = cc_tm_exec(tm, bump)) < 0 ||
+            (v == 0 && (rc = cc_tm_exec(tm, "PRAGMA application_id = 1129202500;")) < 0) ||
+            (rc = cc_tm_exec(tm, "COMMIT")) < 0) {
+            sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int concord_tm_open(concord_tm **out, const char *path, unsigned flags)
+{
+    int rc;
+    *out = NULL;
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "is a directory, not a TM file");
+    if (!exists && !(flags & CONCORD_TM_CREATE))
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0,
+                               "no translation memory here (import a TMX file to create one)");
+    concord_tm *tm = cc_calloc(1, sizeof(*tm));
+    if (!tm)
+        return cc_error_oom();
+    tm->readonly = (flags & CONCORD_TM_READONLY) != 0;
+    if (!(tm->path = cc_strdup(path))) {
+        cc_free(tm);
+        return cc_error_oom();
+    }
+    int oflags = tm->readonly ? SQLITE_OPEN_READONLY
+                              : SQLITE_OPEN_READWRITE | ((flags & CONCORD_TM_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(path, &tm->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        rc = cc_tm_db_error(tm, rc, "cannot open the TM");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(tm->db, 0);
+    sqlite3_busy_timeout(tm->db, 10000);
+
+    /* Identify the file before anything is written to it. */
+    long long app = 0, version = 0, objects = 0;
+    if ((rc = query_int(tm, "PRAGMA application_id", &app)) < 0) {
+        if (concord_error_last()->code == CONCORD_EUNSUPPORTED)
+            rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                                 "not a concord TM (not an SQLite database)");
+        goto fail;
+    }
+    if ((rc = query_int(tm, "PRAGMA user_version", &version)) < 0 ||
+        (rc = query_int(tm, "SELECT count(*) FROM sqlite_schema", &objects)) < 0)
+        goto fail;
+    if (objects > 0 && app != APPLICATION_ID) {
+        rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                             "not a concord TM (an SQLite database of another application)");
+        goto fail;
+    }
+    if (version > NMIGRATIONS) {
+        rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                             "this TM was written by a newer concord (schema %lld; this concord "
+                             "reads schemas up to %d): upgrade concord",
+                             version, NMIGRATIONS);
+        goto fail;
+    }
+    if (tm->readonly) {
+        if (objects == 0 || version < NMIGRATIONS) {
+            rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                                 objects == 0 ? "an empty file, not a concord TM yet"
+                                              : "this TM needs an upgrade: open it for writing "
+                                                "once (e.g. concord import) to migrate it");
+            goto fail;
+        }
+    } else {
+        if ((rc = cc_tm_exec(tm, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")) < 0 ||
+            (rc = migrate(tm, version)) < 0)
+            goto fail;
+    }
+    if ((rc = cc_tm_exec(tm, "PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")) < 0)
+        goto fail;
+    *out = tm;
+    return 0;
+fail:
+    concord_tm_close(tm);
+    return rc;
+}
+
+void concord_tm_close(concord_tm *tm)
+{
+    if (!tm)
+        return;
+    if (tm->db)
+        sqlite3_close_v2(tm->db);
+    cc_free(tm->path);
+    cc_free(tm);
+}
+
+/* ---- statistics --------------------------------------------------------------- */
+
+typedef struct stats_build {
+    concord_tm_stats s;
+    cc_arena arena;
+    concord_tm_count *langs, *pairs, *tools;
+} stats_build;
+
+static int count_list(concord_tm *tm, cc_arena *a, const char *sql, concord_tm_count **out,
+                      size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(tm->db, sql, -1, &st, NULL);
+    *out = NULL;
+    *n = 0;
+    if (rc != SQLITE_OK)
+        return cc_tm_db_error(tm, rc, "reading the TM");
+    size_t cap = 0;
+    concord_tm_count *list = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            concord_tm_count *p = cc_arena_alloc(a, ncap * sizeof(*p));
+            if (!p) {
+                sqlite3_finalize(st);
+                return CONCORD_ENOMEM;
+            }
+            if (list)
+                memcpy(p, list, *n * sizeof(*p));
+            list = p;
+            cap = ncap;
+        }
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        list[*n].name = cc_arena_strndup(a, name ? name : "", name ? strlen(name) : 0);
+        list[*n].count = (size_t)sqlite3_column_int64(st, 1);
+        if (!list[*n].name) {
+            sqlite3_finalize(st);
+            return CONCORD_ENOMEM;
+        }
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cc_tm_db_error(tm, rc, "reading the TM");
+    *out = list;
+    return 0;
+}
+
+static int text_value(concord_tm *tm, cc_arena *a, const char *sql, const char **out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(tm->db, sql, -1, &st, NULL);
+    *out = NULL;
+    if (rc != SQLITE_OK)
+        return cc_tm_db_error(tm, rc, "reading the TM");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (!(*out = cc_arena_strndup(a, v, strlen(v)))) {
+            sqlite3_finalize(st);
+            return CONCORD_ENOMEM;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : cc_tm_db_error(tm, rc, "reading the TM");
+}
+
+static int cmp_count_name(const void *a, const void *b)
+{
+    return strcmp(((const concord_tm_count *)a)->name, ((const concord_tm_count *)b)->name);
+}
+
+static int cmp_count_desc(const void *a, const void *b)
+{
+    const concord_tm_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Variants per language and units per language pair: one pass over the units. */
+static int count_languages(concord_tm *tm, cc_arena *a, concord_tm_stats *s)
+{
+    enum { MAXL = 256 };
+    char *tags[MAXL] = {0};
+    size_t per_lang[MAXL] = {0};
+    size_t *pairs = cc_calloc(MAXL * MAXL, sizeof(size_t));
+    cc_stored_variant *sv = cc_malloc(1024 * sizeof(*sv));
+    sqlite3_stmt *st = NULL;
+    int rc = 0, step;
+    if (!pairs || !sv) {
+        rc = cc_error_oom();
+        goto done;
+    }
+    step = sqlite3_prepare_v2(tm->db, "SELECT id, tag FROM lang", -1, &st, NULL);
+    if (step != SQLITE_OK) {
+        rc = cc_tm_db_error(tm, step, "reading the TM");
+        goto done;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        const char *tag = (const char *)sqlite3_column_text(st, 1);
+        if (id >= 0 && id < MAXL && tag && !(tags[id] = cc_arena_strndup(a, tag, strlen(tag)))) {
+            rc = CONCORD_ENOMEM;
+            goto done;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    step = sqlite3_prepare_v2(tm->db, "SELECT src_seq, variants FROM unit", -1, &st, NULL);
+    if (step != SQLITE_OK) {
+        rc = cc_tm_db_error(tm, step, "reading the TM");
+        goto done;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t n, src = (size_t)sqlite3_column_int64(st, 0);
+        if ((rc = cc_variants_decode(sqlite3_column_blob(st, 1),
+                                     (size_t)sqlite3_column_bytes(st, 1), sv, 1024, &n)) < 0)
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            if (sv[i].lang >= 0 && sv[i].lang < MAXL)
+                per_lang[sv[i].lang]++;
+        if (src >= n || sv[src].lang < 0 || sv[src].lang >= MAXL)
+            continue;
+        /* a unit counts once per target language */
+        unsigned char seen[MAXL];
+        memset(seen, 0, sizeof(seen));
+        for (size_t i = 0; i < n; i++) {
+            int64_t t = sv[i].lang;
+            if (i == src || t == sv[src].lang || t < 0 || t >= MAXL || seen[t])
+                continue;
+            seen[t] = 1;
+            pairs[sv[src].lang * MAXL + t]++;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = cc_tm_db_error(tm, step, "reading the TM");
+        goto done;
+    }
+    size_t nl = 0, np = 0;
+    for (size_t i = 0; i < MAXL; i++) {
+        nl += per_lang[i] > 0;
+        for (size_t j = 0; j < MAXL; j++)
+            np += pairs[i * MAXL + j] > 0;
+    }
+    concord_tm_count *langs = cc_arena_alloc(a, (nl + 1) * sizeof(*langs));
+    concord_tm_count *plist = cc_arena_alloc(a, (np + 1) * sizeof(*plist));
+    if (!langs || !plist) {
+        rc = CONCORD_ENOMEM;
+        goto done;
+    }
+    nl = np = 0;
+    for (size_t i = 0; i < MAXL; i++) {
+        if (per_lang[i]) {
+            langs[nl].name = tags[i] ? tags[i] : "und";
+            langs[nl++].count = per_lang[i];
+        }
+        for (size_t j = 0; j < MAXL; j++) {
+            size_t c = pairs[i * MAXL + j];
+            if (!c)
+                continue;
+            const char *si = tags[i] ? tags[i] : "und", *tj = tags[j] ? tags[j] : "und";
+            size_t len = strlen(si) + strlen(tj) + 2;
+            char *name = cc_arena_alloc(a, len);
+            if (!name) {
+                rc = CONCORD_ENOMEM;
+                goto done;
+            }
+            snprintf(name, len, "%s>%s", si, tj);
+            plist[np].name = name;
+            plist[np++].count = c;
+        }
+    }
+    qsort(langs, nl, sizeof(*langs), cmp_count_name);
+    qsort(plist, np, sizeof(*plist), cmp_count_desc);
+    s->langs = langs;
+    s->nlangs = nl;
+    s->pairs = plist;
+    s->npairs = np;
+done:
+    sqlite3_finalize(st);
+    cc_free(pairs);
+    cc_free(sv);
+    return rc;
+}
+
+int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out)
+{
+    int rc;
+    long long n;
+    *out = NULL;
+    stats_build *b = cc_calloc(1, sizeof(*b));
+    if (!b)
+        return cc_error_oom();
+    concord_tm_stats *s = &b->s;
+    concord_tm_count *list;
+    if ((rc = cc_tm_exec(tm, "BEGIN")) < 0)
+        goto fail;
+    if ((rc = query_int(tm, "SELECT count(*) FROM unit", &n)) < 0)
+        goto done;
+    s->units = (size_t)n;
+    if ((rc = query_int(tm, "SELECT coalesce(sum(nvariants), 0) FROM unit", &n)) < 0)
+        goto done;
+    s->variants = (size_t)n;
+    if ((rc = query_int(tm, "PRAGMA user_version", &n)) < 0)
+        goto done;
+    s->schema_version = (int)n;
+    if ((rc = count_languages(tm, &b->arena, s)) < 0)
+        goto done;
+    if ((rc = count_list(tm, &b->arena,
+                         "SELECT trim(coalesce(o.creationtool, 'unknown tool') || ' ' || "
+                         "coalesce(o.creationtoolversion, '')), count(*) FROM unit u "
+                         "LEFT JOIN origin o ON o.id = u.origin GROUP BY 1 ORDER BY 2 DESC, 1",
+                         &list, &s->ntools)) < 0)
+        goto done;
+    s->tools = list;
+    if ((rc = text_value(tm, &b->arena,
+                         "SELECT min(first_date) FROM unit",
+                         &s->first_date)) < 0 ||
+        (rc = text_value(tm, &b->arena,
+                         "SELECT max(last_date) FROM unit",
+                         &s->last_date)) < 0)
+        goto done;
+    struct stat st;
+    if (stat(tm->path, &st) == 0)
+        s->file_size = (unsigned long long)st.st_size;
+    char wal[4096];
+    snprintf(wal, sizeof(wal), "%s-wal", tm->path);
+    if (stat(wal, &st) == 0)
+        s->file_size += (unsigned long long)st.st_size;
+done:
+    sqlite3_exec(tm->db, "COMMIT", NULL, NULL, NULL);
+    if (rc == 0) {
+        *out = s;
+        return 0;
+    }
+fail:
+    concord_tm_stats_free(s);
+    return rc;
+}
+
+void concord_tm_stats_free(concord_tm_stats *s)
+{
+    if (!s)
+        return;
+    stats_build *b = (stats_build *)s; /* s is the first member */
+    cc_arena_free(&b->arena);
+    cc_free(b);
+}

@@ -1,0 +1,73 @@
+/*
+ * tm_internal.h — what the files of the translation-memory module share:
+ * the inline-code serialization (codes.c), XML escaping, the TMX reader
+ * (tmx_read.c), the store (store.c), import (import.c) and export
+ * (export.c). Only this module includes SQLite.
+ */
+#ifndef CC_TM_INTERNAL_H
+#define CC_TM_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "concord/tm.h"
+
+/* ---- codes.c ---- */
+
+/*
+ * Codes as stored in the database: per code, a kind letter, the decimal
+ * offset, US (0x1F), the attributes markup, US, the content markup, RS
+ * (0x1E). XML forbids both separators in documents, so no escaping is needed.
+ */
+int cc_codes_serialize(const concord_code *codes, size_t n, cc_buf *out);
+/* Parse stored codes into the arena. */
+int cc_codes_parse(const char *s, size_t len, cc_arena *a, concord_code **out, size_t *n);
+
+/*
+ * The variants of a unit as stored (unit.variants): a count, then per
+ * variant its language id, text, serialized codes and <tuv> attributes,
+ * each length-prefixed (4 bytes, little-endian).
+ */
+typedef struct cc_stored_variant {
+    int64_t lang;
+    const char *text, *codes, *attrs; /* not NUL-terminated: use the lengths */
+    size_t text_len, codes_len, attrs_len;
+} cc_stored_variant;
+
+int cc_variants_encode(cc_buf *out, const int64_t *langs, const concord_variant *v, size_t n,
+                       const cc_buf *codes);
+/*
+ * Decode into out[0..max) (pointers into blob); *n gets the count. Returns 0,
+ * or CONCORD_ERROR for a corrupt blob or more than max variants.
+ */
+int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max,
+                       size_t *n);
+
+/* Append s[0..n) escaped for XML text (&, <, >) or an attribute value (also "). */
+int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute);
+
+/* ---- store.c ---- */
+
+struct concord_tm {
+    sqlite3 *db;
+    char *path;
+    int readonly;
+};
+
+/* The current schema version (PRAGMA user_version). */
+#define CC_TM_SCHEMA_VERSION 1
+
+/* Report a SQLite failure as CONCORD_ERROR (or CONCORD_ENOMEM) with its message. */
+int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what);
+
+/* Prepare a statement (errors reported). */
+int cc_tm_prepare(concord_tm *tm, sqlite3_stmt **st, const char *sql);
+
+/* Run SQL without results. */
+int cc_tm_exec(concord_tm *tm, const char *sql);
+
+/* 64-bit FNV-1a over bytes, continuing from h (start with CC_HASH_INIT). */
+#define CC_HASH_INIT 14695981039346656037ULL
+uint64_t cc_hash(uint64_t h, const void *data, size_t n);
+
+#endif

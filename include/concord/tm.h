@@ -188,7 +188,7 @@ typedef struct concord_import_options {
 #define CONCORD_IMPORT_OPTIONS_INIT {CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL}
 
 typedef struct concord_import_stats {
-    size_t read;         /* units read from the files */
+    size_t read;         /* units read from the files, invalid ones included */
     size_t imported;     /* units stored */
     size_t variants;     /* variants stored */
     size_t identical;    /* units identical to one already stored (never stored twice) */

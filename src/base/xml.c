@@ -1,7 +1,9 @@
 /*
  * xml.c — hardened libxml2 readers (see xml.h for the policy).
  */
+#include <errno.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,7 +56,8 @@ static void xml_init_once(void)
 }
 
 /* No NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE: see xml.h. */
-static const int XML_OPTIONS = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING;
+static const int XML_OPTIONS =
+    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
 
 static void on_error(void *ud, xmlErrorPtr err)
 {
@@ -110,10 +113,9 @@ int cc_xml_open_file(cc_xml **out, const char *path)
 {
     *out = NULL;
     pthread_once(&g_once, xml_init_once);
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open file");
-    fclose(probe);
+    /* not fopen(): opening a pipe to probe it would consume it */
+    if (access(path, R_OK) != 0)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
     cc_xml *x = cc_calloc(1, sizeof(*x));
     if (!x)
         return cc_error_oom();

@@ -705,8 +705,10 @@ static int write_file(importer *im, pipe_state *ps)
                 rc = write_unit(im, &it->u.unit);
                 break;
             case ITEM_EVENT:
-                if (it->u.event.is_error)
+                if (it->u.event.is_error) {
                     im->st->invalid++;
+                    im->st->read++; /* an invalid unit was read too */
+                }
                 else
                     im->st->warnings++;
                 if (im->opts->event)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tm/tm_internal.h"
 
@@ -157,8 +158,14 @@ int concord_tm_open(concord_tm **out, const char *path, unsigned flags)
         cc_free(tm);
         return cc_error_oom();
     }
-    int oflags = tm->readonly ? SQLITE_OPEN_READONLY
-                              : SQLITE_OPEN_READWRITE | ((flags & CONCORD_TM_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    /*
+     * Readers open the file read-write when they may (and never write to
+     * it), so that closing the last connection folds the WAL back into the
+     * database and removes the -wal and -shm files.
+     */
+    int oflags = SQLITE_OPEN_READWRITE | ((flags & CONCORD_TM_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (tm->readonly && access(path, W_OK) != 0)
+        oflags = SQLITE_OPEN_READONLY;
     rc = sqlite3_open_v2(path, &tm->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         rc = cc_tm_db_error(tm, rc, "cannot open the TM");

@@ -722,6 +722,40 @@ static int read_document(reader *r)
     return 0;
 }
 
+/*
+ * libxml2 reports a file that ends too early as "Extra content at the end of
+ * the document" or "Premature end of data". When the error sits on the last
+ * line of the file, say what probably happened.
+ */
+static void hint_if_cut_off(const char *path)
+{
+    const concord_error *e = concord_error_last();
+    if (!e->line || !(strstr(e->message, "Extra content at the end of the document") ||
+                      strstr(e->message, "Premature end of data")))
+        return;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    unsigned long lines = 1;
+    int c, last = 0;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\n')
+            lines++;
+        last = c;
+    }
+    fclose(f);
+    if (last == '\n')
+        lines--;
+    if (e->line >= lines) {
+        /* copy first: the error's strings live in the buffers being rewritten */
+        char msg[900], file[1024];
+        snprintf(msg, sizeof(msg), "%s (the document ends too early: is the file cut off?)",
+                 e->message);
+        snprintf(file, sizeof(file), "%s", e->file ? e->file : path);
+        cc_error_set_at(e->code, file, e->line, e->column, e->offset, "%s", msg);
+    }
+}
+
 int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
 {
     reader r;
@@ -731,29 +765,35 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     r.skip_invalid = skip_invalid;
     r.cb = cb;
 
-    /* what libxml2 would report badly: an empty file, a zip archive */
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
-    unsigned char magic[4] = {0};
-    size_t got = fread(magic, 1, sizeof(magic), f);
+    /* what libxml2 would report badly: a directory, an empty file, a zip archive */
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
+    if (stat(path, &st) != 0)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
+    if (S_ISDIR(st.st_mode))
         return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "is a directory");
+    if (S_ISREG(st.st_mode)) {
+        /* (a pipe cannot be sniffed without losing what is read: libxml2 reads it as it is) */
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
+        unsigned char magic[4] = {0};
+        size_t got = fread(magic, 1, sizeof(magic), f);
+        fclose(f);
+        int gz = got >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        r.file_size = gz ? 0 : (unsigned long long)st.st_size;
+        if (got == 0)
+            return cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "empty file: no TMX document");
+        if (got >= 4 && memcmp(magic, "PK\x03\x04", 4) == 0)
+            return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                                   "a zip archive: unzip it first (concord reads .tmx and "
+                                   ".tmx.gz)");
     }
-    int gz = got >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-    r.file_size = (!gz && S_ISREG(st.st_mode)) ? (unsigned long long)st.st_size : 0;
-    fclose(f);
-    if (got == 0)
-        return cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "empty file: no TMX document");
-    if (got >= 4 && memcmp(magic, "PK\x03\x04", 4) == 0)
-        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
-                               "a zip archive: unzip it first (concord reads .tmx and .tmx.gz)");
 
     if ((rc = cc_xml_open_file(&r.x, path)) < 0)
         return rc;
     rc = read_document(&r);
+    if (rc == CONCORD_EPARSE && r.file_size > 0)
+        hint_if_cut_off(path);
     cc_xml_free(r.x);
     cc_arena_free(&r.arena);
     cc_buf_free(&r.text);

@@ -66,6 +66,7 @@ typedef struct cc_srx_rule {
     int is_break;   /* 1 = break rule, 0 = exception (no break) */
     cc_regex *re;   /* (?:before)(?=after), or just (?=after) when before is empty */
     int before_empty;
+    char *where;    /* "file:line:column" of the <rule>, for errors while segmenting */
 } cc_srx_rule;
 
 /* The rules of all added SRX files that apply to the segmenter's language, in order. */
@@ -81,5 +82,13 @@ typedef struct cc_srx_rules {
 int cc_srx_load(cc_srx_rules *rules, const char *xml, size_t len, const char *name,
                 const char *lang);
 void cc_srx_rules_free(cc_srx_rules *rules);
+
+/* ---- the engine (segmenter.c) ---- */
+
+/*
+ * For tests: make the windows smaller (at least 2048 units), so that long
+ * inputs cross many window edges; results must not change.
+ */
+void cc_segmenter_set_window(concord_segmenter *s, int32_t units);
 
 #endif

@@ -45,6 +45,7 @@ struct concord_segmenter {
     cc_breaker *brk;
     int wrapped;
     cc_srx_rules srx;
+    int32_t window; /* units per window: WINDOW_UNITS (smaller in tests) */
     cc_uchar *u;   /* window text, WINDOW_UNITS + 2 units */
     uint32_t *off; /* byte offset (from the window start) of every unit, and of the end */
     struct cand *cands;
@@ -162,6 +163,7 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
     }
     if ((rc = cc_breaker_open(&s->brk, CC_BREAK_SENTENCE, s->primary)) < 0)
         goto fail;
+    s->window = WINDOW_UNITS;
     s->u = cc_malloc((WINDOW_UNITS + 2) * sizeof(cc_uchar));
     s->off = cc_malloc((WINDOW_UNITS + 2) * sizeof(uint32_t));
     if (!s->u || !s->off) {
@@ -191,6 +193,13 @@ void concord_segmenter_free(concord_segmenter *s)
     cc_free(s);
 }
 
+void cc_segmenter_set_window(concord_segmenter *s, int32_t units)
+{
+    if (units < 4 * MARGIN_UNITS)
+        units = 4 * MARGIN_UNITS;
+    s->window = units < WINDOW_UNITS ? units : WINDOW_UNITS;
+}
+
 const char *concord_segmenter_lang(const concord_segmenter *s)
 {
     return s->lang;
@@ -215,13 +224,20 @@ int concord_segmenter_add_srx_file(concord_segmenter *s, const char *path)
 
 /* ---- one window -------------------------------------------------------- */
 
+/* The CJK brackets open at a position: the closing characters expected, innermost last. */
+#define QUOTE_STACK 8
+typedef struct quote_state {
+    cc_uchar expect[QUOTE_STACK];
+    int depth;
+} quote_state;
+
 typedef struct window {
     const cc_uchar *u;
     int32_t n;        /* units in the window */
     int para_start;   /* unit 0 begins a paragraph */
     int32_t lo;       /* first unit whose candidates are still undecided */
-    int32_t sweep;    /* CJK quotation depth: position swept so far */
-    int depth;        /* ... and the depth of 「『（ open at `sweep` */
+    int32_t sweep;    /* CJK quotations: position swept so far */
+    quote_state q;    /* ... and the brackets open there */
 } window;
 
 static uint32_t at(const window *w, int32_t i, int *k)
@@ -341,8 +357,10 @@ static int number_before(const window *w, int32_t end)
         j -= k;
         letters++;
     }
-    if (letters && j > 0 && w->u[j - 1] == '-')
+    if (letters && j > 1 && w->u[j - 1] == '-')
         i = j - 1;
+    if (i == 0)
+        return 0;
     uint32_t c = before(w, i, &k);
     if (is_digit_unit(c) || c == '%')
         return 1;
@@ -642,30 +660,52 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
     return 1;
 }
 
-/* Advance the CJK quotation depth to position p. */
-static void sweep_to(window *w, int32_t p)
+static cc_uchar closing_of(cc_uchar open)
 {
-    for (int32_t i = w->sweep; i < p; i++) {
-        cc_uchar c = w->u[i];
-        if (is_hard_newline(c))
-            w->depth = 0;
-        else if (is_cjk_open(c))
-            w->depth++;
-        else if (is_cjk_close(c) && w->depth > 0)
-            w->depth--;
-    }
-    if (p > w->sweep)
-        w->sweep = p;
+    return open == 0x300C ? 0x300D : open == 0x300E ? 0x300F : 0xFF09;
 }
 
-/* Does a closing 」』） follow b in the same paragraph, not far away? */
+/* Update the open brackets over u[from..to). */
+static void quote_scan(const cc_uchar *u, int32_t from, int32_t to, quote_state *q)
+{
+    for (int32_t i = from; i < to; i++) {
+        cc_uchar c = u[i];
+        if (is_hard_newline(c)) {
+            q->depth = 0;
+        } else if (is_cjk_open(c)) {
+            if (q->depth < QUOTE_STACK)
+                q->expect[q->depth++] = closing_of(c);
+        } else if (is_cjk_close(c)) {
+            /* close the innermost bracket of this kind; a stray closer changes nothing */
+            for (int d = q->depth - 1; d >= 0; d--)
+                if (q->expect[d] == c) {
+                    q->depth = d;
+                    break;
+                }
+        }
+    }
+}
+
+/* Advance the CJK quotation state to position p. */
+static void sweep_to(window *w, int32_t p)
+{
+    if (p > w->sweep) {
+        quote_scan(w->u, w->sweep, p, &w->q);
+        w->sweep = p;
+    }
+}
+
+/* Does the innermost open bracket close after b in the same paragraph, not far away? */
 static int quote_closes_ahead(const window *w, int32_t b)
 {
+    if (w->q.depth == 0)
+        return 0;
+    cc_uchar want = w->q.expect[w->q.depth - 1];
     for (int32_t i = b; i < w->n && i - b < QUOTE_LOOKAHEAD; i++) {
         cc_uchar c = w->u[i];
         if (is_hard_newline(c))
             return 0;
-        if (is_cjk_close(c))
+        if (c == want)
             return 1;
     }
     return 0;
@@ -686,7 +726,7 @@ static int cjk_breaks(const concord_segmenter *s, window *w, int32_t j, int32_t 
         return 0;
     /* Inside 「…」 that closes later in the paragraph: the quotation is one segment. */
     sweep_to(w, b);
-    if (w->depth > 0 && quote_closes_ahead(w, b))
+    if (quote_closes_ahead(w, b))
         return 0;
     CC_UNUSED(s);
     return 1;
@@ -864,7 +904,8 @@ static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
         return rc;
     int32_t b;
     while ((b = cc_breaker_next(s->brk)) >= 0) {
-        if (b > hi)
+        /* an adjustment moves a break by a few units at most */
+        if (b > hi + 16)
             break;
         int32_t c = skip_space(w, adjust_open_after_stop(w, adjust_spaced_close(s, w, b)));
         if (c > w->lo && c <= hi && (rc = push_cand(s, c, INT32_MAX, 0)) < 0)
@@ -893,25 +934,36 @@ static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
                 return rc;
         }
     }
-    /* The user's SRX rules: every position where a rule matches. */
+    /* The user's SRX rules: every position where a rule matches, paragraph by paragraph. */
     for (size_t r = 0; r < s->srx.count; r++) {
         cc_srx_rule *rule = &s->srx.rules[r];
         if ((rc = cc_regex_set_text(rule->re, w->u, w->n)) < 0)
             return rc;
-        int32_t from = 0, ms, me;
-        while (from <= w->n) {
-            rc = cc_regex_find(rule->re, from, &ms, &me);
-            if (rc < 0)
-                return rc;
-            if (rc == 0)
-                break;
-            int32_t c = skip_space(w, me);
-            if (c > w->lo && c <= hi && c < w->n &&
-                (rc = push_cand(s, c, (int32_t)r, rule->is_break)) < 0)
-                return rc;
-            if (me > hi && ms > hi)
-                break;
-            from = ms + 1;
+        int32_t p0 = 0;
+        while (p0 <= hi && p0 < w->n) {
+            int32_t p1 = p0;
+            while (p1 < w->n && !is_hard_newline(w->u[p1]))
+                p1++;
+            int anchor = p0 > 0 || w->para_start;
+            int32_t from = p0, ms, me;
+            while (from <= p1) {
+                rc = cc_regex_find_in(rule->re, p0, p1, from, anchor, &ms, &me);
+                if (rc == CONCORD_ELIMIT)
+                    return cc_error_set(CONCORD_ELIMIT,
+                                        "%s: this SRX rule takes too long on the text near byte "
+                                        "%u of the window; simplify its regular expression",
+                                        rule->where, (unsigned)s->off[from < w->n ? from : w->n]);
+                if (rc < 0)
+                    return rc;
+                if (rc == 0 || ms > hi)
+                    break;
+                int32_t c = skip_space(w, me);
+                if (c > w->lo && c <= hi && c < w->n &&
+                    (rc = push_cand(s, c, (int32_t)r, rule->is_break)) < 0)
+                    return rc;
+                from = ms + 1;
+            }
+            p0 = p1 + 1;
         }
     }
     if (s->ncands > 1)
@@ -954,21 +1006,35 @@ static int emit(run_state *rs, size_t end)
     return 0;
 }
 
-/* Does a list item ("- ", "* ", "• ", "1. ", "a) ") start at t[i]? */
+/*
+ * Does a list item start at t[i]: "- ", "* ", "+ ", "• ", "1. ", "1) ", "a) "?
+ * (Not "W. Bush": a capital with a full stop is an initial as often as not.)
+ */
 static int list_item_at(const unsigned char *t, size_t len, size_t i)
 {
     if (i >= len)
         return 0;
     if ((t[i] == '-' || t[i] == '*' || t[i] == '+') && i + 1 < len && t[i + 1] == ' ')
         return 1;
-    if (i + 3 < len && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0xA2) /* • */
-        return 1;
+    if (i + 3 < len && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0xA2 && t[i + 3] == ' ')
+        return 1; /* • */
     size_t j = i;
     while (j < len && j - i < 3 && t[j] >= '0' && t[j] <= '9')
         j++;
-    if (j == i && j < len && ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z'))
-        j++;
-    return j > i && j + 1 < len && (t[j] == '.' || t[j] == ')') && t[j + 1] == ' ';
+    if (j > i)
+        return j + 1 < len && (t[j] == '.' || t[j] == ')') && t[j + 1] == ' ';
+    return i + 2 < len && t[i] >= 'a' && t[i] <= 'z' && t[i + 1] == ')' && t[i + 2] == ' ';
+}
+
+/* Is there a line break (of any kind) at t[j]? */
+static int newline_at(const unsigned char *t, size_t len, size_t j)
+{
+    if (t[j] == '\n' || t[j] == '\r' || t[j] == '\f' || t[j] == '\v')
+        return 1;
+    if (t[j] == 0xC2 && j + 1 < len && t[j + 1] == 0x85)
+        return 1; /* NEL */
+    return t[j] == 0xE2 && j + 2 < len && t[j + 1] == 0x80 &&
+           (t[j + 2] == 0xA8 || t[j + 2] == 0xA9); /* LS, PS */
 }
 
 /*
@@ -986,9 +1052,41 @@ static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size
         j++;
     if (j >= len)
         return 1;
-    if (t[j] == '\n' || t[j] == '\r' || t[j] == '\f' || t[j] == '\v')
+    if (newline_at(t, len, j))
         return 1;
     return list_item_at(t, len, j);
+}
+
+/*
+ * Append one UTF-16 unit to the window. A run of whitespace is kept to at
+ * most RUN_MAX units (a hard line break in it survives): neither ICU nor the
+ * rules then ever walk a long run, and a break after a run is never far
+ * from the stop before it.
+ */
+#define RUN_MAX 4
+
+static void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32_t rel, int *run)
+{
+    int space = cc_is_space(c);
+    if (space && *run >= RUN_MAX) {
+        if (is_hard_newline(c) && !is_hard_newline(s->u[*n - 1]))
+            s->u[*n - 1] = '\n';
+        return;
+    }
+    *run = space ? *run + 1 : 0;
+    s->u[*n] = c;
+    s->off[*n] = rel;
+    (*n)++;
+}
+
+/* Is byte offset ws at the start of a line, after nothing but spaces or tabs? */
+static int at_line_start(const unsigned char *t, size_t start, size_t ws)
+{
+    while (ws > start && (t[ws - 1] == ' ' || t[ws - 1] == '\t'))
+        ws--;
+    if (ws <= start)
+        return 1;
+    return newline_at(t, ws + 1, cc_utf8_prev(t, ws));
 }
 
 /*
@@ -996,64 +1094,64 @@ static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size
  * the window ends; *complete is set when it ends at the end of the text or
  * right after a paragraph break, so that every candidate in it can be decided.
  */
-static size_t fill_window(concord_segmenter *s, const char *text, size_t len, size_t ws,
-                          int32_t *n_out, int *complete)
+static size_t fill_window(concord_segmenter *s, const char *text, size_t start, size_t len,
+                          size_t ws, int32_t *n_out, int *complete)
 {
     const unsigned char *t = (const unsigned char *)text;
-    cc_uchar *u = s->u;
-    uint32_t *off = s->off;
     int32_t n = 0;
     size_t i = ws;
-    int line_blank = 1;
+    int run = 0;
+    /* a window may start in the middle of a line (a restart): is that line blank so far? */
+    int line_blank = s->wrapped ? at_line_start(t, start, ws) : 1;
     *complete = 0;
     while (i < len) {
-        if (n >= WINDOW_UNITS - 2)
+        if (n >= s->window - 2)
             break;
         size_t ci = i;
         uint32_t c = t[i] < 0x80 ? t[i++] : cc_utf8_decode(t, &i);
         uint32_t rel = (uint32_t)(ci - ws);
         int para = 0;
         if (cc_is_newline(c)) {
+            cc_uchar unit;
             if (c == '\r' && i < len && t[i] == '\n') {
                 /* CR LF: the LF decides */
-                u[n] = s->wrapped ? ' ' : '\r';
-                off[n++] = rel;
+                put_unit(s, &n, s->wrapped ? ' ' : '\r', rel, &run);
                 continue;
             }
             if (!s->wrapped) {
-                u[n] = (c == 0x0B || c == 0x0C) ? '\n' : (cc_uchar)c;
+                unit = (c == 0x0B || c == 0x0C) ? '\n' : (cc_uchar)c;
                 para = 1;
             } else if (c == 0x0C || c == 0x2029 ||
                        wrapped_para_break(t, len, ci, i - ci, line_blank)) {
-                u[n] = '\n';
+                unit = '\n';
                 para = 1;
             } else {
-                u[n] = ' ';
+                unit = ' ';
             }
-            off[n++] = rel;
+            put_unit(s, &n, unit, rel, &run);
             line_blank = 1;
-            if (para && n >= WINDOW_UNITS / 2) {
+            if (para && n >= s->window / 2) {
                 *complete = 1;
                 break;
             }
             continue;
         }
-        if (line_blank && !(c == ' ' || c == '\t' || cc_is_space(c)))
+        if (line_blank && !cc_is_space(c))
             line_blank = 0;
         if (c < 0x10000) {
-            u[n] = (cc_uchar)c;
-            off[n++] = rel;
+            put_unit(s, &n, (cc_uchar)c, rel, &run);
         } else {
-            u[n] = (cc_uchar)(0xD800 + ((c - 0x10000) >> 10));
-            off[n++] = rel;
-            u[n] = (cc_uchar)(0xDC00 + ((c - 0x10000) & 0x3FF));
-            off[n++] = rel;
+            run = 0;
+            s->u[n] = (cc_uchar)(0xD800 + ((c - 0x10000) >> 10));
+            s->off[n++] = rel;
+            s->u[n] = (cc_uchar)(0xDC00 + ((c - 0x10000) & 0x3FF));
+            s->off[n++] = rel;
         }
     }
     if (i >= len)
         *complete = 1;
-    off[n] = (uint32_t)(i - ws);
-    u[n] = 0;
+    s->off[n] = (uint32_t)(i - ws);
+    s->u[n] = 0;
     *n_out = n;
     return i;
 }
@@ -1072,11 +1170,12 @@ int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len,
     size_t ws = start;    /* where the next window starts */
     size_t decided = start; /* every candidate at or before this byte is decided */
     int para_start = 1;
+    quote_state carried = {{0}, 0}; /* CJK brackets open at ws */
     while (ws < len) {
         int32_t n;
         int complete;
-        size_t we = fill_window(s, text, len, ws, &n, &complete);
-        window w = {s->u, n, para_start, 0, 0, 0};
+        size_t we = fill_window(s, text, start, len, ws, &n, &complete);
+        window w = {s->u, n, para_start, 0, 0, carried};
         /* first unit past `decided` */
         if (decided > ws) {
             /* the unit at `decided`: windows start and stop on character boundaries */
@@ -1110,12 +1209,20 @@ int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len,
             decided = we;
             ws = we;
             para_start = 1;
+            memset(&carried, 0, sizeof(carried));
         } else {
             decided = ws + s->off[hi];
             /* re-read some context before the first undecided position */
             size_t back = decided;
             for (int i = 0; i < CONTEXT_CHARS && back > start; i++)
                 back = cc_utf8_prev((const unsigned char *)text, back);
+            /* the brackets still open at `back`, for the next window */
+            int32_t bu = hi;
+            while (bu > 0 && ws + s->off[bu] > back)
+                bu--;
+            quote_state q = carried; /* the state at the start of this window */
+            quote_scan(s->u, 0, bu, &q);
+            carried = q;
             para_start = back == start;
             ws = back;
         }

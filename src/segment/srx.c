@@ -19,9 +19,8 @@
 typedef struct srx_rule_src {
     int is_break;
     char *before, *after;
-    unsigned long line, col;   /* <rule> */
-    unsigned long bline, bcol; /* <beforebreak> */
-    unsigned long aline, acol; /* <afterbreak> */
+    /* where the elements are; columns are found only when an error needs them */
+    cc_xml_mark rule, bmark, amark;
 } srx_rule_src;
 
 typedef struct srx_langrule {
@@ -32,7 +31,7 @@ typedef struct srx_langrule {
 
 typedef struct srx_map {
     char *pattern, *name;
-    unsigned long line, col;
+    cc_xml_mark mark;
 } srx_map;
 
 typedef struct srx_doc {
@@ -95,6 +94,12 @@ static int parse(cc_xml *x, srx_doc *d)
         const char *name = local_name(x);
         if (type == XML_READER_TYPE_ELEMENT) {
             int empty = xmlTextReaderIsEmptyElement(r);
+            if (in) {
+                rc = cc_xml_error(x, CONCORD_EPARSE,
+                                  "<%s> inside <%s>: a regular expression is text only", name,
+                                  in == 1 ? "beforebreak" : "afterbreak");
+                goto done;
+            }
             if (!seen_root) {
                 seen_root = 1;
                 if (strcmp(name, "srx") != 0) {
@@ -137,8 +142,7 @@ static int parse(cc_xml *x, srx_doc *d)
                     goto done;
                 rule = &cur->rules[cur->count++];
                 memset(rule, 0, sizeof(*rule));
-                rule->line = cc_xml_line(x);
-                rule->col = cc_xml_column(x);
+                cc_xml_mark_here(x, &rule->rule);
                 if ((rc = cc_xml_attr(x, "break", &attr)) < 0)
                     goto done;
                 rule->is_break = !(rc == 1 && strcmp(attr.data, "no") == 0);
@@ -151,13 +155,7 @@ static int parse(cc_xml *x, srx_doc *d)
                 }
                 in = name[0] == 'b' ? 1 : 2;
                 cc_buf_clear(&text);
-                if (in == 1) {
-                    rule->bline = cc_xml_line(x);
-                    rule->bcol = cc_xml_column(x);
-                } else {
-                    rule->aline = cc_xml_line(x);
-                    rule->acol = cc_xml_column(x);
-                }
+                cc_xml_mark_here(x, in == 1 ? &rule->bmark : &rule->amark);
                 if (empty) {
                     char **slot = in == 1 ? &rule->before : &rule->after;
                     cc_free(*slot);
@@ -172,8 +170,7 @@ static int parse(cc_xml *x, srx_doc *d)
                     goto done;
                 srx_map *m = &d->maps[d->nmaps++];
                 memset(m, 0, sizeof(*m));
-                m->line = cc_xml_line(x);
-                m->col = cc_xml_column(x);
+                cc_xml_mark_here(x, &m->mark);
                 if ((rc = cc_xml_attr(x, "languagepattern", &attr)) < 0)
                     goto done;
                 if (rc == 0 || !(m->pattern = cc_strdup(attr.data))) {
@@ -200,7 +197,7 @@ static int parse(cc_xml *x, srx_doc *d)
                     goto done;
             }
         } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (in && (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0)) {
+            if (in && rule && (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0)) {
                 char **slot = in == 1 ? &rule->before : &rule->after;
                 cc_free(*slot);
                 if (!(*slot = cc_strdup(text.data ? text.data : ""))) {
@@ -223,7 +220,7 @@ done:
     return rc;
 }
 
-static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **out)
+static int compile_rule(cc_xml *x, const srx_rule_src *src, const char *file, cc_regex **out)
 {
     cc_buf pat = CC_BUF_INIT;
     const char *before = src->before ? src->before : "";
@@ -231,7 +228,8 @@ static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **ou
     int rc;
     *out = NULL;
     if (!*before && !*after)
-        return cc_error_set_at(CONCORD_EPARSE, file, src->line, src->col, 0,
+        return cc_error_set_at(CONCORD_EPARSE, file, src->rule.line,
+                               cc_xml_mark_column(x, &src->rule), 0,
                                "SRX rule with neither <beforebreak> nor <afterbreak>");
     if (*before)
         rc = cc_buf_printf(&pat, "(?:%s)", before);
@@ -257,11 +255,12 @@ static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **ou
             char msg[600];
             snprintf(msg, sizeof(msg), "%s", concord_error_last()->message);
             const char *tag = part == 0 ? "beforebreak" : "afterbreak";
-            unsigned long line = part == 0 ? src->bline : src->aline;
-            unsigned long col = part == 0 ? src->bcol : src->acol;
+            const cc_xml_mark *m = part == 0 ? &src->bmark : &src->amark;
+            unsigned long line = m->line;
+            unsigned long col = cc_xml_mark_column(x, m);
             if (line == 0) {
-                line = src->line;
-                col = src->col;
+                line = src->rule.line;
+                col = cc_xml_mark_column(x, &src->rule);
             } else if (col > 0) {
                 col += strlen(tag) + 2 + (eoff > 0 ? (unsigned long)eoff : 0);
             }
@@ -273,7 +272,8 @@ static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **ou
     }
     rc = cc_regex_compile(out, pat.data, 0, NULL);
     if (rc == CONCORD_EPARSE) /* e.g. "a)(b" is fine alone, not once wrapped */
-        rc = cc_error_set_at(CONCORD_EPARSE, file, src->line, src->col, 0,
+        rc = cc_error_set_at(CONCORD_EPARSE, file, src->rule.line,
+                             cc_xml_mark_column(x, &src->rule), 0,
                              "invalid SRX rule: <beforebreak>%s</beforebreak> and "
                              "<afterbreak>%s</afterbreak> do not combine (%s)",
                              before, after, concord_error_last()->message);
@@ -282,7 +282,8 @@ done:
     return rc;
 }
 
-static int lang_matches(const srx_map *m, const char *lang, const char *file, int *match)
+static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const char *file,
+                        int *match)
 {
     cc_regex *re = NULL;
     cc_buf pat = CC_BUF_INIT;
@@ -294,8 +295,8 @@ static int lang_matches(const srx_map *m, const char *lang, const char *file, in
         goto done;
     if ((rc = cc_regex_compile(&re, pat.data, CC_REGEX_CASELESS, NULL)) < 0) {
         if (rc == CONCORD_EPARSE)
-            rc = cc_error_set_at(CONCORD_EPARSE, file, m->line, m->col, 0,
-                                 "invalid languagepattern '%s'", m->pattern);
+            rc = cc_error_set_at(CONCORD_EPARSE, file, m->mark.line, cc_xml_mark_column(x, &m->mark),
+                                 0, "invalid languagepattern '%s'", m->pattern);
         goto done;
     }
     /* Tags are compared with '-' and with '_' (en-US, en_US). */
@@ -332,6 +333,7 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
     cc_srx_rules add = {NULL, 0, 0};
     cc_regex **compiled = NULL;
     size_t ncompiled = 0;
+    unsigned char *selected = NULL;
     int rc;
     memset(&d, 0, sizeof(d));
     if (!name)
@@ -352,10 +354,15 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
     }
     for (size_t i = 0; i < d.nlangs; i++)
         for (size_t j = 0; j < d.langs[i].count; j++)
-            if ((rc = compile_rule(&d.langs[i].rules[j], name, &compiled[ncompiled++])) < 0)
+            if ((rc = compile_rule(x, &d.langs[i].rules[j], name, &compiled[ncompiled++])) < 0)
                 goto done;
 
     /* Select the language rules for `lang`. */
+    selected = cc_calloc(d.nmaps ? d.nmaps : 1, 1);
+    if (!selected) {
+        rc = cc_error_oom();
+        goto done;
+    }
     for (size_t m = 0; m < d.nmaps; m++) {
         int match;
         size_t li, base = 0;
@@ -365,23 +372,42 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
             base += d.langs[li].count;
         }
         if (li == d.nlangs) {
-            rc = cc_error_set_at(CONCORD_EPARSE, name, d.maps[m].line, d.maps[m].col, 0,
+            rc = cc_error_set_at(CONCORD_EPARSE, name, d.maps[m].mark.line,
+                                 cc_xml_mark_column(x, &d.maps[m].mark), 0,
                                  "<languagemap> names languagerule '%s', which does not exist",
                                  d.maps[m].name);
             goto done;
         }
-        if ((rc = lang_matches(&d.maps[m], lang, name, &match)) < 0)
+        if ((rc = lang_matches(x, &d.maps[m], lang, name, &match)) < 0)
             goto done;
         if (!match)
             continue;
+        /* a language rule selected by two maps: its rules are in already, first wins */
+        int seen = 0;
+        for (size_t k = 0; k < m && !seen; k++)
+            seen = strcmp(d.maps[k].name, d.maps[m].name) == 0 && selected[k];
+        selected[m] = 1;
+        if (seen) {
+            if (!d.cascade)
+                break;
+            continue;
+        }
         for (size_t j = 0; j < d.langs[li].count; j++) {
             if ((rc = grow((void **)&add.rules, &add.cap, add.count, sizeof(*add.rules))) < 0)
                 goto done;
             cc_srx_rule *r = &add.rules[add.count++];
-            r->is_break = d.langs[li].rules[j].is_break;
-            r->before_empty = !d.langs[li].rules[j].before || !*d.langs[li].rules[j].before;
+            const srx_rule_src *src = &d.langs[li].rules[j];
+            r->is_break = src->is_break;
+            r->before_empty = !src->before || !*src->before;
             r->re = compiled[base + j];
             compiled[base + j] = NULL;
+            char where[1200];
+            snprintf(where, sizeof(where), "%s:%lu:%lu", name, src->rule.line,
+                     cc_xml_mark_column(x, &src->rule));
+            if (!(r->where = cc_strdup(where))) {
+                rc = cc_error_oom();
+                goto done;
+            }
         }
         if (!d.cascade)
             break;
@@ -394,11 +420,15 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
     for (size_t i = 0; i < add.count; i++) {
         out->rules[out->count++] = add.rules[i];
         add.rules[i].re = NULL;
+        add.rules[i].where = NULL;
     }
     rc = 0;
 done:
-    for (size_t i = 0; i < add.count; i++)
+    for (size_t i = 0; i < add.count; i++) {
         cc_regex_free(add.rules[i].re);
+        cc_free(add.rules[i].where);
+    }
+    cc_free(selected);
     cc_free(add.rules);
     for (size_t i = 0; i < ncompiled; i++)
         cc_regex_free(compiled[i]);
@@ -410,8 +440,10 @@ done:
 
 void cc_srx_rules_free(cc_srx_rules *rules)
 {
-    for (size_t i = 0; i < rules->count; i++)
+    for (size_t i = 0; i < rules->count; i++) {
         cc_regex_free(rules->rules[i].re);
+        cc_free(rules->rules[i].where);
+    }
     cc_free(rules->rules);
     rules->rules = NULL;
     rules->count = rules->cap = 0;

@@ -109,7 +109,7 @@ int cc_utf16_from_utf8(const char *s, size_t len, cc_uchar **out, int32_t *out_l
 {
     *out = NULL;
     *out_len = 0;
-    if (len > (size_t)INT32_MAX)
+    if (len >= (size_t)INT32_MAX)
         return cc_error_set(CONCORD_ELIMIT, "text longer than 2 GiB");
     /* UTF-16 never needs more units than UTF-8 has bytes. */
     UChar *u = cc_malloc((len + 1) * sizeof(UChar));
@@ -162,6 +162,8 @@ int cc_text_nfc(const char *s, size_t len, char **out, size_t *out_len)
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
     if (U_FAILURE(st))
         return icu_error(st, "NFC normalizer");
+    if (len > (size_t)INT32_MAX / 2)
+        return cc_error_set(CONCORD_ELIMIT, "text too long to normalize");
     if ((rc = cc_utf16_from_utf8(s, len, &u, &n)) < 0)
         return rc;
     int32_t cap = n + n / 4 + 16;
@@ -330,9 +332,10 @@ int cc_regex_compile(cc_regex **out, const char *pattern, unsigned flags, int32_
             *err_offset = pe.offset;
         return cc_error_set(CONCORD_EPARSE, "invalid regular expression (%s)", u_errorName(st));
     }
-    /* Guard against catastrophic backtracking in users' patterns. */
+    /* Guard against catastrophic backtracking in users' patterns: ICU counts
+       "steps" of its engine, each of the order of a millisecond or less. */
     st = U_ZERO_ERROR;
-    uregex_setTimeLimit(r->re, 100000, &st);
+    uregex_setTimeLimit(r->re, 1000, &st);
     *out = r;
     return 0;
 }
@@ -352,6 +355,30 @@ int cc_regex_set_text(cc_regex *r, const cc_uchar *u, int32_t n)
     if (U_FAILURE(st))
         return icu_error(st, "regular expression");
     return 0;
+}
+
+int cc_regex_find_in(cc_regex *r, int32_t region_start, int32_t region_limit, int32_t from,
+                     int anchor_at_start, int32_t *start, int32_t *end)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    uregex_useAnchoringBounds(r->re, anchor_at_start && from == region_start, &st);
+    uregex_useTransparentBounds(r->re, 0, &st);
+    uregex_setRegionAndStart(r->re, region_start, region_limit, from, &st);
+    if (U_FAILURE(st))
+        return icu_error(st, "regular expression");
+    UBool found = uregex_findNext(r->re, &st);
+    if (st == U_REGEX_TIME_OUT || st == U_REGEX_STACK_OVERFLOW)
+        return cc_error_set(CONCORD_ELIMIT, "the regular expression takes too long on this text "
+                                            "(%s)", u_errorName(st));
+    if (U_FAILURE(st))
+        return icu_error(st, "regular expression match");
+    if (!found)
+        return 0;
+    *start = uregex_start(r->re, 0, &st);
+    *end = uregex_end(r->re, 0, &st);
+    if (U_FAILURE(st))
+        return icu_error(st, "regular expression match");
+    return 1;
 }
 
 int cc_regex_find(cc_regex *r, int32_t from, int32_t *start, int32_t *end)

@@ -176,6 +176,15 @@ int cc_regex_set_text(cc_regex *re, const cc_uchar *u, int32_t n);
  */
 int cc_regex_find(cc_regex *re, int32_t from, int32_t *start, int32_t *end);
 
+/*
+ * The first match starting at or after `from` and lying within the region
+ * [region_start, region_limit): lookbehind sees no further than region_start.
+ * ^ matches at region_start only if anchor_at_start and from == region_start.
+ * CONCORD_ELIMIT when the pattern takes too long (ICU's time limit).
+ */
+int cc_regex_find_in(cc_regex *re, int32_t region_start, int32_t region_limit, int32_t from,
+                     int anchor_at_start, int32_t *start, int32_t *end);
+
 /* ---- languages (lang.c) ----------------------------------------------- */
 
 /*

@@ -224,6 +224,9 @@ static int r_header(const concord_tmx_header *h, void *ud)
 #undef DUPH
     return 0;
 oom:
+    /* drop the half-copied item: its pointers still point into the reader's memory */
+    if (it)
+        b->n--;
     ps->oom = 1;
     return 1;
 }
@@ -236,6 +239,8 @@ static int r_unit(const concord_unit *u, void *ud)
         return 1;
     item *it = new_item(b, ITEM_UNIT);
     if (!it || copy_unit(b, u, &it->u.unit) < 0) {
+        if (it)
+            b->n--; /* half copied: never hand it over */
         ps->oom = 1;
         return 1;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "concord/concord.h"
+#include "segment/seg_internal.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -594,6 +595,89 @@ static void test_malformed_srx_reports_line_and_column(void **state)
     }
 }
 
+static void test_srx_review_regressions(void **state)
+{
+    (void)state;
+    /* one language rule selected by two maps (once a crash) */
+    const char *dup = "<srx version=\"2.0\"><header cascade=\"yes\"/><body><languagerules>"
+                      "<languagerule languagerulename=\"English\"><rule break=\"no\">"
+                      "<beforebreak>\\bSta\\.</beforebreak><afterbreak>\\s</afterbreak></rule>"
+                      "</languagerule></languagerules><maprules>"
+                      "<languagemap languagepattern=\"en-US\" languagerulename=\"English\"/>"
+                      "<languagemap languagepattern=\"en.*\" languagerulename=\"English\"/>"
+                      "</maprules></body></srx>";
+    char *out = segment_with_srx("en-US", dup, "Sta. Ten ships came.");
+    assert_string_equal(out, "Sta. Ten ships came.");
+    free(out);
+
+    /* an element inside <beforebreak> (once a crash) */
+    const char *nested = "<srx><body><languagerules><languagerule languagerulename=\"a\">\n"
+                         "<rule><beforebreak>x<rule></rule></beforebreak></rule>"
+                         "</languagerule></languagerules></body></srx>";
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, nested, strlen(nested), "n.srx"),
+                     CONCORD_EPARSE);
+    assert_int_equal(concord_error_last()->line, 2);
+    assert_non_null(strstr(concord_error_last()->message, "text only"));
+    concord_segmenter_free(seg);
+
+    /* ^ means the start of a paragraph, in every window */
+    const char *caret = "<srx><header cascade=\"no\"/><body><languagerules>"
+                        "<languagerule languagerulename=\"a\"><rule break=\"yes\">"
+                        "<beforebreak>^[a-z]+</beforebreak><afterbreak>\\s</afterbreak></rule>"
+                        "</languagerule></languagerules><maprules><languagemap "
+                        "languagepattern=\".*\" languagerulename=\"a\"/></maprules></body></srx>";
+    const char *line = "alpha beta gamma delta.\n";
+    size_t reps = 5000, ll = strlen(line);
+    char *text = malloc(reps * ll + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * ll, line, ll);
+    text[reps * ll] = '\0';
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, caret, strlen(caret), "c.srx"), 0);
+    concord_segment *segs;
+    size_t n;
+    assert_int_equal(concord_segmenter_split(seg, text, reps * ll, &segs, &n), 0);
+    assert_int_equal(n, 2 * reps); /* "alpha" | "beta gamma delta." on every line */
+    concord_free(segs);
+    concord_segmenter_free(seg);
+    free(text);
+
+    /* a rule that takes too long is named with its place in the SRX file */
+    const char *slow = "<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n"
+                       "<rule break=\"yes\"><beforebreak>(a|aa)+$</beforebreak></rule>\n"
+                       "</languagerule></languagerules><maprules><languagemap "
+                       "languagepattern=\".*\" languagerulename=\"a\"/></maprules></body></srx>";
+    text = malloc(40001);
+    memset(text, 'a', 40000);
+    text[39999] = 'b';
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, slow, strlen(slow), "slow.srx"), 0);
+    assert_int_equal(concord_segmenter_split(seg, text, 40000, &segs, &n), CONCORD_ELIMIT);
+    assert_non_null(strstr(concord_error_last()->message, "slow.srx:3:1"));
+    concord_segmenter_free(seg);
+    free(text);
+
+    /* line numbers above 65535, and a big SRX file loads in linear time */
+    size_t nrules = 20000;
+    char *big = malloc(nrules * 120 + 1024);
+    size_t o = (size_t)sprintf(big, "<srx><body><languagerules>\n<languagerule "
+                                    "languagerulename=\"a\">\n");
+    for (size_t i = 0; i < nrules; i++)
+        o += (size_t)sprintf(big + o, "<rule break=\"no\"><beforebreak>\\bAbbr%zu\\.</beforebreak>"
+                                      "</rule>\n\n\n\n",
+                             i);
+    o += (size_t)sprintf(big + o, "<rule><beforebreak>oops(</beforebreak></rule>\n"
+                                  "</languagerule></languagerules></body></srx>\n");
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, big, o, "big.srx"), CONCORD_EPARSE);
+    assert_int_equal(concord_error_last()->line, 3 + 4 * nrules);
+    assert_int_equal(concord_error_last()->column, 25);
+    concord_segmenter_free(seg);
+    free(big);
+}
+
 static void test_srx_file_errors(void **state)
 {
     (void)state;
@@ -710,6 +794,139 @@ static void test_long_paragraph_crosses_windows(void **state)
     assert_int_equal(s[0].end, ulen * reps);
     concord_free(s);
     concord_segmenter_free(seg);
+    free(t);
+}
+
+/* ---- window edges: the same results whatever the window size ------------------------------ */
+
+static uint32_t lcg_state = 12345;
+
+static uint32_t lcg(void)
+{
+    lcg_state = lcg_state * 1103515245u + 12345u;
+    return lcg_state >> 8;
+}
+
+static concord_segment *split_with_window(const char *lang, int wrapped, int32_t window,
+                                          const char *t, size_t len, size_t *n)
+{
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = lang;
+    o.wrapped = wrapped;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, &o), 0);
+    if (window)
+        cc_segmenter_set_window(seg, window);
+    concord_segment *s;
+    if (concord_segmenter_split(seg, t, len, &s, n) != 0)
+        fail_msg("split: %s", concord_error_last()->message);
+    concord_segmenter_free(seg);
+    return s;
+}
+
+static const char *const pieces[] = {
+    "Gen. John Smith met Sen. Mary Jones on Jan. 14 in Washington.",
+    "Troops were stationed in the U.S. How long they stay is unclear.",
+    "\"Why?\" he asked.", "It was... well, complicated.", "Wait... What happened?",
+    "Министр финансов А. Г. Силуанов заявил об этом.", "Переговоры начались в 2019 г. В них "
+    "участвовали оба министра.", "-ых км. Далее идёт дождь.",
+    "外相は「結果を認めることが必要だ。来年には成果を出す。」と述べた。", "河野外相は反論した。",
+    "「次の話」と言った。", "米国のG.D.P.成長率は3.5%だった。", "1. Introduction",
+    "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt.", "« Nous ne céderons pas. » Le "
+    "ministre a été clair.", "Dr.", "Smith arrived.", "\xF0\x9F\x8F\x9D emoji.", "x", "。",
+    "「", "」", "（", "）",
+};
+
+/* A long random text: pieces joined by runs of spaces, newlines, CR LF, U+2028. */
+static char *random_text(size_t target, int newlines, size_t *len)
+{
+    char *t = malloc(target + 4096);
+    size_t n = 0;
+    while (n < target) {
+        const char *p = pieces[lcg() % (sizeof(pieces) / sizeof(pieces[0]))];
+        memcpy(t + n, p, strlen(p));
+        n += strlen(p);
+        uint32_t r = lcg() % 100;
+        size_t spaces = r < 80 ? 1 : r < 95 ? 2 + lcg() % 6 : 200 + lcg() % 600;
+        for (size_t i = 0; i < spaces; i++)
+            t[n++] = ' ';
+        if (newlines && lcg() % 50 == 0) {
+            const char *nl = lcg() % 2 ? "\n" : lcg() % 2 ? "\r\n" : "\xE2\x80\xA8";
+            memcpy(t + n, nl, strlen(nl));
+            n += strlen(nl);
+        }
+    }
+    *len = n;
+    return t;
+}
+
+static void test_window_edges_do_not_change_results(void **state)
+{
+    (void)state;
+    const char *langs[] = {"en", "ru", "ja", "de", "fr"};
+    for (int round = 0; round < 40; round++) {
+        size_t len;
+        int wrapped = round % 3 == 2;
+        char *t = random_text(150000 + (size_t)(lcg() % 50000), round % 2, &len);
+        const char *lang = langs[round % 5];
+        size_t n1, n2;
+        concord_segment *a = split_with_window(lang, wrapped, 0, t, len, &n1);
+        concord_segment *b = split_with_window(lang, wrapped, 2048 + (int32_t)(lcg() % 4096), t,
+                                               len, &n2);
+        check_invariants(t, len, a, n1);
+        size_t i = 0;
+        while (i < n1 && i < n2 && a[i].start == b[i].start && a[i].end == b[i].end)
+            i++;
+        if (i < n1 || i < n2)
+            fail_msg("round %d (%s%s): segment %zu differs: [%zu,%zu) vs [%zu,%zu): '%.*s'",
+                     round, lang, wrapped ? ", wrapped" : "", i, i < n1 ? a[i].start : 0,
+                     i < n1 ? a[i].end : 0, i < n2 ? b[i].start : 0, i < n2 ? b[i].end : 0,
+                     (int)(i < n1 ? (a[i].end - a[i].start > 80 ? 80 : a[i].end - a[i].start) : 0),
+                     i < n1 ? t + a[i].start : "");
+        concord_free(a);
+        concord_free(b);
+        free(t);
+    }
+}
+
+static void test_review_regressions(void **state)
+{
+    (void)state;
+    static const seg_case cases[] = {
+        /* a window starting with "-ых" once read before its buffer */
+        {"ru", 0, "-ых км. Далее идёт дождь.", "-ых км. Далее идёт дождь."},
+        /* "W. Bush" at the start of a wrapped line is not a list item */
+        {"en", 1, "The war was started by President George\nW. Bush in 2003, and it lasted.",
+         "The war was started by President George W. Bush in 2003, and it lasted."},
+        {"en", 1, "Items:\na) first\nb) second", "Items:\na) first\nb) second"},
+        {"en", 1, "One line\xC2\x85\nnext line", "One line\nnext line"},
+    };
+    run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+
+    /* long runs of line breaks are linear (once quadratic: 38 s for 1 MB) */
+    size_t n = 4u << 20;
+    char *t = malloc(n);
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t i = 0; i < n; i++)
+            t[i] = kind == 0 ? '\n' : kind == 1 ? (i % 2 ? '\n' : '\r') : (i % 2 ? '\n' : ' ');
+        memcpy(t + n / 2, "Mr. Smith. Next one.", 20);
+        size_t count;
+        concord_segment *s = split_with_window("en", kind == 2, 0, t, n, &count);
+        assert_int_equal(count, 2);
+        concord_free(s);
+    }
+    /* a break after a run of spaces that crosses the end of a window */
+    memset(t, 'x', n);
+    size_t o = 64740;
+    memcpy(t + o, " word. ", 7);
+    memset(t + o + 7, ' ', 300);
+    memcpy(t + o + 307, "Next one starts. ", 17);
+    size_t len = o + 324 + 3000;
+    t[len - 1] = '.';
+    size_t count;
+    concord_segment *s = split_with_window("en", 0, 0, t, len, &count);
+    assert_int_equal(count, 2); /* "x… word." | "Next one starts. x…." */
+    concord_free(s);
     free(t);
 }
 
@@ -834,8 +1051,11 @@ int main(void)
         cmocka_unit_test(test_srx_without_cascade_uses_first_map_only),
         cmocka_unit_test(test_malformed_srx_reports_line_and_column),
         cmocka_unit_test(test_srx_file_errors),
+        cmocka_unit_test(test_srx_review_regressions),
         cmocka_unit_test(test_out_of_memory_everywhere),
         cmocka_unit_test(test_long_paragraph_crosses_windows),
+        cmocka_unit_test(test_window_edges_do_not_change_results),
+        cmocka_unit_test(test_review_regressions),
         cmocka_unit_test(test_golden_en),
         cmocka_unit_test(test_golden_ru),
         cmocka_unit_test(test_golden_ja),

@@ -81,7 +81,8 @@ CONCORD_API const char *concord_error_name(int code);
  *  - realloc_fn(ptr, size, ud) behaves as realloc(); ptr may be NULL.
  *  - free_fn(ptr, ud) accepts NULL.
  * Set the hook before creating any concord object and do not change it while
- * objects exist: memory must be freed by the hook that allocated it.
+ * objects exist: memory must be freed by the hook that allocated it. The
+ * functions must be thread-safe: an import parses on a second thread.
  */
 typedef struct concord_allocator {
     void *(*malloc_fn)(size_t size, void *ud);

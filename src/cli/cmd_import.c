@@ -147,8 +147,11 @@ int cmd_import(int argc, char **argv)
     }
     if (!u.quiet) {
         char b[8][32];
-        printf("imported %d file%s into %s in %.2f s (%s units/s)\n", a.npos, a.npos == 1 ? "" : "s",
-               path, secs, cli_thousands((unsigned long long)(secs > 0 ? (double)st.read / secs : 0), b[0], sizeof(b[0])));
+        printf("imported %d file%s into %s in %.2f s", a.npos, a.npos == 1 ? "" : "s", path, secs);
+        if (secs >= 0.05)
+            printf(" (%s units/s)",
+                   cli_thousands((unsigned long long)((double)st.read / secs), b[0], sizeof(b[0])));
+        putchar('\n');
         printf("  units read      %s\n", cli_thousands(st.read, b[1], sizeof(b[1])));
         printf("  stored          %s (%s variants)\n", cli_thousands(st.imported, b[2], sizeof(b[2])),
                cli_thousands(st.variants, b[3], sizeof(b[3])));

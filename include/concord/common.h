@@ -52,12 +52,12 @@ typedef enum concord_error_code {
  * concerns a place in a text or file and are zero otherwise.
  */
 typedef struct concord_error {
-    int code;            /* a concord_error_code */
-    const char *message; /* one line, no trailing newline, never NULL */
-    const char *file;    /* file the error is about, or NULL (e.g. for memory) */
-    unsigned long line;  /* 1-based line, 0 if unknown */
+    int code;             /* a concord_error_code */
+    const char *message;  /* one line, no trailing newline, never NULL */
+    const char *file;     /* file the error is about, or NULL (e.g. for memory) */
+    unsigned long line;   /* 1-based line, 0 if unknown */
     unsigned long column; /* 1-based column in Unicode code points, 0 if unknown */
-    size_t offset;       /* byte offset of the position; valid only if line > 0 */
+    size_t offset;        /* byte offset of the position; valid only if line > 0 */
 } concord_error;
 
 /*

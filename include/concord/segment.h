@@ -57,7 +57,10 @@ typedef struct concord_segmenter_options {
     int wrapped;
 } concord_segmenter_options;
 
-#define CONCORD_SEGMENTER_OPTIONS_INIT {CONCORD_SEGMENTER_OPTIONS_VERSION, NULL, 0}
+#define CONCORD_SEGMENTER_OPTIONS_INIT                                                             \
+    {                                                                                              \
+        CONCORD_SEGMENTER_OPTIONS_VERSION, NULL, 0                                                 \
+    }
 
 /*
  * Create a segmenter. `opts` may be NULL for the defaults. On success *out

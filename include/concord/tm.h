@@ -37,10 +37,10 @@ extern "C" {
 /* ---- the unit model ------------------------------------------------------- */
 
 typedef enum concord_code_kind {
-    CONCORD_CODE_BPT = 1, /* <bpt>: opening half of a paired code, paired by i with its <ept> */
-    CONCORD_CODE_EPT,     /* <ept>: closing half */
-    CONCORD_CODE_IT,      /* <it>: a half whose partner is outside the segment (pos=begin|end) */
-    CONCORD_CODE_PH,      /* <ph>: a standalone code (line break, image, variable, ...) */
+    CONCORD_CODE_BPT = 1,  /* <bpt>: opening half of a paired code, paired by i with its <ept> */
+    CONCORD_CODE_EPT,      /* <ept>: closing half */
+    CONCORD_CODE_IT,       /* <it>: a half whose partner is outside the segment (pos=begin|end) */
+    CONCORD_CODE_PH,       /* <ph>: a standalone code (line break, image, variable, ...) */
     CONCORD_CODE_HI_START, /* <hi ...>: start of highlighted text */
     CONCORD_CODE_HI_END,   /* </hi> */
     CONCORD_CODE_UT        /* <ut>: unknown native code (TMX 1.1 to 1.4a) */
@@ -61,12 +61,12 @@ typedef struct concord_prop {
 } concord_prop;
 
 typedef struct concord_variant {
-    const char *lang;   /* canonical BCP 47 tag ("en-US") */
-    const char *text;   /* plain text, NUL-terminated */
-    size_t text_len;    /* in bytes */
+    const char *lang; /* canonical BCP 47 tag ("en-US") */
+    const char *text; /* plain text, NUL-terminated */
+    size_t text_len;  /* in bytes */
     const concord_code *codes;
     size_t ncodes;
-    const char *attrs;  /* other <tuv> attributes as markup (creationdate, changeid, ...) */
+    const char *attrs;         /* other <tuv> attributes as markup (creationdate, changeid, ...) */
     const concord_prop *props; /* props and notes, in document order */
     size_t nprops;
     unsigned long line; /* line of the <tuv> in the TMX file, 0 if unknown */
@@ -95,7 +95,7 @@ CONCORD_API int concord_segment_to_tmx(const char *text, size_t len, const conco
 
 /* What the reader tells its caller besides units. */
 typedef struct concord_tmx_event {
-    int is_error;        /* 1: a unit was skipped (only with skip_invalid); 0: a warning */
+    int is_error; /* 1: a unit was skipped (only with skip_invalid); 0: a warning */
     const char *file;
     unsigned long line, column;
     const char *message; /* one line */
@@ -106,7 +106,7 @@ typedef struct concord_tmx_header {
     const char *version; /* the tmx element's version ("1.4") */
     const char *creationtool, *creationtoolversion, *o_tmf, *datatype, *segtype;
     const char *adminlang, *srclang; /* srclang canonical, or "*all*" */
-    const char *attrs;   /* every header attribute as markup */
+    const char *attrs;               /* every header attribute as markup */
 } concord_tmx_header;
 
 typedef struct concord_tmx_callbacks {
@@ -149,7 +149,7 @@ CONCORD_API int concord_tmx_read(const char *path, int skip_invalid,
 
 typedef struct concord_tm concord_tm;
 
-#define CONCORD_TM_CREATE 1u   /* create the file if it does not exist */
+#define CONCORD_TM_CREATE   1u /* create the file if it does not exist */
 #define CONCORD_TM_READONLY 2u /* open for reading only */
 
 /*
@@ -175,9 +175,9 @@ typedef enum concord_duplicates {
 #define CONCORD_IMPORT_OPTIONS_VERSION 1
 
 typedef struct concord_import_options {
-    unsigned int version;           /* CONCORD_IMPORT_OPTIONS_VERSION */
+    unsigned int version;            /* CONCORD_IMPORT_OPTIONS_VERSION */
     concord_duplicates on_duplicate; /* see concord_tm_import_tmx() */
-    int skip_invalid;               /* skip invalid units (reported) instead of failing */
+    int skip_invalid;                /* skip invalid units (reported) instead of failing */
     /* optional: warnings and skipped units, and progress (bytes of the current file) */
     void (*event)(const concord_tmx_event *e, void *ud);
     void (*progress)(const char *file, unsigned long long done, unsigned long long total,
@@ -185,7 +185,10 @@ typedef struct concord_import_options {
     void *ud;
 } concord_import_options;
 
-#define CONCORD_IMPORT_OPTIONS_INIT {CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL}
+#define CONCORD_IMPORT_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL                      \
+    }
 
 typedef struct concord_import_stats {
     size_t read;         /* units read from the files, invalid ones included */
@@ -233,7 +236,10 @@ typedef struct concord_export_options {
     size_t nlangs;
 } concord_export_options;
 
-#define CONCORD_EXPORT_OPTIONS_INIT {CONCORD_EXPORT_OPTIONS_VERSION, NULL, 0}
+#define CONCORD_EXPORT_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        CONCORD_EXPORT_OPTIONS_VERSION, NULL, 0                                                    \
+    }
 
 /* Receives the exported bytes; returns 0 to go on, nonzero to stop (CONCORD_EUSER). */
 typedef int (*concord_write_fn)(const char *data, size_t len, void *ud);
@@ -262,8 +268,9 @@ typedef struct concord_tm_stats {
     size_t npairs;
     const concord_tm_count *tools; /* units per creating tool ("OmegaT 6.0") */
     size_t ntools;
-    const char *first_date, *last_date; /* oldest creationdate, newest change/creation date; NULL if none */
-    unsigned long long file_size;       /* bytes of the database file (and its WAL) */
+    const char *first_date,
+        *last_date; /* oldest creationdate, newest change/creation date; NULL if none */
+    unsigned long long file_size; /* bytes of the database file (and its WAL) */
     int schema_version;
 } concord_tm_stats;
 

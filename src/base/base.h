@@ -16,7 +16,7 @@
 #define CC_PRINTF(f, a)
 #endif
 
-#define CC_UNUSED(x) ((void)(x))
+#define CC_UNUSED(x)    ((void)(x))
 #define CC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- errors (error.c) --- */
@@ -51,7 +51,10 @@ typedef struct cc_buf {
     size_t cap;
 } cc_buf;
 
-#define CC_BUF_INIT {NULL, 0, 0}
+#define CC_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 int cc_buf_reserve(cc_buf *b, size_t extra);
 int cc_buf_append(cc_buf *b, const void *data, size_t n);
@@ -68,11 +71,14 @@ void cc_buf_free(cc_buf *b);
 typedef struct cc_arena_block cc_arena_block;
 
 typedef struct cc_arena {
-    cc_arena_block *head; /* current block */
+    cc_arena_block *head;  /* current block */
     cc_arena_block *spare; /* blocks kept by cc_arena_reset for reuse */
 } cc_arena;
 
-#define CC_ARENA_INIT {NULL, NULL}
+#define CC_ARENA_INIT                                                                              \
+    {                                                                                              \
+        NULL, NULL                                                                                 \
+    }
 
 /* n bytes aligned for any type, or NULL (error set) */
 void *cc_arena_alloc(cc_arena *a, size_t n);

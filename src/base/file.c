@@ -25,8 +25,8 @@ int cc_file_read(const char *path, char **out, size_t *len)
         b.data[b.len] = '\0';
         if (n == 0) {
             if (ferror(f)) {
-                rc = cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot read: %s",
-                                     strerror(errno));
+                rc =
+                    cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot read: %s", strerror(errno));
                 goto done;
             }
             break;

@@ -160,8 +160,8 @@ unsigned long cc_xml_line(cc_xml *x)
 }
 
 /* Column (code points, 1-based) of the occ-th "<name" on line `line` of s[0..n). */
-static unsigned long find_tag_column(const char *s, size_t n, unsigned long line,
-                                     const char *name, int occ)
+static unsigned long find_tag_column(const char *s, size_t n, unsigned long line, const char *name,
+                                     int occ)
 {
     size_t i = 0;
     for (unsigned long l = 1; l < line && i < n; i++)
@@ -183,8 +183,8 @@ static unsigned long find_tag_column(const char *s, size_t n, unsigned long line
 }
 
 /* The same for a plain (uncompressed, ASCII-compatible) file, read again. */
-static unsigned long find_tag_column_in_file(const char *path, unsigned long line,
-                                             const char *name, int occ)
+static unsigned long find_tag_column_in_file(const char *path, unsigned long line, const char *name,
+                                             int occ)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -401,13 +401,16 @@ int cc_xml_skip(cc_xml *x)
     return after_move(x, rc);
 }
 
-int cc_xml_inner(cc_xml *x, cc_buf *out)
+/* Append what a libxml2 reader function reads from the current node to out. */
+static int append_read(cc_xml *x, xmlChar *(*read)(xmlTextReaderPtr), cc_buf *out)
 {
     tl_in_reader = 1;
-    xmlChar *s = xmlTextReaderReadInnerXml(x->reader);
+    xmlChar *s = read(x->reader);
     tl_in_reader = 0;
-    if (x->err_set)
+    if (x->err_set) {
+        xmlFree(s);
         return after_move(x, -1);
+    }
     if (!s)
         return 0;
     int rc = cc_buf_puts(out, (const char *)s);
@@ -415,18 +418,14 @@ int cc_xml_inner(cc_xml *x, cc_buf *out)
     return rc;
 }
 
+int cc_xml_inner(cc_xml *x, cc_buf *out)
+{
+    return append_read(x, xmlTextReaderReadInnerXml, out);
+}
+
 int cc_xml_string(cc_xml *x, cc_buf *out)
 {
-    tl_in_reader = 1;
-    xmlChar *s = xmlTextReaderReadString(x->reader);
-    tl_in_reader = 0;
-    if (x->err_set)
-        return after_move(x, -1);
-    if (!s)
-        return 0;
-    int rc = cc_buf_puts(out, (const char *)s);
-    xmlFree(s);
-    return rc;
+    return append_read(x, xmlTextReaderReadString, out);
 }
 
 unsigned long long cc_xml_bytes(cc_xml *x)

@@ -10,9 +10,9 @@
 
 #include "concord/concord.h"
 
-#define EXIT_OK 0
+#define EXIT_OK       0
 #define EXIT_FINDINGS 1
-#define EXIT_USAGE 2 /* bad usage, bad input or runtime error */
+#define EXIT_USAGE    2 /* bad usage, bad input or runtime error */
 
 /* ---- options (opts.c): one table drives both parsing and --help ---- */
 
@@ -23,7 +23,7 @@ typedef struct cli_opt {
     const char *help; /* one line */
 } cli_opt;
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS       32
 #define CLI_MAX_POSITIONAL 256
 
 typedef struct cli_args {

@@ -12,7 +12,8 @@
 static const cli_opt export_opts[] = {
     {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
     {"lang", 'l', "L,...", "only these languages (en selects en, en-US, en-GB...)"},
-    {"output", 'o', "FILE.tmx", "write to FILE.tmx (replaced only once complete) instead of stdout"},
+    {"output", 'o', "FILE.tmx",
+     "write to FILE.tmx (replaced only once complete) instead of stdout"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -10,8 +10,10 @@
 
 static const cli_opt import_opts[] = {
     {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
-    {"on-duplicate", 'd', "POLICY", "keep (default), skip or replace: a known source with a new translation"},
-    {"skip-invalid", 's', NULL, "skip invalid units (each reported with file:line:col) instead of failing"},
+    {"on-duplicate", 'd', "POLICY",
+     "keep (default), skip or replace: a known source with a new translation"},
+    {"skip-invalid", 's', NULL,
+     "skip invalid units (each reported with file:line:col) instead of failing"},
     {"quiet", 'q', NULL, "print no summary"},
     {NULL, 0, NULL, NULL},
 };
@@ -114,8 +116,8 @@ int cmd_import(int argc, char **argv)
     else if (strcmp(dup, "replace") == 0)
         opts.on_duplicate = CONCORD_DUP_REPLACE;
     else
-        return cli_usage_error("import", "unknown --on-duplicate '%s' (expected keep, skip or replace)",
-                               dup);
+        return cli_usage_error("import",
+                               "unknown --on-duplicate '%s' (expected keep, skip or replace)", dup);
     if (a.npos == 0)
         return cli_usage_error("import", "no TMX file given");
     for (int i = 0; i < a.npos; i++)
@@ -153,7 +155,8 @@ int cmd_import(int argc, char **argv)
                    cli_thousands((unsigned long long)((double)st.read / secs), b[0], sizeof(b[0])));
         putchar('\n');
         printf("  units read      %s\n", cli_thousands(st.read, b[1], sizeof(b[1])));
-        printf("  stored          %s (%s variants)\n", cli_thousands(st.imported, b[2], sizeof(b[2])),
+        printf("  stored          %s (%s variants)\n",
+               cli_thousands(st.imported, b[2], sizeof(b[2])),
                cli_thousands(st.variants, b[3], sizeof(b[3])));
         printf("  identical       %s (already in the TM: not stored twice)\n",
                cli_thousands(st.identical, b[4], sizeof(b[4])));

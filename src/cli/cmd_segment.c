@@ -10,7 +10,8 @@ static const cli_opt segment_opts[] = {
     {"lang", 'l', "L", "language of the text (BCP 47: en, ru, ja, de, fr, ...); default: detected"},
     {"rules", 'r', "FILE.srx", "add the break and no-break rules of an SRX 2.0 file (repeatable)"},
     {"format", 'f', "FORMAT", "text (one segment per line, default) or jsonl"},
-    {"wrapped", 'w', NULL, "hard-wrapped text: a single line break is a space, blank lines end paragraphs"},
+    {"wrapped", 'w', NULL,
+     "hard-wrapped text: a single line break is a space, blank lines end paragraphs"},
     {NULL, 0, NULL, NULL},
 };
 

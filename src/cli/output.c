@@ -53,8 +53,7 @@ int cli_read_input(const char *cmd, const char *path, char **out, size_t *len)
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                fprintf(stderr, "concord %s: %s: cannot read: %s\n", cmd, shown,
-                        strerror(errno));
+                fprintf(stderr, "concord %s: %s: cannot read: %s\n", cmd, shown, strerror(errno));
                 rc = EXIT_USAGE;
             }
             break;

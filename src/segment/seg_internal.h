@@ -13,31 +13,31 @@
 /* How a word before a full stop behaves. */
 typedef enum cc_abbr_class {
     CC_ABBR_NONE = 0,
-    CC_ABBR_NONFINAL,    /* never ends a sentence: titles, "No.", "z.B.", "т.е." */
-    CC_ABBR_AMBIGUOUS,   /* may end one: "Inc.", "U.S.", "etc." — only before a sentence starter */
-    CC_ABBR_AFTER_NUMBER, /* a unit: after a number it may end a sentence, else it never does */
+    CC_ABBR_NONFINAL,  /* never ends a sentence: titles, "No.", "z.B.", "т.е." */
+    CC_ABBR_AMBIGUOUS, /* may end one: "Inc.", "U.S.", "etc." — only before a sentence starter */
+    CC_ABBR_AFTER_NUMBER,  /* a unit: after a number it may end a sentence, else it never does */
     CC_ABBR_BEFORE_NUMBER, /* "No. 5", "p. 12", "Art. 3": never before a number, else as a word */
-    CC_ABBR_FINAL,        /* "etc.", "и т. д.", "руб.": ends a sentence before a capital */
-    CC_ABBR_PLACE         /* "D.C.", "Calif.": after "City, " it ends one, else ambiguous */
+    CC_ABBR_FINAL,         /* "etc.", "и т. д.", "руб.": ends a sentence before a capital */
+    CC_ABBR_PLACE          /* "D.C.", "Calif.": after "City, " it ends one, else ambiguous */
 } cc_abbr_class;
 
 /* Language flags. */
-#define CC_LANG_ORDINAL_DOT 1u /* "3. Oktober": a number with a full stop is an ordinal */
-#define CC_LANG_CJK 2u         /* 「」『』 quotations, particles after a closing bracket */
-#define CC_LANG_SPACED_CLOSE 4u /* French « ... . » : a closing quote after a space */
+#define CC_LANG_ORDINAL_DOT   1u /* "3. Oktober": a number with a full stop is an ordinal */
+#define CC_LANG_CJK           2u /* 「」『』 quotations, particles after a closing bracket */
+#define CC_LANG_SPACED_CLOSE  4u /* French « ... . » : a closing quote after a space */
 #define CC_LANG_SURNAME_FIRST 8u /* "Смирнов А. П." : initials after a surname end the name */
-#define CC_LANG_LATIN_AS_EN 16u  /* a non-Latin script: Latin words follow the English tables */
+#define CC_LANG_LATIN_AS_EN   16u /* a non-Latin script: Latin words follow the English tables */
 
 typedef struct cc_lang_rules {
     const char *code; /* primary language subtag, "" for the generic rules */
     unsigned flags;
-    const char *const *nonfinal;     /* NULL-terminated; keys without the last dot */
-    const char *const *ambiguous;    /* multi-part keys joined with '.', no spaces */
+    const char *const *nonfinal;  /* NULL-terminated; keys without the last dot */
+    const char *const *ambiguous; /* multi-part keys joined with '.', no spaces */
     const char *const *after_number;
     const char *const *before_number;
     const char *const *final;
     const char *const *place;
-    const char *const *starters;     /* capitalized words that often begin a sentence */
+    const char *const *starters; /* capitalized words that often begin a sentence */
 } cc_lang_rules;
 
 /* The rules for a primary language subtag; the generic rules if none. */
@@ -52,7 +52,7 @@ typedef struct cc_wordset {
         uint16_t len; /* 0 = empty slot */
         uint8_t value;
         cc_uchar *key;
-    } *slots;
+    } * slots;
 } cc_wordset;
 
 int cc_wordset_add_utf8(cc_wordset *ws, const char *key, uint8_t value);
@@ -63,10 +63,10 @@ void cc_wordset_free(cc_wordset *ws);
 /* ---- SRX (srx.c) -------------------------------------------------------- */
 
 typedef struct cc_srx_rule {
-    int is_break;   /* 1 = break rule, 0 = exception (no break) */
-    cc_regex *re;   /* (?:before)(?=after), or just (?=after) when before is empty */
+    int is_break; /* 1 = break rule, 0 = exception (no break) */
+    cc_regex *re; /* (?:before)(?=after), or just (?=after) when before is empty */
     int before_empty;
-    char *where;    /* "file:line:column" of the <rule>, for errors while segmenting */
+    char *where; /* "file:line:column" of the <rule>, for errors while segmenting */
 } cc_srx_rule;
 
 /* The rules of all added SRX files that apply to the segmenter's language, in order. */

@@ -26,10 +26,10 @@
 #include "concord/text.h"
 #include "segment/seg_internal.h"
 
-#define WINDOW_UNITS 65536
-#define MARGIN_UNITS 512
-#define CONTEXT_CHARS 256
-#define WORD_MAX 40
+#define WINDOW_UNITS    65536
+#define MARGIN_UNITS    512
+#define CONTEXT_CHARS   256
+#define WORD_MAX        40
 #define QUOTE_LOOKAHEAD 400
 
 struct concord_segmenter {
@@ -46,8 +46,8 @@ struct concord_segmenter {
     int wrapped;
     cc_srx_rules srx;
     int32_t window; /* units per window: WINDOW_UNITS (smaller in tests) */
-    cc_uchar *u;   /* window text, WINDOW_UNITS + 2 units */
-    uint32_t *off; /* byte offset (from the window start) of every unit, and of the end */
+    cc_uchar *u;    /* window text, WINDOW_UNITS + 2 units */
+    uint32_t *off;  /* byte offset (from the window start) of every unit, and of the end */
     struct cand *cands;
     size_t ncands, capcands;
 };
@@ -142,13 +142,12 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
     if (!opts)
         opts = &defaults;
     if (opts->version != CONCORD_SEGMENTER_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown segmenter options version %u",
-                            opts->version);
+        return cc_error_set(CONCORD_EINVAL, "unknown segmenter options version %u", opts->version);
     concord_segmenter *s = cc_calloc(1, sizeof(*s));
     if (!s)
         return cc_error_oom();
-    if ((rc = concord_lang_canonicalize(opts->lang ? opts->lang : "en", s->lang,
-                                        sizeof(s->lang))) < 0)
+    if ((rc = concord_lang_canonicalize(opts->lang ? opts->lang : "en", s->lang, sizeof(s->lang))) <
+        0)
         goto fail;
     cc_lang_primary(s->lang, s->primary, sizeof(s->primary));
     s->rules = cc_lang_rules_find(s->primary);
@@ -205,8 +204,7 @@ const char *concord_segmenter_lang(const concord_segmenter *s)
     return s->lang;
 }
 
-int concord_segmenter_add_srx(concord_segmenter *s, const char *xml, size_t len,
-                              const char *name)
+int concord_segmenter_add_srx(concord_segmenter *s, const char *xml, size_t len, const char *name)
 {
     return cc_srx_load(&s->srx, xml, len, name, s->lang);
 }
@@ -233,11 +231,11 @@ typedef struct quote_state {
 
 typedef struct window {
     const cc_uchar *u;
-    int32_t n;        /* units in the window */
-    int para_start;   /* unit 0 begins a paragraph */
-    int32_t lo;       /* first unit whose candidates are still undecided */
-    int32_t sweep;    /* CJK quotations: position swept so far */
-    quote_state q;    /* ... and the brackets open there */
+    int32_t n;      /* units in the window */
+    int para_start; /* unit 0 begins a paragraph */
+    int32_t lo;     /* first unit whose candidates are still undecided */
+    int32_t sweep;  /* CJK quotations: position swept so far */
+    quote_state q;  /* ... and the brackets open there */
 } window;
 
 static uint32_t at(const window *w, int32_t i, int *k)
@@ -393,9 +391,9 @@ static int comma_before(const window *w, int32_t start)
 /* Does u[b..e) end like a Russian surname (Смирнов, Соколова, Козыревский, Шевченко)? */
 static int surname_like(const window *w, int32_t b, int32_t e)
 {
-    static const char *const endings[] = {"ов", "ев", "ёв", "ин", "ын", "ова", "ева", "ёва",
-                                          "ина", "ына", "ский", "цкий", "ская", "цкая", "ской",
-                                          "енко", "ко", "ук", "юк", "ич", "ян", "дзе", "швили"};
+    static const char *const endings[] = {
+        "ов",   "ев",   "ёв",   "ин",   "ын", "ова", "ева", "ёва", "ина", "ына", "ский", "цкий",
+        "ская", "цкая", "ской", "енко", "ко", "ук",  "юк",  "ич",  "ян",  "дзе", "швили"};
     for (size_t i = 0; i < CC_ARRAY_LEN(endings); i++) {
         /* the endings are Cyrillic: two UTF-8 bytes, one UTF-16 unit per letter */
         const unsigned char *p = (const unsigned char *)endings[i];
@@ -644,8 +642,8 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
     /* An initial ("George W. Bush", "А. Г. Силуанов"). */
     if (code_points(w, parts[0]) == 1 && cc_uc_is_upper(at(w, parts[0].start, &k))) {
         /* "…комиссии Смирнов А. П. Следующее…": initials after a surname end the name */
-        if ((s->rules->flags & CC_LANG_SURNAME_FIRST) && np >= 2 &&
-            code_points(w, parts[1]) == 1 && surname_before(w, parts[np - 1].start, b))
+        if ((s->rules->flags & CC_LANG_SURNAME_FIRST) && np >= 2 && code_points(w, parts[1]) == 1 &&
+            surname_before(w, parts[np - 1].start, b))
             return 1;
         return ambiguous_breaks(s, w, b);
     }
@@ -1156,8 +1154,8 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
     return i;
 }
 
-int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len,
-                          concord_segment_cb cb, void *payload)
+int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len, concord_segment_cb cb,
+                          void *payload)
 {
     int rc;
     if (len > 0 && (rc = concord_text_validate(text, len)) < 0)
@@ -1167,7 +1165,7 @@ int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len,
         (unsigned char)text[2] == 0xBF)
         start = 3;
     run_state rs = {text, len, start, cb, payload};
-    size_t ws = start;    /* where the next window starts */
+    size_t ws = start;      /* where the next window starts */
     size_t decided = start; /* every candidate at or before this byte is decided */
     int para_start = 1;
     quote_state carried = {{0}, 0}; /* CJK brackets open at ws */

@@ -104,8 +104,7 @@ static int parse(cc_xml *x, srx_doc *d)
                 seen_root = 1;
                 if (strcmp(name, "srx") != 0) {
                     rc = cc_xml_error(x, CONCORD_EPARSE,
-                                      "not an SRX file: the root element is <%s>, not <srx>",
-                                      name);
+                                      "not an SRX file: the root element is <%s>, not <srx>", name);
                     goto done;
                 }
                 continue;
@@ -122,8 +121,7 @@ static int parse(cc_xml *x, srx_doc *d)
                                       "<languagerule> without a languagerulename attribute");
                     goto done;
                 }
-                if ((rc = grow((void **)&d->langs, &d->caplangs, d->nlangs, sizeof(*d->langs))) <
-                    0)
+                if ((rc = grow((void **)&d->langs, &d->caplangs, d->nlangs, sizeof(*d->langs))) < 0)
                     goto done;
                 cur = &d->langs[d->nlangs++];
                 memset(cur, 0, sizeof(*cur));
@@ -197,7 +195,8 @@ static int parse(cc_xml *x, srx_doc *d)
                     goto done;
             }
         } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (in && rule && (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0)) {
+            if (in && rule &&
+                (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0)) {
                 char **slot = in == 1 ? &rule->before : &rule->after;
                 cc_free(*slot);
                 if (!(*slot = cc_strdup(text.data ? text.data : ""))) {
@@ -282,8 +281,7 @@ done:
     return rc;
 }
 
-static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const char *file,
-                        int *match)
+static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const char *file, int *match)
 {
     cc_regex *re = NULL;
     cc_buf pat = CC_BUF_INIT;
@@ -295,8 +293,9 @@ static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const cha
         goto done;
     if ((rc = cc_regex_compile(&re, pat.data, CC_REGEX_CASELESS, NULL)) < 0) {
         if (rc == CONCORD_EPARSE)
-            rc = cc_error_set_at(CONCORD_EPARSE, file, m->mark.line, cc_xml_mark_column(x, &m->mark),
-                                 0, "invalid languagepattern '%s'", m->pattern);
+            rc =
+                cc_error_set_at(CONCORD_EPARSE, file, m->mark.line, cc_xml_mark_column(x, &m->mark),
+                                0, "invalid languagepattern '%s'", m->pattern);
         goto done;
     }
     /* Tags are compared with '-' and with '_' (en-US, en_US). */
@@ -325,8 +324,7 @@ done:
     return rc;
 }
 
-int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name,
-                const char *lang)
+int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name, const char *lang)
 {
     srx_doc d;
     cc_xml *x = NULL;
@@ -372,10 +370,9 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
             base += d.langs[li].count;
         }
         if (li == d.nlangs) {
-            rc = cc_error_set_at(CONCORD_EPARSE, name, d.maps[m].mark.line,
-                                 cc_xml_mark_column(x, &d.maps[m].mark), 0,
-                                 "<languagemap> names languagerule '%s', which does not exist",
-                                 d.maps[m].name);
+            rc = cc_error_set_at(
+                CONCORD_EPARSE, name, d.maps[m].mark.line, cc_xml_mark_column(x, &d.maps[m].mark),
+                0, "<languagemap> names languagerule '%s', which does not exist", d.maps[m].name);
             goto done;
         }
         if ((rc = lang_matches(x, &d.maps[m], lang, name, &match)) < 0)

@@ -59,8 +59,8 @@ int cc_lang_canonical(const char *tag, char *out, size_t outsize, int known_only
         for (size_t k = i; k < j; k++)
             if (!is_alnum(tag[k]))
                 return cc_error_set(CONCORD_EINVAL, "malformed language tag '%s'", tag);
-        if (index == 0 && !known_only && len == 1 && (tag[i] == 'x' || tag[i] == 'i' ||
-                                                      tag[i] == 'X' || tag[i] == 'I')) {
+        if (index == 0 && !known_only && len == 1 &&
+            (tag[i] == 'x' || tag[i] == 'i' || tag[i] == 'X' || tag[i] == 'I')) {
             /* private use "x-..." or grandfathered "i-..." tags, kept as they are */
         } else if (index == 0) {
             if (len < 2 || len > 3)

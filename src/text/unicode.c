@@ -357,19 +357,14 @@ int cc_regex_set_text(cc_regex *r, const cc_uchar *u, int32_t n)
     return 0;
 }
 
-int cc_regex_find_in(cc_regex *r, int32_t region_start, int32_t region_limit, int32_t from,
-                     int anchor_at_start, int32_t *start, int32_t *end)
+/* The result of a find: 1 with the match's bounds, 0, or an error. */
+static int match_result(cc_regex *r, UBool found, UErrorCode st, int32_t *start, int32_t *end)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    uregex_useAnchoringBounds(r->re, anchor_at_start && from == region_start, &st);
-    uregex_useTransparentBounds(r->re, 0, &st);
-    uregex_setRegionAndStart(r->re, region_start, region_limit, from, &st);
-    if (U_FAILURE(st))
-        return icu_error(st, "regular expression");
-    UBool found = uregex_findNext(r->re, &st);
     if (st == U_REGEX_TIME_OUT || st == U_REGEX_STACK_OVERFLOW)
-        return cc_error_set(CONCORD_ELIMIT, "the regular expression takes too long on this text "
-                                            "(%s)", u_errorName(st));
+        return cc_error_set(CONCORD_ELIMIT,
+                            "the regular expression takes too long on this text "
+                            "(%s)",
+                            u_errorName(st));
     if (U_FAILURE(st))
         return icu_error(st, "regular expression match");
     if (!found)
@@ -381,17 +376,22 @@ int cc_regex_find_in(cc_regex *r, int32_t region_start, int32_t region_limit, in
     return 1;
 }
 
+int cc_regex_find_in(cc_regex *r, int32_t region_start, int32_t region_limit, int32_t from,
+                     int anchor_at_start, int32_t *start, int32_t *end)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    uregex_useAnchoringBounds(r->re, anchor_at_start && from == region_start, &st);
+    uregex_useTransparentBounds(r->re, 0, &st);
+    uregex_setRegionAndStart(r->re, region_start, region_limit, from, &st);
+    if (U_FAILURE(st))
+        return icu_error(st, "regular expression");
+    UBool found = uregex_findNext(r->re, &st);
+    return match_result(r, found, st, start, end);
+}
+
 int cc_regex_find(cc_regex *r, int32_t from, int32_t *start, int32_t *end)
 {
     UErrorCode st = U_ZERO_ERROR;
     UBool found = uregex_find(r->re, from, &st);
-    if (U_FAILURE(st))
-        return icu_error(st, "regular expression match");
-    if (!found)
-        return 0;
-    *start = uregex_start(r->re, 0, &st);
-    *end = uregex_end(r->re, 0, &st);
-    if (U_FAILURE(st))
-        return icu_error(st, "regular expression match");
-    return 1;
+    return match_result(r, found, st, start, end);
 }

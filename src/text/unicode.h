@@ -85,7 +85,7 @@ int cc_uc_is_opener(uint32_t c); /* Ps, Pi, or an ambiguous quotation mark (" ')
 int cc_uc_is_closer(uint32_t c); /* Pe, Pf, or an ambiguous quotation mark (" ') */
 int cc_uc_is_pstart(uint32_t c); /* Ps: an opening bracket ( [ { 「 『 （ */
 int cc_uc_script(uint32_t c);    /* enum cc_script */
-int cc_uc_is_sterm(uint32_t c);   /* Sentence_Terminal: . ! ? 。 ！ ？ ... */
+int cc_uc_is_sterm(uint32_t c);  /* Sentence_Terminal: . ! ? 。 ！ ？ ... */
 
 /* ---- UTF-16 helpers for buffers handed to ICU ------------------------- */
 

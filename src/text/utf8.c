@@ -12,7 +12,7 @@
 #include "concord/text.h"
 #include "text/unicode.h"
 
-#define ONES 0x0101010101010101ULL
+#define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why)

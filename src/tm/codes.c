@@ -140,8 +140,7 @@ static int get_u32(const unsigned char **p, const unsigned char *end, size_t *v)
     return 0;
 }
 
-static int get_chunk(const unsigned char **p, const unsigned char *end, const char **s,
-                     size_t *n)
+static int get_chunk(const unsigned char **p, const unsigned char *end, const char **s, size_t *n)
 {
     if (get_u32(p, end, n) < 0 || (size_t)(end - *p) < *n)
         return -1;
@@ -150,8 +149,7 @@ static int get_chunk(const unsigned char **p, const unsigned char *end, const ch
     return 0;
 }
 
-int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max,
-                       size_t *n)
+int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max, size_t *n)
 {
     const unsigned char *p = blob, *end = p + len;
     size_t count, lang;
@@ -159,8 +157,7 @@ int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, siz
     if (!blob || get_u32(&p, end, &count) < 0 || count > max)
         return cc_error_set(CONCORD_ERROR, "corrupt unit in the TM");
     for (size_t i = 0; i < count; i++) {
-        if (get_u32(&p, end, &lang) < 0 ||
-            get_chunk(&p, end, &out[i].text, &out[i].text_len) < 0 ||
+        if (get_u32(&p, end, &lang) < 0 || get_chunk(&p, end, &out[i].text, &out[i].text_len) < 0 ||
             get_chunk(&p, end, &out[i].codes, &out[i].codes_len) < 0 ||
             get_chunk(&p, end, &out[i].attrs, &out[i].attrs_len) < 0)
             return cc_error_set(CONCORD_ERROR, "corrupt unit in the TM");
@@ -218,8 +215,8 @@ static int append_segment(cc_buf *b, const char *text, size_t len, const concord
     return cc_xml_escape(b, text + pos, len - pos, 0);
 }
 
-int concord_segment_to_tmx(const char *text, size_t len, const concord_code *codes,
-                           size_t ncodes, char **out)
+int concord_segment_to_tmx(const char *text, size_t len, const concord_code *codes, size_t ncodes,
+                           char **out)
 {
     cc_buf b = CC_BUF_INIT;
     *out = NULL;

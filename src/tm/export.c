@@ -190,9 +190,8 @@ static int load_tags(exporter *e)
 static int common_srclang(concord_tm *tm, char *out, size_t size)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(tm->db,
-                                "SELECT DISTINCT coalesce(srclang, '*all*') FROM unit LIMIT 2",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        tm->db, "SELECT DISTINCT coalesce(srclang, '*all*') FROM unit LIMIT 2", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_tm_db_error(tm, rc, "reading the TM");
     int rows = 0;

@@ -23,9 +23,9 @@
 
 #include "tm/tm_internal.h"
 
-#define BATCH_UNITS 512
-#define BATCH_BYTES (4u << 20)
-#define NBATCHES 3
+#define BATCH_UNITS  512
+#define BATCH_BYTES  (4u << 20)
+#define NBATCHES     3
 #define MAX_VARIANTS 1024
 
 /* ---- batches: what the reading thread hands over ------------------------------ */
@@ -57,9 +57,9 @@ typedef struct pipe_state {
     pthread_cond_t cv;
     batch *full_head, *full_tail; /* ready for the writer, in order */
     batch *free_list;
-    int done;    /* the reader has finished (rc set) */
-    int stop;    /* the writer wants the reader to stop */
-    int rc;      /* the reader's result */
+    int done;          /* the reader has finished (rc set) */
+    int stop;          /* the writer wants the reader to stop */
+    int rc;            /* the reader's result */
     concord_error err; /* the reader's error, copied from its thread */
     char err_msg[1024], err_file[1024];
     /* reader side */
@@ -211,7 +211,9 @@ static int r_header(const concord_tmx_header *h, void *ud)
         goto oom;
     concord_tmx_header *c = &it->u.header;
     *c = *h;
-#define DUPH(f) if (h->f && !(c->f = dup_str(b, h->f))) goto oom
+#define DUPH(f)                                                                                    \
+    if (h->f && !(c->f = dup_str(b, h->f)))                                                        \
+    goto oom
     DUPH(version);
     DUPH(creationtool);
     DUPH(creationtoolversion);
@@ -489,11 +491,11 @@ static void compare_unit(importer *im, const cc_stored_variant *sv, size_t n, si
         memset(used, 0, u->nvariants);
     for (size_t k = 0; k < n; k++) {
         if (k == src_seq) {
-            src_equal = sv[k].lang == im->vlang[s] &&
-                        same_bytes(sv[k].text, sv[k].text_len, u->variants[s].text,
-                                   u->variants[s].text_len) &&
-                        same_bytes(sv[k].codes, sv[k].codes_len, im->codes[s].data,
-                                   im->codes[s].len);
+            src_equal =
+                sv[k].lang == im->vlang[s] &&
+                same_bytes(sv[k].text, sv[k].text_len, u->variants[s].text,
+                           u->variants[s].text_len) &&
+                same_bytes(sv[k].codes, sv[k].codes_len, im->codes[s].data, im->codes[s].len);
         } else {
             for (size_t i = 0; i < u->nvariants; i++)
                 common |= i != s && im->vlang[i] == sv[k].lang;
@@ -567,8 +569,7 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
         note_dates(u->variants[i].attrs, first, last);
     }
     cc_buf_clear(&im->blob);
-    if ((rc = cc_variants_encode(&im->blob, im->vlang, u->variants, u->nvariants, im->codes)) <
-        0)
+    if ((rc = cc_variants_encode(&im->blob, im->vlang, u->variants, u->nvariants, im->codes)) < 0)
         return rc;
     sqlite3_stmt *st = im->ins_unit;
     if (im->origin)
@@ -713,8 +714,7 @@ static int write_file(importer *im, pipe_state *ps)
                 if (it->u.event.is_error) {
                     im->st->invalid++;
                     im->st->read++; /* an invalid unit was read too */
-                }
-                else
+                } else
                     im->st->warnings++;
                 if (im->opts->event)
                     im->opts->event(&it->u.event, im->opts->ud);

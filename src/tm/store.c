@@ -36,16 +36,16 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,\n"
     "  origin INTEGER REFERENCES origin(id),\n"
     "  tuid TEXT,\n"
-    "  srclang TEXT,\n"             /* as the TMX gave it (canonical), or *all*, or NULL */
-    "  src_lang INTEGER NOT NULL,\n" /* the language of the source variant */
-    "  src_seq INTEGER NOT NULL,\n"  /* which variant is the source */
+    "  srclang TEXT,\n"                    /* as the TMX gave it (canonical), or *all*, or NULL */
+    "  src_lang INTEGER NOT NULL,\n"       /* the language of the source variant */
+    "  src_seq INTEGER NOT NULL,\n"        /* which variant is the source */
     "  first_date TEXT, last_date TEXT,\n" /* of the unit and its variants, for statistics */
     "  attrs TEXT NOT NULL DEFAULT '',\n"
     "  has_extra INTEGER NOT NULL DEFAULT 0,\n"
     "  src_hash INTEGER NOT NULL,\n"
     "  content_hash INTEGER NOT NULL,\n"
     "  nvariants INTEGER NOT NULL,\n"
-    "  variants BLOB NOT NULL\n"    /* see cc_variants_encode() */
+    "  variants BLOB NOT NULL\n" /* see cc_variants_encode() */
     ");\n"
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
     "CREATE TABLE extra (\n" /* props and notes, of a unit (vseq -1) or of a variant */
@@ -445,12 +445,8 @@ int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out)
                          &list, &s->ntools)) < 0)
         goto done;
     s->tools = list;
-    if ((rc = text_value(tm, &b->arena,
-                         "SELECT min(first_date) FROM unit",
-                         &s->first_date)) < 0 ||
-        (rc = text_value(tm, &b->arena,
-                         "SELECT max(last_date) FROM unit",
-                         &s->last_date)) < 0)
+    if ((rc = text_value(tm, &b->arena, "SELECT min(first_date) FROM unit", &s->first_date)) < 0 ||
+        (rc = text_value(tm, &b->arena, "SELECT max(last_date) FROM unit", &s->last_date)) < 0)
         goto done;
     struct stat st;
     if (stat(tm->path, &st) == 0)

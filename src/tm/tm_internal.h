@@ -40,8 +40,7 @@ int cc_variants_encode(cc_buf *out, const int64_t *langs, const concord_variant 
  * Decode into out[0..max) (pointers into blob); *n gets the count. Returns 0,
  * or CONCORD_ERROR for a corrupt blob or more than max variants.
  */
-int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max,
-                       size_t *n);
+int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max, size_t *n);
 
 /* Append s[0..n) escaped for XML text (&, <, >) or an attribute value (also "). */
 int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute);

@@ -154,8 +154,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
  * `skip` (NULL-terminated). `want`/`got` (optional) pick out attribute
  * values: got[k] is set to the value of want[k] (arena copy) or NULL.
  */
-static int read_attrs(reader *r, const char *const *skip, const char *const *want,
-                      const char **got, const char **markup)
+static int read_attrs(reader *r, const char *const *skip, const char *const *want, const char **got,
+                      const char **markup)
 {
     xmlTextReaderPtr xr = cc_xml_reader(r->x);
     int rc = 0;
@@ -185,8 +185,8 @@ static int read_attrs(reader *r, const char *const *skip, const char *const *wan
         xmlTextReaderMoveToElement(xr);
     }
     if (markup) {
-        *markup = cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "",
-                                   r->scratch.len);
+        *markup =
+            cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
         if (!*markup)
             return CONCORD_ENOMEM;
     }
@@ -306,12 +306,11 @@ static void check_pairs(reader *r, size_t start, size_t n, const cc_xml_mark *m)
                              kind == CONCORD_CODE_BPT ? "bpt" : "ept", i);
                 return;
             }
-            if (r->codes[b].kind == (kind == CONCORD_CODE_BPT ? CONCORD_CODE_EPT
-                                                              : CONCORD_CODE_BPT)) {
+            if (r->codes[b].kind ==
+                (kind == CONCORD_CODE_BPT ? CONCORD_CODE_EPT : CONCORD_CODE_BPT)) {
                 partners++;
                 if ((kind == CONCORD_CODE_BPT) != (a < b)) {
-                    unit_problem(r, CONCORD_EPARSE, m, "<ept i=\"%d\"> comes before its <bpt>",
-                                 i);
+                    unit_problem(r, CONCORD_EPARSE, m, "<ept i=\"%d\"> comes before its <bpt>", i);
                     return;
                 }
             }
@@ -348,8 +347,7 @@ static int read_seg(reader *r, vbuild *v)
                     return rc;
                 if (r->text.len > CONCORD_TM_MAX_SEGMENT) {
                     cc_xml_mark m = v->mark;
-                    unit_problem(r, CONCORD_ELIMIT, &m,
-                                 "segment longer than the limit of %d bytes",
+                    unit_problem(r, CONCORD_ELIMIT, &m, "segment longer than the limit of %d bytes",
                                  CONCORD_TM_MAX_SEGMENT);
                     cc_buf_clear(&r->text);
                 }
@@ -376,9 +374,8 @@ static int read_seg(reader *r, vbuild *v)
                 cc_buf_clear(&r->scratch);
                 if (!is_empty(r) && (rc = cc_xml_inner(r->x, &r->scratch)) < 0)
                     return rc;
-                const char *content =
-                    cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "",
-                                     r->scratch.len);
+                const char *content = cc_arena_strndup(
+                    &r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
                 if (!content)
                     return CONCORD_ENOMEM;
                 int iv = got[0] ? atoi(got[0]) : -1;
@@ -405,8 +402,10 @@ static int read_seg(reader *r, vbuild *v)
             /* not TMX inside <seg> (e.g. XLIFF's <g>): keep the text, drop the markup */
             if (!r->warned_in_seg) {
                 r->warned_in_seg = 1;
-                event(r, 0, NULL, "unknown element <%s> inside <seg>: its markup is dropped, its "
-                                  "text kept", name);
+                event(r, 0, NULL,
+                      "unknown element <%s> inside <seg>: its markup is dropped, its "
+                      "text kept",
+                      name);
             }
         }
     }
@@ -587,8 +586,7 @@ static int read_tu(reader *r)
                 if ((rc = read_tuv(r)) < 0)
                     return rc;
             } else if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0) {
-                if ((rc = read_prop(r, name[0] == 'n', &r->uprops, &r->nuprops,
-                                    &r->capuprops)) < 0)
+                if ((rc = read_prop(r, name[0] == 'n', &r->uprops, &r->nuprops, &r->capuprops)) < 0)
                     return rc;
                 if ((rc = skip_element(r)) < 0)
                     return rc;
@@ -632,9 +630,8 @@ static int emit_header(reader *r, const char *const *vals, const char *attrs)
 
 static int read_header(reader *r)
 {
-    static const char *const want[] = {"creationtool", "creationtoolversion", "o-tmf",
-                                       "datatype",     "segtype",             "adminlang",
-                                       "srclang",      NULL};
+    static const char *const want[] = {"creationtool", "creationtoolversion", "o-tmf",   "datatype",
+                                       "segtype",      "adminlang",           "srclang", NULL};
     const char *got[7];
     const char *attrs;
     int rc;

@@ -78,8 +78,8 @@ static doc *find_or_add(corpus *c, const char *id)
 static void add_gold(doc *d, size_t end)
 {
     if (d->ngold == d->capgold)
-        d->gold_end = realloc(d->gold_end, (d->capgold = d->capgold ? d->capgold * 2 : 32) *
-                                               sizeof(size_t));
+        d->gold_end =
+            realloc(d->gold_end, (d->capgold = d->capgold ? d->capgold * 2 : 32) * sizeof(size_t));
     d->gold_end[d->ngold++] = end;
 }
 

@@ -192,9 +192,10 @@ static void test_xml_reads_a_document(void **state)
 {
     (void)state;
     int nodes;
-    const char *doc = "<?xml version='1.0'?>\n<!DOCTYPE tmx SYSTEM \"http://example.invalid/tmx14.dtd\">\n"
-                      "<tmx version='1.4'><body><tu><tuv xml:lang='ru'><seg>Кунашир &amp; "
-                      "&#x56FD;後島</seg></tuv></tu></body></tmx>";
+    const char *doc =
+        "<?xml version='1.0'?>\n<!DOCTYPE tmx SYSTEM \"http://example.invalid/tmx14.dtd\">\n"
+        "<tmx version='1.4'><body><tu><tuv xml:lang='ru'><seg>Кунашир &amp; "
+        "&#x56FD;後島</seg></tuv></tu></body></tmx>";
     assert_int_equal(read_all(doc, &nodes), 0);
     assert_true(nodes > 6);
 
@@ -254,7 +255,8 @@ static void test_xml_refuses_billion_laughs_quickly(void **state)
     char doc[4096];
     int o;
     /* a real bomb: each level refers to the previous one ten times */
-    o = snprintf(doc, sizeof(doc), "<?xml version='1.0'?>\n<!DOCTYPE lolz [\n<!ENTITY l0 \"lol\">\n");
+    o = snprintf(doc, sizeof(doc),
+                 "<?xml version='1.0'?>\n<!DOCTYPE lolz [\n<!ENTITY l0 \"lol\">\n");
     for (int i = 1; i <= 9; i++) {
         o += snprintf(doc + o, sizeof(doc) - (size_t)o, "<!ENTITY l%d \"", i);
         for (int k = 0; k < 10; k++)

@@ -122,8 +122,8 @@ static void run_cases(const seg_case *cases, size_t n)
 {
     int failures = 0;
     for (size_t i = 0; i < n; i++) {
-        char *got = segment_join(cases[i].lang, cases[i].wrapped, cases[i].input,
-                                 strlen(cases[i].input));
+        char *got =
+            segment_join(cases[i].lang, cases[i].wrapped, cases[i].input, strlen(cases[i].input));
         if (strcmp(got, cases[i].expected) != 0) {
             print_error("[%s] case %zu\n  input:    %s\n  expected: %s\n  got:      %s\n",
                         cases[i].lang, i, cases[i].input, cases[i].expected, got);
@@ -167,8 +167,7 @@ static void test_english(void **state)
          "See Fig. 3 and No. 12 for details.\nThe rest is in Art. 5 of the treaty."},
         {"en", 0, "He studied at the Glasgow School of Art. He loved it.",
          "He studied at the Glasgow School of Art.\nHe loved it."},
-        {"en", 0, "Wait... What happened? Nobody knows!",
-         "Wait...\nWhat happened?\nNobody knows!"},
+        {"en", 0, "Wait... What happened? Nobody knows!", "Wait...\nWhat happened?\nNobody knows!"},
         {"en", 0, "It was... well, complicated.", "It was... well, complicated."},
         {"en", 0, "Nobody expected it… Then the talks collapsed.",
          "Nobody expected it…\nThen the talks collapsed."},
@@ -180,8 +179,9 @@ static void test_english(void **state)
          "Visit https://example.com/a.b?c=d or mail info@example.org.\nThanks."},
         {"en", 0, "Shares of Yahoo! rose. Analysts cheered.",
          "Shares of Yahoo! rose.\nAnalysts cheered."},
-        {"en", 0, "Russia disputes the islands (known in Japan as the Northern Territories.) "
-                  "Talks resume Monday.",
+        {"en", 0,
+         "Russia disputes the islands (known in Japan as the Northern Territories.) "
+         "Talks resume Monday.",
          "Russia disputes the islands (known in Japan as the Northern Territories.)\nTalks resume "
          "Monday."},
     };
@@ -204,15 +204,17 @@ static void test_russian(void **state)
          "Объем составил 5 тыс. руб. на человека, т. е. очень мало.\nВ Токио это признают."},
         {"ru", 0, "Курс составил 65,5 руб. за доллар, т.е. на 2% выше. Это рекорд.",
          "Курс составил 65,5 руб. за доллар, т.е. на 2% выше.\nЭто рекорд."},
-        {"ru", 0, "«Мы готовы к диалогу», — сказал он. «Но не за счет суверенитета!» — добавил "
-                  "министр.",
+        {"ru", 0,
+         "«Мы готовы к диалогу», — сказал он. «Но не за счет суверенитета!» — добавил "
+         "министр.",
          "«Мы готовы к диалогу», — сказал он.\n«Но не за счет суверенитета!» — добавил министр."},
         {"ru", 0, "«Почему?» — спросил журналист. Ответа не последовало.",
          "«Почему?» — спросил журналист.\nОтвета не последовало."},
         {"ru", 0, "Острова (Итуруп, Кунашир, Шикотан и др.) находятся под контролем России.",
          "Острова (Итуруп, Кунашир, Шикотан и др.) находятся под контролем России."},
-        {"ru", 0, "Спорных островов четыре: Итуруп, Кунашир, Шикотан и др. Япония претендует на "
-                  "все.",
+        {"ru", 0,
+         "Спорных островов четыре: Итуруп, Кунашир, Шикотан и др. Япония претендует на "
+         "все.",
          "Спорных островов четыре: Итуруп, Кунашир, Шикотан и др.\nЯпония претендует на все."},
         {"ru", 0, "См. рис. 5 и табл. 2. Данные за 2018 г. также приведены.",
          "См. рис. 5 и табл. 2.\nДанные за 2018 г. также приведены."},
@@ -225,8 +227,9 @@ static void test_russian(void **state)
         {"ru", 0, "Он работал в BBC десять лет. В Facebook его вспоминают.",
          "Он работал в BBC десять лет.\nВ Facebook его вспоминают."},
         /* Latin words in Russian text follow the English tables */
-        {"ru", 0, "Об этом сообщил Mr. Smith из U.S. Department of State. Он добавил, что "
-                  "переговоры продолжатся.",
+        {"ru", 0,
+         "Об этом сообщил Mr. Smith из U.S. Department of State. Он добавил, что "
+         "переговоры продолжатся.",
          "Об этом сообщил Mr. Smith из U.S. Department of State.\nОн добавил, что переговоры "
          "продолжатся."},
     };
@@ -321,8 +324,9 @@ static void test_line_breaks_end_segments(void **state)
 {
     (void)state;
     static const seg_case cases[] = {
-        {"en", 0, "Russia says talks stalled\nMon, Jan 14, 2019 | By staff\n\nLavrov spoke. Kono "
-                  "replied.\r\nThe end",
+        {"en", 0,
+         "Russia says talks stalled\nMon, Jan 14, 2019 | By staff\n\nLavrov spoke. Kono "
+         "replied.\r\nThe end",
          "Russia says talks stalled\nMon, Jan 14, 2019 | By staff\nLavrov spoke.\nKono "
          "replied.\nThe end"},
         {"en", 0, "  leading and trailing spaces   \n\t\n  ", "leading and trailing spaces"},
@@ -330,8 +334,9 @@ static void test_line_breaks_end_segments(void **state)
         {"en", 0, "a form feed\fends a line\vtoo", "a form feed\nends a line\ntoo"},
         {"en", 0, "Unicode line\xE2\x80\xA8separator and\xE2\x80\xA9paragraph",
          "Unicode line\nseparator and\nparagraph"},
-        {"en", 1, "A hard-wrapped\nsentence goes on. And\nanother one.\n\nNew paragraph\n"
-                  "here.\n- a list item\n- another\n1. numbered\n",
+        {"en", 1,
+         "A hard-wrapped\nsentence goes on. And\nanother one.\n\nNew paragraph\n"
+         "here.\n- a list item\n- another\n1. numbered\n",
          "A hard-wrapped sentence goes on.\nAnd another one.\nNew paragraph here.\n- a list "
          "item\n- another\n1. numbered"},
         {"en", 1, "Windows\r\nline ends\r\n\r\nwork too.", "Windows line ends\nwork too."},
@@ -343,7 +348,8 @@ static void test_line_breaks_end_segments(void **state)
 static void test_offsets_slice_the_input(void **state)
 {
     (void)state;
-    const char *text = "\xEF\xBB\xBF" "Южные Курилы.  北方領土だ。\n\nLavrov said “no.” Fine";
+    const char *text = "\xEF\xBB\xBF"
+                       "Южные Курилы.  北方領土だ。\n\nLavrov said “no.” Fine";
     concord_segmenter *seg;
     concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
     o.lang = "ru";
@@ -583,8 +589,7 @@ static void test_malformed_srx_reports_line_and_column(void **state)
         if (cases[i].line)
             assert_true(e->column > 0);
         if (!strstr(e->message, cases[i].message_part))
-            fail_msg("case %zu: message '%s' lacks '%s'", i, e->message,
-                     cases[i].message_part);
+            fail_msg("case %zu: message '%s' lacks '%s'", i, e->message, cases[i].message_part);
         /* the segmenter is unchanged and still works */
         concord_segment *s;
         size_t n;
@@ -665,8 +670,9 @@ static void test_srx_review_regressions(void **state)
     size_t o = (size_t)sprintf(big, "<srx><body><languagerules>\n<languagerule "
                                     "languagerulename=\"a\">\n");
     for (size_t i = 0; i < nrules; i++)
-        o += (size_t)sprintf(big + o, "<rule break=\"no\"><beforebreak>\\bAbbr%zu\\.</beforebreak>"
-                                      "</rule>\n\n\n\n",
+        o += (size_t)sprintf(big + o,
+                             "<rule break=\"no\"><beforebreak>\\bAbbr%zu\\.</beforebreak>"
+                             "</rule>\n\n\n\n",
                              i);
     o += (size_t)sprintf(big + o, "<rule><beforebreak>oops(</beforebreak></rule>\n"
                                   "</languagerule></languagerules></body></srx>\n");
@@ -827,14 +833,30 @@ static concord_segment *split_with_window(const char *lang, int wrapped, int32_t
 static const char *const pieces[] = {
     "Gen. John Smith met Sen. Mary Jones on Jan. 14 in Washington.",
     "Troops were stationed in the U.S. How long they stay is unclear.",
-    "\"Why?\" he asked.", "It was... well, complicated.", "Wait... What happened?",
-    "Министр финансов А. Г. Силуанов заявил об этом.", "Переговоры начались в 2019 г. В них "
-    "участвовали оба министра.", "-ых км. Далее идёт дождь.",
-    "外相は「結果を認めることが必要だ。来年には成果を出す。」と述べた。", "河野外相は反論した。",
-    "「次の話」と言った。", "米国のG.D.P.成長率は3.5%だった。", "1. Introduction",
-    "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt.", "« Nous ne céderons pas. » Le "
-    "ministre a été clair.", "Dr.", "Smith arrived.", "\xF0\x9F\x8F\x9D emoji.", "x", "。",
-    "「", "」", "（", "）",
+    "\"Why?\" he asked.",
+    "It was... well, complicated.",
+    "Wait... What happened?",
+    "Министр финансов А. Г. Силуанов заявил об этом.",
+    "Переговоры начались в 2019 г. В них "
+    "участвовали оба министра.",
+    "-ых км. Далее идёт дождь.",
+    "外相は「結果を認めることが必要だ。来年には成果を出す。」と述べた。",
+    "河野外相は反論した。",
+    "「次の話」と言った。",
+    "米国のG.D.P.成長率は3.5%だった。",
+    "1. Introduction",
+    "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt.",
+    "« Nous ne céderons pas. » Le "
+    "ministre a été clair.",
+    "Dr.",
+    "Smith arrived.",
+    "\xF0\x9F\x8F\x9D emoji.",
+    "x",
+    "。",
+    "「",
+    "」",
+    "（",
+    "）",
 };
 
 /* A long random text: pieces joined by runs of spaces, newlines, CR LF, U+2028. */
@@ -871,15 +893,15 @@ static void test_window_edges_do_not_change_results(void **state)
         const char *lang = langs[round % 5];
         size_t n1, n2;
         concord_segment *a = split_with_window(lang, wrapped, 0, t, len, &n1);
-        concord_segment *b = split_with_window(lang, wrapped, 2048 + (int32_t)(lcg() % 4096), t,
-                                               len, &n2);
+        concord_segment *b =
+            split_with_window(lang, wrapped, 2048 + (int32_t)(lcg() % 4096), t, len, &n2);
         check_invariants(t, len, a, n1);
         size_t i = 0;
         while (i < n1 && i < n2 && a[i].start == b[i].start && a[i].end == b[i].end)
             i++;
         if (i < n1 || i < n2)
-            fail_msg("round %d (%s%s): segment %zu differs: [%zu,%zu) vs [%zu,%zu): '%.*s'",
-                     round, lang, wrapped ? ", wrapped" : "", i, i < n1 ? a[i].start : 0,
+            fail_msg("round %d (%s%s): segment %zu differs: [%zu,%zu) vs [%zu,%zu): '%.*s'", round,
+                     lang, wrapped ? ", wrapped" : "", i, i < n1 ? a[i].start : 0,
                      i < n1 ? a[i].end : 0, i < n2 ? b[i].start : 0, i < n2 ? b[i].end : 0,
                      (int)(i < n1 ? (a[i].end - a[i].start > 80 ? 80 : a[i].end - a[i].start) : 0),
                      i < n1 ? t + a[i].start : "");
@@ -971,8 +993,8 @@ static void run_golden_file(const char *lang)
                 cases++;
                 if (strcmp(got, expected) != 0) {
                     failures++;
-                    print_error("[%s] %s\n  input:    %s\n  expected: %s\n  got:      %s\n",
-                                lang, desc, input, expected, got);
+                    print_error("[%s] %s\n  input:    %s\n  expected: %s\n  got:      %s\n", lang,
+                                desc, input, expected, got);
                 }
                 free(got);
                 have = 0;

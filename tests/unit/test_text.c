@@ -29,7 +29,7 @@ static void test_invalid_utf8_reports_first_bad_byte(void **state)
     (void)state;
     static const bad_utf8 cases[] = {
         {B("abc\x80"), 3, 1, 4, "continuation"},
-        {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},       /* overlong '/' */
+        {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},        /* overlong '/' */
         {B("x\xE0\x80\xAF"), 1, 1, 2, "overlong"},          /* overlong 3-byte */
         {B("\xED\xA0\x80"), 0, 1, 1, "surrogate"},          /* U+D800 */
         {B("\xF4\x90\x80\x80"), 0, 1, 1, "above U+10FFFF"}, /* U+110000 */
@@ -46,8 +46,7 @@ static void test_invalid_utf8_reports_first_bad_byte(void **state)
         assert_int_equal(concord_text_validate(c->bytes, c->len), CONCORD_EENCODING);
         const concord_error *e = concord_error_last();
         if (e->offset != c->offset || e->line != c->line || e->column != c->column)
-            fail_msg("case %zu: got offset %zu line %lu col %lu", i, e->offset, e->line,
-                     e->column);
+            fail_msg("case %zu: got offset %zu line %lu col %lu", i, e->offset, e->line, e->column);
         if (!strstr(e->message, c->why))
             fail_msg("case %zu: message '%s' lacks '%s'", i, e->message, c->why);
         char want[64];
@@ -59,8 +58,12 @@ static void test_invalid_utf8_reports_first_bad_byte(void **state)
 static void test_valid_utf8_passes(void **state)
 {
     (void)state;
-    const char *ok[] = {"", "plain ASCII text that is longer than eight bytes",
-                        "\xEF\xBB\xBF" "BOM first", "Южные Курилы", "北方領土の返還",
+    const char *ok[] = {"",
+                        "plain ASCII text that is longer than eight bytes",
+                        "\xEF\xBB\xBF"
+                        "BOM first",
+                        "Южные Курилы",
+                        "北方領土の返還",
                         "emoji \xF0\x9F\x8F\x9D and U+10FFFF \xF4\x8F\xBF\xBF",
                         "\xEE\x80\x80 private use"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
@@ -126,16 +129,21 @@ static void test_lang_canonicalize(void **state)
     (void)state;
     static const struct {
         const char *in, *out;
-    } good[] = {{"en", "en"},         {"EN-us", "en-US"},  {"ru_RU", "ru-RU"},
-                {"ja", "ja"},         {"zh-hant-tw", "zh-Hant-TW"}, {"de-CH", "de-CH"},
-                {"es-419", "es-419"}, {"fr", "fr"}};
+    } good[] = {{"en", "en"},
+                {"EN-us", "en-US"},
+                {"ru_RU", "ru-RU"},
+                {"ja", "ja"},
+                {"zh-hant-tw", "zh-Hant-TW"},
+                {"de-CH", "de-CH"},
+                {"es-419", "es-419"},
+                {"fr", "fr"}};
     char out[64];
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         assert_int_equal(concord_lang_canonicalize(good[i].in, out, sizeof(out)), 0);
         assert_string_equal(out, good[i].out);
     }
-    const char *bad[] = {"", "english", "e", "ru-", "-ru", "r u", "qq", "ja--JP",
-                         "toolongsubtagxx"};
+    const char *bad[] = {"",       "english",        "e", "ru-", "-ru", "r u", "qq",
+                         "ja--JP", "toolongsubtagxx"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (concord_lang_canonicalize(bad[i], out, sizeof(out)) != CONCORD_EINVAL)
             fail_msg("'%s' was accepted as '%s'", bad[i], out);
@@ -179,12 +187,8 @@ static void test_nfc_and_casefold(void **state)
     static const struct {
         const char *in, *out;
     } fold[] = {
-        {"Straße", "strasse"},
-        {"STRASSE", "strasse"},
-        {"ЮЖНЫЕ Курилы", "южные курилы"},
-        {"Cafe\xCC\x81", "caf\xC3\xA9"},
-        {"北方領土", "北方領土"},
-        {"ΣΊΣΥΦΟΣ", "σίσυφοσ"},
+        {"Straße", "strasse"},           {"STRASSE", "strasse"},   {"ЮЖНЫЕ Курилы", "южные курилы"},
+        {"Cafe\xCC\x81", "caf\xC3\xA9"}, {"北方領土", "北方領土"}, {"ΣΊΣΥΦΟΣ", "σίσυφοσ"},
     };
     for (size_t i = 0; i < sizeof(fold) / sizeof(fold[0]); i++) {
         assert_int_equal(cc_text_casefold(fold[i].in, strlen(fold[i].in), &out, &n), 0);
@@ -246,8 +250,8 @@ static void test_regex(void **state)
 static void test_properties(void **state)
 {
     (void)state;
-    assert_true(cc_uc_is_upper(0x0416)); /* Ж */
-    assert_true(cc_uc_is_lower(0x0436)); /* ж */
+    assert_true(cc_uc_is_upper(0x0416));  /* Ж */
+    assert_true(cc_uc_is_lower(0x0436));  /* ж */
     assert_false(cc_uc_is_upper(0x5317)); /* 北 */
     assert_true(cc_uc_is_alpha(0x5317));
     assert_int_equal(cc_uc_script(0x5317), CC_SCRIPT_HAN);

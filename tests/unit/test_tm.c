@@ -62,7 +62,7 @@ static const char *write_str(const char *name, const char *content)
 #define TMX_HEAD                                                                                   \
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                                 \
     "<tmx version=\"1.4\">\n"                                                                      \
-    "<header creationtool=\"Test\" creationtoolversion=\"1\" segtype=\"sentence\" "             \
+    "<header creationtool=\"Test\" creationtoolversion=\"1\" segtype=\"sentence\" "                \
     "o-tmf=\"t\" adminlang=\"en\" srclang=\"en-US\" datatype=\"plaintext\"/>\n<body>\n"
 #define TMX_TAIL "</body>\n</tmx>\n"
 
@@ -139,19 +139,19 @@ static void test_inline_codes(void **state)
     /* the plain text a matcher sees: no codes, the <hi> text kept */
     assert_string_equal(c.text[0], "The Kuril islands Iturup & Kunashir x ");
     assert_int_equal(c.ncodes[0], 8);
-    int kinds[] = {CONCORD_CODE_BPT, CONCORD_CODE_EPT,    CONCORD_CODE_PH, CONCORD_CODE_HI_START,
-                   CONCORD_CODE_HI_END, CONCORD_CODE_IT, CONCORD_CODE_UT, CONCORD_CODE_PH};
+    int kinds[] = {CONCORD_CODE_BPT,    CONCORD_CODE_EPT, CONCORD_CODE_PH, CONCORD_CODE_HI_START,
+                   CONCORD_CODE_HI_END, CONCORD_CODE_IT,  CONCORD_CODE_UT, CONCORD_CODE_PH};
     size_t offsets[] = {4, 9, 17, 18, 35, 36, 37, 38};
     for (int i = 0; i < 8; i++) {
         assert_int_equal(c.kinds[0][i], kinds[i]);
         assert_int_equal(c.offsets[0][i], offsets[i]);
     }
     /* and back to equivalent TMX markup */
-    assert_string_equal(c.markup[0],
-                        "The <bpt i=\"1\" x=\"1\" type=\"bold\">&lt;b&gt;</bpt>Kuril<ept "
-                        "i=\"1\">&lt;/b&gt;</ept> islands<ph x=\"2\">&lt;br/&gt;</ph> <hi "
-                        "type=\"italic\">Iturup &amp; Kunashir</hi> <it pos=\"begin\">&lt;u&gt;</it>"
-                        "x<ut>{\\b}</ut> <ph>&lt;img alt=\"<sub>Map of Shikotan</sub>\"&gt;</ph>");
+    assert_string_equal(
+        c.markup[0], "The <bpt i=\"1\" x=\"1\" type=\"bold\">&lt;b&gt;</bpt>Kuril<ept "
+                     "i=\"1\">&lt;/b&gt;</ept> islands<ph x=\"2\">&lt;br/&gt;</ph> <hi "
+                     "type=\"italic\">Iturup &amp; Kunashir</hi> <it pos=\"begin\">&lt;u&gt;</it>"
+                     "x<ut>{\\b}</ut> <ph>&lt;img alt=\"<sub>Map of Shikotan</sub>\"&gt;</ph>");
     assert_string_equal(c.text[1], "北方領土");
     assert_string_equal(c.markup[1], "北方領土<ph/>");
 }
@@ -178,10 +178,10 @@ static void test_reader_versions_and_languages(void **state)
 typedef struct bad_case {
     const char *name;
     const char *content;
-    int code;               /* expected error */
-    unsigned long line;     /* expected line (0: any) */
-    const char *message;    /* part of the message */
-    int skippable;          /* with skip_invalid: read on, the unit reported */
+    int code;            /* expected error */
+    unsigned long line;  /* expected line (0: any) */
+    const char *message; /* part of the message */
+    int skippable;       /* with skip_invalid: read on, the unit reported */
 } bad_case;
 
 static void test_bad_files(void **state)
@@ -198,18 +198,21 @@ static void test_bad_files(void **state)
                   "</tuv></tu>\n" TMX_TAIL,
          CONCORD_EPARSE, 6, "without <seg>", 1},
         {"pairs.tmx",
-         TMX_HEAD "<tu><tuv xml:lang=\"en\">\n<seg><ept i=\"1\">&lt;/b&gt;</ept> <bpt i=\"1\">&lt;b&gt;"
-                  "</bpt></seg></tuv></tu>\n<tu><tuv xml:lang=\"en\"><seg>ok</seg></tuv></tu>" TMX_TAIL,
+         TMX_HEAD
+         "<tu><tuv xml:lang=\"en\">\n<seg><ept i=\"1\">&lt;/b&gt;</ept> <bpt i=\"1\">&lt;b&gt;"
+         "</bpt></seg></tuv></tu>\n<tu><tuv xml:lang=\"en\"><seg>ok</seg></tuv></tu>" TMX_TAIL,
          CONCORD_EPARSE, 5, "before its <bpt>", 1},
         {"unpaired.tmx",
          TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>a<bpt i=\"3\">&lt;b&gt;</bpt>b</seg></tuv></tu>"
                   "<tu><tuv xml:lang=\"en\"><seg>ok</seg></tuv></tu>" TMX_TAIL,
          CONCORD_EPARSE, 5, "without its <ept>", 1},
-        {"emptytu.tmx", TMX_HEAD "<tu tuid=\"7\"/>\n<tu><tuv xml:lang=\"en\"><seg>ok</seg></tuv></tu>" TMX_TAIL,
+        {"emptytu.tmx",
+         TMX_HEAD "<tu tuid=\"7\"/>\n<tu><tuv xml:lang=\"en\"><seg>ok</seg></tuv></tu>" TMX_TAIL,
          CONCORD_EPARSE, 5, "without any <tuv>", 1},
         {"badlang.tmx",
-         TMX_HEAD "<tu><tuv xml:lang=\"en--US\"><seg>x</seg></tuv></tu><tu><tuv xml:lang=\"en\"><seg>"
-                  "ok</seg></tuv></tu>" TMX_TAIL,
+         TMX_HEAD
+         "<tu><tuv xml:lang=\"en--US\"><seg>x</seg></tuv></tu><tu><tuv xml:lang=\"en\"><seg>"
+         "ok</seg></tuv></tu>" TMX_TAIL,
          CONCORD_EPARSE, 5, "malformed language tag", 1},
         {"cut.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>half a segm", CONCORD_EPARSE, 5,
          "malformed XML", 0},
@@ -268,9 +271,9 @@ static void test_unknown_elements_are_warnings(void **state)
 {
     (void)state;
     const char *p = write_str(
-        "unknown.tmx",
-        TMX_HEAD "<foo>bar</foo>\n<tu><x-meta>1</x-meta><tuv xml:lang=\"en\"><seg>a <g id=\"1\">bold"
-                 "</g> word</seg><extra/></tuv></tu>\n" TMX_TAIL);
+        "unknown.tmx", TMX_HEAD
+        "<foo>bar</foo>\n<tu><x-meta>1</x-meta><tuv xml:lang=\"en\"><seg>a <g id=\"1\">bold"
+        "</g> word</seg><extra/></tuv></tu>\n" TMX_TAIL);
     collected c;
     assert_int_equal(read_tmx(p, 0, &c), 0);
     assert_int_equal(c.units, 1);
@@ -282,8 +285,9 @@ static void test_billion_laughs_refused(void **state)
 {
     (void)state;
     char doc[4096];
-    int o = snprintf(doc, sizeof(doc), "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [\n"
-                                       "<!ENTITY l0 \"lol\">\n");
+    int o = snprintf(doc, sizeof(doc),
+                     "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [\n"
+                     "<!ENTITY l0 \"lol\">\n");
     for (int i = 1; i <= 9; i++) {
         o += snprintf(doc + o, sizeof(doc) - (size_t)o, "<!ENTITY l%d \"", i);
         for (int k = 0; k < 10; k++)
@@ -319,14 +323,14 @@ static void test_huge_segment_is_a_limit_error(void **state)
 
 /* ---- the store ---------------------------------------------------------------------------- */
 
-static const char *SAMPLE =
-    TMX_HEAD
+static const char *SAMPLE = TMX_HEAD
     "<tu tuid=\"k1\" creationdate=\"20190114T120000Z\"><prop type=\"x-domain\">news</prop>"
     "<tuv xml:lang=\"en-US\"><seg>The Southern Kurils, known in Japan as the Northern "
     "Territories.</seg></tuv>"
     "<tuv xml:lang=\"ru\" changedate=\"20190115T080000Z\"><note>checked</note><seg>Южные Курилы, "
     "которые в Японии называют Северными территориями.</seg></tuv>"
-    "<tuv xml:lang=\"ja\"><seg>南クリル諸島、日本では<ph x=\"1\">&lt;b/&gt;</ph>北方領土と呼ばれる。"
+    "<tuv xml:lang=\"ja\"><seg>南クリル諸島、日本では<ph "
+    "x=\"1\">&lt;b/&gt;</ph>北方領土と呼ばれる。"
     "</seg></tuv></tu>\n"
     "<tu tuid=\"k2\"><tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv>"
     "<tuv xml:lang=\"ja\"><seg>択捉島</seg></tuv></tu>\n"
@@ -421,8 +425,9 @@ static void test_import_stats_export(void **state)
     assert_non_null(strstr(x, "<tu tuid=\"k1\" creationdate=\"20190114T120000Z\">\n      <prop "
                               "type=\"x-domain\">news</prop>"));
     assert_non_null(strstr(x, "<note>checked</note>"));
-    assert_non_null(strstr(x, "<seg>南クリル諸島、日本では<ph x=\"1\">&lt;b/&gt;</ph>北方領土と呼ばれる。"
-                              "</seg>"));
+    assert_non_null(
+        strstr(x, "<seg>南クリル諸島、日本では<ph x=\"1\">&lt;b/&gt;</ph>北方領土と呼ばれる。"
+                  "</seg>"));
     assert_null(strstr(x, "k2-again"));
 
     /* round trip: the export imported into a new TM exports the same */
@@ -457,14 +462,14 @@ static void test_import_stats_export(void **state)
 static void test_duplicate_policies(void **state)
 {
     (void)state;
-    const char *first = write_str("d1.tmx", TMX_HEAD
-                                  "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
-                                  "<tuv xml:lang=\"ja\"><seg>国後島</seg></tuv></tu>" TMX_TAIL);
-    const char *second = write_str("d2.tmx", TMX_HEAD
-                                   "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
-                                   "<tuv xml:lang=\"ja\"><seg>クナシリ島</seg></tuv></tu>"
-                                   "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
-                                   "<tuv xml:lang=\"ru\"><seg>Кунашир</seg></tuv></tu>" TMX_TAIL);
+    const char *first =
+        write_str("d1.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
+                                     "<tuv xml:lang=\"ja\"><seg>国後島</seg></tuv></tu>" TMX_TAIL);
+    const char *second =
+        write_str("d2.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
+                                     "<tuv xml:lang=\"ja\"><seg>クナシリ島</seg></tuv></tu>"
+                                     "<tu><tuv xml:lang=\"en-US\"><seg>Kunashir</seg></tuv>"
+                                     "<tuv xml:lang=\"ru\"><seg>Кунашир</seg></tuv></tu>" TMX_TAIL);
     static const struct {
         concord_duplicates dup;
         size_t units, skipped, replaced, alternatives;
@@ -515,9 +520,10 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
 {
     (void)state;
     const char *good = write_str("good.tmx", SAMPLE);
-    const char *bad = write_str("bad.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>fine</seg></tuv>"
-                                           "</tu><tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x"
-                                           "</ept></seg></tuv></tu>" TMX_TAIL);
+    const char *bad =
+        write_str("bad.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>fine</seg></tuv>"
+                                      "</tu><tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x"
+                                      "</ept></seg></tuv></tu>" TMX_TAIL);
     concord_tm *tm = open_tm("c.tm");
     concord_import_stats st;
     assert_int_equal(import_one(tm, good, CONCORD_DUP_KEEP, &st), 0);
@@ -525,8 +531,9 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
     char *before = export_all(tm, NULL, 0, &units);
     /* two files in one import: the second fails, the first is rolled back too */
     const char *both[] = {good, bad};
-    const char *fresh = write_str("fresh.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>new unit</seg>"
-                                              "</tuv></tu>" TMX_TAIL);
+    const char *fresh =
+        write_str("fresh.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>new unit</seg>"
+                                        "</tuv></tu>" TMX_TAIL);
     both[0] = fresh;
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
     assert_int_equal(concord_tm_import_tmx(tm, both, 2, &o, &st), CONCORD_EPARSE);
@@ -574,8 +581,7 @@ static void test_not_a_tm_is_refused_untouched(void **state)
     assert_non_null(strstr(concord_error_last()->message, "newer concord"));
     assert_int_equal(file_bytes_sum(path_of("newer.tm")), sum);
     /* no file, and not asked to create one */
-    assert_int_equal(concord_tm_open(&tm, path_of("missing.tm"), CONCORD_TM_READONLY),
-                     CONCORD_EIO);
+    assert_int_equal(concord_tm_open(&tm, path_of("missing.tm"), CONCORD_TM_READONLY), CONCORD_EIO);
     struct stat sb;
     assert_int_not_equal(stat(path_of("missing.tm"), &sb), 0);
 }

@@ -50,6 +50,10 @@ struct concord_segmenter {
     uint32_t *off;  /* byte offset (from the window start) of every unit, and of the end */
     struct cand *cands;
     size_t ncands, capcands;
+    /* units fill_window noted for the rules: a digit after a space, an ellipsis */
+    int32_t *marks;
+    size_t nmarks, capmarks;
+    int mark_oom;
 };
 
 struct cand {
@@ -189,6 +193,7 @@ void concord_segmenter_free(concord_segmenter *s)
     cc_free(s->u);
     cc_free(s->off);
     cc_free(s->cands);
+    cc_free(s->marks);
     cc_free(s);
 }
 
@@ -868,9 +873,9 @@ static int32_t adjust_open_after_stop(const window *w, int32_t b)
 static int push_digit_candidates(concord_segmenter *s, const window *w, int32_t hi)
 {
     int rc;
-    for (int32_t i = w->lo > 0 ? w->lo : 1; i < hi && i < w->n; i++) {
-        cc_uchar c = w->u[i];
-        if (!(c >= '0' && c <= '9'))
+    for (size_t m = 0; m < s->nmarks; m++) {
+        int32_t i = s->marks[m];
+        if (i <= w->lo || i >= hi || i >= w->n || !is_digit_unit(w->u[i]))
             continue;
         int32_t g = space_before(w, i);
         if (g == i || g == 0)
@@ -909,12 +914,15 @@ static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
         if (c > w->lo && c <= hi && (rc = push_cand(s, c, INT32_MAX, 0)) < 0)
             return rc;
     }
+    if (s->mark_oom)
+        return cc_error_oom();
     if (!(s->rules->flags & CC_LANG_CJK) && (rc = push_digit_candidates(s, w, hi)) < 0)
         return rc;
     /* "Wait… Then": ICU does not treat the ellipsis character as a stop. */
     if (!(s->rules->flags & CC_LANG_CJK)) {
-        for (int32_t i = w->lo > 0 ? w->lo - 1 : 0; i < hi; i++) {
-            if (!is_ellipsis(w->u[i]))
+        for (size_t m = 0; m < s->nmarks; m++) {
+            int32_t i = s->marks[m];
+            if (i + 1 < w->lo || i >= hi || !is_ellipsis(w->u[i]))
                 continue;
             int32_t e = i + 1, k0 = 0;
             int k;
@@ -1063,9 +1071,25 @@ static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size
  */
 #define RUN_MAX 4
 
-static void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32_t rel, int *run)
+static void note_mark(concord_segmenter *s, int32_t at_unit)
 {
-    int space = cc_is_space(c);
+    if (s->nmarks == s->capmarks) {
+        size_t cap = s->capmarks ? s->capmarks * 2 : 256;
+        int32_t *p = cc_realloc(s->marks, cap * sizeof(*p));
+        if (!p) {
+            s->mark_oom = 1;
+            return;
+        }
+        s->marks = p;
+        s->capmarks = cap;
+    }
+    s->marks[s->nmarks++] = at_unit;
+}
+
+static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32_t rel,
+                            int *run)
+{
+    int space = c > 0x20 && c < 0x7F ? 0 : cc_is_space(c);
     if (space && *run >= RUN_MAX) {
         if (is_hard_newline(c) && !is_hard_newline(s->u[*n - 1]))
             s->u[*n - 1] = '\n';
@@ -1102,9 +1126,22 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
     /* a window may start in the middle of a line (a restart): is that line blank so far? */
     int line_blank = s->wrapped ? at_line_start(t, start, ws) : 1;
     *complete = 0;
+    s->nmarks = 0;
+    s->mark_oom = 0;
     while (i < len) {
         if (n >= s->window - 2)
             break;
+        /* the common case first: printable ASCII */
+        if (t[i] > 0x20 && t[i] < 0x7F) {
+            if (t[i] <= '9' && t[i] >= '0' && run > 0)
+                note_mark(s, n); /* a digit after a space: a sentence may start here */
+            s->u[n] = t[i];
+            s->off[n++] = (uint32_t)(i - ws);
+            i++;
+            run = 0;
+            line_blank = 0;
+            continue;
+        }
         size_t ci = i;
         uint32_t c = t[i] < 0x80 ? t[i++] : cc_utf8_decode(t, &i);
         uint32_t rel = (uint32_t)(ci - ws);
@@ -1137,6 +1174,8 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
         if (line_blank && !cc_is_space(c))
             line_blank = 0;
         if (c < 0x10000) {
+            if (is_ellipsis(c) || (run > 0 && is_digit_unit(c)))
+                note_mark(s, n);
             put_unit(s, &n, (cc_uchar)c, rel, &run);
         } else {
             run = 0;

@@ -56,7 +56,24 @@ static inline size_t cc_utf8_prev(const unsigned char *s, size_t i)
 }
 
 /* Unicode White_Space, by table (the same set as u_isUWhiteSpace). */
-int cc_is_space(uint32_t c);
+static inline int cc_is_space(uint32_t c)
+{
+    if (c < 0x80)
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    switch (c) {
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+        return 1;
+    default:
+        return c >= 0x2000 && c <= 0x200A;
+    }
+}
 
 /* A line break: LF, VT, FF, CR, NEL, LS, PS. */
 static inline int cc_is_newline(uint32_t c)

@@ -87,25 +87,6 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
     return len;
 }
 
-int cc_is_space(uint32_t c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
-    switch (c) {
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000:
-        return 1;
-    default:
-        return c >= 0x2000 && c <= 0x200A;
-    }
-}
-
 void concord_text_position(const char *text, size_t len, size_t offset, unsigned long *line,
                            unsigned long *column)
 {

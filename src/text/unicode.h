@@ -202,6 +202,45 @@ int cc_regex_find(cc_regex *re, int32_t from, int32_t *start, int32_t *end);
 int cc_regex_find_in(cc_regex *re, int32_t region_start, int32_t region_limit, int32_t from,
                      int anchor_at_start, int32_t *start, int32_t *end);
 
+/* ---- tokens for matching (tokens.c) ------------------------------------ */
+
+enum cc_token_kind { CC_TOK_WORD = 1, CC_TOK_NUMBER, CC_TOK_CJK, CC_TOK_PUNCT };
+
+#define CC_TOKF_CASE  1u /* the original differs from the folded form */
+#define CC_TOKF_SPACE 2u /* whitespace came before the token */
+
+typedef struct cc_token {
+    uint8_t kind;            /* enum cc_token_kind */
+    uint8_t flags;           /* CC_TOKF_* */
+    uint32_t start, end;     /* byte offsets in the text */
+    uint32_t norm, norm_len; /* the normalized form: tokens->norm.data + norm */
+} cc_token;
+
+typedef struct cc_tokens {
+    cc_token *v;
+    size_t n, cap;
+    cc_buf norm; /* the normalized forms, each NUL-terminated */
+} cc_tokens;
+
+#define CC_TOKENS_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0, CC_BUF_INIT                                                                    \
+    }
+
+typedef struct cc_tokenizer cc_tokenizer;
+
+/* A tokenizer for an ICU locale id ("en", "ja"): word breaks and dictionaries. */
+int cc_tokenizer_new(cc_tokenizer **out, const char *locale);
+void cc_tokenizer_free(cc_tokenizer *t);
+
+/*
+ * Cut valid UTF-8 text[0..len) into tokens (see tokens.c), replacing what
+ * *tokens held. Returns 0, CONCORD_ENOMEM, CONCORD_ELIMIT.
+ */
+int cc_tokenize(cc_tokenizer *t, const char *text, size_t len, cc_tokens *tokens);
+void cc_tokens_clear(cc_tokens *tokens);
+void cc_tokens_free(cc_tokens *tokens);
+
 /* ---- languages (lang.c) ----------------------------------------------- */
 
 /*

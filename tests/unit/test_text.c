@@ -266,6 +266,54 @@ static void test_properties(void **state)
     assert_false(cc_is_space(0x200B)); /* zero width space is not White_Space */
 }
 
+static void tokens_of(const char *lang, const char *text, char *out, size_t size)
+{
+    cc_tokenizer *t;
+    cc_tokens tk = CC_TOKENS_INIT;
+    assert_int_equal(cc_tokenizer_new(&t, lang), 0);
+    assert_int_equal(cc_tokenize(t, text, strlen(text), &tk), 0);
+    static const char kinds[] = " wncp";
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < tk.n && o + 1 < size; i++) {
+        const cc_token *k = &tk.v[i];
+        /* the offsets slice the original text */
+        assert_true(k->start < k->end && k->end <= strlen(text));
+        o += (size_t)snprintf(out + o, size - o, "%s%c:%s%s", i ? " " : "", kinds[k->kind],
+                              tk.norm.data + k->norm, (k->flags & CC_TOKF_CASE) ? "^" : "");
+    }
+    cc_tokens_free(&tk);
+    cc_tokenizer_free(t);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *lang, *text, *tokens;
+    } cases[] = {
+        {"en", "The Southern Kurils, 3.5 percent!",
+         "w:the^ w:southern^ w:kurils^ p:, n:3.5 w:percent p:!"},
+        {"en", "Ｔｏｋｙｏ ２０１９ don't", "w:tokyo^ n:2019 w:don't"},
+        {"de", "STRASSE Straße", "w:strasse^ w:strasse^"},
+        {"ru", "Южные Курилы — 1956 г.", "w:южные^ w:курилы^ p:— n:1956 w:г p:."},
+        {"ja", "北方領土の返還（1956年）",
+         "c:北 c:方 c:領 c:土 c:の c:返 c:還 p:( n:1956 c:年 p:)"},
+        {"ja", "ロシアのラブロフ外相、Lavrov氏",
+         "c:ロ c:シ c:ア c:の c:ラ c:ブ c:ロ c:フ c:外 c:相 p:、 "
+         "w:lavrov^ c:氏"},
+        {"en", "Cafe\xCC\x81", "w:caf\xC3\xA9^"},
+        {"en", "", ""},
+    };
+    char got[1024];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tokens_of(cases[i].lang, cases[i].text, got, sizeof(got));
+        if (strcmp(got, cases[i].tokens) != 0)
+            fail_msg("%s '%s':\n  got      %s\n  expected %s", cases[i].lang, cases[i].text, got,
+                     cases[i].tokens);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_word_breaks_use_dictionaries_for_japanese),
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_properties),
+        cmocka_unit_test(test_tokens),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

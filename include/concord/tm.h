@@ -192,12 +192,14 @@ typedef struct concord_import_options {
 
 typedef struct concord_import_stats {
     size_t read;         /* units read from the files, invalid ones included */
-    size_t imported;     /* units stored */
-    size_t variants;     /* variants stored */
-    size_t identical;    /* units identical to one already stored (never stored twice) */
-    size_t alternatives; /* units stored as another translation of a known source (keep) */
-    size_t skipped;      /* units dropped because their source was known (skip) */
-    size_t replaced;     /* stored units replaced by a new one (replace) */
+    size_t imported;     /* units stored as new units */
+    size_t variants;     /* variants stored (in new units and added to stored ones) */
+    size_t identical;    /* units whose every translation was already stored */
+    size_t merged;       /* units whose new languages joined a stored unit with their source */
+    size_t alternatives; /* units stored with another translation of a known source (keep) */
+    size_t skipped;      /* units whose other translations were dropped (skip) */
+    size_t replaced;     /* stored units whose translations were replaced (replace) */
+    size_t variants_removed; /* stored variants removed by replace */
     size_t invalid;      /* invalid units skipped (skip_invalid) */
     size_t warnings;     /* warnings reported */
 } concord_import_stats;
@@ -208,12 +210,20 @@ typedef struct concord_import_stats {
  * too). Readers of the TM in other processes are not blocked and see the TM
  * as it was until the import commits.
  *
- * Duplicates: a unit whose variants (language, text and codes) are identical
- * to a stored unit's is never stored twice. A unit whose source variant (the
- * one in its srclang; the first variant when srclang is "*all*" or unknown)
- * equals a stored unit's source while a shared target language differs is
- * kept as an alternative (CONCORD_DUP_KEEP), dropped (CONCORD_DUP_SKIP), or
- * replaces the stored unit(s) (CONCORD_DUP_REPLACE).
+ * Duplicates are judged per translation. The source of a unit is its
+ * variant in srclang (or in srclang's language: "en" takes en-US), else its
+ * first variant. For each other variant (a translation) of a new unit:
+ *  - the same translation of the same source is already stored (language,
+ *    text and inline codes): it is not stored again;
+ *  - the source is stored with another translation in that language: with
+ *    CONCORD_DUP_KEEP the new one is stored too (an alternative), with
+ *    CONCORD_DUP_SKIP it is dropped, with CONCORD_DUP_REPLACE the stored
+ *    translations in that language are removed and the new one stored;
+ *  - otherwise it is new: if the source is stored, it joins that unit,
+ *    else the unit is stored as it is.
+ * A unit left with nothing new is counted as identical. The unit-level
+ * metadata (tuid, props) of a unit whose translations only join another is
+ * not kept.
  *
  * `stats` (optional) receives the counts, also on failure. Returns 0, or the
  * error of the reader (CONCORD_EPARSE, CONCORD_EIO, CONCORD_ELIMIT, with

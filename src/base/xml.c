@@ -19,6 +19,9 @@ struct cc_xml {
     char *name;
     const char *mem; /* the document, for readers opened on memory */
     size_t memlen;
+    FILE *cf;        /* file readers: a cursor for finding columns */
+    unsigned long cline;
+    long cline_off;
     /* which occurrence of its name on its line the current element is */
     unsigned long track_line;
     char track_name[TRACK_NAMES][32];
@@ -134,6 +137,8 @@ void cc_xml_free(cc_xml *x)
         return;
     if (x->reader)
         xmlFreeTextReader(x->reader);
+    if (x->cf)
+        fclose(x->cf);
     cc_free(x->name);
     cc_free(x);
 }
@@ -182,41 +187,70 @@ static unsigned long find_tag_column(const char *s, size_t n, unsigned long line
     return 0;
 }
 
-/* The same for a plain (uncompressed, ASCII-compatible) file, read again. */
-static unsigned long find_tag_column_in_file(const char *path, unsigned long line, const char *name,
+/*
+ * The same for a plain (uncompressed, ASCII-compatible) file. The file is
+ * read again through a cursor that only moves forward while the lines asked
+ * for do, so that many messages cost one pass over the file; a line is
+ * scanned, never held in memory. 0 for gzip and UTF-16 files.
+ */
+static unsigned long find_tag_column_in_file(cc_xml *x, unsigned long line, const char *name,
                                              int occ)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    unsigned long col = 0;
-    if (n >= 2 && ((unsigned char)buf[0] == 0x1F && (unsigned char)buf[1] == 0x8B))
-        goto done; /* gzip */
-    if (n >= 2 && (buf[0] == 0 || buf[1] == 0))
-        goto done; /* UTF-16 */
-    /* keep reading whole lines until the one we want */
-    unsigned long l = 1;
-    cc_buf cur = CC_BUF_INIT;
-    for (;;) {
-        for (size_t i = 0; i < n; i++) {
-            if (l == line && buf[i] != '\n' && cc_buf_putc(&cur, buf[i]) < 0)
-                goto out;
-            if (buf[i] == '\n' && ++l > line)
-                goto out;
+    if (!x->cf || line < x->cline) {
+        if (x->cf)
+            fclose(x->cf);
+        x->cline = 1;
+        x->cline_off = 0;
+        if (!(x->cf = fopen(x->name, "rb")))
+            return 0;
+        int c0 = getc(x->cf), c1 = getc(x->cf);
+        if ((c0 == 0x1F && c1 == 0x8B) || c0 == 0 || c1 == 0 || (c0 == 0xFF && c1 == 0xFE) ||
+            (c0 == 0xFE && c1 == 0xFF)) {
+            fclose(x->cf);
+            x->cf = NULL;
+            return 0; /* gzip or UTF-16 */
         }
-        if (n < sizeof(buf))
-            break;
-        n = fread(buf, 1, sizeof(buf), f);
     }
-out:
-    if (cur.data)
-        col = find_tag_column(cur.data, cur.len, 1, name, occ);
-    cc_buf_free(&cur);
-done:
-    fclose(f);
-    return col;
+    FILE *f = x->cf;
+    if (fseek(f, x->cline_off, SEEK_SET) != 0)
+        return 0;
+    int c;
+    while (x->cline < line && (c = getc(f)) != EOF) {
+        if (c == '\n') {
+            x->cline++;
+            x->cline_off = ftell(f);
+        }
+    }
+    if (x->cline != line)
+        return 0;
+    size_t nl = strlen(name);
+    unsigned long col = 1;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (c == '<') {
+            char got[40];
+            size_t k = 0;
+            int d = 0;
+            while (k < nl && k < sizeof(got) && (d = getc(f)) != EOF && d != '\n')
+                got[k++] = (char)d;
+            if (k == nl && memcmp(got, name, nl) == 0) {
+                d = getc(f);
+                if ((d == ' ' || d == '>' || d == '/' || d == '\t' || d == '\r' || d == '\n' ||
+                     d == EOF) &&
+                    occ-- == 0)
+                    return col;
+                if (d == '\n' || d == EOF)
+                    return 0;
+                col++; /* the delimiter */
+            }
+            if (d == '\n' || d == EOF)
+                return 0;
+            for (size_t i = 0; i < k; i++)
+                col += ((unsigned char)got[i] & 0xC0) != 0x80;
+        }
+        if ((c & 0xC0) != 0x80)
+            col++;
+    }
+    return 0;
 }
 
 void cc_xml_mark_here(cc_xml *x, cc_xml_mark *m)
@@ -236,7 +270,7 @@ unsigned long cc_xml_mark_column(cc_xml *x, const cc_xml_mark *m)
     if (!m->name[0] || !m->line)
         return 0;
     return x->mem ? find_tag_column(x->mem, x->memlen, m->line, m->name, m->occ)
-                  : find_tag_column_in_file(x->name, m->line, m->name, m->occ);
+                  : find_tag_column_in_file(x, m->line, m->name, m->occ);
 }
 
 unsigned long cc_xml_column(cc_xml *x)

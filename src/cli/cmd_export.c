@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,6 +50,7 @@ int cmd_export(int argc, char **argv)
     const char *langs_opt = a.value[cli_opt_index(&export_spec, "lang")];
     const char *output = a.value[cli_opt_index(&export_spec, "output")];
     char langbuf[1024];
+    char canon[64][64];
     const char *langs[64];
     size_t nlangs = 0;
     if (langs_opt) {
@@ -56,10 +58,11 @@ int cmd_export(int argc, char **argv)
         char *save = NULL;
         for (char *t = strtok_r(langbuf, ", ", &save); t && nlangs < 64;
              t = strtok_r(NULL, ", ", &save)) {
-            char canon[64];
-            if (concord_lang_canonicalize(t, canon, sizeof(canon)) < 0)
+            /* "en_US" selects what "en-US" does */
+            if (concord_lang_canonicalize(t, canon[nlangs], sizeof(canon[0])) < 0)
                 return cli_usage_error("export", "%s", concord_error_last()->message);
-            langs[nlangs++] = t;
+            langs[nlangs] = canon[nlangs];
+            nlangs++;
         }
         if (nlangs == 0)
             return cli_usage_error("export", "--lang needs at least one language");
@@ -76,6 +79,13 @@ int cmd_export(int argc, char **argv)
     if (output) {
         snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", output);
         int fd = mkstemp(tmp);
+        if (fd >= 0) {
+            /* mkstemp makes the file private: give it the mode a new file gets (or the old one's) */
+            struct stat st;
+            mode_t mask = umask(0);
+            umask(mask);
+            fchmod(fd, stat(output, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask));
+        }
         if (fd < 0 || !(out = fdopen(fd, "wb"))) {
             fprintf(stderr, "concord export: %s: cannot create: %s\n", output, strerror(errno));
             concord_tm_close(tm);

@@ -26,12 +26,13 @@ static const cli_spec import_spec = {
     "All the files are imported in one transaction: on any error the TM is left\n"
     "exactly as it was. Other processes can read the TM meanwhile.\n"
     "\n"
-    "Duplicates: a unit identical to a stored one (same languages, texts and inline\n"
-    "codes) is never stored twice. A unit whose source text is already stored with\n"
-    "a different translation is, with --on-duplicate\n"
+    "Duplicates, judged per translation: a translation already stored with the same\n"
+    "source (same text and inline codes) is never stored twice; a translation into\n"
+    "a new language of a known source joins the stored unit. Another translation\n"
+    "of a known source in a language it already has is, with --on-duplicate\n"
     "  keep     stored as an alternative translation (the default)\n"
     "  skip     dropped: the stored translation stays\n"
-    "  replace  stored, and the stored unit(s) with that source are removed\n"
+    "  replace  stored, and the stored translations in that language are removed\n"
     "\n"
     "Invalid units (a <tuv> with no language, unbalanced <bpt>/<ept>, ...) stop the\n"
     "import with file:line:column, unless --skip-invalid is given. Malformed XML\n"
@@ -73,8 +74,12 @@ static void on_event(const concord_tmx_event *e, void *ud)
 {
     ui *u = ud;
     clear_bar(u);
-    fprintf(stderr, "concord import: %s:%lu:%lu: %s: %s\n", e->file, e->line, e->column,
-            e->is_error ? "error" : "warning", e->message);
+    if (e->column)
+        fprintf(stderr, "concord import: %s:%lu:%lu: %s: %s\n", e->file, e->line, e->column,
+                e->is_error ? "error" : "warning", e->message);
+    else
+        fprintf(stderr, "concord import: %s:%lu: %s: %s\n", e->file, e->line,
+                e->is_error ? "error" : "warning", e->message);
 }
 
 static void on_progress(const char *file, unsigned long long done, unsigned long long total,
@@ -134,6 +139,7 @@ int cmd_import(int argc, char **argv)
     if (!cli_tm_path("import", a.value[cli_opt_index(&import_spec, "tm")], 1, path, sizeof(path)))
         return EXIT_USAGE;
     concord_tm *tm;
+    int existed = access(path, F_OK) == 0;
     if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0)
         return cli_report_error("import", path);
     concord_import_stats st;
@@ -144,11 +150,22 @@ int cmd_import(int argc, char **argv)
     concord_tm_close(tm);
     if (rc < 0) {
         cli_report_error("import", NULL);
-        fprintf(stderr, "concord import: nothing was imported; %s is unchanged\n", path);
+        if (existed) {
+            fprintf(stderr, "concord import: nothing was imported; %s is unchanged\n", path);
+        } else {
+            /* the TM did not exist before: do not leave an empty one behind */
+            char side[4200];
+            unlink(path);
+            snprintf(side, sizeof(side), "%s-wal", path);
+            unlink(side);
+            snprintf(side, sizeof(side), "%s-shm", path);
+            unlink(side);
+            fprintf(stderr, "concord import: nothing was imported; no TM was created\n");
+        }
         return EXIT_USAGE;
     }
     if (!u.quiet) {
-        char b[8][32];
+        char b[9][32];
         printf("imported %d file%s into %s in %.2f s", a.npos, a.npos == 1 ? "" : "s", path, secs);
         if (secs >= 0.05)
             printf(" (%s units/s)",
@@ -158,16 +175,19 @@ int cmd_import(int argc, char **argv)
         printf("  stored          %s (%s variants)\n",
                cli_thousands(st.imported, b[2], sizeof(b[2])),
                cli_thousands(st.variants, b[3], sizeof(b[3])));
-        printf("  identical       %s (already in the TM: not stored twice)\n",
+        printf("  identical       %s (every translation already in the TM: not stored twice)\n",
                cli_thousands(st.identical, b[4], sizeof(b[4])));
+        if (st.merged)
+            printf("  merged          %s (new languages added to a stored unit)\n",
+                   cli_thousands(st.merged, b[8], sizeof(b[8])));
         if (opts.on_duplicate == CONCORD_DUP_KEEP)
-            printf("  alternatives    %s (a known source with a new translation: stored too)\n",
+            printf("  alternatives    %s (another translation of a known source: stored too)\n",
                    cli_thousands(st.alternatives, b[5], sizeof(b[5])));
         else if (opts.on_duplicate == CONCORD_DUP_SKIP)
-            printf("  skipped         %s (a known source with a new translation: not stored)\n",
+            printf("  skipped         %s (another translation of a known source: not stored)\n",
                    cli_thousands(st.skipped, b[5], sizeof(b[5])));
         else
-            printf("  replaced        %s (stored units replaced by a new translation)\n",
+            printf("  replaced        %s (stored units that lost a translation to a new one)\n",
                    cli_thousands(st.replaced, b[5], sizeof(b[5])));
         printf("  invalid         %s%s\n", cli_thousands(st.invalid, b[6], sizeof(b[6])),
                st.invalid ? " (skipped; see the messages above)" : "");

@@ -80,8 +80,10 @@ int cli_report_error(const char *cmd, const char *file)
     const concord_error *e = concord_error_last();
     const char *where = e->file ? e->file : file;
     fprintf(stderr, "concord %s: ", cmd);
-    if (where && e->line)
+    if (where && e->line && e->column)
         fprintf(stderr, "%s:%lu:%lu: ", where, e->line, e->column);
+    else if (where && e->line)
+        fprintf(stderr, "%s:%lu: ", where, e->line);
     else if (where)
         fprintf(stderr, "%s: ", where);
     fprintf(stderr, "%s\n", e->message[0] ? e->message : concord_error_name(e->code));

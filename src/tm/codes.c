@@ -130,6 +130,20 @@ int cc_variants_encode(cc_buf *out, const int64_t *langs, const concord_variant 
     return 0;
 }
 
+int cc_variants_encode_stored(cc_buf *out, const cc_stored_variant *v, size_t n)
+{
+    int rc;
+    if ((rc = put_u32(out, n)) < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = put_u32(out, (size_t)v[i].lang)) < 0 ||
+            (rc = put_chunk(out, v[i].text, v[i].text_len)) < 0 ||
+            (rc = put_chunk(out, v[i].codes, v[i].codes_len)) < 0 ||
+            (rc = put_chunk(out, v[i].attrs, v[i].attrs_len)) < 0)
+            return rc;
+    return 0;
+}
+
 static int get_u32(const unsigned char **p, const unsigned char *end, size_t *v)
 {
     if (end - *p < 4)

@@ -24,6 +24,7 @@ typedef struct exporter {
     char **tags;
     size_t ntags;
     cc_stored_variant stored[1024];
+    char hdr[3][256]; /* the header's datatype, segtype and o-tmf */
     /* the variants of the current unit that pass the language filter */
     size_t pick[1024];
     size_t npick;
@@ -121,7 +122,28 @@ static int write_unit(exporter *e, const char *common_src, size_t *written)
     if (srclang && strcmp(srclang, common_src) != 0 &&
         (rc = cc_buf_printf(&e->out, " srclang=\"%s\"", srclang)) < 0)
         return rc;
-    if ((rc = cc_buf_printf(&e->out, "%s>\n", attrs ? attrs : "")) < 0)
+    if ((rc = cc_buf_puts(&e->out, attrs ? attrs : "")) < 0)
+        return rc;
+    /* what the unit inherited from the header of its file, unless it says otherwise */
+    static const char *const inherited[] = {"creationtool", "creationtoolversion", "datatype",
+                                            "segtype", "o-tmf"};
+    for (int k = 0; k < 5; k++) {
+        const char *v = (const char *)sqlite3_column_text(e->units, 6 + k);
+        char probe[40];
+        snprintf(probe, sizeof(probe), " %s=\"", inherited[k]);
+        if (!v || !*v || (attrs && strstr(attrs, probe)))
+            continue;
+        if (k >= 2 && strcmp(v, e->hdr[k - 2]) == 0)
+            continue; /* the header says it already */
+        if (k == 3 && strcmp(v, "block") != 0 && strcmp(v, "paragraph") != 0 &&
+            strcmp(v, "sentence") != 0 && strcmp(v, "phrase") != 0)
+            continue; /* not a value TMX allows */
+        if ((rc = cc_buf_puts(&e->out, probe)) < 0 ||
+            (rc = cc_xml_escape(&e->out, v, strlen(v), 1)) < 0 ||
+            (rc = cc_buf_putc(&e->out, '"')) < 0)
+            return rc;
+    }
+    if ((rc = cc_buf_puts(&e->out, ">\n")) < 0)
         return rc;
     if (has_extra && (rc = write_extras(e, id, -1, "      ")) < 0)
         return rc;
@@ -186,25 +208,26 @@ static int load_tags(exporter *e)
     return rc == SQLITE_DONE ? 0 : cc_tm_db_error(e->tm, rc, "reading the TM");
 }
 
-/* The srclang every unit shares, or *all*. */
-static int common_srclang(concord_tm *tm, char *out, size_t size)
+/* The one value `sql` (SELECT DISTINCT ... LIMIT 2) finds, or `fallback`. */
+static int common_value(concord_tm *tm, const char *sql, const char *fallback, char *out,
+                        size_t size)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(
-        tm->db, "SELECT DISTINCT coalesce(srclang, '*all*') FROM unit LIMIT 2", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(tm->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_tm_db_error(tm, rc, "reading the TM");
     int rows = 0;
-    snprintf(out, size, "*all*");
+    snprintf(out, size, "%s", fallback);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (rows++ == 0)
-            snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (rows++ == 0 && v && *v)
+            snprintf(out, size, "%s", v);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return cc_tm_db_error(tm, rc, "reading the TM");
     if (rows != 1)
-        snprintf(out, size, "*all*");
+        snprintf(out, size, "%s", fallback);
     return 0;
 }
 
@@ -227,12 +250,32 @@ int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
     /* one read transaction: a consistent snapshot even while an import runs */
     if ((rc = cc_tm_exec(tm, "BEGIN")) < 0)
         return rc;
+    /* the header gives what all units share; a unit says what differs */
     char srclang[64];
-    if ((rc = common_srclang(tm, srclang, sizeof(srclang))) < 0 || (rc = load_tags(&e)) < 0)
+    if ((rc = common_value(tm, "SELECT DISTINCT coalesce(srclang, '*all*') FROM unit LIMIT 2",
+                           "*all*", srclang, sizeof(srclang))) < 0 ||
+        (rc = common_value(tm,
+                           "SELECT DISTINCT o.datatype FROM unit u LEFT JOIN origin o "
+                           "ON o.id = u.origin LIMIT 2",
+                           "unknown", e.hdr[0], sizeof(e.hdr[0]))) < 0 ||
+        (rc = common_value(tm,
+                           "SELECT DISTINCT o.segtype FROM unit u LEFT JOIN origin o "
+                           "ON o.id = u.origin LIMIT 2",
+                           "sentence", e.hdr[1], sizeof(e.hdr[1]))) < 0 ||
+        (rc = common_value(tm,
+                           "SELECT DISTINCT o.o_tmf FROM unit u LEFT JOIN origin o "
+                           "ON o.id = u.origin LIMIT 2",
+                           "concord", e.hdr[2], sizeof(e.hdr[2]))) < 0 ||
+        (rc = load_tags(&e)) < 0)
         goto done;
+    if (strcmp(e.hdr[1], "block") != 0 && strcmp(e.hdr[1], "paragraph") != 0 &&
+        strcmp(e.hdr[1], "sentence") != 0 && strcmp(e.hdr[1], "phrase") != 0)
+        snprintf(e.hdr[1], sizeof(e.hdr[1]), "sentence");
     if ((rc = cc_tm_prepare(tm, &e.units,
-                            "SELECT id, tuid, srclang, attrs, has_extra, variants FROM unit "
-                            "ORDER BY id")) < 0 ||
+                            "SELECT u.id, u.tuid, u.srclang, u.attrs, u.has_extra, u.variants, "
+                            "o.creationtool, o.creationtoolversion, o.datatype, o.segtype, "
+                            "o.o_tmf FROM unit u LEFT JOIN origin o ON o.id = u.origin "
+                            "ORDER BY u.id")) < 0 ||
         (rc = cc_tm_prepare(tm, &e.extras,
                             "SELECT type, attrs, value FROM extra WHERE unit = ? AND vseq = ? "
                             "ORDER BY seq")) < 0)
@@ -242,10 +285,17 @@ int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
                        "<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n"
                        "<tmx version=\"1.4\">\n"
                        "  <header creationtool=\"concord\" creationtoolversion=\"%s\" "
-                       "datatype=\"unknown\" segtype=\"sentence\" adminlang=\"en\" "
-                       "srclang=\"%s\" o-tmf=\"concord\"/>\n"
-                       "  <body>\n",
-                       concord_version_string(), srclang);
+                       "datatype=\"",
+                       concord_version_string());
+    if (rc == 0)
+        rc = cc_xml_escape(&e.out, e.hdr[0], strlen(e.hdr[0]), 1);
+    if (rc == 0)
+        rc = cc_buf_printf(&e.out, "\" segtype=\"%s\" adminlang=\"en\" srclang=\"%s\" o-tmf=\"",
+                           e.hdr[1], srclang);
+    if (rc == 0)
+        rc = cc_xml_escape(&e.out, e.hdr[2], strlen(e.hdr[2]), 1);
+    if (rc == 0)
+        rc = cc_buf_puts(&e.out, "\"/>\n  <body>\n");
     if (rc < 0)
         goto done;
     while ((step = sqlite3_step(e.units)) == SQLITE_ROW)

@@ -7,13 +7,14 @@
  * bounded whatever the size of the file. Every callback of the caller runs
  * on the calling thread.
  *
- * Each unit gets two hashes: src_hash over its source variant (language,
- * text, codes), which is indexed, and content_hash over all its variants
- * (order-independent). The units with the same src_hash are the only
- * candidates: among them, one with the same content_hash is identical (never
- * stored twice), the others are other translations of the same source, for
- * the duplicate policy. A hash match is always confirmed by comparing the
- * stored texts, so a collision can never drop a unit.
+ * Duplicates are judged per target variant. For a new unit with source S,
+ * each target T is either already stored with S (dropped: an identical pair
+ * is never stored twice), another translation in a language S already has
+ * (a conflict: kept, skipped or replacing, per the policy), or new. New
+ * targets of a known source join a stored unit with that source. Lookups go
+ * through the dupkey table — hashes of (S, T) and (S, language of T), each
+ * pointing at a unit that had it — and every hit is confirmed by comparing
+ * the stored texts, so neither a collision nor a stale key can drop a unit.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -307,26 +308,37 @@ static void *reader_main(void *arg)
 
 /* ---- the writer ------------------------------------------------------------------ */
 
+/* A stored unit, loaded and copied (so that it survives the statement that read it). */
+typedef struct stored_unit {
+    sqlite3_int64 id;
+    size_t src_seq, n;
+    int has_extra;
+    cc_stored_variant *v;
+} stored_unit;
+
 typedef struct importer {
     concord_tm *tm;
     const concord_import_options *opts;
     concord_import_stats *st;
     const char *file;
     sqlite3_int64 origin;
-    sqlite3_stmt *ins_origin, *ins_unit, *ins_extra, *find_src, *del_unit, *del_extras, *get_lang,
-        *ins_lang;
+    sqlite3_stmt *ins_origin, *ins_unit, *ins_extra, *find_src, *get_unit, *upd_unit, *del_unit,
+        *del_extras, *get_extras, *get_lang, *ins_lang, *get_key, *put_key;
     struct {
         char tag[64];
         sqlite3_int64 id;
     } langs[32];
     int nlangs;
     /* per unit scratch */
-    cc_buf *codes;
+    cc_buf *codes;  /* serialized codes of each variant */
     size_t cap;
-    uint64_t *vhash, *hsort;
+    uint64_t *vhash; /* hash of each variant: language, text, codes */
     int64_t *vlang;
+    unsigned char *keep; /* which variants of the new unit are still to be stored */
     cc_buf blob;
-    cc_stored_variant stored[MAX_VARIANTS];
+    cc_arena arena; /* copies of stored units */
+    sqlite3_int64 *ids;
+    size_t nids, capids;
 } importer;
 
 static const char *SQL_INS_ORIGIN =
@@ -334,15 +346,22 @@ static const char *SQL_INS_ORIGIN =
     "o_tmf, datatype, segtype, adminlang, srclang, header) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
 static const char *SQL_INS_UNIT =
     "INSERT INTO unit(origin, tuid, srclang, src_lang, src_seq, first_date, last_date, attrs, "
-    "has_extra, src_hash, content_hash, nvariants, variants) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "has_extra, src_hash, nvariants, variants, tool, toolversion) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char *SQL_INS_EXTRA =
     "INSERT INTO extra(unit, vseq, seq, type, attrs, value) VALUES (?,?,?,?,?,?)";
-static const char *SQL_FIND_SRC =
-    "SELECT id, src_seq, content_hash, variants FROM unit WHERE src_hash = ?";
+static const char *SQL_FIND_SRC = "SELECT id FROM unit WHERE src_hash = ? ORDER BY id";
+static const char *SQL_GET_UNIT = "SELECT src_seq, has_extra, variants FROM unit WHERE id = ?";
+static const char *SQL_UPD_UNIT =
+    "UPDATE unit SET src_seq = ?, has_extra = ?, nvariants = ?, variants = ? WHERE id = ?";
 static const char *SQL_DEL_UNIT = "DELETE FROM unit WHERE id = ?";
 static const char *SQL_DEL_EXTRAS = "DELETE FROM extra WHERE unit = ?";
+static const char *SQL_GET_EXTRAS =
+    "SELECT vseq, seq, type, attrs, value FROM extra WHERE unit = ? ORDER BY vseq, seq";
 static const char *SQL_GET_LANG = "SELECT id FROM lang WHERE tag = ?";
 static const char *SQL_INS_LANG = "INSERT INTO lang(tag) VALUES (?)";
+static const char *SQL_GET_KEY = "SELECT unit FROM dupkey WHERE key = ?";
+static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES (?, ?)";
 
 static int step_done(importer *im, sqlite3_stmt *st)
 {
@@ -452,21 +471,15 @@ static int grow_scratch(importer *im, size_t n)
     if (!h)
         return cc_error_oom();
     im->vhash = h;
-    h = cc_realloc(im->hsort, cap * sizeof(*h));
-    if (!h)
-        return cc_error_oom();
-    im->hsort = h;
     int64_t *l = cc_realloc(im->vlang, cap * sizeof(*l));
     if (!l)
         return cc_error_oom();
     im->vlang = l;
+    unsigned char *k = cc_realloc(im->keep, cap);
+    if (!k)
+        return cc_error_oom();
+    im->keep = k;
     return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
@@ -474,54 +487,165 @@ static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
     return alen == blen && (blen == 0 || memcmp(a, b, blen) == 0);
 }
 
-/*
- * Compare the stored variants sv[0..n) (source at src_seq) with u: *identical
- * when both hold the same (language, text, codes) multiset; *same_source when
- * the stored source equals u's source variant s and a target language is
- * shared.
- */
-static void compare_unit(importer *im, const cc_stored_variant *sv, size_t n, size_t src_seq,
-                         const concord_unit *u, size_t s, int check_identical, int *identical,
-                         int *same_source)
+/* Is stored variant sv the same as variant i of the unit being imported? */
+static int same_variant(const importer *im, const cc_stored_variant *sv, const concord_unit *u,
+                        size_t i)
 {
-    unsigned char used[MAX_VARIANTS];
-    size_t matched = 0;
-    int src_equal = 0, common = 0;
-    if (check_identical)
-        memset(used, 0, u->nvariants);
-    for (size_t k = 0; k < n; k++) {
-        if (k == src_seq) {
-            src_equal =
-                sv[k].lang == im->vlang[s] &&
-                same_bytes(sv[k].text, sv[k].text_len, u->variants[s].text,
-                           u->variants[s].text_len) &&
-                same_bytes(sv[k].codes, sv[k].codes_len, im->codes[s].data, im->codes[s].len);
-        } else {
-            for (size_t i = 0; i < u->nvariants; i++)
-                common |= i != s && im->vlang[i] == sv[k].lang;
-        }
-        for (size_t i = 0; check_identical && i < u->nvariants; i++) {
-            if (used[i] || im->vlang[i] != sv[k].lang ||
-                !same_bytes(sv[k].text, sv[k].text_len, u->variants[i].text,
-                            u->variants[i].text_len) ||
-                !same_bytes(sv[k].codes, sv[k].codes_len, im->codes[i].data, im->codes[i].len))
-                continue;
-            used[i] = 1;
-            matched++;
-            break;
-        }
-    }
-    *identical = check_identical && n == u->nvariants && matched == u->nvariants;
-    *same_source = src_equal && common;
+    return sv->lang == im->vlang[i] &&
+           same_bytes(sv->text, sv->text_len, u->variants[i].text, u->variants[i].text_len) &&
+           same_bytes(sv->codes, sv->codes_len, im->codes[i].data, im->codes[i].len);
 }
 
-static int delete_unit(importer *im, sqlite3_int64 id)
+/* Load stored unit `id` into *su (copied into the arena). 1 if found, 0 if not. */
+static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
+{
+    sqlite3_stmt *st = im->get_unit;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return 0;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return cc_tm_db_error(im->tm, rc, "reading the TM");
+    }
+    su->id = id;
+    su->src_seq = (size_t)sqlite3_column_int64(st, 0);
+    su->has_extra = sqlite3_column_int(st, 1);
+    size_t len = (size_t)sqlite3_column_bytes(st, 2);
+    char *blob = cc_arena_alloc(&im->arena, len ? len : 1);
+    su->v = cc_arena_alloc(&im->arena, MAX_VARIANTS * sizeof(*su->v));
+    if (!blob || !su->v) {
+        sqlite3_reset(st);
+        return CONCORD_ENOMEM;
+    }
+    memcpy(blob, sqlite3_column_blob(st, 2), len);
+    sqlite3_reset(st);
+    return cc_variants_decode(blob, len, su->v, MAX_VARIANTS, &su->n) < 0 ? CONCORD_ERROR : 1;
+}
+
+/* The stored units with source hash h, in the order they were stored. */
+static int source_group(importer *im, uint64_t h)
 {
     int rc;
-    sqlite3_bind_int64(im->del_extras, 1, id);
-    sqlite3_bind_int64(im->del_unit, 1, id);
-    if ((rc = step_done(im, im->del_extras)) < 0 || (rc = step_done(im, im->del_unit)) < 0)
+    im->nids = 0;
+    sqlite3_bind_int64(im->find_src, 1, (sqlite3_int64)h);
+    while ((rc = sqlite3_step(im->find_src)) == SQLITE_ROW) {
+        if (im->nids == im->capids) {
+            size_t cap = im->capids ? im->capids * 2 : 16;
+            sqlite3_int64 *p = cc_realloc(im->ids, cap * sizeof(*p));
+            if (!p) {
+                sqlite3_reset(im->find_src);
+                return cc_error_oom();
+            }
+            im->ids = p;
+            im->capids = cap;
+        }
+        im->ids[im->nids++] = sqlite3_column_int64(im->find_src, 0);
+    }
+    sqlite3_reset(im->find_src);
+    return rc == SQLITE_DONE ? 0 : cc_tm_db_error(im->tm, rc, "reading the TM");
+}
+
+enum { WANT_PAIR, WANT_LANG, WANT_SOURCE };
+
+/*
+ * WANT_PAIR: does stored unit su hold both variants s and t of u, whichever
+ * is its source (en->de and de->en are one pair)? WANT_LANG: is s its
+ * source, with a translation in t's language? WANT_SOURCE: is s its source?
+ */
+static int unit_matches(const importer *im, const stored_unit *su, const concord_unit *u,
+                        size_t s, size_t t, int want)
+{
+    if (want == WANT_PAIR) {
+        size_t hs = su->n, ht = su->n;
+        for (size_t k = 0; k < su->n; k++) {
+            if (hs == su->n && same_variant(im, &su->v[k], u, s))
+                hs = k;
+            else if (ht == su->n && same_variant(im, &su->v[k], u, t))
+                ht = k;
+        }
+        return hs < su->n && ht < su->n;
+    }
+    if (su->src_seq >= su->n || !same_variant(im, &su->v[su->src_seq], u, s))
+        return 0;
+    if (want == WANT_SOURCE)
+        return 1;
+    for (size_t k = 0; k < su->n; k++)
+        if (k != su->src_seq && su->v[k].lang == im->vlang[t])
+            return 1;
+    return 0;
+}
+
+/* The key of a pair of variants, the same in both directions. */
+static uint64_t pair_key(const importer *im, size_t a, size_t b)
+{
+    uint64_t x = im->vhash[a], y = im->vhash[b];
+    uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
+    uint64_t h = cc_hash(CC_HASH_INIT, "P", 1);
+    h = cc_hash(h, &lo, sizeof(lo));
+    return cc_hash(h, &hi, sizeof(hi));
+}
+
+static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
+{
+    uint64_t h = cc_hash(CC_HASH_INIT, &src_hash, sizeof(src_hash));
+    h = cc_hash(h, &kind, sizeof(kind));
+    return cc_hash(h, &what, sizeof(what));
+}
+
+static int put_key(importer *im, uint64_t key, sqlite3_int64 unit)
+{
+    sqlite3_bind_int64(im->put_key, 1, (sqlite3_int64)key);
+    sqlite3_bind_int64(im->put_key, 2, unit);
+    return step_done(im, im->put_key);
+}
+
+/*
+ * Find a stored unit with u's source and (per `want`) target t or its
+ * language. The key table says where one was; a key that no longer holds
+ * (the unit was changed by a replace) sends us through the whole source
+ * group. *found is the unit's id, or 0.
+ */
+static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, int want,
+                       uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
+{
+    int rc;
+    *found = 0;
+    uint64_t key = want == WANT_SOURCE ? 0
+                   : want == WANT_PAIR ? pair_key(im, s, t)
+                                       : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
+    int had_key = 0;
+    if (want != WANT_SOURCE) {
+        sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
+        rc = sqlite3_step(im->get_key);
+        sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
+        sqlite3_reset(im->get_key);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return cc_tm_db_error(im->tm, rc, "reading the TM");
+        if (!id)
+            return 0; /* never seen: no such unit */
+        had_key = 1;
+        if ((rc = load_unit(im, id, su)) < 0)
+            return rc;
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+            *found = id;
+            return 0;
+        }
+    }
+    /* a stale key, or any unit with this source: look through the group (a pair
+       stored the other way round has its own key, so a stale pair key is rare) */
+    if ((rc = source_group(im, src_hash)) < 0)
         return rc;
+    for (size_t g = 0; g < im->nids; g++) {
+        if ((rc = load_unit(im, im->ids[g], su)) < 0)
+            return rc;
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+            *found = im->ids[g];
+            return had_key ? put_key(im, key, *found) : 0;
+        }
+    }
     return 0;
 }
 
@@ -557,49 +681,289 @@ static void note_dates(const char *attrs, char *first, char *last)
         snprintf(last, 64, "%s", m);
 }
 
-static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
-                      uint64_t content_hash)
+/* The keys of the targets of a unit stored as `id`. */
+static int put_target_keys(importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
+                           sqlite3_int64 id)
+{
+    int rc;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        if (i == s || !im->keep[i])
+            continue;
+        if ((rc = put_key(im, pair_key(im, s, i), id)) < 0 ||
+            (rc = put_key(im, key_of(src_hash, 'L', (uint64_t)im->vlang[i]), id)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Store the kept variants of u (its source among them) as a new unit. */
+static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t src_hash)
 {
     int rc;
     char first[64] = "", last[64] = "";
     int has_extra = u->nprops > 0;
     note_dates(u->attrs, first, last);
+    /* the kept variants, in their order */
+    concord_variant *kv = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kv));
+    int64_t *kl = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kl));
+    cc_buf *kc = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kc));
+    if (!kv || !kl || !kc)
+        return CONCORD_ENOMEM;
+    size_t n = 0, src_seq = 0;
     for (size_t i = 0; i < u->nvariants; i++) {
+        if (!im->keep[i])
+            continue;
+        if (i == s)
+            src_seq = n;
         has_extra |= u->variants[i].nprops > 0;
         note_dates(u->variants[i].attrs, first, last);
+        kv[n] = u->variants[i];
+        kl[n] = im->vlang[i];
+        kc[n] = im->codes[i];
+        n++;
     }
     cc_buf_clear(&im->blob);
-    if ((rc = cc_variants_encode(&im->blob, im->vlang, u->variants, u->nvariants, im->codes)) < 0)
+    if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
         return rc;
+    if (im->blob.len > (size_t)INT32_MAX)
+        return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0, "a unit larger than 2 GiB");
     sqlite3_stmt *st = im->ins_unit;
     if (im->origin)
         sqlite3_bind_int64(st, 1, im->origin);
     else
         sqlite3_bind_null(st, 1);
     bind_text(st, 2, u->tuid);
-    bind_text(st, 3, u->srclang);
+    bind_text(st, 3, u->srclang ? u->srclang : "*all*");
     sqlite3_bind_int64(st, 4, im->vlang[s]);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)s);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)src_seq);
     bind_text(st, 6, *first ? first : NULL);
     bind_text(st, 7, *last ? last : NULL);
     bind_text(st, 8, u->attrs ? u->attrs : "");
     sqlite3_bind_int(st, 9, has_extra);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)src_hash);
-    sqlite3_bind_int64(st, 11, (sqlite3_int64)content_hash);
-    sqlite3_bind_int64(st, 12, (sqlite3_int64)u->nvariants);
-    sqlite3_bind_blob(st, 13, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)n);
+    sqlite3_bind_blob(st, 12, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
+    char tool[128], toolversion[128];
+    bind_text(st, 13, attr_value(u->attrs, "creationtool", tool, sizeof(tool)));
+    bind_text(st, 14, attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)));
     if ((rc = step_done(im, st)) < 0)
         return rc;
     sqlite3_int64 id = sqlite3_last_insert_rowid(im->tm->db);
-    for (size_t i = 0; i < u->nvariants; i++) {
+    for (size_t i = 0, k = 0; i < u->nvariants; i++) {
+        if (!im->keep[i])
+            continue;
         const concord_variant *v = &u->variants[i];
-        if (v->nprops && (rc = insert_extras(im, id, (sqlite3_int64)i, v->props, v->nprops)) < 0)
+        if (v->nprops && (rc = insert_extras(im, id, (sqlite3_int64)k, v->props, v->nprops)) < 0)
             return rc;
+        k++;
     }
     if (u->nprops && (rc = insert_extras(im, id, -1, u->props, u->nprops)) < 0)
         return rc;
     im->st->imported++;
-    im->st->variants += u->nvariants;
+    im->st->variants += n;
+    return put_target_keys(im, u, s, src_hash, id);
+}
+
+/* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
+static int rewrite_unit(importer *im, stored_unit *su, const unsigned char *keep_stored)
+{
+    int rc;
+    size_t n = 0, src_seq = 0, targets = 0;
+    size_t *newseq = cc_arena_alloc(&im->arena, su->n * sizeof(size_t));
+    cc_stored_variant *nv = cc_arena_alloc(&im->arena, su->n * sizeof(*nv));
+    if (!newseq || !nv)
+        return CONCORD_ENOMEM;
+    for (size_t k = 0; k < su->n; k++) {
+        newseq[k] = (size_t)-1;
+        if (!keep_stored[k])
+            continue;
+        if (k == su->src_seq)
+            src_seq = n;
+        else
+            targets++;
+        newseq[k] = n;
+        nv[n++] = su->v[k];
+    }
+    if (targets == 0) { /* nothing left but the source: the unit goes */
+        sqlite3_bind_int64(im->del_extras, 1, su->id);
+        sqlite3_bind_int64(im->del_unit, 1, su->id);
+        if ((rc = step_done(im, im->del_extras)) < 0 || (rc = step_done(im, im->del_unit)) < 0)
+            return rc;
+        return 0;
+    }
+    cc_buf_clear(&im->blob);
+    if ((rc = cc_variants_encode_stored(&im->blob, nv, n)) < 0)
+        return rc;
+    /* the props and notes of the kept variants, renumbered */
+    if (su->has_extra) {
+        typedef struct {
+            sqlite3_int64 vseq, seq;
+            char *type, *attrs, *value;
+        } ex;
+        ex *list = NULL;
+        size_t nex = 0, capex = 0;
+        sqlite3_bind_int64(im->get_extras, 1, su->id);
+        while ((rc = sqlite3_step(im->get_extras)) == SQLITE_ROW) {
+            if (nex == capex) {
+                capex = capex ? capex * 2 : 8;
+                ex *p = cc_arena_alloc(&im->arena, capex * sizeof(*p));
+                if (!p) {
+                    sqlite3_reset(im->get_extras);
+                    return CONCORD_ENOMEM;
+                }
+                if (list)
+                    memcpy(p, list, nex * sizeof(*p));
+                list = p;
+            }
+            ex *e = &list[nex++];
+            e->vseq = sqlite3_column_int64(im->get_extras, 0);
+            e->seq = sqlite3_column_int64(im->get_extras, 1);
+            const char *c[3];
+            for (int k = 0; k < 3; k++)
+                c[k] = (const char *)sqlite3_column_text(im->get_extras, 2 + k);
+            e->type = c[0] ? cc_arena_strndup(&im->arena, c[0], strlen(c[0])) : NULL;
+            e->attrs = cc_arena_strndup(&im->arena, c[1] ? c[1] : "", c[1] ? strlen(c[1]) : 0);
+            e->value = cc_arena_strndup(&im->arena, c[2] ? c[2] : "", c[2] ? strlen(c[2]) : 0);
+            if ((c[0] && !e->type) || !e->attrs || !e->value) {
+                sqlite3_reset(im->get_extras);
+                return CONCORD_ENOMEM;
+            }
+        }
+        sqlite3_reset(im->get_extras);
+        if (rc != SQLITE_DONE)
+            return cc_tm_db_error(im->tm, rc, "reading the TM");
+        sqlite3_bind_int64(im->del_extras, 1, su->id);
+        if ((rc = step_done(im, im->del_extras)) < 0)
+            return rc;
+        for (size_t i = 0; i < nex; i++) {
+            sqlite3_int64 vseq = list[i].vseq;
+            if (vseq >= 0 && ((size_t)vseq >= su->n || newseq[vseq] == (size_t)-1))
+                continue; /* the props of a removed variant */
+            sqlite3_stmt *st = im->ins_extra;
+            sqlite3_bind_int64(st, 1, su->id);
+            sqlite3_bind_int64(st, 2, vseq < 0 ? -1 : (sqlite3_int64)newseq[vseq]);
+            sqlite3_bind_int64(st, 3, list[i].seq);
+            bind_text(st, 4, list[i].type);
+            bind_text(st, 5, list[i].attrs);
+            bind_text(st, 6, list[i].value);
+            if ((rc = step_done(im, st)) < 0)
+                return rc;
+        }
+    }
+    sqlite3_stmt *st = im->upd_unit;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)src_seq);
+    sqlite3_bind_int(st, 2, su->has_extra);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+    sqlite3_bind_blob(st, 4, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, su->id);
+    return step_done(im, st);
+}
+
+/* Add the kept target variants of u to stored unit su (same source). */
+static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size_t s,
+                      uint64_t src_hash)
+{
+    int rc;
+    size_t add = 0;
+    for (size_t i = 0; i < u->nvariants; i++)
+        add += i != s && im->keep[i];
+    if (su->n + add > MAX_VARIANTS)
+        return store_unit(im, u, s, src_hash); /* too many for one unit: a new one */
+    cc_stored_variant *nv = cc_arena_alloc(&im->arena, (su->n + add) * sizeof(*nv));
+    if (!nv)
+        return CONCORD_ENOMEM;
+    memcpy(nv, su->v, su->n * sizeof(*nv));
+    size_t n = su->n;
+    int has_extra = su->has_extra;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        if (i == s || !im->keep[i])
+            continue;
+        const concord_variant *v = &u->variants[i];
+        nv[n].lang = im->vlang[i];
+        nv[n].text = v->text;
+        nv[n].text_len = v->text_len;
+        nv[n].codes = im->codes[i].data ? im->codes[i].data : "";
+        nv[n].codes_len = im->codes[i].len;
+        nv[n].attrs = v->attrs ? v->attrs : "";
+        nv[n].attrs_len = strlen(nv[n].attrs);
+        if (v->nprops) {
+            has_extra = 1;
+            if ((rc = insert_extras(im, su->id, (sqlite3_int64)n, v->props, v->nprops)) < 0)
+                return rc;
+        }
+        n++;
+    }
+    cc_buf_clear(&im->blob);
+    if ((rc = cc_variants_encode_stored(&im->blob, nv, n)) < 0)
+        return rc;
+    sqlite3_stmt *st = im->upd_unit;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)su->src_seq);
+    sqlite3_bind_int(st, 2, has_extra);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+    sqlite3_bind_blob(st, 4, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, su->id);
+    if ((rc = step_done(im, st)) < 0)
+        return rc;
+    im->st->merged++;
+    im->st->variants += add;
+    return put_target_keys(im, u, s, src_hash, su->id);
+}
+
+/* Remove, from every stored unit with u's source, the targets in the languages marked. */
+static int remove_languages(importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
+                            const unsigned char *conflict)
+{
+    int rc;
+    stored_unit su;
+    if ((rc = source_group(im, src_hash)) < 0)
+        return rc;
+    /* the group is rewritten as we go: copy its ids first */
+    size_t n = im->nids;
+    sqlite3_int64 *ids = cc_arena_alloc(&im->arena, (n ? n : 1) * sizeof(*ids));
+    if (!ids)
+        return CONCORD_ENOMEM;
+    memcpy(ids, im->ids, n * sizeof(*ids));
+    for (size_t g = 0; g < n; g++) {
+        if ((rc = load_unit(im, ids[g], &su)) < 0)
+            return rc;
+        if (rc == 0 || !unit_matches(im, &su, u, s, 0, WANT_SOURCE))
+            continue;
+        unsigned char *keep_stored = cc_arena_alloc(&im->arena, su.n);
+        if (!keep_stored)
+            return CONCORD_ENOMEM;
+        size_t removed = 0;
+        for (size_t k = 0; k < su.n; k++) {
+            keep_stored[k] = 1;
+            if (k == su.src_seq)
+                continue;
+            for (size_t i = 0; i < u->nvariants && keep_stored[k]; i++)
+                if (conflict[i] && su.v[k].lang == im->vlang[i])
+                    keep_stored[k] = 0;
+            removed += !keep_stored[k];
+        }
+        if (!removed)
+            continue;
+        if ((rc = rewrite_unit(im, &su, keep_stored)) < 0)
+            return rc;
+        im->st->replaced++;
+        im->st->variants_removed += removed;
+    }
+    return 0;
+}
+
+/* The variant of u that is its source: the one in srclang (or its language), else the first. */
+static size_t source_variant(const concord_unit *u)
+{
+    if (!u->srclang || strcmp(u->srclang, "*all*") == 0)
+        return 0;
+    for (size_t i = 0; i < u->nvariants; i++)
+        if (strcmp(u->variants[i].lang, u->srclang) == 0)
+            return i;
+    /* srclang="en" with variants in en-US */
+    size_t n = strlen(u->srclang);
+    for (size_t i = 0; i < u->nvariants; i++)
+        if (strncmp(u->variants[i].lang, u->srclang, n) == 0 && u->variants[i].lang[n] == '-')
+            return i;
     return 0;
 }
 
@@ -607,12 +971,12 @@ static int write_unit(importer *im, const concord_unit *u)
 {
     int rc;
     im->st->read++;
+    cc_arena_reset(&im->arena);
     if (u->nvariants > MAX_VARIANTS)
         return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0,
                                "a <tu> with more than %d variants", MAX_VARIANTS);
     if ((rc = grow_scratch(im, u->nvariants)) < 0)
         return rc;
-    /* per-variant hashes over language, text and codes */
     for (size_t i = 0; i < u->nvariants; i++) {
         const concord_variant *v = &u->variants[i];
         cc_buf_clear(&im->codes[i]);
@@ -622,66 +986,81 @@ static int write_unit(importer *im, const concord_unit *u)
         uint64_t h = cc_hash(CC_HASH_INIT, v->lang, strlen(v->lang) + 1);
         h = cc_hash(h, v->text, v->text_len + 1);
         im->vhash[i] = cc_hash(h, im->codes[i].data ? im->codes[i].data : "", im->codes[i].len);
+        im->keep[i] = 1;
     }
-    /* the source variant: the one in srclang, else the first */
-    size_t s = 0;
-    if (u->srclang && strcmp(u->srclang, "*all*") != 0)
-        for (size_t i = 0; i < u->nvariants; i++)
-            if (strcmp(u->variants[i].lang, u->srclang) == 0) {
-                s = i;
-                break;
-            }
+    size_t s = source_variant(u);
     uint64_t src_hash = im->vhash[s];
-    memcpy(im->hsort, im->vhash, u->nvariants * sizeof(*im->hsort));
-    qsort(im->hsort, u->nvariants, sizeof(*im->hsort), cmp_u64);
-    uint64_t content_hash = cc_hash(CC_HASH_INIT, im->hsort, u->nvariants * sizeof(uint64_t));
+    stored_unit su;
+    sqlite3_int64 found;
 
-    /* the stored units with the same source: identical ones, other translations */
-    enum { MAXC = 256 };
-    sqlite3_int64 same_ids[MAXC];
-    size_t nsame = 0;
-    sqlite3_bind_int64(im->find_src, 1, (sqlite3_int64)src_hash);
-    while ((rc = sqlite3_step(im->find_src)) == SQLITE_ROW) {
-        size_t n;
-        const void *blob = sqlite3_column_blob(im->find_src, 3);
-        int len = sqlite3_column_bytes(im->find_src, 3);
-        if (cc_variants_decode(blob, (size_t)len, im->stored, MAX_VARIANTS, &n) < 0) {
-            sqlite3_reset(im->find_src);
-            return CONCORD_ERROR;
-        }
-        int identical, same;
-        uint64_t stored_hash = (uint64_t)sqlite3_column_int64(im->find_src, 2);
-        compare_unit(im, im->stored, n, (size_t)sqlite3_column_int64(im->find_src, 1), u, s,
-                     stored_hash == content_hash, &identical, &same);
-        if (identical) {
-            sqlite3_reset(im->find_src);
+    if (u->nvariants == 1) {
+        /* a source alone: stored once */
+        if ((rc = find_stored(im, u, s, s, WANT_SOURCE, src_hash, &su, &found)) < 0)
+            return rc;
+        if (found) {
             im->st->identical++;
             return 0;
         }
-        if (same && nsame < MAXC)
-            same_ids[nsame++] = sqlite3_column_int64(im->find_src, 0);
+        return store_unit(im, u, s, src_hash);
     }
-    sqlite3_reset(im->find_src);
-    if (rc != SQLITE_DONE)
-        return cc_tm_db_error(im->tm, rc, "reading the TM");
-    if (nsame) {
+
+    /* each target: already stored (drop it), another translation (conflict), or new */
+    unsigned char *conflict = cc_arena_alloc(&im->arena, u->nvariants);
+    if (!conflict)
+        return CONCORD_ENOMEM;
+    size_t nknown = 0, nconflict = 0, nnew = 0;
+    for (size_t t = 0; t < u->nvariants; t++) {
+        conflict[t] = 0;
+        if (t == s)
+            continue;
+        if ((rc = find_stored(im, u, s, t, WANT_PAIR, src_hash, &su, &found)) < 0)
+            return rc;
+        if (found) {
+            im->keep[t] = 0;
+            nknown++;
+            continue;
+        }
+        if ((rc = find_stored(im, u, s, t, WANT_LANG, src_hash, &su, &found)) < 0)
+            return rc;
+        if (found) {
+            conflict[t] = 1;
+            nconflict++;
+        } else {
+            nnew++;
+        }
+    }
+    if (nconflict == 0 && nnew == 0) {
+        im->st->identical++;
+        return 0;
+    }
+    if (nconflict) {
         switch (im->opts->on_duplicate) {
         case CONCORD_DUP_SKIP:
+            for (size_t t = 0; t < u->nvariants; t++)
+                if (conflict[t])
+                    im->keep[t] = 0;
             im->st->skipped++;
-            return 0;
+            nconflict = 0;
+            if (nnew == 0)
+                return 0;
+            break;
         case CONCORD_DUP_REPLACE:
-            for (size_t c = 0; c < nsame; c++) {
-                if ((rc = delete_unit(im, same_ids[c])) < 0)
-                    return rc;
-                im->st->replaced++;
-            }
+            if ((rc = remove_languages(im, u, s, src_hash, conflict)) < 0)
+                return rc;
             break;
         default:
             im->st->alternatives++;
             break;
         }
     }
-    return store_unit(im, u, s, src_hash, content_hash);
+    /* only new languages for a known source: they join a stored unit */
+    if (nconflict == 0) {
+        if ((rc = find_stored(im, u, s, s, WANT_SOURCE, src_hash, &su, &found)) < 0)
+            return rc;
+        if (found)
+            return merge_into(im, &su, u, s, src_hash);
+    }
+    return store_unit(im, u, s, src_hash);
 }
 
 /* Take the batches of one file and write them; returns the first error. */
@@ -811,10 +1190,15 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
         (rc = cc_tm_prepare(tm, &im->ins_unit, SQL_INS_UNIT)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_extra, SQL_INS_EXTRA)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->find_src, SQL_FIND_SRC)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->get_unit, SQL_GET_UNIT)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->upd_unit, SQL_UPD_UNIT)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->del_unit, SQL_DEL_UNIT)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->del_extras, SQL_DEL_EXTRAS)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->get_extras, SQL_GET_EXTRAS)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->get_lang, SQL_GET_LANG)) < 0 ||
-        (rc = cc_tm_prepare(tm, &im->ins_lang, SQL_INS_LANG)) < 0)
+        (rc = cc_tm_prepare(tm, &im->ins_lang, SQL_INS_LANG)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->get_key, SQL_GET_KEY)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->put_key, SQL_PUT_KEY)) < 0)
         goto done;
     /* one transaction for everything: all or nothing */
     if ((rc = cc_tm_exec(tm, "BEGIN IMMEDIATE")) < 0) {
@@ -831,22 +1215,22 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
         sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL); /* keeps our error */
     else
         sqlite3_wal_checkpoint_v2(tm->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-done:
-    sqlite3_finalize(im->ins_origin);
-    sqlite3_finalize(im->ins_unit);
-    sqlite3_finalize(im->ins_extra);
-    sqlite3_finalize(im->find_src);
-    sqlite3_finalize(im->del_unit);
-    sqlite3_finalize(im->del_extras);
-    sqlite3_finalize(im->get_lang);
-    sqlite3_finalize(im->ins_lang);
+done:;
+    sqlite3_stmt *all[] = {im->ins_origin, im->ins_unit,   im->ins_extra, im->find_src,
+                           im->get_unit,   im->upd_unit,   im->del_unit,  im->del_extras,
+                           im->get_extras, im->get_lang,   im->ins_lang,  im->get_key,
+                           im->put_key};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        sqlite3_finalize(all[i]);
     for (size_t i = 0; i < im->cap; i++)
         cc_buf_free(&im->codes[i]);
     cc_free(im->codes);
     cc_free(im->vhash);
-    cc_free(im->hsort);
     cc_free(im->vlang);
+    cc_free(im->keep);
+    cc_free(im->ids);
     cc_buf_free(&im->blob);
+    cc_arena_free(&im->arena);
     cc_free(im);
     return rc;
 }

@@ -42,12 +42,18 @@ static const char *const migrations[] = {
     "  first_date TEXT, last_date TEXT,\n" /* of the unit and its variants, for statistics */
     "  attrs TEXT NOT NULL DEFAULT '',\n"
     "  has_extra INTEGER NOT NULL DEFAULT 0,\n"
+    "  tool TEXT, toolversion TEXT,\n" /* the <tu>'s own creationtool, if it has one */
     "  src_hash INTEGER NOT NULL,\n"
-    "  content_hash INTEGER NOT NULL,\n"
     "  nvariants INTEGER NOT NULL,\n"
     "  variants BLOB NOT NULL\n" /* see cc_variants_encode() */
     ");\n"
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
+    /* hashes of (source, translation) and (source, language of a translation), each
+       with a unit that had it: the duplicate policy looks them up instead of scanning */
+    "CREATE TABLE dupkey (\n"
+    "  key INTEGER PRIMARY KEY,\n"
+    "  unit INTEGER NOT NULL\n"
+    ");\n"
     "CREATE TABLE extra (\n" /* props and notes, of a unit (vseq -1) or of a variant */
     "  unit INTEGER NOT NULL,\n"
     "  vseq INTEGER NOT NULL,\n"
@@ -309,17 +315,64 @@ static int cmp_count_desc(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* A small map from a (source, target) language pair to a count. */
+typedef struct pair_map {
+    struct pair_slot {
+        uint64_t key; /* src << 32 | tgt, plus one: 0 is an empty slot */
+        size_t count;
+    } *slots;
+    size_t cap, n;
+} pair_map;
+
+static int pair_add(pair_map *m, uint64_t key)
+{
+    key++;
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        struct pair_slot *slots = cc_calloc(cap, sizeof(*slots));
+        if (!slots)
+            return cc_error_oom();
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->slots[i].key)
+                continue;
+            size_t j = (size_t)(m->slots[i].key * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+            while (slots[j].key)
+                j = (j + 1) & (cap - 1);
+            slots[j] = m->slots[i];
+        }
+        cc_free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+    }
+    size_t j = (size_t)(key * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
+    while (m->slots[j].key && m->slots[j].key != key)
+        j = (j + 1) & (m->cap - 1);
+    if (!m->slots[j].key) {
+        m->slots[j].key = key;
+        m->n++;
+    }
+    m->slots[j].count++;
+    return 0;
+}
+
 /* Variants per language and units per language pair: one pass over the units. */
 static int count_languages(concord_tm *tm, cc_arena *a, concord_tm_stats *s)
 {
-    enum { MAXL = 256 };
-    char *tags[MAXL] = {0};
-    size_t per_lang[MAXL] = {0};
-    size_t *pairs = cc_calloc(MAXL * MAXL, sizeof(size_t));
+    long long maxid = 0;
+    int rc = query_int(tm, "SELECT coalesce(max(id), 0) FROM lang", &maxid);
+    if (rc < 0)
+        return rc;
+    if (maxid < 0 || maxid > 10000000)
+        return cc_error_set(CONCORD_ERROR, "corrupt language table in the TM");
+    size_t nl = (size_t)maxid + 1;
+    const char **tags = cc_calloc(nl, sizeof(*tags));
+    size_t *per_lang = cc_calloc(nl, sizeof(*per_lang));
+    unsigned char *seen = cc_calloc(nl, 1);
     cc_stored_variant *sv = cc_malloc(1024 * sizeof(*sv));
+    pair_map pairs = {NULL, 0, 0};
     sqlite3_stmt *st = NULL;
-    int rc = 0, step;
-    if (!pairs || !sv) {
+    int step;
+    if (!tags || !per_lang || !seen || !sv) {
         rc = cc_error_oom();
         goto done;
     }
@@ -331,7 +384,8 @@ static int count_languages(concord_tm *tm, cc_arena *a, concord_tm_stats *s)
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
         const char *tag = (const char *)sqlite3_column_text(st, 1);
-        if (id >= 0 && id < MAXL && tag && !(tags[id] = cc_arena_strndup(a, tag, strlen(tag)))) {
+        if (id >= 0 && (size_t)id < nl && tag &&
+            !(tags[id] = cc_arena_strndup(a, tag, strlen(tag)))) {
             rc = CONCORD_ENOMEM;
             goto done;
         }
@@ -349,69 +403,73 @@ static int count_languages(concord_tm *tm, cc_arena *a, concord_tm_stats *s)
                                      (size_t)sqlite3_column_bytes(st, 1), sv, 1024, &n)) < 0)
             goto done;
         for (size_t i = 0; i < n; i++)
-            if (sv[i].lang >= 0 && sv[i].lang < MAXL)
+            if (sv[i].lang >= 0 && (size_t)sv[i].lang < nl)
                 per_lang[sv[i].lang]++;
-        if (src >= n || sv[src].lang < 0 || sv[src].lang >= MAXL)
+        if (src >= n || sv[src].lang < 0 || (size_t)sv[src].lang >= nl)
             continue;
         /* a unit counts once per target language */
-        unsigned char seen[MAXL];
-        memset(seen, 0, sizeof(seen));
         for (size_t i = 0; i < n; i++) {
             int64_t t = sv[i].lang;
-            if (i == src || t == sv[src].lang || t < 0 || t >= MAXL || seen[t])
+            if (i == src || t == sv[src].lang || t < 0 || (size_t)t >= nl || seen[t])
                 continue;
             seen[t] = 1;
-            pairs[sv[src].lang * MAXL + t]++;
+            if ((rc = pair_add(&pairs, ((uint64_t)sv[src].lang << 32) | (uint64_t)t)) < 0)
+                goto done;
         }
+        for (size_t i = 0; i < n; i++)
+            if (sv[i].lang >= 0 && (size_t)sv[i].lang < nl)
+                seen[sv[i].lang] = 0;
     }
     if (step != SQLITE_DONE) {
         rc = cc_tm_db_error(tm, step, "reading the TM");
         goto done;
     }
-    size_t nl = 0, np = 0;
-    for (size_t i = 0; i < MAXL; i++) {
-        nl += per_lang[i] > 0;
-        for (size_t j = 0; j < MAXL; j++)
-            np += pairs[i * MAXL + j] > 0;
-    }
-    concord_tm_count *langs = cc_arena_alloc(a, (nl + 1) * sizeof(*langs));
-    concord_tm_count *plist = cc_arena_alloc(a, (np + 1) * sizeof(*plist));
+    size_t nlangs = 0;
+    for (size_t i = 0; i < nl; i++)
+        nlangs += per_lang[i] > 0;
+    concord_tm_count *langs = cc_arena_alloc(a, (nlangs + 1) * sizeof(*langs));
+    concord_tm_count *plist = cc_arena_alloc(a, (pairs.n + 1) * sizeof(*plist));
     if (!langs || !plist) {
         rc = CONCORD_ENOMEM;
         goto done;
     }
-    nl = np = 0;
-    for (size_t i = 0; i < MAXL; i++) {
+    nlangs = 0;
+    for (size_t i = 0; i < nl; i++)
         if (per_lang[i]) {
-            langs[nl].name = tags[i] ? tags[i] : "und";
-            langs[nl++].count = per_lang[i];
+            langs[nlangs].name = tags[i] ? tags[i] : "und";
+            langs[nlangs++].count = per_lang[i];
         }
-        for (size_t j = 0; j < MAXL; j++) {
-            size_t c = pairs[i * MAXL + j];
-            if (!c)
-                continue;
-            const char *si = tags[i] ? tags[i] : "und", *tj = tags[j] ? tags[j] : "und";
-            size_t len = strlen(si) + strlen(tj) + 2;
-            char *name = cc_arena_alloc(a, len);
-            if (!name) {
-                rc = CONCORD_ENOMEM;
-                goto done;
-            }
-            snprintf(name, len, "%s>%s", si, tj);
-            plist[np].name = name;
-            plist[np++].count = c;
+    size_t np = 0;
+    for (size_t i = 0; i < pairs.cap; i++) {
+        if (!pairs.slots[i].key)
+            continue;
+        uint64_t key = pairs.slots[i].key - 1;
+        size_t si = (size_t)(key >> 32), tj = (size_t)(key & 0xFFFFFFFFu);
+        const char *a1 = si < nl && tags[si] ? tags[si] : "und";
+        const char *b1 = tj < nl && tags[tj] ? tags[tj] : "und";
+        size_t len = strlen(a1) + strlen(b1) + 2;
+        char *name = cc_arena_alloc(a, len);
+        if (!name) {
+            rc = CONCORD_ENOMEM;
+            goto done;
         }
+        snprintf(name, len, "%s>%s", a1, b1);
+        plist[np].name = name;
+        plist[np++].count = pairs.slots[i].count;
     }
-    qsort(langs, nl, sizeof(*langs), cmp_count_name);
+    qsort(langs, nlangs, sizeof(*langs), cmp_count_name);
     qsort(plist, np, sizeof(*plist), cmp_count_desc);
     s->langs = langs;
-    s->nlangs = nl;
+    s->nlangs = nlangs;
     s->pairs = plist;
     s->npairs = np;
 done:
     sqlite3_finalize(st);
-    cc_free(pairs);
+    cc_free(tags);
+    cc_free(per_lang);
+    cc_free(seen);
     cc_free(sv);
+    cc_free(pairs.slots);
     return rc;
 }
 
@@ -439,8 +497,8 @@ int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out)
     if ((rc = count_languages(tm, &b->arena, s)) < 0)
         goto done;
     if ((rc = count_list(tm, &b->arena,
-                         "SELECT trim(coalesce(o.creationtool, 'unknown tool') || ' ' || "
-                         "coalesce(o.creationtoolversion, '')), count(*) FROM unit u "
+                         "SELECT trim(coalesce(u.tool, o.creationtool, 'unknown tool') || ' ' || "
+                         "coalesce(u.toolversion, o.creationtoolversion, '')), count(*) FROM unit u "
                          "LEFT JOIN origin o ON o.id = u.origin GROUP BY 1 ORDER BY 2 DESC, 1",
                          &list, &s->ntools)) < 0)
         goto done;

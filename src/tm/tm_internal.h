@@ -36,6 +36,9 @@ typedef struct cc_stored_variant {
 
 int cc_variants_encode(cc_buf *out, const int64_t *langs, const concord_variant *v, size_t n,
                        const cc_buf *codes);
+/* The same from stored variants (to rewrite a unit). */
+int cc_variants_encode_stored(cc_buf *out, const cc_stored_variant *v, size_t n);
+
 /*
  * Decode into out[0..max) (pointers into blob); *n gets the count. Returns 0,
  * or CONCORD_ERROR for a corrupt blob or more than max variants.

@@ -16,6 +16,10 @@
 #include <sys/stat.h>
 
 #include "base/xml.h"
+
+#define MAX_VARIANTS 1024     /* per unit */
+#define MAX_CODES 10000       /* per segment */
+#define MAX_UNIT_BYTES (16u << 20) /* text and code markup of one unit */
 #include "text/unicode.h"
 #include "tm/tm_internal.h"
 
@@ -66,6 +70,9 @@ typedef struct reader {
     char bad_msg[512];
     cc_xml_mark bad_mark;
     int warned_in_seg;
+    int warned_ns;
+    size_t unit_bytes; /* text and code markup of the unit so far */
+    int root_closed;
 
     /* a small cache of language tags: raw -> canonical */
     struct {
@@ -177,6 +184,15 @@ static int read_attrs(reader *r, const char *const *skip, const char *const *wan
                 skipped |= strcmp(name, skip[k]) == 0;
             if (skipped || strncmp(name, "xmlns", 5) == 0)
                 continue;
+            if (strchr(name, ':') && strncmp(name, "xml:", 4) != 0) {
+                /* another vocabulary's attribute: TMX has no place for it */
+                if (!r->warned_ns) {
+                    r->warned_ns = 1;
+                    event(r, 0, NULL, "attribute %s (not TMX) dropped; so are the others of its kind "
+                                      "in this file", name);
+                }
+                continue;
+            }
             if ((rc = cc_buf_printf(&r->scratch, " %s=\"", name)) < 0 ||
                 (rc = cc_xml_escape(&r->scratch, value, strlen(value), 1)) < 0 ||
                 (rc = cc_buf_putc(&r->scratch, '"')) < 0)
@@ -194,23 +210,31 @@ static int read_attrs(reader *r, const char *const *skip, const char *const *wan
 }
 
 /* Canonical form of a language tag, cached; NULL (problem noted) if malformed. */
+/*
+ * Canonical form of a language tag, copied into the unit's arena (the cache
+ * only saves the canonicalization; nothing points into it); NULL (problem
+ * noted) if malformed.
+ */
 static const char *canon_lang(reader *r, const char *raw, const cc_xml_mark *m)
 {
-    for (int i = 0; i < r->nlangs; i++)
+    const char *canon = NULL;
+    char buf[64];
+    for (int i = 0; i < r->nlangs && !canon; i++)
         if (strcmp(r->langs[i].raw, raw) == 0)
-            return r->langs[i].canon;
-    char canon[64];
-    if (strcmp(raw, "*all*") == 0) {
-        snprintf(canon, sizeof(canon), "*all*");
-    } else if (cc_lang_canonical(raw, canon, sizeof(canon), 0) < 0) {
-        unit_problem(r, CONCORD_EPARSE, m, "malformed language tag '%s'", raw);
-        return NULL;
-    }
-    int slot = r->nlangs < 8 ? r->nlangs++ : 7;
-    if (strlen(raw) < sizeof(r->langs[0].raw)) {
-        snprintf(r->langs[slot].raw, sizeof(r->langs[slot].raw), "%s", raw);
-        memcpy(r->langs[slot].canon, canon, sizeof(canon));
-        return r->langs[slot].canon;
+            canon = r->langs[i].canon;
+    if (!canon) {
+        if (strcmp(raw, "*all*") == 0) {
+            snprintf(buf, sizeof(buf), "*all*");
+        } else if (cc_lang_canonical(raw, buf, sizeof(buf), 0) < 0) {
+            unit_problem(r, CONCORD_EPARSE, m, "malformed language tag '%s'", raw);
+            return NULL;
+        }
+        canon = buf;
+        if (strlen(raw) < sizeof(r->langs[0].raw)) {
+            int slot = r->nlangs < 8 ? r->nlangs++ : (int)(r->units_read % 8);
+            snprintf(r->langs[slot].raw, sizeof(r->langs[slot].raw), "%s", raw);
+            memcpy(r->langs[slot].canon, buf, sizeof(buf));
+        }
     }
     return cc_arena_strndup(&r->arena, canon, strlen(canon));
 }
@@ -284,6 +308,31 @@ static int add_code(reader *r, int kind, const char *attrs, const char *content,
     return 0;
 }
 
+/*
+ * libxml2 writes the namespace declarations in scope onto the elements of
+ * inner markup (<sub xmlns="...">); TMX has none: remove them.
+ */
+static void strip_xmlns(cc_buf *b)
+{
+    if (!b->data || !strstr(b->data, " xmlns"))
+        return;
+    char *o = b->data;
+    for (char *p = b->data; *p;) {
+        if (strncmp(p, " xmlns", 6) == 0 && (p[6] == '=' || p[6] == ':')) {
+            char *q = strchr(p, '=');
+            char quote = q ? q[1] : 0;
+            char *e = (quote == '"' || quote == '\'') ? strchr(q + 2, quote) : NULL;
+            if (e) {
+                p = e + 1;
+                continue;
+            }
+        }
+        *o++ = *p++;
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
+}
+
 /* Check <bpt>/<ept> pairing of the codes [start, start+n). */
 static void check_pairs(reader *r, size_t start, size_t n, const cc_xml_mark *m)
 {
@@ -345,7 +394,8 @@ static int read_seg(reader *r, vbuild *v)
                 const char *val = (const char *)xmlTextReaderConstValue(cc_xml_reader(r->x));
                 if (val && (rc = cc_buf_puts(&r->text, val)) < 0)
                     return rc;
-                if (r->text.len > CONCORD_TM_MAX_SEGMENT) {
+                if (r->text.len > CONCORD_TM_MAX_SEGMENT ||
+                    r->unit_bytes + r->text.len > MAX_UNIT_BYTES) {
                     cc_xml_mark m = v->mark;
                     unit_problem(r, CONCORD_ELIMIT, &m, "segment longer than the limit of %d bytes",
                                  CONCORD_TM_MAX_SEGMENT);
@@ -374,6 +424,16 @@ static int read_seg(reader *r, vbuild *v)
                 cc_buf_clear(&r->scratch);
                 if (!is_empty(r) && (rc = cc_xml_inner(r->x, &r->scratch)) < 0)
                     return rc;
+                strip_xmlns(&r->scratch);
+                r->unit_bytes += r->scratch.len;
+                if (r->ncodes - v->code_start >= MAX_CODES) {
+                    unit_problem(r, CONCORD_ELIMIT, &v->mark,
+                                 "more than %d inline codes in one segment", MAX_CODES);
+                    if ((rc = skip_element(r)) < 0)
+                        return rc;
+                    pending = 1;
+                    continue;
+                }
                 const char *content = cc_arena_strndup(
                     &r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
                 if (!content)
@@ -413,6 +473,7 @@ static int read_seg(reader *r, vbuild *v)
     if (!v->text)
         return CONCORD_ENOMEM;
     v->text_len = r->text.len;
+    r->unit_bytes += r->text.len;
     v->ncodes = r->ncodes - v->code_start;
     check_pairs(r, v->code_start, v->ncodes, &v->mark);
     return 0;
@@ -422,6 +483,14 @@ static int read_seg(reader *r, vbuild *v)
 
 static int read_tuv(reader *r)
 {
+    if (r->nvars >= MAX_VARIANTS || r->unit_bytes > MAX_UNIT_BYTES) {
+        cc_xml_mark m;
+        cc_xml_mark_here(r->x, &m);
+        unit_problem(r, CONCORD_ELIMIT, &m,
+                     r->nvars >= MAX_VARIANTS ? "a <tu> with more than 1024 variants"
+                                              : "a <tu> larger than 16 MiB");
+        return skip_element(r) < 0 ? CONCORD_EPARSE : 2;
+    }
     static const char *const skip[] = {"xml:lang", "lang", NULL};
     static const char *const want[] = {"xml:lang", "lang", NULL};
     const char *got[2];
@@ -502,6 +571,7 @@ static void reset_unit(reader *r)
     r->bad_code = 0;
     r->bad_msg[0] = '\0';
     r->warned_in_seg = 0;
+    r->unit_bytes = 0;
 }
 
 /* Hand a finished unit to the caller (or report it as invalid). */
@@ -585,6 +655,7 @@ static int read_tu(reader *r)
             if (strcmp(name, "tuv") == 0) {
                 if ((rc = read_tuv(r)) < 0)
                     return rc;
+                pending = rc == 2; /* skipped: the next node is already current */
             } else if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0) {
                 if ((rc = read_prop(r, name[0] == 'n', &r->uprops, &r->nuprops, &r->capuprops)) < 0)
                     return rc;
@@ -679,6 +750,8 @@ static int read_document(reader *r)
         if (t == XML_READER_TYPE_END_ELEMENT) {
             if (strcmp(name, "body") == 0)
                 in_body = 0;
+            else if (strcmp(name, "tmx") == 0)
+                r->root_closed = 1;
             continue;
         }
         if (t != XML_READER_TYPE_ELEMENT)
@@ -789,7 +862,7 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     if ((rc = cc_xml_open_file(&r.x, path)) < 0)
         return rc;
     rc = read_document(&r);
-    if (rc == CONCORD_EPARSE && r.file_size > 0)
+    if (rc == CONCORD_EPARSE && r.file_size > 0 && !r.root_closed)
         hint_if_cut_off(path);
     cc_xml_free(r.x);
     cc_arena_free(&r.arena);

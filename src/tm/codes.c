@@ -163,6 +163,15 @@ static int get_chunk(const unsigned char **p, const unsigned char *end, const ch
     return 0;
 }
 
+size_t cc_variants_count(const void *blob, size_t len)
+{
+    const unsigned char *p = blob;
+    size_t count;
+    if (!blob || get_u32(&p, p + len, &count) < 0)
+        return 0;
+    return count;
+}
+
 int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max, size_t *n)
 {
     const unsigned char *p = blob, *end = p + len;

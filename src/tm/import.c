@@ -515,14 +515,19 @@ static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
     su->has_extra = sqlite3_column_int(st, 1);
     size_t len = (size_t)sqlite3_column_bytes(st, 2);
     char *blob = cc_arena_alloc(&im->arena, len ? len : 1);
-    su->v = cc_arena_alloc(&im->arena, MAX_VARIANTS * sizeof(*su->v));
-    if (!blob || !su->v) {
+    if (!blob) {
         sqlite3_reset(st);
         return CONCORD_ENOMEM;
     }
     memcpy(blob, sqlite3_column_blob(st, 2), len);
     sqlite3_reset(st);
-    return cc_variants_decode(blob, len, su->v, MAX_VARIANTS, &su->n) < 0 ? CONCORD_ERROR : 1;
+    size_t count = cc_variants_count(blob, len);
+    if (count > MAX_VARIANTS)
+        return cc_error_set(CONCORD_ERROR, "corrupt unit in the TM");
+    su->v = cc_arena_alloc(&im->arena, (count ? count : 1) * sizeof(*su->v));
+    if (!su->v)
+        return CONCORD_ENOMEM;
+    return cc_variants_decode(blob, len, su->v, count, &su->n) < 0 ? CONCORD_ERROR : 1;
 }
 
 /* The stored units with source hash h, in the order they were stored. */
@@ -604,38 +609,36 @@ static int put_key(importer *im, uint64_t key, sqlite3_int64 unit)
 
 /*
  * Find a stored unit with u's source and (per `want`) target t or its
- * language. The key table says where one was; a key that no longer holds
- * (the unit was changed by a replace) sends us through the whole source
- * group. *found is the unit's id, or 0.
+ * language. The key table says where one was. A key that no longer holds
+ * (its unit lost that translation to a replace, or went) means, for a pair,
+ * that the pair is gone: a pair is stored once. For a source or a language,
+ * another unit may have it: we look through the units with that source and
+ * fix the key. *found is the unit's id, or 0.
  */
 static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, int want,
                        uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
 {
     int rc;
     *found = 0;
-    uint64_t key = want == WANT_SOURCE ? 0
+    uint64_t key = want == WANT_SOURCE ? key_of(src_hash, 'S', 0)
                    : want == WANT_PAIR ? pair_key(im, s, t)
                                        : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
-    int had_key = 0;
-    if (want != WANT_SOURCE) {
-        sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
-        rc = sqlite3_step(im->get_key);
-        sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
-        sqlite3_reset(im->get_key);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return cc_tm_db_error(im->tm, rc, "reading the TM");
-        if (!id)
-            return 0; /* never seen: no such unit */
-        had_key = 1;
-        if ((rc = load_unit(im, id, su)) < 0)
-            return rc;
-        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
-            *found = id;
-            return 0;
-        }
+    sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
+    rc = sqlite3_step(im->get_key);
+    sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
+    sqlite3_reset(im->get_key);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return cc_tm_db_error(im->tm, rc, "reading the TM");
+    if (!id)
+        return 0; /* never seen: no such unit */
+    if ((rc = load_unit(im, id, su)) < 0)
+        return rc;
+    if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+        *found = id;
+        return 0;
     }
-    /* a stale key, or any unit with this source: look through the group (a pair
-       stored the other way round has its own key, so a stale pair key is rare) */
+    if (want == WANT_PAIR)
+        return 0;
     if ((rc = source_group(im, src_hash)) < 0)
         return rc;
     for (size_t g = 0; g < im->nids; g++) {
@@ -643,7 +646,7 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
             return rc;
         if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
             *found = im->ids[g];
-            return had_key ? put_key(im, key, *found) : 0;
+            return put_key(im, key, *found);
         }
     }
     return 0;
@@ -681,17 +684,28 @@ static void note_dates(const char *attrs, char *first, char *last)
         snprintf(last, 64, "%s", m);
 }
 
-/* The keys of the targets of a unit stored as `id`. */
+/*
+ * The keys of the targets of a unit stored as `id`: source-target pairs and
+ * languages, and in units of up to ALL_PAIRS_MAX variants every other pair
+ * too (so that the ru-ja pair of an en-ru-ja unit, imported later with ru as
+ * its source, is known), without going quadratic on huge units.
+ */
+#define ALL_PAIRS_MAX 16
+
 static int put_target_keys(importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
                            sqlite3_int64 id)
 {
     int rc;
+    int all = u->nvariants <= ALL_PAIRS_MAX;
     for (size_t i = 0; i < u->nvariants; i++) {
         if (i == s || !im->keep[i])
             continue;
         if ((rc = put_key(im, pair_key(im, s, i), id)) < 0 ||
             (rc = put_key(im, key_of(src_hash, 'L', (uint64_t)im->vlang[i]), id)) < 0)
             return rc;
+        for (size_t j = i + 1; all && j < u->nvariants; j++)
+            if (j != s && im->keep[j] && (rc = put_key(im, pair_key(im, i, j), id)) < 0)
+                return rc;
     }
     return 0;
 }
@@ -761,6 +775,8 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
         return rc;
     im->st->imported++;
     im->st->variants += n;
+    if ((rc = put_key(im, key_of(src_hash, 'S', 0), id)) < 0)
+        return rc;
     return put_target_keys(im, u, s, src_hash, id);
 }
 

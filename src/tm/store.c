@@ -48,8 +48,9 @@ static const char *const migrations[] = {
     "  variants BLOB NOT NULL\n" /* see cc_variants_encode() */
     ");\n"
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
-    /* hashes of (source, translation) and (source, language of a translation), each
-       with a unit that had it: the duplicate policy looks them up instead of scanning */
+    /* hashes of a pair of variants (either way round), of (source, language of a
+       translation) and of a source, each with a unit that had it: the duplicate
+       policy looks them up instead of scanning (see find_stored() in import.c) */
     "CREATE TABLE dupkey (\n"
     "  key INTEGER PRIMARY KEY,\n"
     "  unit INTEGER NOT NULL\n"

@@ -39,6 +39,9 @@ int cc_variants_encode(cc_buf *out, const int64_t *langs, const concord_variant 
 /* The same from stored variants (to rewrite a unit). */
 int cc_variants_encode_stored(cc_buf *out, const cc_stored_variant *v, size_t n);
 
+/* The number of variants a blob says it holds (0 for a corrupt blob). */
+size_t cc_variants_count(const void *blob, size_t len);
+
 /*
  * Decode into out[0..max) (pointers into blob); *n gets the count. Returns 0,
  * or CONCORD_ERROR for a corrupt blob or more than max variants.

@@ -517,6 +517,253 @@ static void test_duplicate_policies(void **state)
     }
 }
 
+/* A TMX body written by pieces, for generated files. */
+typedef struct body {
+    char *s;
+    size_t len, cap;
+} body;
+
+static void add(body *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+        assert_non_null(b->s);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static const char *write_body(const char *name, body *b)
+{
+    body f = {NULL, 0, 0};
+    add(&f, "%s", TMX_HEAD);
+    add(&f, "%s", b->s ? b->s : "");
+    add(&f, "%s", TMX_TAIL);
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+    const char *p = write_file(name, f.s, f.len);
+    free(f.s);
+    return p;
+}
+
+static size_t tm_units(concord_tm *tm)
+{
+    concord_tm_stats *s;
+    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    size_t n = s->units;
+    concord_tm_stats_free(s);
+    return n;
+}
+
+static const char *const TEN[] = {"en-US", "ru", "ja", "de", "fr", "it", "es", "pt", "pl", "nl"};
+
+/* Duplicates are judged per translation, whatever shape the unit that
+ * brought it: a pair out of a ten-language unit, the same pair the other way
+ * round, a pair of two targets, a pair that grows into a three-language unit. */
+static void test_duplicates_across_unit_shapes(void **state)
+{
+    (void)state;
+    body b = {NULL, 0, 0};
+    add(&b, "<tu>");
+    for (size_t i = 0; i < 10; i++)
+        add(&b, "<tuv xml:lang=\"%s\"><seg>Habomai %zu</seg></tuv>", TEN[i], i);
+    add(&b, "</tu>\n");
+    const char *ten = write_body("ten.tmx", &b);
+    concord_tm *tm = open_tm("shapes.tm");
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, ten, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.imported, 1);
+    assert_int_equal(st.variants, 10);
+
+    /* its en-ru pair; the same pair with ru as the source; the ru-ja pair */
+    add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
+    add(&b, "<tu srclang=\"ru\"><tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
+    add(&b, "<tu srclang=\"ru\"><tuv xml:lang=\"ja\"><seg>Habomai 2</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
+    const char *pairs = write_body("pairs.tmx", &b);
+    assert_int_equal(import_one(tm, pairs, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.read, 3);
+    assert_int_equal(st.identical, 3);
+    assert_int_equal(st.imported + st.merged + st.alternatives, 0);
+    assert_int_equal(tm_units(tm), 1);
+
+    /* a pair, then the same pair with a third language: the third joins it;
+       then the pair again, and the three-language unit again: nothing new */
+    add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Shikotan</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Шикотан</seg></tuv></tu>\n");
+    const char *pair = write_body("pair.tmx", &b);
+    add(&b, "<tu><tuv xml:lang=\"ja\"><seg>色丹島</seg></tuv>"
+            "<tuv xml:lang=\"en-US\"><seg>Shikotan</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Шикотан</seg></tuv></tu>\n");
+    const char *tri = write_body("tri.tmx", &b);
+    assert_int_equal(import_one(tm, pair, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.imported, 1);
+    assert_int_equal(import_one(tm, tri, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.merged, 1);
+    assert_int_equal(st.imported, 0);
+    assert_int_equal(st.variants, 1);
+    assert_int_equal(tm_units(tm), 2);
+    assert_int_equal(import_one(tm, pair, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.identical, 1);
+    assert_int_equal(import_one(tm, tri, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.identical, 1);
+    assert_int_equal(tm_units(tm), 2);
+    size_t units;
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 2);
+    assert_non_null(strstr(x, "<seg>色丹島</seg>"));
+    free(x);
+    concord_tm_close(tm);
+}
+
+/* srclang="EN" in the header names the en-US variant as the source, even
+ * when it is not the first. */
+static void test_srclang_is_matched_by_language(void **state)
+{
+    (void)state;
+    const char *p = write_str(
+        "srcEN.tmx",
+        "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header creationtool=\"T\" "
+        "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" "
+        "srclang=\"EN\" datatype=\"plaintext\"/><body>"
+        "<tu><tuv xml:lang=\"ja\"><seg>択捉島</seg></tuv>"
+        "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu>"
+        "<tu><tuv xml:lang=\"ru\"><seg>Итуруп</seg></tuv>"
+        "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu></body></tmx>");
+    concord_tm *tm = open_tm("srcEN.tm");
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
+    /* both units have the source Iturup: the second joins the first */
+    assert_int_equal(st.imported, 1);
+    assert_int_equal(st.merged, 1);
+    concord_tm_stats *s;
+    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(s->units, 1);
+    assert_int_equal(s->npairs, 2);
+    assert_string_equal(s->pairs[0].name, "en-US>ja");
+    assert_string_equal(s->pairs[1].name, "en-US>ru");
+    concord_tm_stats_free(s);
+    concord_tm_close(tm);
+}
+
+/* Thousands of translations of one source ("OK" is in every UI): all kept
+ * with keep, all replaced by one with replace. */
+static void test_many_alternatives_of_one_source(void **state)
+{
+    (void)state;
+    body b = {NULL, 0, 0};
+    for (int i = 0; i < 3000; i++)
+        add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>OK</seg></tuv>"
+                "<tuv xml:lang=\"de\"><seg>OK %d</seg></tuv></tu>\n",
+            i);
+    const char *many = write_body("many.tmx", &b);
+    concord_tm *tm = open_tm("many.tm");
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, many, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.imported, 3000);
+    assert_int_equal(st.alternatives, 2999);
+    assert_int_equal(tm_units(tm), 3000);
+    /* again: every one is known */
+    assert_int_equal(import_one(tm, many, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.identical, 3000);
+
+    add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>OK</seg></tuv>"
+            "<tuv xml:lang=\"de\"><seg>Okay</seg></tuv></tu>\n");
+    const char *one = write_body("okay.tmx", &b);
+    assert_int_equal(import_one(tm, one, CONCORD_DUP_REPLACE, &st), 0);
+    assert_int_equal(st.replaced, 3000); /* stored units that lost their de */
+    assert_int_equal(st.variants_removed, 3000);
+    size_t units;
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 1);
+    assert_non_null(strstr(x, "<seg>Okay</seg>"));
+    assert_null(strstr(x, "<seg>OK 1</seg>"));
+    free(x);
+    /* a translation that was replaced is new again */
+    assert_int_equal(import_one(tm, many, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.alternatives, 3000);
+    assert_int_equal(tm_units(tm), 3001);
+    concord_tm_close(tm);
+}
+
+/* Statistics have no fixed limit on languages. */
+static void test_stats_with_hundreds_of_languages(void **state)
+{
+    (void)state;
+    body b = {NULL, 0, 0};
+    for (int i = 0; i < 300; i++)
+        add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Kurils %d</seg></tuv>"
+                "<tuv xml:lang=\"b%c%c\"><seg>k%d</seg></tuv></tu>\n",
+            i, 'a' + i / 26, 'a' + i % 26, i);
+    const char *p = write_body("langs.tmx", &b);
+    concord_tm *tm = open_tm("langs.tm");
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.imported, 300);
+    concord_tm_stats *s;
+    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(s->nlangs, 301);
+    assert_int_equal(s->npairs, 300);
+    assert_int_equal(lang_count(s, "en-US"), 300);
+    assert_int_equal(lang_count(s, "bkn"), 1);
+    concord_tm_stats_free(s);
+    concord_tm_close(tm);
+}
+
+/* Attributes of other namespaces are dropped with a warning, never written
+ * back with an undeclared prefix: the export stays well-formed. */
+static void test_foreign_attributes_do_not_break_export(void **state)
+{
+    (void)state;
+    const char *p = write_str(
+        "ns.tmx", TMX_HEAD "<tu xmlns:x=\"urn:example\" x:id=\"7\"><tuv xml:lang=\"en-US\" "
+                           "x:state=\"final\"><seg>Kunashir</seg></tuv><tuv xml:lang=\"ru\">"
+                           "<seg>Кунашир</seg></tuv></tu>" TMX_TAIL);
+    collected c;
+    assert_int_equal(read_tmx(p, 0, &c), 0);
+    assert_int_equal(c.units, 1);
+    assert_true(c.events >= 1);
+    concord_tm *tm = open_tm("ns.tm");
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
+    size_t units;
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_null(strstr(x, "x:"));
+    assert_null(strstr(x, "urn:example"));
+    const char *again = write_str("ns-export.tmx", x);
+    assert_int_equal(read_tmx(again, 0, &c), 0);
+    assert_int_equal(c.units, 1);
+    assert_int_equal(c.events, 0);
+    free(x);
+    concord_tm_close(tm);
+}
+
+/* A unit with more variants than any TM needs is refused with its line. */
+static void test_too_many_variants_is_a_limit_error(void **state)
+{
+    (void)state;
+    body b = {NULL, 0, 0};
+    add(&b, "\n<tu>");
+    for (int i = 0; i < 1100; i++)
+        add(&b, "<tuv xml:lang=\"en-US\"><seg>v%d</seg></tuv>", i);
+    add(&b, "</tu>\n");
+    const char *p = write_body("wide.tmx", &b);
+    collected c;
+    assert_int_equal(read_tmx(p, 0, &c), CONCORD_ELIMIT);
+    assert_int_equal(concord_error_last()->line, 6);
+    assert_non_null(strstr(concord_error_last()->message, "1024"));
+}
+
 static unsigned long long file_bytes_sum(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -670,6 +917,12 @@ int main(void)
         cmocka_unit_test(test_huge_segment_is_a_limit_error),
         cmocka_unit_test(test_import_stats_export),
         cmocka_unit_test(test_duplicate_policies),
+        cmocka_unit_test(test_duplicates_across_unit_shapes),
+        cmocka_unit_test(test_srclang_is_matched_by_language),
+        cmocka_unit_test(test_many_alternatives_of_one_source),
+        cmocka_unit_test(test_stats_with_hundreds_of_languages),
+        cmocka_unit_test(test_foreign_attributes_do_not_break_export),
+        cmocka_unit_test(test_too_many_variants_is_a_limit_error),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),

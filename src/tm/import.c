@@ -316,6 +316,8 @@ typedef struct stored_unit {
     cc_stored_variant *v;
 } stored_unit;
 
+enum { GROUP_UNKNOWN, GROUP_EMPTY };
+
 typedef struct importer {
     concord_tm *tm;
     const concord_import_options *opts;
@@ -335,6 +337,8 @@ typedef struct importer {
     uint64_t *vhash; /* hash of each variant: language, text, codes */
     int64_t *vlang;
     unsigned char *keep; /* which variants of the new unit are still to be stored */
+    int group;           /* GROUP_EMPTY: no stored unit has the new unit's source */
+    uint64_t *filter;    /* see filter_build(); NULL until then */
     cc_buf blob;
     cc_arena arena; /* copies of stored units */
     sqlite3_int64 *ids;
@@ -600,56 +604,145 @@ static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
     return cc_hash(h, &what, sizeof(what));
 }
 
+static void filter_add(importer *im, uint64_t h);
+
 static int put_key(importer *im, uint64_t key, sqlite3_int64 unit)
 {
+    filter_add(im, key);
     sqlite3_bind_int64(im->put_key, 1, (sqlite3_int64)key);
     sqlite3_bind_int64(im->put_key, 2, unit);
     return step_done(im, im->put_key);
 }
 
 /*
+ * A Bloom filter of the keys and source hashes in the TM, so that a new
+ * source or a new pair (most units of a large import) costs no lookup. It is
+ * built from the TM once an import has passed FILTER_AFTER units (a small
+ * import into a large TM does not pay for reading all its keys), then kept
+ * up to date as units are stored. Its size is fixed: with 2^26 bits and two
+ * probes, a TM of a million units gives about 1% false positives, which only
+ * cost the lookup that would have been made anyway.
+ */
+#define FILTER_AFTER 4096
+#define FILTER_BITS ((uint64_t)1 << 26)
+
+static void filter_add(importer *im, uint64_t h)
+{
+    if (!im->filter)
+        return;
+    uint64_t a = h & (FILTER_BITS - 1), b = (h >> 32) & (FILTER_BITS - 1);
+    im->filter[a >> 6] |= (uint64_t)1 << (a & 63);
+    im->filter[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+/* 0: certainly not in the TM; 1: maybe (or no filter yet). */
+static int filter_maybe(const importer *im, uint64_t h)
+{
+    if (!im->filter)
+        return 1;
+    uint64_t a = h & (FILTER_BITS - 1), b = (h >> 32) & (FILTER_BITS - 1);
+    return (im->filter[a >> 6] >> (a & 63) & 1) && (im->filter[b >> 6] >> (b & 63) & 1);
+}
+
+static int filter_build(importer *im)
+{
+    static const char *const sql[] = {"SELECT key FROM dupkey", "SELECT src_hash FROM unit"};
+    if (!(im->filter = cc_calloc(FILTER_BITS / 64, sizeof(uint64_t))))
+        return 0; /* only slower without it */
+    for (size_t i = 0; i < 2; i++) {
+        sqlite3_stmt *st;
+        int rc = cc_tm_prepare(im->tm, &st, sql[i]);
+        if (rc < 0)
+            return rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            filter_add(im, (uint64_t)sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return cc_tm_db_error(im->tm, rc, "reading the TM");
+    }
+    return 0;
+}
+
+/*
+ * Look through the stored units with u's source, in the order they were
+ * stored, for the first that matches `want`. Most sources are new: that the
+ * group is empty is remembered for the rest of the unit (im->group).
+ */
+static int scan_group(importer *im, const concord_unit *u, size_t s, size_t t, int want,
+                      uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
+{
+    int rc;
+    *found = 0;
+    if (im->group == GROUP_EMPTY)
+        return 0;
+    sqlite3_stmt *st = im->find_src;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)src_hash);
+    int any = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        any = 1;
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if ((rc = load_unit(im, id, su)) < 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+            *found = id;
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return cc_tm_db_error(im->tm, rc, "reading the TM");
+    if (!any)
+        im->group = GROUP_EMPTY;
+    return 0;
+}
+
+/*
  * Find a stored unit with u's source and (per `want`) target t or its
- * language. The key table says where one was. A key that no longer holds
- * (its unit lost that translation to a replace, or went) means, for a pair,
- * that the pair is gone: a pair is stored once. For a source or a language,
- * another unit may have it: we look through the units with that source and
- * fix the key. *found is the unit's id, or 0.
+ * language. *found is the unit's id, or 0.
+ *
+ * WANT_PAIR goes by the pair's key, which every stored pair has (both ways
+ * round). A key that no longer holds means the pair is gone: its unit lost
+ * that translation to a replace, and a pair is stored once.
+ * WANT_LANG goes by a key put when a unit with that source and language was
+ * first looked for, else (no key, or a stale one) through the group.
+ * WANT_SOURCE takes the first unit of the group.
  */
 static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, int want,
                        uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
 {
     int rc;
     *found = 0;
-    uint64_t key = want == WANT_SOURCE ? key_of(src_hash, 'S', 0)
-                   : want == WANT_PAIR ? pair_key(im, s, t)
-                                       : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
-    sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
-    rc = sqlite3_step(im->get_key);
-    sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
-    sqlite3_reset(im->get_key);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return cc_tm_db_error(im->tm, rc, "reading the TM");
-    if (!id)
-        return 0; /* never seen: no such unit */
-    if ((rc = load_unit(im, id, su)) < 0)
-        return rc;
-    if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
-        *found = id;
+    if (want == WANT_SOURCE)
+        return scan_group(im, u, s, t, want, src_hash, su, found);
+    if (want == WANT_LANG && im->group == GROUP_EMPTY)
         return 0;
+    uint64_t key = want == WANT_PAIR ? pair_key(im, s, t)
+                                     : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
+    sqlite3_int64 id = 0;
+    if (filter_maybe(im, key)) {
+        sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
+        rc = sqlite3_step(im->get_key);
+        id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
+        sqlite3_reset(im->get_key);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return cc_tm_db_error(im->tm, rc, "reading the TM");
+    }
+    if (id) {
+        if ((rc = load_unit(im, id, su)) < 0)
+            return rc;
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+            *found = id;
+            return 0;
+        }
     }
     if (want == WANT_PAIR)
         return 0;
-    if ((rc = source_group(im, src_hash)) < 0)
+    if ((rc = scan_group(im, u, s, t, want, src_hash, su, found)) < 0)
         return rc;
-    for (size_t g = 0; g < im->nids; g++) {
-        if ((rc = load_unit(im, im->ids[g], su)) < 0)
-            return rc;
-        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
-            *found = im->ids[g];
-            return put_key(im, key, *found);
-        }
-    }
-    return 0;
+    return *found ? put_key(im, key, *found) : 0;
 }
 
 static int insert_extras(importer *im, sqlite3_int64 unit, sqlite3_int64 vseq,
@@ -685,23 +778,21 @@ static void note_dates(const char *attrs, char *first, char *last)
 }
 
 /*
- * The keys of the targets of a unit stored as `id`: source-target pairs and
- * languages, and in units of up to ALL_PAIRS_MAX variants every other pair
+ * The keys of the pairs of a unit stored as `id`: source-target pairs, and
+ * in units of up to ALL_PAIRS_MAX variants every other pair
  * too (so that the ru-ja pair of an en-ru-ja unit, imported later with ru as
  * its source, is known), without going quadratic on huge units.
  */
 #define ALL_PAIRS_MAX 16
 
-static int put_target_keys(importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
-                           sqlite3_int64 id)
+static int put_pair_keys(importer *im, const concord_unit *u, size_t s, sqlite3_int64 id)
 {
     int rc;
     int all = u->nvariants <= ALL_PAIRS_MAX;
     for (size_t i = 0; i < u->nvariants; i++) {
         if (i == s || !im->keep[i])
             continue;
-        if ((rc = put_key(im, pair_key(im, s, i), id)) < 0 ||
-            (rc = put_key(im, key_of(src_hash, 'L', (uint64_t)im->vlang[i]), id)) < 0)
+        if ((rc = put_key(im, pair_key(im, s, i), id)) < 0)
             return rc;
         for (size_t j = i + 1; all && j < u->nvariants; j++)
             if (j != s && im->keep[j] && (rc = put_key(im, pair_key(im, i, j), id)) < 0)
@@ -775,9 +866,8 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
         return rc;
     im->st->imported++;
     im->st->variants += n;
-    if ((rc = put_key(im, key_of(src_hash, 'S', 0), id)) < 0)
-        return rc;
-    return put_target_keys(im, u, s, src_hash, id);
+    filter_add(im, src_hash);
+    return put_pair_keys(im, u, s, id);
 }
 
 /* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
@@ -922,7 +1012,7 @@ static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size
         return rc;
     im->st->merged++;
     im->st->variants += add;
-    return put_target_keys(im, u, s, src_hash, su->id);
+    return put_pair_keys(im, u, s, su->id);
 }
 
 /* Remove, from every stored unit with u's source, the targets in the languages marked. */
@@ -988,6 +1078,7 @@ static int write_unit(importer *im, const concord_unit *u)
     int rc;
     im->st->read++;
     cc_arena_reset(&im->arena);
+    im->group = GROUP_UNKNOWN;
     if (u->nvariants > MAX_VARIANTS)
         return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0,
                                "a <tu> with more than %d variants", MAX_VARIANTS);
@@ -1006,6 +1097,10 @@ static int write_unit(importer *im, const concord_unit *u)
     }
     size_t s = source_variant(u);
     uint64_t src_hash = im->vhash[s];
+    if (!im->filter && im->st->read > FILTER_AFTER && (rc = filter_build(im)) < 0)
+        return rc;
+    if (!filter_maybe(im, src_hash))
+        im->group = GROUP_EMPTY;
     stored_unit su;
     sqlite3_int64 found;
 
@@ -1245,6 +1340,7 @@ done:;
     cc_free(im->vlang);
     cc_free(im->keep);
     cc_free(im->ids);
+    cc_free(im->filter);
     cc_buf_free(&im->blob);
     cc_arena_free(&im->arena);
     cc_free(im);

@@ -213,14 +213,17 @@ typedef struct concord_import_stats {
  * Duplicates are judged per translation. The source of a unit is its
  * variant in srclang (or in srclang's language: "en" takes en-US), else its
  * first variant. For each other variant (a translation) of a new unit:
- *  - the same translation of the same source is already stored (language,
- *    text and inline codes): it is not stored again;
+ *  - the same (source, translation) pair is already stored, in either
+ *    direction (language, text and inline codes; en>ru is found from ru>en,
+ *    and in a unit of any number of languages): it is not stored again;
  *  - the source is stored with another translation in that language: with
  *    CONCORD_DUP_KEEP the new one is stored too (an alternative), with
  *    CONCORD_DUP_SKIP it is dropped, with CONCORD_DUP_REPLACE the stored
  *    translations in that language are removed and the new one stored;
  *  - otherwise it is new: if the source is stored, it joins that unit,
  *    else the unit is stored as it is.
+ * Two translations of one source (the ru and ja of an en unit) are not a
+ * (source, translation) pair: a ru>ja unit of the same texts is new.
  * A unit left with nothing new is counted as identical. The unit-level
  * metadata (tuid, props) of a unit whose translations only join another is
  * not kept.

@@ -316,8 +316,6 @@ typedef struct stored_unit {
     cc_stored_variant *v;
 } stored_unit;
 
-enum { GROUP_UNKNOWN, GROUP_EMPTY };
-
 typedef struct importer {
     concord_tm *tm;
     const concord_import_options *opts;
@@ -337,7 +335,10 @@ typedef struct importer {
     uint64_t *vhash; /* hash of each variant: language, text, codes */
     int64_t *vlang;
     unsigned char *keep; /* which variants of the new unit are still to be stored */
-    int group;           /* GROUP_EMPTY: no stored unit has the new unit's source */
+    /* the first stored unit with the new unit's source (first_id 0: none) */
+    int first_known;
+    sqlite3_int64 first_id;
+    stored_unit first;
     uint64_t *filter;    /* see filter_build(); NULL until then */
     cc_buf blob;
     cc_arena arena; /* copies of stored units */
@@ -664,61 +665,86 @@ static int filter_build(importer *im)
 }
 
 /*
- * Look through the stored units with u's source, in the order they were
- * stored, for the first that matches `want`. Most sources are new: that the
- * group is empty is remembered for the rest of the unit (im->group).
+ * The first stored unit (the lowest id) whose source is variant v of u; *id
+ * is 0 if there is none. The filter answers for most new sources. A group
+ * is almost always found at its first row (only a hash collision goes on).
  */
-static int scan_group(importer *im, const concord_unit *u, size_t s, size_t t, int want,
-                      uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
+static int first_with_source(importer *im, const concord_unit *u, size_t v, stored_unit *su,
+                             sqlite3_int64 *id)
 {
     int rc;
-    *found = 0;
-    if (im->group == GROUP_EMPTY)
+    *id = 0;
+    if (!filter_maybe(im, im->vhash[v]))
         return 0;
     sqlite3_stmt *st = im->find_src;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)src_hash);
-    int any = 0;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)im->vhash[v]);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        any = 1;
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        if ((rc = load_unit(im, id, su)) < 0) {
+        sqlite3_int64 uid = sqlite3_column_int64(st, 0);
+        if ((rc = load_unit(im, uid, su)) < 0) {
             sqlite3_reset(st);
             return rc;
         }
-        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
-            *found = id;
+        if (rc == 1 && unit_matches(im, su, u, v, v, WANT_SOURCE)) {
+            *id = uid;
             rc = SQLITE_DONE;
             break;
         }
     }
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return cc_tm_db_error(im->tm, rc, "reading the TM");
-    if (!any)
-        im->group = GROUP_EMPTY;
-    return 0;
+    return rc == SQLITE_DONE ? 0 : cc_tm_db_error(im->tm, rc, "reading the TM");
+}
+
+/* first_with_source() for the new unit's source, looked up once per unit. */
+static int source_first(importer *im, const concord_unit *u, size_t s)
+{
+    if (im->first_known)
+        return 0;
+    int rc = first_with_source(im, u, s, &im->first, &im->first_id);
+    im->first_known = rc == 0;
+    return rc;
 }
 
 /*
  * Find a stored unit with u's source and (per `want`) target t or its
  * language. *found is the unit's id, or 0.
  *
- * WANT_PAIR goes by the pair's key, which every stored pair has (both ways
- * round). A key that no longer holds means the pair is gone: its unit lost
- * that translation to a replace, and a pair is stored once.
- * WANT_LANG goes by a key put when a unit with that source and language was
- * first looked for, else (no key, or a stale one) through the group.
- * WANT_SOURCE takes the first unit of the group.
+ * The first unit with a given source carries no keys: it is looked at
+ * directly. Every later unit with that source (an alternative, a unit too
+ * big to merge into) gets a key per (source, target) pair, the same in
+ * both directions. So a pair is stored iff the first unit with its source,
+ * or the first unit with its target as the source (en-ru stored, ru-en
+ * coming), holds it, or its key leads to a unit that holds it. A key that
+ * no longer holds means the pair is gone (a replace took it): a pair is
+ * stored once.
+ *
+ * WANT_LANG looks at the first unit, then at a key put when a unit with
+ * that source and language was last found, then through the whole group.
  */
 static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, int want,
                        uint64_t src_hash, stored_unit *su, sqlite3_int64 *found)
 {
     int rc;
     *found = 0;
-    if (want == WANT_SOURCE)
-        return scan_group(im, u, s, t, want, src_hash, su, found);
-    if (want == WANT_LANG && im->group == GROUP_EMPTY)
+    if ((rc = source_first(im, u, s)) < 0)
+        return rc;
+    if (im->first_id && unit_matches(im, &im->first, u, s, t, want)) {
+        *found = im->first_id;
+        *su = im->first;
         return 0;
+    }
+    if (want == WANT_SOURCE)
+        return 0;
+    if (want == WANT_PAIR) {
+        sqlite3_int64 id;
+        if ((rc = first_with_source(im, u, t, su, &id)) < 0)
+            return rc;
+        if (id && unit_matches(im, su, u, s, t, want)) {
+            *found = id;
+            return 0;
+        }
+    } else if (!im->first_id) {
+        return 0; /* no unit with this source */
+    }
     uint64_t key = want == WANT_PAIR ? pair_key(im, s, t)
                                      : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
     sqlite3_int64 id = 0;
@@ -740,8 +766,24 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
     }
     if (want == WANT_PAIR)
         return 0;
-    if ((rc = scan_group(im, u, s, t, want, src_hash, su, found)) < 0)
-        return rc;
+    /* a language: through the group */
+    sqlite3_stmt *st = im->find_src;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)src_hash);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        if ((rc = load_unit(im, id, su)) < 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+            *found = id;
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return cc_tm_db_error(im->tm, rc, "reading the TM");
     return *found ? put_key(im, key, *found) : 0;
 }
 
@@ -777,27 +819,13 @@ static void note_dates(const char *attrs, char *first, char *last)
         snprintf(last, 64, "%s", m);
 }
 
-/*
- * The keys of the pairs of a unit stored as `id`: source-target pairs, and
- * in units of up to ALL_PAIRS_MAX variants every other pair
- * too (so that the ru-ja pair of an en-ru-ja unit, imported later with ru as
- * its source, is known), without going quadratic on huge units.
- */
-#define ALL_PAIRS_MAX 16
-
+/* The keys of the (source, target) pairs of a unit stored as `id`. */
 static int put_pair_keys(importer *im, const concord_unit *u, size_t s, sqlite3_int64 id)
 {
     int rc;
-    int all = u->nvariants <= ALL_PAIRS_MAX;
-    for (size_t i = 0; i < u->nvariants; i++) {
-        if (i == s || !im->keep[i])
-            continue;
-        if ((rc = put_key(im, pair_key(im, s, i), id)) < 0)
+    for (size_t i = 0; i < u->nvariants; i++)
+        if (i != s && im->keep[i] && (rc = put_key(im, pair_key(im, s, i), id)) < 0)
             return rc;
-        for (size_t j = i + 1; all && j < u->nvariants; j++)
-            if (j != s && im->keep[j] && (rc = put_key(im, pair_key(im, i, j), id)) < 0)
-                return rc;
-    }
     return 0;
 }
 
@@ -805,6 +833,9 @@ static int put_pair_keys(importer *im, const concord_unit *u, size_t s, sqlite3_
 static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t src_hash)
 {
     int rc;
+    if ((rc = source_first(im, u, s)) < 0)
+        return rc;
+    sqlite3_int64 first_id = im->first_id;
     char first[64] = "", last[64] = "";
     int has_extra = u->nprops > 0;
     note_dates(u->attrs, first, last);
@@ -867,7 +898,8 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
     im->st->imported++;
     im->st->variants += n;
     filter_add(im, src_hash);
-    return put_pair_keys(im, u, s, id);
+    /* the first unit with its source needs no keys (see find_stored()) */
+    return first_id ? put_pair_keys(im, u, s, id) : 0;
 }
 
 /* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
@@ -1012,7 +1044,7 @@ static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size
         return rc;
     im->st->merged++;
     im->st->variants += add;
-    return put_pair_keys(im, u, s, su->id);
+    return 0; /* su is the first unit with this source: it needs no keys */
 }
 
 /* Remove, from every stored unit with u's source, the targets in the languages marked. */
@@ -1078,7 +1110,7 @@ static int write_unit(importer *im, const concord_unit *u)
     int rc;
     im->st->read++;
     cc_arena_reset(&im->arena);
-    im->group = GROUP_UNKNOWN;
+    im->first_known = 0;
     if (u->nvariants > MAX_VARIANTS)
         return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0,
                                "a <tu> with more than %d variants", MAX_VARIANTS);
@@ -1099,8 +1131,6 @@ static int write_unit(importer *im, const concord_unit *u)
     uint64_t src_hash = im->vhash[s];
     if (!im->filter && im->st->read > FILTER_AFTER && (rc = filter_build(im)) < 0)
         return rc;
-    if (!filter_maybe(im, src_hash))
-        im->group = GROUP_EMPTY;
     stored_unit su;
     sqlite3_int64 found;
 

@@ -583,19 +583,40 @@ static void test_duplicates_across_unit_shapes(void **state)
     assert_int_equal(st.imported, 1);
     assert_int_equal(st.variants, 10);
 
-    /* its en-ru pair; the same pair with ru as the source; the ru-ja pair */
+    /* its en-ru pair; the same pair with ru as the source */
     add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv>"
             "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
     add(&b, "<tu srclang=\"ru\"><tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv>"
             "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
-    add(&b, "<tu srclang=\"ru\"><tuv xml:lang=\"ja\"><seg>Habomai 2</seg></tuv>"
-            "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
     const char *pairs = write_body("pairs.tmx", &b);
     assert_int_equal(import_one(tm, pairs, CONCORD_DUP_KEEP, &st), 0);
-    assert_int_equal(st.read, 3);
-    assert_int_equal(st.identical, 3);
+    assert_int_equal(st.read, 2);
+    assert_int_equal(st.identical, 2);
     assert_int_equal(st.imported + st.merged + st.alternatives, 0);
     assert_int_equal(tm_units(tm), 1);
+
+    /* ru-ja is a pair of two translations of the en source, not a (source,
+       translation) pair: with ru as its source it is new */
+    add(&b, "<tu srclang=\"ru\"><tuv xml:lang=\"ja\"><seg>Habomai 2</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>Habomai 1</seg></tuv></tu>\n");
+    const char *ruja = write_body("ruja.tmx", &b);
+    assert_int_equal(import_one(tm, ruja, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.imported, 1);
+
+    /* another de translation (an alternative, not the first unit with its
+       source), then that pair the other way round, twice */
+    add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv>"
+            "<tuv xml:lang=\"de\"><seg>Habomai-Inseln</seg></tuv></tu>\n");
+    add(&b, "<tu srclang=\"de\"><tuv xml:lang=\"de\"><seg>Habomai-Inseln</seg></tuv>"
+            "<tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv></tu>\n");
+    add(&b, "<tu srclang=\"de\"><tuv xml:lang=\"de\"><seg>Habomai-Inseln</seg></tuv>"
+            "<tuv xml:lang=\"en-US\"><seg>Habomai 0</seg></tuv></tu>\n");
+    const char *alt = write_body("alt.tmx", &b);
+    assert_int_equal(import_one(tm, alt, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.alternatives, 1);
+    assert_int_equal(st.imported, 1);
+    assert_int_equal(st.identical, 2);
+    assert_int_equal(tm_units(tm), 3);
 
     /* a pair, then the same pair with a third language: the third joins it;
        then the pair again, and the three-language unit again: nothing new */
@@ -612,15 +633,15 @@ static void test_duplicates_across_unit_shapes(void **state)
     assert_int_equal(st.merged, 1);
     assert_int_equal(st.imported, 0);
     assert_int_equal(st.variants, 1);
-    assert_int_equal(tm_units(tm), 2);
+    assert_int_equal(tm_units(tm), 4);
     assert_int_equal(import_one(tm, pair, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.identical, 1);
     assert_int_equal(import_one(tm, tri, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.identical, 1);
-    assert_int_equal(tm_units(tm), 2);
+    assert_int_equal(tm_units(tm), 4);
     size_t units;
     char *x = export_all(tm, NULL, 0, &units);
-    assert_int_equal(units, 2);
+    assert_int_equal(units, 4);
     assert_non_null(strstr(x, "<seg>色丹島</seg>"));
     free(x);
     concord_tm_close(tm);

@@ -665,26 +665,23 @@ static int filter_build(importer *im)
 }
 
 /*
- * The first stored unit (the lowest id) whose source is variant v of u; *id
- * is 0 if there is none. The filter answers for most new sources. A group
- * is almost always found at its first row (only a hash collision goes on).
+ * The first stored unit (the lowest id) with source hash h that matches
+ * `want` for variants s and t of u; *id is 0 if there is none.
  */
-static int first_with_source(importer *im, const concord_unit *u, size_t v, stored_unit *su,
-                             sqlite3_int64 *id)
+static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s, size_t t,
+                      int want, stored_unit *su, sqlite3_int64 *id)
 {
     int rc;
     *id = 0;
-    if (!filter_maybe(im, im->vhash[v]))
-        return 0;
     sqlite3_stmt *st = im->find_src;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)im->vhash[v]);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 uid = sqlite3_column_int64(st, 0);
         if ((rc = load_unit(im, uid, su)) < 0) {
             sqlite3_reset(st);
             return rc;
         }
-        if (rc == 1 && unit_matches(im, su, u, v, v, WANT_SOURCE)) {
+        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
             *id = uid;
             rc = SQLITE_DONE;
             break;
@@ -692,6 +689,20 @@ static int first_with_source(importer *im, const concord_unit *u, size_t v, stor
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : cc_tm_db_error(im->tm, rc, "reading the TM");
+}
+
+/*
+ * The first stored unit whose source is variant v of u. The filter answers
+ * for most new sources; a group is almost always found at its first row
+ * (only a hash collision goes on).
+ */
+static int first_with_source(importer *im, const concord_unit *u, size_t v, stored_unit *su,
+                             sqlite3_int64 *id)
+{
+    *id = 0;
+    if (!filter_maybe(im, im->vhash[v]))
+        return 0;
+    return group_find(im, im->vhash[v], u, v, v, WANT_SOURCE, su, id);
 }
 
 /* first_with_source() for the new unit's source, looked up once per unit. */
@@ -767,23 +778,8 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
     if (want == WANT_PAIR)
         return 0;
     /* a language: through the group */
-    sqlite3_stmt *st = im->find_src;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)src_hash);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        if ((rc = load_unit(im, id, su)) < 0) {
-            sqlite3_reset(st);
-            return rc;
-        }
-        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
-            *found = id;
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return cc_tm_db_error(im->tm, rc, "reading the TM");
+    if ((rc = group_find(im, src_hash, u, s, t, want, su, found)) < 0)
+        return rc;
     return *found ? put_key(im, key, *found) : 0;
 }
 

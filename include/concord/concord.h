@@ -8,5 +8,6 @@
 #include "concord/text.h"
 #include "concord/segment.h"
 #include "concord/tm.h"
+#include "concord/match.h"
 
 #endif

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"import", "import TMX files into a translation memory", cmd_import},
     {"export", "write a translation memory as TMX", cmd_export},
     {"stats", "show what a translation memory holds", cmd_stats},
+    {"lookup", "find the closest segments in a translation memory", cmd_lookup},
 };
 
 static void usage(FILE *f)

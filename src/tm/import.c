@@ -323,7 +323,7 @@ typedef struct importer {
     const char *file;
     sqlite3_int64 origin;
     sqlite3_stmt *ins_origin, *ins_unit, *ins_extra, *find_src, *get_unit, *upd_unit, *del_unit,
-        *del_extras, *get_extras, *get_lang, *ins_lang, *get_key, *put_key;
+        *del_extras, *get_extras, *get_lang, *ins_lang, *get_key, *put_key, *ins_change;
     struct {
         char tag[64];
         sqlite3_int64 id;
@@ -367,6 +367,7 @@ static const char *SQL_GET_LANG = "SELECT id FROM lang WHERE tag = ?";
 static const char *SQL_INS_LANG = "INSERT INTO lang(tag) VALUES (?)";
 static const char *SQL_GET_KEY = "SELECT unit FROM dupkey WHERE key = ?";
 static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES (?, ?)";
+static const char *SQL_INS_CHANGE = "INSERT INTO change(unit) VALUES (?)";
 
 static int step_done(importer *im, sqlite3_stmt *st)
 {
@@ -561,22 +562,30 @@ static int source_group(importer *im, uint64_t h)
 enum { WANT_PAIR, WANT_LANG, WANT_SOURCE };
 
 /*
- * WANT_PAIR: does stored unit su hold both variants s and t of u, whichever
- * is its source (en->de and de->en are one pair)? WANT_LANG: is s its
+ * WANT_PAIR: does stored unit su hold variants s and t of u as its source and
+ * one of its translations, whichever is the source (en->de and de->en are
+ * one pair)? WANT_LANG: is s its
  * source, with a translation in t's language? WANT_SOURCE: is s its source?
  */
 static int unit_matches(const importer *im, const stored_unit *su, const concord_unit *u,
                         size_t s, size_t t, int want)
 {
     if (want == WANT_PAIR) {
-        size_t hs = su->n, ht = su->n;
-        for (size_t k = 0; k < su->n; k++) {
-            if (hs == su->n && same_variant(im, &su->v[k], u, s))
-                hs = k;
-            else if (ht == su->n && same_variant(im, &su->v[k], u, t))
-                ht = k;
-        }
-        return hs < su->n && ht < su->n;
+        /* a (source, translation) pair: one of the two is the unit's source */
+        if (su->src_seq >= su->n)
+            return 0;
+        const cc_stored_variant *src = &su->v[su->src_seq];
+        size_t other;
+        if (same_variant(im, src, u, s))
+            other = t;
+        else if (same_variant(im, src, u, t))
+            other = s;
+        else
+            return 0;
+        for (size_t k = 0; k < su->n; k++)
+            if (k != su->src_seq && same_variant(im, &su->v[k], u, other))
+                return 1;
+        return 0;
     }
     if (su->src_seq >= su->n || !same_variant(im, &su->v[su->src_seq], u, s))
         return 0;
@@ -1040,7 +1049,9 @@ static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size
         return rc;
     im->st->merged++;
     im->st->variants += add;
-    return 0; /* su is the first unit with this source: it needs no keys */
+    /* the matcher's index learns of the new variants from the change log */
+    sqlite3_bind_int64(im->ins_change, 1, su->id);
+    return step_done(im, im->ins_change); /* su is the first unit with its source: no keys */
 }
 
 /* Remove, from every stored unit with u's source, the targets in the languages marked. */
@@ -1142,29 +1153,36 @@ static int write_unit(importer *im, const concord_unit *u)
     }
 
     /* each target: already stored (drop it), another translation (conflict), or new */
-    unsigned char *conflict = cc_arena_alloc(&im->arena, u->nvariants);
-    if (!conflict)
+    unsigned char *kind = cc_arena_alloc(&im->arena, u->nvariants);
+    unsigned char *saved = cc_arena_alloc(&im->arena, u->nvariants);
+    if (!kind || !saved)
         return CONCORD_ENOMEM;
-    size_t nknown = 0, nconflict = 0, nnew = 0;
+    enum { T_SOURCE, T_KNOWN, T_CONFLICT, T_NEW };
+    size_t nconflict = 0, nnew = 0;
     for (size_t t = 0; t < u->nvariants; t++) {
-        conflict[t] = 0;
+        kind[t] = T_SOURCE;
         if (t == s)
             continue;
+        kind[t] = T_KNOWN;
+        /* the same translation twice in this unit counts once */
+        size_t e = 0;
+        while (e < t && !(e != s && im->vhash[e] == im->vhash[t]))
+            e++;
+        if (e < t) {
+            im->keep[t] = 0;
+            continue;
+        }
         if ((rc = find_stored(im, u, s, t, WANT_PAIR, src_hash, &su, &found)) < 0)
             return rc;
         if (found) {
             im->keep[t] = 0;
-            nknown++;
             continue;
         }
         if ((rc = find_stored(im, u, s, t, WANT_LANG, src_hash, &su, &found)) < 0)
             return rc;
-        if (found) {
-            conflict[t] = 1;
-            nconflict++;
-        } else {
-            nnew++;
-        }
+        kind[t] = found ? T_CONFLICT : T_NEW;
+        nconflict += found != 0;
+        nnew += found == 0;
     }
     if (nconflict == 0 && nnew == 0) {
         im->st->identical++;
@@ -1174,30 +1192,64 @@ static int write_unit(importer *im, const concord_unit *u)
         switch (im->opts->on_duplicate) {
         case CONCORD_DUP_SKIP:
             for (size_t t = 0; t < u->nvariants; t++)
-                if (conflict[t])
+                if (kind[t] == T_CONFLICT)
                     im->keep[t] = 0;
             im->st->skipped++;
-            nconflict = 0;
-            if (nnew == 0)
-                return 0;
             break;
-        case CONCORD_DUP_REPLACE:
+        case CONCORD_DUP_REPLACE: {
+            unsigned char *conflict = saved;
+            for (size_t t = 0; t < u->nvariants; t++)
+                conflict[t] = kind[t] == T_CONFLICT;
             if ((rc = remove_languages(im, u, s, src_hash, conflict)) < 0)
                 return rc;
+            im->first_known = 0; /* the first unit may have changed or gone */
+            /* a known translation in a replaced language went with the others: it
+               stays, in the new unit, unless it is still stored elsewhere */
+            for (size_t t = 0; t < u->nvariants; t++) {
+                if (kind[t] != T_KNOWN || im->keep[t])
+                    continue;
+                int replaced_lang = 0;
+                for (size_t c = 0; c < u->nvariants && !replaced_lang; c++)
+                    replaced_lang = kind[c] == T_CONFLICT && im->vlang[c] == im->vlang[t];
+                if (!replaced_lang)
+                    continue;
+                size_t e = 0;
+                while (e < t && !(e != s && im->keep[e] && im->vhash[e] == im->vhash[t]))
+                    e++;
+                if (e < t)
+                    continue;
+                if ((rc = find_stored(im, u, s, t, WANT_PAIR, src_hash, &su, &found)) < 0)
+                    return rc;
+                if (!found)
+                    im->keep[t] = 1;
+            }
             break;
+        }
         default:
             im->st->alternatives++;
             break;
         }
     }
-    /* only new languages for a known source: they join a stored unit */
-    if (nconflict == 0) {
+    /* translations into languages the source has nowhere yet join the first unit with it */
+    if (nnew) {
         if ((rc = find_stored(im, u, s, s, WANT_SOURCE, src_hash, &su, &found)) < 0)
             return rc;
-        if (found)
-            return merge_into(im, &su, u, s, src_hash);
+        if (found) {
+            for (size_t t = 0; t < u->nvariants; t++) {
+                saved[t] = im->keep[t];
+                if (t != s)
+                    im->keep[t] = kind[t] == T_NEW;
+            }
+            if ((rc = merge_into(im, &su, u, s, src_hash)) < 0)
+                return rc;
+            for (size_t t = 0; t < u->nvariants; t++)
+                im->keep[t] = t == s || (saved[t] && kind[t] != T_NEW);
+        }
     }
-    return store_unit(im, u, s, src_hash);
+    size_t left = 0;
+    for (size_t t = 0; t < u->nvariants; t++)
+        left += t != s && im->keep[t];
+    return left ? store_unit(im, u, s, src_hash) : 0;
 }
 
 /* Take the batches of one file and write them; returns the first error. */
@@ -1335,7 +1387,8 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
         (rc = cc_tm_prepare(tm, &im->get_lang, SQL_GET_LANG)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_lang, SQL_INS_LANG)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->get_key, SQL_GET_KEY)) < 0 ||
-        (rc = cc_tm_prepare(tm, &im->put_key, SQL_PUT_KEY)) < 0)
+        (rc = cc_tm_prepare(tm, &im->put_key, SQL_PUT_KEY)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->ins_change, SQL_INS_CHANGE)) < 0)
         goto done;
     /* one transaction for everything: all or nothing */
     if ((rc = cc_tm_exec(tm, "BEGIN IMMEDIATE")) < 0) {
@@ -1356,7 +1409,7 @@ done:;
     sqlite3_stmt *all[] = {im->ins_origin, im->ins_unit,   im->ins_extra, im->find_src,
                            im->get_unit,   im->upd_unit,   im->del_unit,  im->del_extras,
                            im->get_extras, im->get_lang,   im->ins_lang,  im->get_key,
-                           im->put_key};
+                           im->put_key,    im->ins_change};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         sqlite3_finalize(all[i]);
     for (size_t i = 0; i < im->cap; i++)

@@ -48,8 +48,8 @@ static const char *const migrations[] = {
     "  variants BLOB NOT NULL\n" /* see cc_variants_encode() */
     ");\n"
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
-    /* hashes of a pair of variants (either way round), of (source, language of a
-       translation) and of a source, each with a unit that had it: the duplicate
+    /* hashes of a (source, translation) pair (either way round) and of (source,
+       language of a translation), each with a unit that had it: the duplicate
        policy looks them up instead of scanning (see find_stored() in import.c) */
     "CREATE TABLE dupkey (\n"
     "  key INTEGER PRIMARY KEY,\n"
@@ -64,6 +64,46 @@ static const char *const migrations[] = {
     "  value TEXT NOT NULL,\n"
     "  PRIMARY KEY (unit, vseq, seq)\n"
     ") WITHOUT ROWID;\n",
+    /* 1 -> 2: unit ids are never reused (AUTOINCREMENT: the index of the matcher
+       and the duplicate keys name units by id), and the matcher's index (see
+       src/tm/tm_index.h) */
+    "CREATE TABLE unit2 (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  origin INTEGER REFERENCES origin(id),\n"
+    "  tuid TEXT,\n"
+    "  srclang TEXT,\n"
+    "  src_lang INTEGER NOT NULL,\n"
+    "  src_seq INTEGER NOT NULL,\n"
+    "  first_date TEXT, last_date TEXT,\n"
+    "  attrs TEXT NOT NULL DEFAULT '',\n"
+    "  has_extra INTEGER NOT NULL DEFAULT 0,\n"
+    "  tool TEXT, toolversion TEXT,\n"
+    "  src_hash INTEGER NOT NULL,\n"
+    "  nvariants INTEGER NOT NULL,\n"
+    "  variants BLOB NOT NULL\n"
+    ");\n"
+    "INSERT INTO unit2 SELECT * FROM unit;\n"
+    "DROP TABLE unit;\n"
+    "ALTER TABLE unit2 RENAME TO unit;\n"
+    "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
+    "CREATE TABLE posting (\n" /* blocks of postings of one term in one language */
+    "  id INTEGER PRIMARY KEY,\n"
+    "  key INTEGER NOT NULL,\n" /* hash of language and term */
+    "  block INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n" /* entries in the block */
+    "  data BLOB NOT NULL\n"
+    ");\n"
+    "CREATE INDEX posting_key ON posting(key, block, n);\n"
+    "CREATE TABLE index_state (\n" /* what the index of a language covers */
+    "  lang TEXT PRIMARY KEY,\n"
+    "  last_unit INTEGER NOT NULL,\n"
+    "  last_change INTEGER NOT NULL,\n"
+    "  next_block INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE change (\n" /* units that got new variants after they were stored */
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  unit INTEGER NOT NULL\n"
+    ");\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -230,6 +270,7 @@ void concord_tm_close(concord_tm *tm)
 {
     if (!tm)
         return;
+    cc_tm_index_free(tm);
     if (tm->db)
         sqlite3_close_v2(tm->db);
     cc_free(tm->path);

@@ -57,10 +57,17 @@ struct concord_tm {
     sqlite3 *db;
     char *path;
     int readonly;
+    /* index_store.c: statements prepared on first use, and the language tags by id */
+    sqlite3_stmt *q_unit, *q_scan, *q_src, *q_pcount, *q_pread, *q_pput;
+    char **tags;
+    size_t ntags;
 };
 
+/* Free what index_store.c keeps in the handle. */
+void cc_tm_index_free(concord_tm *tm);
+
 /* The current schema version (PRAGMA user_version). */
-#define CC_TM_SCHEMA_VERSION 1
+#define CC_TM_SCHEMA_VERSION 2
 
 /* Report a SQLite failure as CONCORD_ERROR (or CONCORD_ENOMEM) with its message. */
 int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what);

@@ -786,6 +786,108 @@ static void test_too_many_variants_is_a_limit_error(void **state)
     assert_non_null(strstr(concord_error_last()->message, "1024"));
 }
 
+/* Found by review with a randomized model of the documented rules. */
+static void test_duplicates_review_cases(void **state)
+{
+    (void)state;
+    size_t units;
+    concord_import_stats st;
+#define TU_(src, body) "<tu srclang=\"" src "\">" body "</tu>\n"
+#define V_(l, t) "<tuv xml:lang=\"" l "\"><seg>" t "</seg></tuv>"
+    /* replace keeps a stored translation that the new unit also carries */
+    const char *a1 = write_str("r-a1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")) TMX_TAIL);
+    const char *a2 = write_str("r-a2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")
+                                                                  V_("ru", "R3")) TMX_TAIL);
+    concord_tm *tm = open_tm("r-a.tm");
+    assert_int_equal(import_one(tm, a1, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(import_one(tm, a2, CONCORD_DUP_REPLACE, &st), 0);
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_non_null(strstr(x, "<seg>R1</seg>"));
+    assert_non_null(strstr(x, "<seg>R3</seg>"));
+    free(x);
+    /* and the same file again is identical, not a see-saw */
+    assert_int_equal(import_one(tm, a2, CONCORD_DUP_REPLACE, &st), 0);
+    assert_int_equal(st.identical, 1);
+    assert_int_equal(st.replaced, 0);
+    concord_tm_close(tm);
+
+    /* a pair is (source, translation): A and B as two translations of C are not A>B,
+       even when an old key of a removed unit names that unit's id */
+    const char *g1 = write_str("r-g1.tmx", TMX_HEAD TU_("en", V_("en", "A") V_("ru", "R1"))
+                                               TU_("en", V_("en", "A") V_("ru", "B")) TMX_TAIL);
+    const char *g2 = write_str(
+        "r-g2.tmx", TMX_HEAD TU_("en", V_("en", "A") V_("ru", "R3"))
+                        TU_("fr", V_("fr", "C") V_("en", "A") V_("ru", "B"))
+                            TU_("en", V_("en", "A") V_("ru", "B")) TMX_TAIL);
+    tm = open_tm("r-g.tm");
+    assert_int_equal(import_one(tm, g1, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(import_one(tm, g2, CONCORD_DUP_REPLACE, &st), 0);
+    assert_int_equal(st.identical, 0);
+    assert_int_equal(st.imported, 3);
+    x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 2); /* C|A|B and A|B: R3 was replaced by B */
+    assert_null(strstr(x, "<seg>R3</seg>"));
+    free(x);
+    concord_tm_close(tm);
+
+    /* a unit with a new language and another translation: the new language joins
+       the stored unit, the other translation is an alternative */
+    const char *d1 = write_str("r-d1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")
+                                                                  V_("de", "D1")) TMX_TAIL);
+    const char *d2 = write_str("r-d2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R2")
+                                                                  V_("ja", "J")) TMX_TAIL);
+    tm = open_tm("r-d.tm");
+    assert_int_equal(import_one(tm, d1, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(import_one(tm, d2, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.merged, 1);
+    assert_int_equal(st.alternatives, 1);
+    x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 2);
+    /* J sits in the first unit, beside D1 */
+    char *j = strstr(x, "<seg>J</seg>"), *d = strstr(x, "<seg>D1</seg>"), *r2 = strstr(x, "R2");
+    assert_true(j && d && r2 && d < j && j < r2);
+    free(x);
+    concord_tm_close(tm);
+
+    /* the same translation twice in one unit is stored once */
+    const char *c1 = write_str("r-c1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R")
+                                                                  V_("ru", "R")) TMX_TAIL);
+    tm = open_tm("r-c.tm");
+    assert_int_equal(import_one(tm, c1, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.variants, 2);
+    concord_tm_close(tm);
+#undef TU_
+#undef V_
+}
+
+/* A TM written by the first schema is migrated when opened for writing. */
+static void test_schema_1_is_migrated(void **state)
+{
+    (void)state;
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "cp '%s/tm/v1-sample.tm' '%s'", CONCORD_TEST_DATA,
+             path_of("v1.tm"));
+    assert_int_equal(system(cmd), 0);
+    concord_tm *tm;
+    /* read-only: refused with a clear message, file untouched */
+    assert_int_equal(concord_tm_open(&tm, path_of("v1.tm"), CONCORD_TM_READONLY),
+                     CONCORD_EUNSUPPORTED);
+    assert_non_null(strstr(concord_error_last()->message, "upgrade"));
+    assert_int_equal(concord_tm_open(&tm, path_of("v1.tm"), 0), 0);
+    concord_tm_stats *s;
+    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(s->units, 21);
+    assert_int_equal(s->schema_version, 2);
+    concord_tm_stats_free(s);
+    /* the sample again: every unit known */
+    char tmx[1024];
+    snprintf(tmx, sizeof(tmx), "%s/../../tmx/kurils-en-ru-ja.tmx", CONCORD_TEST_DATA);
+    concord_import_stats st;
+    assert_int_equal(import_one(tm, tmx, CONCORD_DUP_KEEP, &st), 0);
+    assert_int_equal(st.identical, 21);
+    concord_tm_close(tm);
+}
+
 static unsigned long long file_bytes_sum(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -945,6 +1047,8 @@ int main(void)
         cmocka_unit_test(test_stats_with_hundreds_of_languages),
         cmocka_unit_test(test_foreign_attributes_do_not_break_export),
         cmocka_unit_test(test_too_many_variants_is_a_limit_error),
+        cmocka_unit_test(test_duplicates_review_cases),
+        cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),

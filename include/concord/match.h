@@ -1,0 +1,156 @@
+/*
+ * concord/match.h — fuzzy lookup in a translation memory.
+ *
+ * A matcher looks up segments of one language (`from`) in a TM and returns
+ * the closest stored segments with their translations into another (`to`),
+ * each with a score:
+ *
+ *   fuzzy = floor(100 * (1 - d / max(nq, ns)))
+ *
+ * where nq and ns are the numbers of word tokens of the query and of the
+ * stored segment, and d is the edit distance between the two token
+ * sequences (insert, delete and substitute one token cost 1). Tokens are
+ * ICU words after NFC, case folding and width folding; Japanese and Chinese
+ * characters are a token each; all numbers compare equal here (see the
+ * numbers penalty); punctuation and spaces are not word tokens. Then
+ * penalties are taken off, one point each (docs/matching.md has examples):
+ *
+ *   case          a word differs only in case or width ("Tokyo", "TOKYO", "Ｔｏｋｙｏ")
+ *   punctuation   punctuation or spacing differs
+ *   numbers       one point per number that differs; the translation with
+ *                 the query's numbers is offered when they can be placed
+ *   codes         the stored segment has inline codes (formatting) the query lacks
+ *   alternatives  the stored source has several different translations
+ *
+ *   score = max(0, fuzzy - penalties)
+ *
+ * 100 means the same text after normalization with nothing to penalize.
+ * 101 is a 100 whose context also matches: the segment before (or after)
+ * the query in its document is the source of the unit stored before (or
+ * after) this one from the same file.
+ *
+ * Lookup goes through an inverted index of the tokens kept in the TM file,
+ * built for a language the first time a matcher is opened for it and
+ * brought up to date after each import. It returns exactly the matches that
+ * scoring every unit of the TM would give at or above the threshold (the
+ * `exhaustive` option does that scan, to check it).
+ */
+#ifndef CONCORD_MATCH_H
+#define CONCORD_MATCH_H
+
+#include <stdint.h>
+
+#include "concord/common.h"
+#include "concord/tm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct concord_matcher concord_matcher;
+
+/*
+ * Open a matcher on tm for lookups from language `from` to language `to`
+ * (BCP 47; "en" also takes en-US and en-GB, "en-US" only en-US). It brings
+ * the index of `from` up to date when it can (which writes to the TM file;
+ * a TM open read-only, or locked by an import for long, is then searched
+ * with the index it has plus a scan of the units added since).
+ *
+ * Returns 0; CONCORD_EINVAL for a malformed tag; CONCORD_EUNSUPPORTED when
+ * the TM has no segment in `from` or in `to` (the message lists the
+ * language pairs it has); store errors. The TM must outlive the matcher.
+ */
+CONCORD_API int concord_matcher_open(concord_matcher **out, concord_tm *tm, const char *from,
+                                     const char *to);
+CONCORD_API void concord_matcher_close(concord_matcher *m);
+
+#define CONCORD_LOOKUP_OPTIONS_VERSION 1
+
+typedef struct concord_lookup_options {
+    unsigned int version; /* CONCORD_LOOKUP_OPTIONS_VERSION */
+    int min_score;        /* the threshold, 0 to 101 (default 70) */
+    size_t max_matches;   /* at most this many matches, best first (default 5; 0: all) */
+    int exhaustive;       /* nonzero: score every unit instead of using the index */
+    /* The segments before and after the query in its document, or NULL (for 101). */
+    const char *prev, *next;
+    size_t prev_len, next_len;
+} concord_lookup_options;
+
+#define CONCORD_LOOKUP_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        CONCORD_LOOKUP_OPTIONS_VERSION, 70, 5, 0, NULL, NULL, 0, 0                                 \
+    }
+
+typedef enum concord_penalty_kind {
+    CONCORD_PENALTY_CASE = 1,
+    CONCORD_PENALTY_PUNCTUATION,
+    CONCORD_PENALTY_NUMBERS,
+    CONCORD_PENALTY_CODES,
+    CONCORD_PENALTY_ALTERNATIVES
+} concord_penalty_kind;
+
+typedef struct concord_penalty {
+    int kind;   /* concord_penalty_kind */
+    int points; /* taken off the fuzzy score */
+} concord_penalty;
+
+/* "case", "punctuation", "numbers", "codes", "alternatives" (or "?"). */
+CONCORD_API const char *concord_penalty_name(int kind);
+
+typedef enum concord_diff_kind {
+    CONCORD_DIFF_EQUAL = 0, /* the same words in both */
+    CONCORD_DIFF_INSERT,    /* words of the query the stored source lacks */
+    CONCORD_DIFF_DELETE,    /* words of the stored source the query lacks */
+    CONCORD_DIFF_REPLACE    /* words of the stored source that the query has otherwise */
+} concord_diff_kind;
+
+/*
+ * One step of the difference from the stored source to the query: byte
+ * ranges [start, end) in each (empty on the side that has nothing). The
+ * steps cover both texts in order, gaps between words included.
+ */
+typedef struct concord_diff_op {
+    int kind; /* concord_diff_kind */
+    size_t query_start, query_end;
+    size_t source_start, source_end;
+} concord_diff_op;
+
+typedef struct concord_match {
+    int score; /* 0 to 101, penalties taken off */
+    int fuzzy; /* the score before penalties */
+    int64_t unit;
+    const char *source_lang, *target_lang; /* the stored tags */
+    const char *source, *target;           /* plain text, NUL-terminated */
+    size_t source_len, target_len;
+    /* the target with the query's numbers in place of the stored ones, or NULL */
+    const char *target_numbers;
+    const concord_penalty *penalties;
+    size_t npenalties;
+    const concord_diff_op *diff;
+    size_t ndiff;
+    /* where it came from: tuid, TMX file, tool, newest date (each may be NULL) */
+    const char *tuid, *file, *tool, *date;
+} concord_match;
+
+typedef struct concord_matches {
+    concord_match *v; /* best first: score, then fuzzy, then the newest unit */
+    size_t n;
+    size_t candidates; /* units scored (for the curious and for benchmarks) */
+} concord_matches;
+
+/*
+ * Look up text[0..len) (valid UTF-8). *out gets the matches at or above
+ * opts->min_score (free with concord_matches_free; also when there are
+ * none). A query of more than CONCORD_LOOKUP_MAX_WORDS words is
+ * CONCORD_ELIMIT; invalid UTF-8 is CONCORD_EENCODING with the offset.
+ */
+#define CONCORD_LOOKUP_MAX_WORDS 1000
+CONCORD_API int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
+                                       const concord_lookup_options *opts, concord_matches **out);
+CONCORD_API void concord_matches_free(concord_matches *ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -106,11 +106,11 @@ static void print_text(const out_ctx *o, const char *query, size_t qlen,
         if (x->target_numbers)
             printf("        %s with the query's numbers: %s\n", x->target_lang, x->target_numbers);
         if (x->npenalties) {
-            printf("        %d%% less", x->fuzzy - (x->score > 100 ? 100 : x->score));
+            printf("        penalties");
             for (size_t k = 0; k < x->npenalties; k++)
                 printf("%s%s -%d", k ? ", " : ": ", concord_penalty_name(x->penalties[k].kind),
                        x->penalties[k].points);
-            fputc('\n', stdout);
+            printf(" (%d%% before)\n", x->fuzzy);
         }
         printf("        from ");
         int any = 0;
@@ -333,7 +333,7 @@ int cmd_lookup(int argc, char **argv)
         }
         concord_matches *ms;
         if (concord_matcher_lookup(m, q, qlen, &so, &ms) < 0) {
-            rc = cli_report_error("lookup", shown);
+            rc = cli_report_error("lookup", file ? shown : NULL);
             break;
         }
         if (json)

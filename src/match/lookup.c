@@ -26,10 +26,11 @@ struct concord_matcher {
     cc_scorer sc;
     cc_seq q, s;
     cc_arena scratch; /* per unit scored */
-    /* the candidate set: open addressing over unit ids (0 is empty) */
-    int64_t *set;
-    size_t setcap, setn;
+    /* the candidates: see cand_add() */
+    uint32_t *slot;
+    size_t slotcap;
     int64_t *cand;
+    uint32_t *hits;
     size_t ncand, capcand;
     /* for exhaustive lookups: the word keys of every segment in `from`, read once */
     struct {
@@ -134,8 +135,9 @@ void concord_matcher_close(concord_matcher *m)
     cc_seq_free(&m->q);
     cc_seq_free(&m->s);
     cc_arena_free(&m->scratch);
-    cc_free(m->set);
+    cc_free(m->slot);
     cc_free(m->cand);
+    cc_free(m->hits);
     cc_free(m->scan.unit);
     cc_free(m->scan.nword);
     cc_free(m->scan.off);
@@ -155,64 +157,87 @@ void concord_matches_free(concord_matches *ms)
 
 /* ---- candidates -------------------------------------------------------------------- */
 
-static int set_add(concord_matcher *m, int64_t id)
+/*
+ * The candidate set: unit ids with an upper bound of the words each shares
+ * with the query (`hits`), in an open-addressing table of indexes + 1.
+ */
+#define ALWAYS 0x40000000u /* hits of a unit that must be scored whatever the count says */
+
+static int cand_grow(concord_matcher *m)
 {
-    if ((m->setn + 1) * 2 > m->setcap) {
-        size_t cap = m->setcap ? m->setcap * 2 : 1024;
-        int64_t *s = cc_calloc(cap, sizeof(*s));
-        if (!s)
-            return cc_error_oom();
-        for (size_t i = 0; i < m->setcap; i++) {
-            if (!m->set[i])
-                continue;
-            size_t h = ((uint64_t)m->set[i] * 0x9E3779B97F4A7C15ULL) >> 20 & (cap - 1);
-            while (s[h])
-                h = (h + 1) & (cap - 1);
-            s[h] = m->set[i];
-        }
-        cc_free(m->set);
-        m->set = s;
-        m->setcap = cap;
+    size_t cap = m->slotcap ? m->slotcap * 2 : 1024;
+    uint32_t *sl = cc_calloc(cap, sizeof(*sl));
+    if (!sl)
+        return cc_error_oom();
+    for (size_t i = 0; i < m->ncand; i++) {
+        size_t h = ((uint64_t)m->cand[i] * 0x9E3779B97F4A7C15ULL) >> 20 & (cap - 1);
+        while (sl[h])
+            h = (h + 1) & (cap - 1);
+        sl[h] = (uint32_t)i + 1;
     }
-    size_t h = ((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20 & (m->setcap - 1);
-    while (m->set[h]) {
-        if (m->set[h] == id)
+    cc_free(m->slot);
+    m->slot = sl;
+    m->slotcap = cap;
+    return 0;
+}
+
+/* Add `hits` to unit id's count; with `create`, a new unit joins the set. */
+static int cand_add(concord_matcher *m, int64_t id, uint32_t hits, int create)
+{
+    int rc;
+    if ((m->ncand + 1) * 2 > m->slotcap && (rc = cand_grow(m)) < 0)
+        return rc;
+    size_t h = ((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20 & (m->slotcap - 1);
+    while (m->slot[h]) {
+        uint32_t i = m->slot[h] - 1;
+        if (m->cand[i] == id) {
+            m->hits[i] += hits;
             return 0;
-        h = (h + 1) & (m->setcap - 1);
+        }
+        h = (h + 1) & (m->slotcap - 1);
     }
-    m->set[h] = id;
-    m->setn++;
+    if (!create)
+        return 0;
     if (m->ncand == m->capcand) {
         size_t cap = m->capcand ? m->capcand * 2 : 256;
         int64_t *c = cc_realloc(m->cand, cap * sizeof(*c));
         if (!c)
             return cc_error_oom();
         m->cand = c;
+        uint32_t *k = cc_realloc(m->hits, cap * sizeof(*k));
+        if (!k)
+            return cc_error_oom();
+        m->hits = k;
         m->capcand = cap;
     }
-    m->cand[m->ncand++] = id;
+    m->cand[m->ncand] = id;
+    m->hits[m->ncand] = hits;
+    m->slot[h] = (uint32_t)++m->ncand;
     return 0;
 }
 
-static void set_clear(concord_matcher *m)
+static void cand_clear(concord_matcher *m)
 {
-    if (m->set)
-        memset(m->set, 0, m->setcap * sizeof(*m->set));
-    m->setn = 0;
+    if (m->slot)
+        memset(m->slot, 0, m->slotcap * sizeof(*m->slot));
     m->ncand = 0;
 }
 
 typedef struct posting_ctx {
     concord_matcher *m;
     uint32_t lo, hi; /* the word counts that can reach the threshold */
+    uint32_t weight; /* the term's occurrences in the query */
+    int create;      /* add new units (the prefix terms), or only count hits */
+    size_t entries;  /* read so far */
 } posting_ctx;
 
 static int on_entry(int64_t unit, uint32_t nwords, void *ud)
 {
     posting_ctx *c = ud;
+    c->entries++;
     if (nwords < c->lo || nwords > c->hi)
         return 0;
-    return set_add(c->m, unit);
+    return cand_add(c->m, unit, c->weight, c->create);
 }
 
 static int on_block(const void *data, size_t len, void *ud)
@@ -222,7 +247,7 @@ static int on_block(const void *data, size_t len, void *ud)
 
 static int add_changed(const cc_tm_unit *u, void *ud)
 {
-    return set_add(ud, u->id);
+    return cand_add(ud, u->id, ALWAYS, 1);
 }
 
 typedef struct qterm {
@@ -237,16 +262,22 @@ static int by_df(const void *a, const void *b)
     return x->df < y->df ? -1 : x->df > y->df;
 }
 
-/* Collect the candidates of the query for fuzzy threshold t (1..100) from the index. */
+/* Postings read beyond the prefix to count shared words, at most. */
+#define COUNT_BUDGET 100000
+
+/*
+ * Collect the candidates of the query for fuzzy threshold t (1..100): the
+ * units in the postings of the rarest words (the prefix), then the counts of
+ * shared words from the postings of the next rarest ones while that is
+ * cheap, and away with the units that cannot share T words.
+ */
 static int index_candidates(concord_matcher *m, int t)
 {
     int rc;
     size_t nq = m->q.nword;
-    posting_ctx c = {m, 0, 0};
-    if (nq == 0) {
-        c.lo = c.hi = 0;
+    posting_ctx c = {m, 0, 0, ALWAYS, 1, 0};
+    if (nq == 0)
         return cc_tm_postings_read(m->tm, cc_index_key(m->lang, CC_EMPTY_WORD_KEY), on_block, &c);
-    }
     size_t T = (nq * (size_t)t + 99) / 100;
     c.lo = (uint32_t)T;
     c.hi = (uint32_t)((nq * 100) / (size_t)t);
@@ -267,14 +298,32 @@ static int index_candidates(concord_matcher *m, int t)
             0)
             goto done;
     qsort(terms, nt, sizeof(*terms), by_df);
-    size_t need = nq - T + 1, covered = 0;
+    size_t need = nq - T + 1, covered = 0, j = 0;
     rc = 0;
-    for (size_t j = 0; j < nt && covered < need; j++) {
+    for (; j < nt && covered < need; j++) {
         covered += terms[j].count;
+        c.weight = terms[j].count;
         if (terms[j].df && (rc = cc_tm_postings_read(m->tm, cc_index_key(m->lang, terms[j].key),
                                                      on_block, &c)) < 0)
-            break;
+            goto done;
     }
+    /* the count filter: hits so far, plus every word not looked at */
+    size_t read_before = c.entries;
+    c.create = 0;
+    for (; j < nt && m->ncand && c.entries - read_before + terms[j].df <= COUNT_BUDGET; j++) {
+        c.weight = terms[j].count;
+        if (terms[j].df && (rc = cc_tm_postings_read(m->tm, cc_index_key(m->lang, terms[j].key),
+                                                     on_block, &c)) < 0)
+            goto done;
+    }
+    size_t rest = 0;
+    for (; j < nt; j++)
+        rest += terms[j].count;
+    size_t k = 0;
+    for (size_t i = 0; i < m->ncand; i++)
+        if (m->hits[i] + rest >= T)
+            m->cand[k++] = m->cand[i];
+    m->ncand = k; /* the table is stale now: no more cand_add until cand_clear */
 done:
     cc_free(terms);
     return rc;
@@ -456,7 +505,7 @@ static int scan_candidates(concord_matcher *m, const cc_tm_index_state *st, int 
         size_t ns = m->scan.nword[i], mx = nq > ns ? nq : ns;
         size_t dmax = t <= 0 ? mx : (mx * (size_t)(100 - t)) / 100;
         if (cc_keys_within(m->q.wkey, nq, m->scan.keys + m->scan.off[i], ns, dmax, m->scan.row) &&
-            (rc = set_add(m, m->scan.unit[i])) < 0)
+            (rc = cand_add(m, m->scan.unit[i], ALWAYS, 1)) < 0)
             return rc;
     }
     return 0;
@@ -577,7 +626,7 @@ int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
     if (!res)
         return cc_error_oom();
     lookup_ctx c = {m, res, opts->min_score > 100 ? 100 : opts->min_score, 0};
-    set_clear(m);
+    cand_clear(m);
 
     cc_tm_index_state st;
     if ((rc = cc_tm_read_begin(m->tm, m->lang, &st)) < 0)
@@ -587,12 +636,14 @@ int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
         for (size_t i = 0; rc == 0 && i < m->ncand; i++)
             rc = read_and_score(&c, m->cand[i]);
     } else {
-        rc = index_candidates(m, c.t);
         /* what the index does not cover yet: units that got variants by a merge
-           (candidates too, each scored once), and units stored since */
-        if (rc == 0 && st.max_change > st.last_change)
+           (candidates whatever their postings say, each scored once), and units
+           stored since (scanned) */
+        if (st.max_change > st.last_change)
             rc = cc_tm_changed_units(m->tm, st.last_change, st.max_change, st.last_unit,
                                      add_changed, m);
+        if (rc == 0)
+            rc = index_candidates(m, c.t);
         for (size_t i = 0; rc == 0 && i < m->ncand; i++)
             rc = read_and_score(&c, m->cand[i]);
         if (rc == 0 && st.max_unit > st.last_unit)

@@ -137,6 +137,12 @@ static int add_penalty(cc_score *r, int kind, int points)
     return points;
 }
 
+/* Is there a punctuation token between word tokens a and b of s? */
+static int punct_between(const cc_seq *s, size_t a, size_t b)
+{
+    return s->word[b] - s->word[a] > 1;
+}
+
 /* Append one diff op for the run of steps q[qa..qb) / s[sa..sb) (word indices). */
 static int add_op(const cc_seq *q, const cc_seq *s, int equal, size_t qa, size_t qb, size_t sa,
                   size_t sb, concord_diff_op *ops, size_t *n)
@@ -237,14 +243,22 @@ int cc_score_seq(cc_scorer *sc, const cc_seq *q, const cc_seq *s, size_t ncodes,
     i = j = 0;
     for (size_t k = nsteps; k-- > 0;) {
         char st = steps[k];
-        int eq = st == 'M';
-        if (run_equal != -1 && eq != run_equal) {
+        /* numbers count as the same word, but the diff shows a different one */
+        int eq = st == 'M' && !(word_tok(q, i)->kind == CC_TOK_NUMBER &&
+                                (word_tok(q, i)->norm_len != word_tok(s, j)->norm_len ||
+                                 memcmp(norm_of(q, word_tok(q, i)), norm_of(s, word_tok(s, j)),
+                                        word_tok(q, i)->norm_len) != 0));
+        /* a change does not reach over punctuation that both sides keep */
+        int cut = run_equal == 0 && !eq &&
+                  ((st != 'D' && i > qa && punct_between(q, i - 1, i)) ||
+                   (st != 'I' && j > sa && punct_between(s, j - 1, j)));
+        if (run_equal != -1 && (eq != run_equal || cut)) {
             add_op(q, s, run_equal, qa, i, sa, j, r->diff, &r->ndiff);
             qa = i;
             sa = j;
         }
         run_equal = eq;
-        if (eq) {
+        if (st == 'M') {
             const cc_token *x = word_tok(q, i), *y = word_tok(s, j);
             if (x->kind == CC_TOK_NUMBER) {
                 if (x->norm_len != y->norm_len ||

@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "concord/common.h"
+#include "concord/segment.h"
 #include "concord/tm.h"
 
 #ifdef __cplusplus
@@ -148,6 +149,70 @@ typedef struct concord_matches {
 CONCORD_API int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
                                        const concord_lookup_options *opts, concord_matches **out);
 CONCORD_API void concord_matches_free(concord_matches *ms);
+
+/* ---- analysis ---------------------------------------------------------------- */
+
+/* The bands of an analysis, in the order reports show them. */
+typedef enum concord_band {
+    CONCORD_BAND_CONTEXT = 0, /* 101: a 100 whose neighbour segment matches too */
+    CONCORD_BAND_REPETITION,  /* the same text earlier in the document (not looked up again) */
+    CONCORD_BAND_EXACT,       /* 100 */
+    CONCORD_BAND_95,          /* 95 to 99 */
+    CONCORD_BAND_85,          /* 85 to 94 */
+    CONCORD_BAND_75,          /* 75 to 84 */
+    CONCORD_BAND_50,          /* 50 to 74 */
+    CONCORD_BAND_NONE,        /* below 50 */
+    CONCORD_NBANDS
+} concord_band;
+
+/* "101%", "repetitions", "100%", "95-99%", "85-94%", "75-84%", "50-74%", "no match". */
+CONCORD_API const char *concord_band_name(int band);
+
+typedef struct concord_band_count {
+    size_t segments;
+    size_t words;      /* as ICU's word break rules count them (Japanese: dictionary words) */
+    size_t characters; /* code points that are not spaces */
+} concord_band_count;
+
+typedef struct concord_analysis_segment {
+    size_t start, end; /* byte offsets into the document, end exclusive */
+    int band;          /* concord_band */
+    int score;         /* the best match's score, or -1 (no match at 50 or above, repetition) */
+    size_t words, characters;
+} concord_analysis_segment;
+
+typedef struct concord_analysis {
+    concord_band_count bands[CONCORD_NBANDS];
+    concord_band_count total;
+    concord_analysis_segment *segments; /* in document order */
+    size_t nsegments;
+} concord_analysis;
+
+#define CONCORD_ANALYZE_OPTIONS_VERSION 1
+
+typedef struct concord_analyze_options {
+    unsigned int version; /* CONCORD_ANALYZE_OPTIONS_VERSION */
+    int wrapped;          /* the document is hard-wrapped (see concord_segmenter_options) */
+    /* called after each segment (may be NULL) */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *ud;
+} concord_analyze_options;
+
+#define CONCORD_ANALYZE_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        CONCORD_ANALYZE_OPTIONS_VERSION, 0, NULL, NULL                                             \
+    }
+
+/*
+ * Segment document text[0..len) (valid UTF-8) in the matcher's source
+ * language and sort every segment into a band by its best match in the TM
+ * (the first occurrence of a repeated segment is looked up, the others are
+ * repetitions). *out is freed with concord_analysis_free(). Returns 0, or
+ * the errors of the segmenter and of lookup.
+ */
+CONCORD_API int concord_analyze(concord_matcher *m, const char *text, size_t len,
+                                const concord_analyze_options *opts, concord_analysis **out);
+CONCORD_API void concord_analysis_free(concord_analysis *a);
 
 #ifdef __cplusplus
 }

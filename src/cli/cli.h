@@ -108,5 +108,6 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

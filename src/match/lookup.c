@@ -18,6 +18,14 @@
 #include "concord/text.h"
 #include "match/match_internal.h"
 
+/* A candidate unit. */
+typedef struct cand {
+    int64_t id;
+    uint32_t hits; /* an upper bound of the words it shares with the query */
+    uint16_t len;  /* the smallest max(query words, segment words) of its entries */
+    int16_t bound; /* the highest fuzzy score it can reach */
+} cand;
+
 struct concord_matcher {
     concord_tm *tm;
     char from[64], to[64];
@@ -26,12 +34,9 @@ struct concord_matcher {
     cc_scorer sc;
     cc_seq q, s;
     cc_arena scratch; /* per unit scored */
-    /* the candidates: see cand_add() */
-    uint32_t *slot;
-    size_t slotcap;
-    int64_t *cand;
-    uint32_t *hits;
-    size_t ncand, capcand;
+    /* the candidates, sorted by unit id (see index_candidates()) */
+    cand *cands, *tmp, *merged;
+    size_t ncand, ntmp, capcand, captmp, capmerged;
     /* for exhaustive lookups: the word keys of every segment in `from`, read once */
     struct {
         int built;
@@ -126,6 +131,16 @@ fail:
     return rc;
 }
 
+cc_tokenizer *cc_matcher_tokenizer(concord_matcher *m)
+{
+    return m->tok;
+}
+
+const char *cc_matcher_from(const concord_matcher *m)
+{
+    return m->from;
+}
+
 void concord_matcher_close(concord_matcher *m)
 {
     if (!m)
@@ -135,9 +150,9 @@ void concord_matcher_close(concord_matcher *m)
     cc_seq_free(&m->q);
     cc_seq_free(&m->s);
     cc_arena_free(&m->scratch);
-    cc_free(m->slot);
-    cc_free(m->cand);
-    cc_free(m->hits);
+    cc_free(m->cands);
+    cc_free(m->tmp);
+    cc_free(m->merged);
     cc_free(m->scan.unit);
     cc_free(m->scan.nword);
     cc_free(m->scan.off);
@@ -157,87 +172,140 @@ void concord_matches_free(concord_matches *ms)
 
 /* ---- candidates -------------------------------------------------------------------- */
 
-/*
- * The candidate set: unit ids with an upper bound of the words each shares
- * with the query (`hits`), in an open-addressing table of indexes + 1.
- */
 #define ALWAYS 0x40000000u /* hits of a unit that must be scored whatever the count says */
 
-static int cand_grow(concord_matcher *m)
+static int reserve(cand **v, size_t *cap, size_t n)
 {
-    size_t cap = m->slotcap ? m->slotcap * 2 : 1024;
-    uint32_t *sl = cc_calloc(cap, sizeof(*sl));
-    if (!sl)
+    if (n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < n)
+        c *= 2;
+    cand *p = cc_realloc(*v, c * sizeof(*p));
+    if (!p)
         return cc_error_oom();
-    for (size_t i = 0; i < m->ncand; i++) {
-        size_t h = ((uint64_t)m->cand[i] * 0x9E3779B97F4A7C15ULL) >> 20 & (cap - 1);
-        while (sl[h])
-            h = (h + 1) & (cap - 1);
-        sl[h] = (uint32_t)i + 1;
-    }
-    cc_free(m->slot);
-    m->slot = sl;
-    m->slotcap = cap;
+    *v = p;
+    *cap = c;
     return 0;
 }
 
-/* Add `hits` to unit id's count; with `create`, a new unit joins the set. */
-static int cand_add(concord_matcher *m, int64_t id, uint32_t hits, int create)
+static int by_id(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sort a list by id and fold repeated ids (hits: the largest, len: the smallest). */
+static size_t sort_fold(cand *v, size_t n, int sorted)
+{
+    if (!sorted)
+        qsort(v, n, sizeof(*v), by_id);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && v[k - 1].id == v[i].id) {
+            if (v[i].hits > v[k - 1].hits)
+                v[k - 1].hits = v[i].hits;
+            if (v[i].len < v[k - 1].len)
+                v[k - 1].len = v[i].len;
+            continue;
+        }
+        v[k++] = v[i];
+    }
+    return k;
+}
+
+/*
+ * Merge sorted list b (n entries) into the candidates: with `add`, the units
+ * of b join; otherwise only the units already there count b's hits.
+ */
+static int merge_in(concord_matcher *m, const cand *b, size_t n, int add)
 {
     int rc;
-    if ((m->ncand + 1) * 2 > m->slotcap && (rc = cand_grow(m)) < 0)
-        return rc;
-    size_t h = ((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20 & (m->slotcap - 1);
-    while (m->slot[h]) {
-        uint32_t i = m->slot[h] - 1;
-        if (m->cand[i] == id) {
-            m->hits[i] += hits;
-            return 0;
+    if (!add) {
+        /* walk both; b is often much longer: gallop over it */
+        size_t j = 0;
+        for (size_t i = 0; i < m->ncand && j < n; i++) {
+            int64_t id = m->cands[i].id;
+            if (b[j].id < id) {
+                size_t step = 1, lo = j;
+                while (j + step < n && b[j + step].id < id) {
+                    lo = j + step;
+                    step *= 2;
+                }
+                size_t hi = j + step < n ? j + step : n;
+                while (lo + 1 < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (b[mid].id < id)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                j = b[lo].id < id ? hi : lo;
+            }
+            if (j < n && b[j].id == id) {
+                m->cands[i].hits += b[j].hits;
+                if (b[j].len < m->cands[i].len)
+                    m->cands[i].len = b[j].len;
+            }
         }
-        h = (h + 1) & (m->slotcap - 1);
-    }
-    if (!create)
         return 0;
-    if (m->ncand == m->capcand) {
-        size_t cap = m->capcand ? m->capcand * 2 : 256;
-        int64_t *c = cc_realloc(m->cand, cap * sizeof(*c));
-        if (!c)
-            return cc_error_oom();
-        m->cand = c;
-        uint32_t *k = cc_realloc(m->hits, cap * sizeof(*k));
-        if (!k)
-            return cc_error_oom();
-        m->hits = k;
-        m->capcand = cap;
     }
-    m->cand[m->ncand] = id;
-    m->hits[m->ncand] = hits;
-    m->slot[h] = (uint32_t)++m->ncand;
+    if ((rc = reserve(&m->merged, &m->capmerged, m->ncand + n)) < 0)
+        return rc;
+    size_t i = 0, j = 0, k = 0;
+    while (i < m->ncand || j < n) {
+        if (j == n || (i < m->ncand && m->cands[i].id < b[j].id)) {
+            m->merged[k++] = m->cands[i++];
+        } else if (i == m->ncand || b[j].id < m->cands[i].id) {
+            m->merged[k++] = b[j++];
+        } else {
+            cand c = m->cands[i++];
+            c.hits += b[j].hits;
+            if (b[j].len < c.len)
+                c.len = b[j].len;
+            m->merged[k++] = c;
+            j++;
+        }
+    }
+    cand *t = m->cands;
+    size_t tc = m->capcand;
+    m->cands = m->merged;
+    m->capcand = m->capmerged;
+    m->merged = t;
+    m->capmerged = tc;
+    m->ncand = k;
     return 0;
-}
-
-static void cand_clear(concord_matcher *m)
-{
-    if (m->slot)
-        memset(m->slot, 0, m->slotcap * sizeof(*m->slot));
-    m->ncand = 0;
 }
 
 typedef struct posting_ctx {
     concord_matcher *m;
-    uint32_t lo, hi; /* the word counts that can reach the threshold */
-    uint32_t weight; /* the term's occurrences in the query */
-    int create;      /* add new units (the prefix terms), or only count hits */
-    size_t entries;  /* read so far */
+    uint32_t nq;
+    uint32_t lo, hi;  /* the word counts that can reach the threshold */
+    uint32_t weight;  /* the term's occurrences in the query */
+    int sorted;       /* the entries came in id order */
+    int64_t last;     /* the previous entry's id */
+    size_t entries;   /* read in all */
 } posting_ctx;
 
 static int on_entry(int64_t unit, uint32_t nwords, void *ud)
 {
     posting_ctx *c = ud;
+    concord_matcher *m = c->m;
+    int rc;
     c->entries++;
     if (nwords < c->lo || nwords > c->hi)
         return 0;
-    return cand_add(c->m, unit, c->weight, c->create);
+    if (m->ntmp == m->captmp && (rc = reserve(&m->tmp, &m->captmp, m->ntmp + 1)) < 0)
+        return rc;
+    if (unit < c->last)
+        c->sorted = 0;
+    c->last = unit;
+    cand *x = &m->tmp[m->ntmp++];
+    x->id = unit;
+    x->hits = c->weight;
+    x->len = (uint16_t)(nwords > c->nq ? nwords : c->nq);
+    x->bound = 101;
+    return 0;
 }
 
 static int on_block(const void *data, size_t len, void *ud)
@@ -245,9 +313,30 @@ static int on_block(const void *data, size_t len, void *ud)
     return cc_postings_decode(data, len, on_entry, ud);
 }
 
+/* The postings of one term, in the length range, as a sorted list in m->tmp. */
+static int read_term(concord_matcher *m, posting_ctx *c, uint64_t word_key)
+{
+    m->ntmp = 0;
+    c->sorted = 1;
+    c->last = 0;
+    int rc = cc_tm_postings_read(m->tm, cc_index_key(m->lang, word_key), on_block, c);
+    if (rc == 0)
+        m->ntmp = sort_fold(m->tmp, m->ntmp, c->sorted);
+    return rc;
+}
+
 static int add_changed(const cc_tm_unit *u, void *ud)
 {
-    return cand_add(ud, u->id, ALWAYS, 1);
+    concord_matcher *m = ud;
+    int rc;
+    if ((rc = reserve(&m->tmp, &m->captmp, m->ntmp + 1)) < 0)
+        return rc;
+    cand *x = &m->tmp[m->ntmp++];
+    x->id = u->id;
+    x->hits = ALWAYS;
+    x->len = 0;
+    x->bound = 101;
+    return 0;
 }
 
 typedef struct qterm {
@@ -269,15 +358,29 @@ static int by_df(const void *a, const void *b)
  * Collect the candidates of the query for fuzzy threshold t (1..100): the
  * units in the postings of the rarest words (the prefix), then the counts of
  * shared words from the postings of the next rarest ones while that is
- * cheap, and away with the units that cannot share T words.
+ * cheap, and away with the units that cannot share T words. Each has the
+ * best fuzzy score it can reach in `bound`. The units that got variants by
+ * a merge since the index was brought up to date (the change log) are
+ * candidates whatever their postings say.
  */
-static int index_candidates(concord_matcher *m, int t)
+static int index_candidates(concord_matcher *m, const cc_tm_index_state *st, int t)
 {
-    int rc;
+    int rc = 0;
     size_t nq = m->q.nword;
-    posting_ctx c = {m, 0, 0, ALWAYS, 1, 0};
-    if (nq == 0)
-        return cc_tm_postings_read(m->tm, cc_index_key(m->lang, CC_EMPTY_WORD_KEY), on_block, &c);
+    posting_ctx c = {m, (uint32_t)nq, 0, 0, ALWAYS, 1, 0, 0};
+    m->ncand = 0;
+    if (st->max_change > st->last_change) {
+        m->ntmp = 0;
+        if ((rc = cc_tm_changed_units(m->tm, st->last_change, st->max_change, st->last_unit,
+                                      add_changed, m)) < 0 ||
+            (rc = merge_in(m, m->tmp, sort_fold(m->tmp, m->ntmp, 1), 1)) < 0)
+            return rc;
+    }
+    if (nq == 0) {
+        if ((rc = read_term(m, &c, CC_EMPTY_WORD_KEY)) < 0)
+            return rc;
+        return merge_in(m, m->tmp, m->ntmp, 1);
+    }
     size_t T = (nq * (size_t)t + 99) / 100;
     c.lo = (uint32_t)T;
     c.hi = (uint32_t)((nq * 100) / (size_t)t);
@@ -299,31 +402,35 @@ static int index_candidates(concord_matcher *m, int t)
             goto done;
     qsort(terms, nt, sizeof(*terms), by_df);
     size_t need = nq - T + 1, covered = 0, j = 0;
-    rc = 0;
     for (; j < nt && covered < need; j++) {
         covered += terms[j].count;
         c.weight = terms[j].count;
-        if (terms[j].df && (rc = cc_tm_postings_read(m->tm, cc_index_key(m->lang, terms[j].key),
-                                                     on_block, &c)) < 0)
+        if (terms[j].df && ((rc = read_term(m, &c, terms[j].key)) < 0 ||
+                            (rc = merge_in(m, m->tmp, m->ntmp, 1)) < 0))
             goto done;
     }
     /* the count filter: hits so far, plus every word not looked at */
     size_t read_before = c.entries;
-    c.create = 0;
     for (; j < nt && m->ncand && c.entries - read_before + terms[j].df <= COUNT_BUDGET; j++) {
         c.weight = terms[j].count;
-        if (terms[j].df && (rc = cc_tm_postings_read(m->tm, cc_index_key(m->lang, terms[j].key),
-                                                     on_block, &c)) < 0)
+        if (terms[j].df && ((rc = read_term(m, &c, terms[j].key)) < 0 ||
+                            (rc = merge_in(m, m->tmp, m->ntmp, 0)) < 0))
             goto done;
     }
     size_t rest = 0;
     for (; j < nt; j++)
         rest += terms[j].count;
     size_t k = 0;
-    for (size_t i = 0; i < m->ncand; i++)
-        if (m->hits[i] + rest >= T)
-            m->cand[k++] = m->cand[i];
-    m->ncand = k; /* the table is stale now: no more cand_add until cand_clear */
+    for (size_t i = 0; i < m->ncand; i++) {
+        cand x = m->cands[i];
+        if (x.hits + rest < T)
+            continue;
+        /* the best it can do: every shared word aligned, in a segment of len words */
+        size_t u = x.hits + rest < nq ? x.hits + rest : nq;
+        x.bound = (int16_t)(x.hits >= ALWAYS || !x.len ? 101 : 100 * u / x.len);
+        m->cands[k++] = x;
+    }
+    m->ncand = k;
 done:
     cc_free(terms);
     return rc;
@@ -501,12 +608,18 @@ static int scan_candidates(concord_matcher *m, const cc_tm_index_state *st, int 
         m->scan.max_change = st->max_change;
     }
     size_t nq = m->q.nword;
+    m->ncand = 0;
     for (size_t i = 0; i < m->scan.n; i++) {
         size_t ns = m->scan.nword[i], mx = nq > ns ? nq : ns;
         size_t dmax = t <= 0 ? mx : (mx * (size_t)(100 - t)) / 100;
-        if (cc_keys_within(m->q.wkey, nq, m->scan.keys + m->scan.off[i], ns, dmax, m->scan.row) &&
-            (rc = cand_add(m, m->scan.unit[i], ALWAYS, 1)) < 0)
+        if (!cc_keys_within(m->q.wkey, nq, m->scan.keys + m->scan.off[i], ns, dmax, m->scan.row))
+            continue;
+        if (m->ncand && m->cands[m->ncand - 1].id == m->scan.unit[i])
+            continue; /* another variant of the same unit */
+        if ((rc = reserve(&m->cands, &m->capcand, m->ncand + 1)) < 0)
             return rc;
+        cand x = {m->scan.unit[i], ALWAYS, 0, 101};
+        m->cands[m->ncand++] = x;
     }
     return 0;
 }
@@ -530,10 +643,17 @@ static int by_source(const void *a, const void *b)
         c = strcmp(x->source, y->source);
     if (!c)
         c = strcmp(x->target_lang, y->target_lang);
+    if (!c)
+        c = x->score - y->score;
     return c;
 }
 
-/* The same source with different translations: one point off each. */
+/*
+ * The same source with different translations: one point off each. "The
+ * same source" is the same text with the same score (so the same penalties:
+ * a copy with inline codes is another source), which keeps the groups, and
+ * so the scores, the same at any threshold.
+ */
 static void alternatives(results *r)
 {
     concord_match *v = r->pub.v;
@@ -544,7 +664,7 @@ static void alternatives(results *r)
         int differ = 0;
         while (j < n && strcmp(v[j].source, v[i].source) == 0 &&
                strcmp(v[j].source_lang, v[i].source_lang) == 0 &&
-               strcmp(v[j].target_lang, v[i].target_lang) == 0) {
+               strcmp(v[j].target_lang, v[i].target_lang) == 0 && v[j].score == v[i].score) {
             differ |= strcmp(v[j].target, v[i].target) != 0;
             j++;
         }
@@ -600,6 +720,82 @@ static int best_first(const void *a, const void *b)
     return x->unit < y->unit ? 1 : x->unit > y->unit ? -1 : 0;
 }
 
+/* The k-th best score among the results so far (0 if fewer than k). */
+static int kth_score(const results *r, size_t k)
+{
+    if (r->pub.n < k)
+        return 0;
+    int best[16];
+    size_t nb = 0;
+    for (size_t i = 0; i < r->pub.n; i++) {
+        int s = r->pub.v[i].score;
+        size_t j = nb < k ? nb++ : k;
+        if (j == k && s <= best[k - 1])
+            continue;
+        if (j == k)
+            j = k - 1;
+        while (j > 0 && best[j - 1] < s) {
+            best[j] = best[j - 1];
+            j--;
+        }
+        best[j] = s;
+    }
+    return best[k - 1];
+}
+
+static int by_bound(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->bound != y->bound)
+        return y->bound - x->bound;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * One lookup at fuzzy threshold c->t: the results with a score of at least
+ * `min`, best first, at most k (0: all). With k, candidates are scored in
+ * the order of the best they can do, until none left can enter the top k
+ * (a margin of one point: the alternatives penalty comes after).
+ */
+static int run_pass(concord_matcher *m, lookup_ctx *c, const cc_tm_index_state *st,
+                    const concord_lookup_options *opts, int exhaustive, int min, size_t k)
+{
+    int rc = 0;
+    results *res = c->res;
+    res->pub.n = 0;
+    if (exhaustive || c->t <= 0) {
+        rc = scan_candidates(m, st, c->t);
+        for (size_t i = 0; rc == 0 && i < m->ncand; i++)
+            rc = read_and_score(c, m->cands[i].id);
+    } else {
+        /* the index, and the units stored since it was brought up to date (scanned) */
+        rc = index_candidates(m, st, c->t);
+        if (rc == 0 && st->max_unit > st->last_unit)
+            rc = cc_tm_units_scan(m->tm, st->last_unit, 0, score_unit, c);
+        if (rc == 0 && m->ncand)
+            qsort(m->cands, m->ncand, sizeof(*m->cands), by_bound);
+        for (size_t i = 0; rc == 0 && i < m->ncand; i++) {
+            if (k && k <= 16 && m->cands[i].bound < kth_score(res, k) - 1)
+                break;
+            rc = read_and_score(c, m->cands[i].id);
+        }
+    }
+    if (rc < 0)
+        return rc;
+    alternatives(res);
+    context_matches(m, res, opts);
+    /* drop what the penalties took below the threshold, best first, at most k */
+    size_t n = 0;
+    for (size_t i = 0; i < res->pub.n; i++)
+        if (res->pub.v[i].score >= min)
+            res->pub.v[n++] = res->pub.v[i];
+    res->pub.n = n;
+    qsort(res->pub.v, res->pub.n, sizeof(*res->pub.v), best_first);
+    if (k && res->pub.n > k)
+        res->pub.n = k;
+    return 0;
+}
+
 int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
                            const concord_lookup_options *opts, concord_matches **out)
 {
@@ -625,46 +821,32 @@ int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
     results *res = cc_calloc(1, sizeof(*res));
     if (!res)
         return cc_error_oom();
-    lookup_ctx c = {m, res, opts->min_score > 100 ? 100 : opts->min_score, 0};
-    cand_clear(m);
-
+    int t = opts->min_score > 100 ? 100 : opts->min_score;
+    lookup_ctx c = {m, res, t, 0};
+    size_t k = opts->max_matches;
     cc_tm_index_state st;
     if ((rc = cc_tm_read_begin(m->tm, m->lang, &st)) < 0)
         goto fail;
-    if (opts->exhaustive || c.t <= 0) {
-        rc = scan_candidates(m, &st, c.t);
-        for (size_t i = 0; rc == 0 && i < m->ncand; i++)
-            rc = read_and_score(&c, m->cand[i]);
-    } else {
-        /* what the index does not cover yet: units that got variants by a merge
-           (candidates whatever their postings say, each scored once), and units
-           stored since (scanned) */
-        if (st.max_change > st.last_change)
-            rc = cc_tm_changed_units(m->tm, st.last_change, st.max_change, st.last_unit,
-                                     add_changed, m);
-        if (rc == 0)
-            rc = index_candidates(m, c.t);
-        for (size_t i = 0; rc == 0 && i < m->ncand; i++)
-            rc = read_and_score(&c, m->cand[i]);
-        if (rc == 0 && st.max_unit > st.last_unit)
-            rc = cc_tm_units_scan(m->tm, st.last_unit, 0, score_unit, &c);
+    /*
+     * With at most k matches wanted, higher thresholds first: when a pass at
+     * p finds k matches, they are the top k at any lower threshold too, and
+     * a high threshold needs far fewer candidates.
+     */
+    static const int passes[] = {100, 90, 75};
+    for (size_t p = 0; rc == 0 && k && !opts->exhaustive && p < 3; p++) {
+        if (passes[p] <= t)
+            continue;
+        c.t = passes[p];
+        if ((rc = run_pass(m, &c, &st, opts, 0, passes[p], k)) == 0 && res->pub.n >= k)
+            break;
     }
-    if (rc < 0) {
-        cc_tm_read_end(m->tm);
-        goto fail;
+    if (rc == 0 && (res->pub.n < k || !k || opts->exhaustive)) {
+        c.t = t;
+        rc = run_pass(m, &c, &st, opts, opts->exhaustive, opts->min_score, k);
     }
-    alternatives(res);
-    context_matches(m, res, opts);
     cc_tm_read_end(m->tm);
-    /* drop what the penalties took below the threshold, best first, at most max */
-    size_t k = 0;
-    for (size_t i = 0; i < res->pub.n; i++)
-        if (res->pub.v[i].score >= opts->min_score)
-            res->pub.v[k++] = res->pub.v[i];
-    res->pub.n = k;
-    qsort(res->pub.v, res->pub.n, sizeof(*res->pub.v), best_first);
-    if (opts->max_matches && res->pub.n > opts->max_matches)
-        res->pub.n = opts->max_matches;
+    if (rc < 0)
+        goto fail;
     res->pub.candidates = c.scored;
     *out = &res->pub;
     return 0;

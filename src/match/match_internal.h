@@ -84,6 +84,12 @@ int cc_score_seq(cc_scorer *sc, const cc_seq *q, const cc_seq *s, size_t ncodes,
 const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_score *r,
                                   const char *target, size_t target_len, cc_arena *a);
 
+/* ---- lookup.c ---- */
+
+/* The matcher's tokenizer and source language (for analyze.c). */
+cc_tokenizer *cc_matcher_tokenizer(concord_matcher *m);
+const char *cc_matcher_from(const concord_matcher *m);
+
 /* ---- index.c ---- */
 
 /*

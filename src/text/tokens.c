@@ -261,3 +261,26 @@ int cc_tokenize(cc_tokenizer *t, const char *text, size_t len, cc_tokens *tk)
     }
     return 0;
 }
+
+int cc_count_words(cc_tokenizer *t, const char *text, size_t len, size_t *words)
+{
+    int rc;
+    *words = 0;
+    if (len >= (size_t)INT32_MAX / 2)
+        return cc_error_set(CONCORD_ELIMIT, "text too long to count");
+    if ((rc = grow_text(t, (int32_t)len + 1)) < 0)
+        return rc;
+    int32_t n = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(t->u, t->cap, &n, text, (int32_t)len, &st);
+    if (U_FAILURE(st))
+        return cc_error_set(CONCORD_ERROR, "UTF-8 to UTF-16: %s", u_errorName(st));
+    ubrk_setText(t->bi, t->u, n, &st);
+    if (U_FAILURE(st))
+        return cc_error_set(CONCORD_ERROR, "word break iterator: %s", u_errorName(st));
+    ubrk_first(t->bi);
+    while (ubrk_next(t->bi) != UBRK_DONE)
+        if (ubrk_getRuleStatus(t->bi) >= UBRK_WORD_NONE_LIMIT)
+            (*words)++;
+    return 0;
+}

@@ -239,6 +239,13 @@ void cc_tokenizer_free(cc_tokenizer *t);
  */
 int cc_tokenize(cc_tokenizer *t, const char *text, size_t len, cc_tokens *tokens);
 void cc_tokens_clear(cc_tokens *tokens);
+
+/*
+ * The words of valid UTF-8 text[0..len) as ICU counts them: the pieces its
+ * word break rules (and dictionaries, for Japanese) mark as letters,
+ * numbers, kana or ideographs.
+ */
+int cc_count_words(cc_tokenizer *t, const char *text, size_t len, size_t *words);
 void cc_tokens_free(cc_tokens *tokens);
 
 /* ---- languages (lang.c) ----------------------------------------------- */

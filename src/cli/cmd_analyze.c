@@ -1,0 +1,218 @@
+/*
+ * cmd_analyze.c — `concord analyze`: a document against the TM, by match band.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const cli_opt analyze_opts[] = {
+    {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
+    {"from", 'F', "L", "the language of the document (default: detected from its script)"},
+    {"to", 'T', "L", "the language it is to be translated into"},
+    {"format", 'f', "FORMAT", "text (default), json or csv"},
+    {"wrapped", 'w', NULL, "hard-wrapped text: a single line break is a space"},
+    {NULL, 0, NULL, NULL},
+};
+
+static const cli_spec analyze_spec = {
+    "analyze",
+    "[--tm DB] [--from L] --to L [--format text|json|csv] [--wrapped] FILE",
+    "Count the segments and words of a document by how well the TM matches them.",
+    analyze_opts,
+    "The document is segmented (as concord segment does) and each segment looked up\n"
+    "(as concord lookup does, from 50%). Each goes into one band by its best match:\n"
+    "  101%          a 100% whose neighbour segment matches its neighbour in the TM\n"
+    "  repetitions   the same text came earlier in the document (counted once above)\n"
+    "  100%, 95-99%, 85-94%, 75-84%, 50-74%, no match\n"
+    "Words are counted the ICU way (Japanese by dictionary words), characters\n"
+    "without spaces.\n"
+    "\n"
+    "Output: a table (text); {\"bands\": {...}, \"total\": {...}, \"segments\": [...]}\n"
+    "(json); or band,segments,words,characters,percent_words lines (csv).\n"
+    "A progress bar goes to a terminal.\n"
+    "\n"
+    "Exit status: 0 analyzed, 2 bad usage or an error.\n"
+    "\n"
+    "Examples:\n"
+    "  concord analyze --from en --to ru docs/sample/kurils-en.txt\n"
+    "  concord analyze --to ja --format csv article.txt > quote.csv\n",
+};
+
+typedef struct bar {
+    int tty, drawn;
+    double last;
+} bar;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_progress(size_t done, size_t total, void *ud)
+{
+    bar *b = ud;
+    if (!b->tty)
+        return;
+    double t = now_seconds();
+    if (t - b->last < 0.1 && done < total)
+        return;
+    b->last = t;
+    int pct = total ? (int)(done * 100 / total) : 100;
+    int fill = pct / 5;
+    fprintf(stderr, "\r\033[Kanalyzing [%.*s%*s] %3d%%  %zu/%zu segments", fill,
+            "####################", 20 - fill, "", pct, done, total);
+    b->drawn = 1;
+}
+
+static double percent(size_t part, size_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void print_text(const concord_analysis *a, const char *file, const char *tm,
+                       const char *from, const char *to)
+{
+    printf("%s against %s (%s > %s)\n\n", file, tm, from, to);
+    printf("%-12s %10s %10s %12s %8s\n", "band", "segments", "words", "characters", "words %");
+    char s[32], w[32], c[32];
+    for (int i = 0; i < CONCORD_NBANDS; i++) {
+        const concord_band_count *b = &a->bands[i];
+        printf("%-12s %10s %10s %12s %8.1f\n", concord_band_name(i),
+               cli_thousands(b->segments, s, sizeof(s)), cli_thousands(b->words, w, sizeof(w)),
+               cli_thousands(b->characters, c, sizeof(c)), percent(b->words, a->total.words));
+    }
+    printf("%-12s %10s %10s %12s %8.1f\n", "total", cli_thousands(a->total.segments, s, sizeof(s)),
+           cli_thousands(a->total.words, w, sizeof(w)),
+           cli_thousands(a->total.characters, c, sizeof(c)), a->total.words ? 100.0 : 0.0);
+}
+
+static void json_count(const char *name, const concord_band_count *b)
+{
+    printf("\"%s\":{\"segments\":%zu,\"words\":%zu,\"characters\":%zu}", name, b->segments,
+           b->words, b->characters);
+}
+
+static void print_json(const concord_analysis *a, const char *file, const char *from,
+                       const char *to)
+{
+    fputs("{\"file\":\"", stdout);
+    cli_json_string(stdout, file, strlen(file));
+    printf("\",\"from\":\"%s\",\"to\":\"%s\",\"bands\":{", from, to);
+    for (int i = 0; i < CONCORD_NBANDS; i++) {
+        if (i)
+            fputc(',', stdout);
+        json_count(concord_band_name(i), &a->bands[i]);
+    }
+    fputs("},", stdout);
+    json_count("total", &a->total);
+    fputs(",\"segments\":[", stdout);
+    for (size_t i = 0; i < a->nsegments; i++) {
+        const concord_analysis_segment *x = &a->segments[i];
+        printf("%s{\"start\":%zu,\"end\":%zu,\"band\":\"%s\",\"score\":", i ? "," : "", x->start,
+               x->end, concord_band_name(x->band));
+        if (x->score < 0)
+            fputs("null", stdout);
+        else
+            printf("%d", x->score);
+        printf(",\"words\":%zu,\"characters\":%zu}", x->words, x->characters);
+    }
+    fputs("]}\n", stdout);
+}
+
+static void print_csv(const concord_analysis *a)
+{
+    puts("band,segments,words,characters,percent_words");
+    for (int i = 0; i < CONCORD_NBANDS; i++) {
+        const concord_band_count *b = &a->bands[i];
+        printf("%s,%zu,%zu,%zu,%.1f\n", concord_band_name(i), b->segments, b->words,
+               b->characters, percent(b->words, a->total.words));
+    }
+    printf("total,%zu,%zu,%zu,%.1f\n", a->total.segments, a->total.words, a->total.characters,
+           a->total.words ? 100.0 : 0.0);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse(&analyze_spec, argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    const char *from = a.value[cli_opt_index(&analyze_spec, "from")];
+    const char *to = a.value[cli_opt_index(&analyze_spec, "to")];
+    const char *format = a.value[cli_opt_index(&analyze_spec, "format")];
+    if (!to)
+        return cli_usage_error("analyze", "--to is required");
+    int fmt = 0;
+    if (format && strcmp(format, "json") == 0)
+        fmt = 1;
+    else if (format && strcmp(format, "csv") == 0)
+        fmt = 2;
+    else if (format && strcmp(format, "text") != 0)
+        return cli_usage_error("analyze", "unknown format '%s' (expected text, json or csv)",
+                               format);
+    if (a.npos != 1)
+        return cli_usage_error("analyze", a.npos ? "expected one FILE, got %d"
+                                                 : "nothing to analyze: give a FILE%.0d",
+                               a.npos);
+    const char *file = a.pos[0];
+    const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    char *text = NULL;
+    size_t len = 0;
+    if ((rc = cli_read_input("analyze", file, &text, &len)) != 0)
+        return rc;
+    if (concord_text_validate(text, len) < 0) {
+        free(text);
+        return cli_report_error("analyze", shown);
+    }
+    if (!from)
+        from = concord_lang_detect(text, len);
+    char path[4096];
+    if (!cli_tm_path("analyze", a.value[cli_opt_index(&analyze_spec, "tm")], 0, path,
+                     sizeof(path))) {
+        free(text);
+        return EXIT_USAGE;
+    }
+    concord_tm *tm = NULL;
+    concord_matcher *m = NULL;
+    concord_analysis *an = NULL;
+    if (concord_tm_open(&tm, path, 0) < 0) {
+        rc = cli_report_error("analyze", path);
+        goto done;
+    }
+    if (concord_matcher_open(&m, tm, from, to) < 0) {
+        rc = concord_error_last()->code == CONCORD_EINVAL
+                 ? cli_usage_error("analyze", "%s", concord_error_last()->message)
+                 : cli_report_error("analyze", path);
+        goto done;
+    }
+    bar b = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0};
+    concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+    o.wrapped = a.value[cli_opt_index(&analyze_spec, "wrapped")] != NULL;
+    o.progress = on_progress;
+    o.ud = &b;
+    rc = concord_analyze(m, text, len, &o, &an);
+    if (b.drawn)
+        fputs("\r\033[K", stderr);
+    if (rc < 0) {
+        rc = cli_report_error("analyze", shown);
+        goto done;
+    }
+    if (fmt == 1)
+        print_json(an, shown, from, to);
+    else if (fmt == 2)
+        print_csv(an);
+    else
+        print_text(an, shown, path, from, to);
+    rc = cli_finish_output("analyze", EXIT_OK);
+done:
+    concord_analysis_free(an);
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+    free(text);
+    return rc;
+}

@@ -150,6 +150,41 @@ CONCORD_API int concord_matcher_lookup(concord_matcher *m, const char *text, siz
                                        const concord_lookup_options *opts, concord_matches **out);
 CONCORD_API void concord_matches_free(concord_matches *ms);
 
+/* ---- concordance --------------------------------------------------------------- */
+
+typedef struct concord_hit_variant {
+    const char *lang, *text;
+} concord_hit_variant;
+
+typedef struct concord_hit {
+    int64_t unit;
+    const char *lang, *text; /* the variant with the phrase (plain text) */
+    size_t start, end;       /* the phrase in text: byte offsets, end exclusive */
+    const concord_hit_variant *others; /* the unit's other variants, in stored order */
+    size_t nothers;
+    const char *tuid, *file; /* may be NULL */
+} concord_hit;
+
+typedef struct concord_hits {
+    concord_hit *v; /* newest unit first */
+    size_t n;
+    int more; /* there are hits beyond the max asked for */
+} concord_hits;
+
+/*
+ * Find the segments in language `lang` (BCP 47; "en" takes en-US too) that
+ * contain `phrase` (valid UTF-8): its words in that order, compared as
+ * lookup compares them (NFC, case and width folded; Japanese by
+ * character), with only spaces and punctuation between. At most max hits
+ * (0: all). Goes through the index of `lang`, brought up to date as
+ * concord_matcher_open() does. Returns 0; CONCORD_EINVAL for a malformed
+ * tag or a phrase without words; CONCORD_ELIMIT for a phrase of more than
+ * CONCORD_LOOKUP_MAX_WORDS words; store errors.
+ */
+CONCORD_API int concord_concordance(concord_tm *tm, const char *lang, const char *phrase,
+                                    size_t len, size_t max, concord_hits **out);
+CONCORD_API void concord_hits_free(concord_hits *hits);
+
 /* ---- analysis ---------------------------------------------------------------- */
 
 /* The bands of an analysis, in the order reports show them. */

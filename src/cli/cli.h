@@ -109,5 +109,6 @@ int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_concordance(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"export", "write a translation memory as TMX", cmd_export},
     {"stats", "show what a translation memory holds", cmd_stats},
     {"lookup", "find the closest segments in a translation memory", cmd_lookup},
+    {"concordance", "find the segments that contain a phrase", cmd_concordance},
     {"analyze", "count a document's segments and words by match band", cmd_analyze},
 };
 

@@ -655,6 +655,60 @@ static void test_index_equals_scan_on_pud(void **state)
     concord_tm_close(tm);
 }
 
+static void test_concordance(void **state)
+{
+    (void)state;
+    concord_tm *tm = tm_with(
+        "conc.tm",
+        TU2("Southern Kurils, known in Japan as the Northern Territories",
+            "Южные Курилы, которые в Японии называют Северными территориями")
+            TU2("The northern territories issue", "Вопрос северных территорий")
+                TU2("Territories of the north", "Территории севера")
+                    "<tu><tuv xml:lang=\"en\"><seg>Northern Territories Day</seg></tuv>"
+                    "<tuv xml:lang=\"ja\"><seg>北方領土の日</seg></tuv></tu>\n",
+        CONCORD_DUP_KEEP);
+    concord_hits *h;
+    const char *q = "northern territories";
+    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), 0);
+    assert_int_equal(h->n, 3); /* not "Territories of the north": another order */
+    assert_false(h->more);
+    /* newest first, the phrase located, the other languages given */
+    assert_string_equal(h->v[0].text, "Northern Territories Day");
+    assert_int_equal(h->v[0].start, 0);
+    assert_int_equal(h->v[0].end, 20);
+    assert_int_equal(h->v[0].nothers, 1);
+    assert_string_equal(h->v[0].others[0].lang, "ja");
+    assert_string_equal(h->v[2].text + h->v[2].start, "Northern Territories");
+    concord_hits_free(h);
+    /* at most max, and says there are more */
+    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 2, &h), 0);
+    assert_int_equal(h->n, 2);
+    assert_true(h->more);
+    concord_hits_free(h);
+    /* Japanese by character; Russian case folded */
+    q = "北方領土";
+    assert_int_equal(concord_concordance(tm, "ja", q, strlen(q), 0, &h), 0);
+    assert_int_equal(h->n, 1);
+    assert_int_equal(h->v[0].end - h->v[0].start, strlen("北方領土"));
+    concord_hits_free(h);
+    q = "СЕВЕРНЫХ территорий";
+    assert_int_equal(concord_concordance(tm, "ru", q, strlen(q), 0, &h), 0);
+    assert_int_equal(h->n, 1);
+    concord_hits_free(h);
+    /* units stored after the index was built are found too */
+    import_more(tm, "conc2.tmx", TU2("More about the Northern Territories", "Ещё"),
+                CONCORD_DUP_KEEP);
+    q = "Northern Territories";
+    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), 0);
+    assert_int_equal(h->n, 4);
+    assert_string_equal(h->v[0].text, "More about the Northern Territories");
+    concord_hits_free(h);
+    /* nothing to search for */
+    q = "...";
+    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), CONCORD_EINVAL);
+    concord_tm_close(tm);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -697,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_index_equals_scan),
         cmocka_unit_test(test_index_follows_the_tm),
         cmocka_unit_test(test_index_equals_scan_on_pud),
+        cmocka_unit_test(test_concordance),
         cmocka_unit_test(test_bad_queries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -158,8 +158,8 @@ typedef struct concord_hit_variant {
 
 typedef struct concord_hit {
     int64_t unit;
-    const char *lang, *text; /* the variant with the phrase (plain text) */
-    size_t start, end;       /* the phrase in text: byte offsets, end exclusive */
+    const char *lang, *text;           /* the variant with the phrase (plain text) */
+    size_t start, end;                 /* the phrase in text: byte offsets, end exclusive */
     const concord_hit_variant *others; /* the unit's other variants, in stored order */
     size_t nothers;
     const char *tuid, *file; /* may be NULL */

@@ -129,8 +129,8 @@ static void print_csv(const concord_analysis *a)
     puts("band,segments,words,characters,percent_words");
     for (int i = 0; i < CONCORD_NBANDS; i++) {
         const concord_band_count *b = &a->bands[i];
-        printf("%s,%zu,%zu,%zu,%.1f\n", concord_band_name(i), b->segments, b->words,
-               b->characters, percent(b->words, a->total.words));
+        printf("%s,%zu,%zu,%zu,%.1f\n", concord_band_name(i), b->segments, b->words, b->characters,
+               percent(b->words, a->total.words));
     }
     printf("total,%zu,%zu,%zu,%.1f\n", a->total.segments, a->total.words, a->total.characters,
            a->total.words ? 100.0 : 0.0);
@@ -156,9 +156,9 @@ int cmd_analyze(int argc, char **argv)
         return cli_usage_error("analyze", "unknown format '%s' (expected text, json or csv)",
                                format);
     if (a.npos != 1)
-        return cli_usage_error("analyze", a.npos ? "expected one FILE, got %d"
-                                                 : "nothing to analyze: give a FILE%.0d",
-                               a.npos);
+        return cli_usage_error(
+            "analyze", a.npos ? "expected one FILE, got %d" : "nothing to analyze: give a FILE%.0d",
+            a.npos);
     const char *file = a.pos[0];
     const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
     char *text = NULL;

@@ -66,8 +66,9 @@ int cmd_concordance(int argc, char **argv)
     if (max_s && parse_count(max_s, &max) < 0)
         return cli_usage_error("concordance", "--max takes a number from 0 up, not '%s'", max_s);
     if (a.npos != 1)
-        return cli_usage_error("concordance", a.npos ? "expected one PHRASE (quote it), got %d"
-                                                     : "nothing to search for: give a PHRASE%.0d",
+        return cli_usage_error("concordance",
+                               a.npos ? "expected one PHRASE (quote it), got %d"
+                                      : "nothing to search for: give a PHRASE%.0d",
                                a.npos);
     const char *phrase = a.pos[0];
     size_t plen = strlen(phrase);

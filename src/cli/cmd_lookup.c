@@ -88,8 +88,8 @@ static void print_diff(const out_ctx *o, const char *query, const concord_match 
     put_span(x->source, at, x->source_len);
 }
 
-static void print_text(const out_ctx *o, const char *query, size_t qlen,
-                       const concord_matches *ms, int min)
+static void print_text(const out_ctx *o, const char *query, size_t qlen, const concord_matches *ms,
+                       int min)
 {
     fputs("> ", stdout);
     fwrite(query, 1, qlen, stdout);
@@ -224,8 +224,7 @@ int cmd_lookup(int argc, char **argv)
     long v;
     if (min_s) {
         if (parse_int(min_s, 0, 101, &v) < 0)
-            return cli_usage_error("lookup", "--min takes a number from 0 to 101, not '%s'",
-                                   min_s);
+            return cli_usage_error("lookup", "--min takes a number from 0 to 101, not '%s'", min_s);
         lo.min_score = (int)v;
     }
     if (max_s) {
@@ -276,8 +275,7 @@ int cmd_lookup(int argc, char **argv)
     }
 
     char path[4096];
-    if (!cli_tm_path("lookup", a.value[cli_opt_index(&lookup_spec, "tm")], 0, path,
-                     sizeof(path))) {
+    if (!cli_tm_path("lookup", a.value[cli_opt_index(&lookup_spec, "tm")], 0, path, sizeof(path))) {
         free(text);
         return EXIT_USAGE;
     }

@@ -234,8 +234,7 @@ int cc_index_update(concord_tm *tm, cc_tokenizer *t, const char *lang, int wait_
         return 0;
     }
     /* merged units first (ids up to last_unit), then the new ones: ids only grow in a block */
-    rc = cc_tm_changed_units(tm, b.st.last_change, b.st.max_change, b.st.last_unit, index_unit,
-                             &b);
+    rc = cc_tm_changed_units(tm, b.st.last_change, b.st.max_change, b.st.last_unit, index_unit, &b);
     if (rc == 0 && b.used)
         rc = flush(&b);
     if (rc == 0)

@@ -280,11 +280,11 @@ static int merge_in(concord_matcher *m, const cand *b, size_t n, int add)
 typedef struct posting_ctx {
     concord_matcher *m;
     uint32_t nq;
-    uint32_t lo, hi;  /* the word counts that can reach the threshold */
-    uint32_t weight;  /* the term's occurrences in the query */
-    int sorted;       /* the entries came in id order */
-    int64_t last;     /* the previous entry's id */
-    size_t entries;   /* read in all */
+    uint32_t lo, hi; /* the word counts that can reach the threshold */
+    uint32_t weight; /* the term's occurrences in the query */
+    int sorted;      /* the entries came in id order */
+    int64_t last;    /* the previous entry's id */
+    size_t entries;  /* read in all */
 } posting_ctx;
 
 static int on_entry(int64_t unit, uint32_t nwords, void *ud)
@@ -598,7 +598,8 @@ static int scan_add(const cc_tm_unit *u, void *ud)
 static int scan_candidates(concord_matcher *m, const cc_tm_index_state *st, int t)
 {
     int rc;
-    if (!m->scan.built || m->scan.max_unit != st->max_unit || m->scan.max_change != st->max_change) {
+    if (!m->scan.built || m->scan.max_unit != st->max_unit ||
+        m->scan.max_change != st->max_change) {
         m->scan.n = m->scan.nkeys = 0;
         m->scan.built = 0;
         if ((rc = cc_tm_units_scan(m->tm, 0, 0, scan_add, m)) < 0)

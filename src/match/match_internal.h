@@ -19,13 +19,16 @@ typedef struct cc_seq {
     const char *text;
     size_t len;
     cc_tokens tok;
-    uint32_t *word;  /* indices into tok.v of the word tokens (WORD, NUMBER, CJK) */
-    uint64_t *wkey;  /* the key of each word token: its normalized form, every number alike */
+    uint32_t *word; /* indices into tok.v of the word tokens (WORD, NUMBER, CJK) */
+    uint64_t *wkey; /* the key of each word token: its normalized form, every number alike */
     size_t nword;
     size_t cap;
 } cc_seq;
 
-#define CC_SEQ_INIT {NULL, 0, CC_TOKENS_INIT, NULL, NULL, 0, 0}
+#define CC_SEQ_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, CC_TOKENS_INIT, NULL, NULL, 0, 0                                                  \
+    }
 
 /* Tokenize text[0..len) into s (which keeps pointers into text). */
 int cc_seq_prepare(cc_tokenizer *t, const char *text, size_t len, cc_seq *s);

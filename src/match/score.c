@@ -157,11 +157,11 @@ static int add_op(const cc_seq *q, const cc_seq *s, int equal, size_t qa, size_t
     else
         op->kind = CONCORD_DIFF_DELETE;
     /* an empty side sits where the other side's words would go */
-    op->query_start = qa < qb ? word_tok(q, qa)->start
+    op->query_start = qa < qb         ? word_tok(q, qa)->start
                       : qa < q->nword ? word_tok(q, qa)->start
                                       : q->len;
     op->query_end = qa < qb ? word_tok(q, qb - 1)->end : op->query_start;
-    op->source_start = sa < sb ? word_tok(s, sa)->start
+    op->source_start = sa < sb         ? word_tok(s, sa)->start
                        : sa < s->nword ? word_tok(s, sa)->start
                                        : s->len;
     op->source_end = sa < sb ? word_tok(s, sb - 1)->end : op->source_start;
@@ -283,8 +283,8 @@ int cc_score_seq(cc_scorer *sc, const cc_seq *q, const cc_seq *s, size_t ncodes,
 
     int points = 0;
     points += add_penalty(r, CONCORD_PENALTY_CASE, case_diff);
-    points += add_penalty(r, CONCORD_PENALTY_PUNCTUATION,
-                          space_diff || !same_punctuation(q, s) ? 1 : 0);
+    points +=
+        add_penalty(r, CONCORD_PENALTY_PUNCTUATION, space_diff || !same_punctuation(q, s) ? 1 : 0);
     points += add_penalty(r, CONCORD_PENALTY_NUMBERS, (int)r->nnum);
     points += add_penalty(r, CONCORD_PENALTY_CODES, ncodes > 0 ? 1 : 0);
     r->score = r->fuzzy > points ? r->fuzzy - points : 0;
@@ -306,34 +306,56 @@ static int number_before(const char *t, size_t i)
     return i > 0 && t[i - 1] >= '0' && t[i - 1] <= '9';
 }
 
+/* The number with '.' and ',' swapped (3.5 <-> 3,5, 1,000 <-> 1.000), into out. */
+static void swap_separators(const char *num, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = num[i] == '.' ? ',' : num[i] == ',' ? '.' : num[i];
+}
+
+/* Where number num[0..n) occurs once, standing alone, in target; -1 if not exactly once. */
+static long find_once(const char *target, size_t target_len, const char *num, size_t n)
+{
+    long at = -1;
+    size_t found = 0;
+    for (size_t p = 0; p + n <= target_len; p++) {
+        if (memcmp(target + p, num, n) == 0 && !number_before(target, p) &&
+            !number_goes_on(target, target_len, p + n)) {
+            at = (long)p;
+            found++;
+        }
+    }
+    return found == 1 ? at : -1;
+}
+
 const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_score *r,
                                   const char *target, size_t target_len, cc_arena *a)
 {
     if (r->nnum == 0 || r->nnum > 64)
         return NULL;
     size_t at[64];
-    for (size_t k = 0; k < r->nnum; k++) {
-        const cc_token *y = word_tok(s, r->num_s[k]);
-        const char *num = s->text + y->start;
-        size_t n = y->end - y->start, found = 0;
-        for (size_t p = 0; p + n <= target_len; p++) {
-            if (memcmp(target + p, num, n) == 0 && !number_before(target, p) &&
-                !number_goes_on(target, target_len, p + n)) {
-                at[k] = p;
-                found++;
-            }
-        }
-        if (found != 1)
-            return NULL;
-        for (size_t e = 0; e < k; e++)
-            if (at[e] == at[k])
-                return NULL;
-    }
-    /* the pieces in target order */
+    int swapped[64];
     size_t len = target_len;
     for (size_t k = 0; k < r->nnum; k++) {
         const cc_token *x = word_tok(q, r->num_q[k]), *y = word_tok(s, r->num_s[k]);
-        len = len - (y->end - y->start) + (x->end - x->start);
+        size_t n = y->end - y->start;
+        char alt[64];
+        long p = find_once(target, target_len, s->text + y->start, n);
+        swapped[k] = 0;
+        if (p < 0 && n <= sizeof(alt)) {
+            /* the target writes decimals the other way (3.5 in English, 3,5 in Russian) */
+            swap_separators(s->text + y->start, n, alt);
+            if (memcmp(alt, s->text + y->start, n) != 0 &&
+                (p = find_once(target, target_len, alt, n)) >= 0)
+                swapped[k] = 1;
+        }
+        if (p < 0)
+            return NULL;
+        at[k] = (size_t)p;
+        for (size_t e = 0; e < k; e++)
+            if (at[e] == at[k])
+                return NULL;
+        len = len - n + (x->end - x->start);
     }
     char *out = cc_arena_alloc(a, len + 1);
     if (!out)
@@ -349,7 +371,10 @@ const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_sco
         const cc_token *x = word_tok(q, r->num_q[best]), *y = word_tok(s, r->num_s[best]);
         memcpy(out + o, target + p, at[best] - p);
         o += at[best] - p;
-        memcpy(out + o, q->text + x->start, x->end - x->start);
+        if (swapped[best])
+            swap_separators(q->text + x->start, x->end - x->start, out + o);
+        else
+            memcpy(out + o, q->text + x->start, x->end - x->start);
         o += x->end - x->start;
         p = at[best] + (y->end - y->start);
     }

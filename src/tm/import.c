@@ -330,7 +330,7 @@ typedef struct importer {
     } langs[32];
     int nlangs;
     /* per unit scratch */
-    cc_buf *codes;  /* serialized codes of each variant */
+    cc_buf *codes; /* serialized codes of each variant */
     size_t cap;
     uint64_t *vhash; /* hash of each variant: language, text, codes */
     int64_t *vlang;
@@ -339,7 +339,7 @@ typedef struct importer {
     int first_known;
     sqlite3_int64 first_id;
     stored_unit first;
-    uint64_t *filter;    /* see filter_build(); NULL until then */
+    uint64_t *filter; /* see filter_build(); NULL until then */
     cc_buf blob;
     cc_arena arena; /* copies of stored units */
     sqlite3_int64 *ids;
@@ -567,8 +567,8 @@ enum { WANT_PAIR, WANT_LANG, WANT_SOURCE };
  * one pair)? WANT_LANG: is s its
  * source, with a translation in t's language? WANT_SOURCE: is s its source?
  */
-static int unit_matches(const importer *im, const stored_unit *su, const concord_unit *u,
-                        size_t s, size_t t, int want)
+static int unit_matches(const importer *im, const stored_unit *su, const concord_unit *u, size_t s,
+                        size_t t, int want)
 {
     if (want == WANT_PAIR) {
         /* a (source, translation) pair: one of the two is the unit's source */
@@ -634,7 +634,7 @@ static int put_key(importer *im, uint64_t key, sqlite3_int64 unit)
  * cost the lookup that would have been made anyway.
  */
 #define FILTER_AFTER 4096
-#define FILTER_BITS ((uint64_t)1 << 26)
+#define FILTER_BITS  ((uint64_t)1 << 26)
 
 static void filter_add(importer *im, uint64_t h)
 {
@@ -677,8 +677,8 @@ static int filter_build(importer *im)
  * The first stored unit (the lowest id) with source hash h that matches
  * `want` for variants s and t of u; *id is 0 if there is none.
  */
-static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s, size_t t,
-                      int want, stored_unit *su, sqlite3_int64 *id)
+static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s, size_t t, int want,
+                      stored_unit *su, sqlite3_int64 *id)
 {
     int rc;
     *id = 0;
@@ -765,8 +765,8 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
     } else if (!im->first_id) {
         return 0; /* no unit with this source */
     }
-    uint64_t key = want == WANT_PAIR ? pair_key(im, s, t)
-                                     : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
+    uint64_t key =
+        want == WANT_PAIR ? pair_key(im, s, t) : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
     sqlite3_int64 id = 0;
     if (filter_maybe(im, key)) {
         sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
@@ -886,7 +886,8 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
     sqlite3_bind_blob(st, 12, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
     char tool[128], toolversion[128];
     bind_text(st, 13, attr_value(u->attrs, "creationtool", tool, sizeof(tool)));
-    bind_text(st, 14, attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)));
+    bind_text(st, 14,
+              attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)));
     if ((rc = step_done(im, st)) < 0)
         return rc;
     sqlite3_int64 id = sqlite3_last_insert_rowid(im->tm->db);
@@ -1406,9 +1407,9 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
     else
         sqlite3_wal_checkpoint_v2(tm->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 done:;
-    sqlite3_stmt *all[] = {im->ins_origin, im->ins_unit,   im->ins_extra, im->find_src,
-                           im->get_unit,   im->upd_unit,   im->del_unit,  im->del_extras,
-                           im->get_extras, im->get_lang,   im->ins_lang,  im->get_key,
+    sqlite3_stmt *all[] = {im->ins_origin, im->ins_unit,  im->ins_extra, im->find_src,
+                           im->get_unit,   im->upd_unit,  im->del_unit,  im->del_extras,
+                           im->get_extras, im->get_lang,  im->ins_lang,  im->get_key,
                            im->put_key,    im->ins_change};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         sqlite3_finalize(all[i]);

@@ -72,7 +72,7 @@ void cc_tm_index_free(concord_tm *tm)
 }
 
 #define UNIT_COLUMNS                                                                               \
-    "SELECT u.id, u.origin, u.tuid, u.src_seq, u.src_hash, u.variants, u.last_date, "             \
+    "SELECT u.id, u.origin, u.tuid, u.src_seq, u.src_hash, u.variants, u.last_date, "              \
     "coalesce(u.tool, o.creationtool), o.file FROM unit u LEFT JOIN origin o ON o.id = u.origin "
 
 static int prepared(concord_tm *tm, sqlite3_stmt **st, const char *sql)
@@ -155,8 +155,9 @@ int cc_tm_units_scan(concord_tm *tm, int64_t after, int64_t upto,
 {
     int rc;
     sqlite3_stmt *st;
-    if ((rc = cc_tm_prepare(tm, &st, UNIT_COLUMNS "WHERE u.id > ?1 AND (?2 = 0 OR u.id <= ?2) "
-                                                  "ORDER BY u.id")) < 0)
+    if ((rc = cc_tm_prepare(tm, &st,
+                            UNIT_COLUMNS "WHERE u.id > ?1 AND (?2 = 0 OR u.id <= ?2) "
+                                         "ORDER BY u.id")) < 0)
         return rc;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, upto);
@@ -191,8 +192,8 @@ int cc_tm_units_with_source(concord_tm *tm, uint64_t h, int64_t *ids, size_t max
 int cc_tm_has_language(concord_tm *tm, const char *lang)
 {
     sqlite3_stmt *st;
-    int rc = cc_tm_prepare(tm, &st,
-                           "SELECT 1 FROM lang WHERE tag = ?1 OR tag LIKE ?1 || '-%' LIMIT 1");
+    int rc =
+        cc_tm_prepare(tm, &st, "SELECT 1 FROM lang WHERE tag = ?1 OR tag LIKE ?1 || '-%' LIMIT 1");
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
@@ -207,12 +208,11 @@ static int read_state(concord_tm *tm, const char *lang, cc_tm_index_state *s)
 {
     memset(s, 0, sizeof(*s));
     sqlite3_stmt *st;
-    int rc = cc_tm_prepare(
-        tm, &st,
-        "SELECT (SELECT last_unit FROM index_state WHERE lang = ?1), "
-        "(SELECT last_change FROM index_state WHERE lang = ?1), "
-        "(SELECT next_block FROM index_state WHERE lang = ?1), "
-        "(SELECT max(id) FROM unit), (SELECT max(seq) FROM change)");
+    int rc = cc_tm_prepare(tm, &st,
+                           "SELECT (SELECT last_unit FROM index_state WHERE lang = ?1), "
+                           "(SELECT last_change FROM index_state WHERE lang = ?1), "
+                           "(SELECT next_block FROM index_state WHERE lang = ?1), "
+                           "(SELECT max(id) FROM unit), (SELECT max(seq) FROM change)");
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
@@ -358,8 +358,8 @@ int cc_tm_postings_read(concord_tm *tm, uint64_t key,
                         int (*fn)(const void *data, size_t len, void *ud), void *ud)
 {
     int rc;
-    if ((rc = prepared(tm, &tm->q_pread,
-                       "SELECT data FROM posting WHERE key = ? ORDER BY block")) < 0)
+    if ((rc = prepared(tm, &tm->q_pread, "SELECT data FROM posting WHERE key = ? ORDER BY block")) <
+        0)
         return rc;
     sqlite3_stmt *st = tm->q_pread;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)key);

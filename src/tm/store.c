@@ -362,7 +362,7 @@ typedef struct pair_map {
     struct pair_slot {
         uint64_t key; /* src << 32 | tgt, plus one: 0 is an empty slot */
         size_t count;
-    } *slots;
+    } * slots;
     size_t cap, n;
 } pair_map;
 
@@ -538,11 +538,12 @@ int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out)
     s->schema_version = (int)n;
     if ((rc = count_languages(tm, &b->arena, s)) < 0)
         goto done;
-    if ((rc = count_list(tm, &b->arena,
-                         "SELECT trim(coalesce(u.tool, o.creationtool, 'unknown tool') || ' ' || "
-                         "coalesce(u.toolversion, o.creationtoolversion, '')), count(*) FROM unit u "
-                         "LEFT JOIN origin o ON o.id = u.origin GROUP BY 1 ORDER BY 2 DESC, 1",
-                         &list, &s->ntools)) < 0)
+    if ((rc =
+             count_list(tm, &b->arena,
+                        "SELECT trim(coalesce(u.tool, o.creationtool, 'unknown tool') || ' ' || "
+                        "coalesce(u.toolversion, o.creationtoolversion, '')), count(*) FROM unit u "
+                        "LEFT JOIN origin o ON o.id = u.origin GROUP BY 1 ORDER BY 2 DESC, 1",
+                        &list, &s->ntools)) < 0)
         goto done;
     s->tools = list;
     if ((rc = text_value(tm, &b->arena, "SELECT min(first_date) FROM unit", &s->first_date)) < 0 ||

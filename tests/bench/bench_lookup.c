@@ -120,8 +120,7 @@ int main(int argc, char **argv)
             if (same(r, x))
                 agree++;
             else
-                fprintf(stderr, "DIFFERENT: '%s': index %zu matches, scan %zu\n", q[i], r->n,
-                        x->n);
+                fprintf(stderr, "DIFFERENT: '%s': index %zu matches, scan %zu\n", q[i], r->n, x->n);
             concord_matches_free(x);
         }
         concord_matches_free(r);

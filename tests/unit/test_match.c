@@ -68,7 +68,7 @@ static void add(str *b, const char *fmt, ...)
 }
 
 #define TMX_HEAD                                                                                   \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"                         \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"                          \
     "<header creationtool=\"Test\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "    \
     "adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n<body>\n"
 #define TMX_TAIL "</body>\n</tmx>\n"
@@ -105,8 +105,7 @@ static void import_more(concord_tm *tm, const char *name, const char *body, conc
         fail_msg("import: %s", concord_error_last()->message);
 }
 
-static concord_matches *look_k(concord_matcher *m, const char *q, int min, int exhaustive,
-                               size_t k)
+static concord_matches *look_k(concord_matcher *m, const char *q, int min, int exhaustive, size_t k)
 {
     concord_lookup_options o = CONCORD_LOOKUP_OPTIONS_INIT;
     o.min_score = min;
@@ -139,7 +138,7 @@ static int points(const concord_match *x, int kind)
 }
 
 #define TU2(a, b)                                                                                  \
-    "<tu><tuv xml:lang=\"en\"><seg>" a "</seg></tuv><tuv xml:lang=\"ru\"><seg>" b                 \
+    "<tu><tuv xml:lang=\"en\"><seg>" a "</seg></tuv><tuv xml:lang=\"ru\"><seg>" b                  \
     "</seg></tuv></tu>\n"
 
 /* ---- the score ----------------------------------------------------------------------- */
@@ -147,16 +146,17 @@ static int points(const concord_match *x, int kind)
 static void test_score_and_penalties(void **state)
 {
     (void)state;
-    concord_tm *tm = tm_with(
-        "score.tm",
-        TU2("Russia and Japan agree to keep talking", "Россия и Япония договорились") TU2(
-            "Talks resumed in Tokyo on Monday.", "Переговоры возобновились в Токио в понедельник.")
-            TU2("In 2019 the catch rose by 3.5%.", "В 2019 году улов вырос на 3.5%.")
-                TU2("Click <bpt i=\"1\">&lt;b></bpt>Save<ept i=\"1\">&lt;/b></ept> now",
-                    "Нажмите «Сохранить»") TU2("Open the file", "Откройте файл")
-                    TU2("Open the file", "Открыть файл") TU2("A B C D E F G H I J",
-                                                             "а б в г д е ж з и к"),
-        CONCORD_DUP_KEEP);
+    concord_tm *tm =
+        tm_with("score.tm",
+                TU2("Russia and Japan agree to keep talking", "Россия и Япония договорились")
+                    TU2("Talks resumed in Tokyo on Monday.",
+                        "Переговоры возобновились в Токио в понедельник.")
+                        TU2("In 2019 the catch rose by 3.5%.", "В 2019 году улов вырос на 3,5%.")
+                            TU2("Click <bpt i=\"1\">&lt;b></bpt>Save<ept i=\"1\">&lt;/b></ept> now",
+                                "Нажмите «Сохранить»") TU2("Open the file", "Откройте файл")
+                                TU2("Open the file", "Открыть файл")
+                                    TU2("A B C D E F G H I J", "а б в г д е ж з и к"),
+                CONCORD_DUP_KEEP);
     concord_matcher *m;
     assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
 
@@ -216,14 +216,15 @@ static void test_score_and_penalties(void **state)
     assert_int_equal(points(&ms->v[0], CONCORD_PENALTY_PUNCTUATION), 1);
     concord_matches_free(ms);
 
-    /* numbers: equal as words, one point per differing number, the target with ours */
+    /* numbers: equal as words, one point per differing number, the target with ours
+       (written with the target's decimal comma) */
     ms = look(m, "In 2020 the catch rose by 4.1%.", 70, 0);
     assert_int_equal(ms->n, 1);
     assert_int_equal(ms->v[0].fuzzy, 100);
     assert_int_equal(points(&ms->v[0], CONCORD_PENALTY_NUMBERS), 2);
     assert_int_equal(ms->v[0].score, 98);
     assert_non_null(ms->v[0].target_numbers);
-    assert_string_equal(ms->v[0].target_numbers, "В 2020 году улов вырос на 4.1%.");
+    assert_string_equal(ms->v[0].target_numbers, "В 2020 году улов вырос на 4,1%.");
     concord_matches_free(ms);
 
     /* inline codes in the stored segment that the query lacks */
@@ -333,16 +334,16 @@ static uint32_t rnd(uint32_t n)
 }
 
 static const char *const EN[] = {
-    "the",   "a",     "of",    "islands", "Russia", "Japan", "talks",  "peace",   "treaty",
-    "agree", "keep",  "on",    "in",      "Tokyo",  "Moscow", "said",  "minister", "foreign",
-    "fish",  "quota", "2019",  "3.5",     "sea",    "north", "south",  "Kuril",   "Habomai",
-    "and",   "to",    "was",   "were",    "new",    "round", "Monday", "envoy",   "visit",
-    "OK",    "rose",  "catch", "boat",    "vessel", "war",   "ended",  "sovereignty"};
+    "the",   "a",     "of",    "islands", "Russia", "Japan",  "talks",  "peace",      "treaty",
+    "agree", "keep",  "on",    "in",      "Tokyo",  "Moscow", "said",   "minister",   "foreign",
+    "fish",  "quota", "2019",  "3.5",     "sea",    "north",  "south",  "Kuril",      "Habomai",
+    "and",   "to",    "was",   "were",    "new",    "round",  "Monday", "envoy",      "visit",
+    "OK",    "rose",  "catch", "boat",    "vessel", "war",    "ended",  "sovereignty"};
 static const char *const RU[] = {
-    "Россия", "России", "Японии", "Япония", "острова", "островов", "переговоры", "мир",
-    "договор", "в",     "на",     "и",      "не",      "Курилы",   "Курил",      "Токио",
-    "министр", "сказал", "рыба",  "квота",  "2019",    "году",     "море",       "юг",
-    "север",   "визит", "новый",  "раунд",  "посол",   "война",    "улов",       "вырос"};
+    "Россия",  "России", "Японии", "Япония", "острова", "островов", "переговоры", "мир",
+    "договор", "в",      "на",     "и",      "не",      "Курилы",   "Курил",      "Токио",
+    "министр", "сказал", "рыба",   "квота",  "2019",    "году",     "море",       "юг",
+    "север",   "визит",  "новый",  "раунд",  "посол",   "война",    "улов",       "вырос"};
 static const char *const JA[] = {"北", "方", "領", "土", "の", "返", "還", "を", "求", "め",
                                  "る", "日", "ロ", "協", "議", "島", "択", "捉", "国", "後",
                                  "色", "丹", "歯", "舞", "群", "で", "合", "意", "た", "。"};
@@ -480,8 +481,8 @@ static void check_language(const char *name, const vocab *v, const char *lang, s
         queries[i] = make_query(segs, nunits, v);
     static const int mins[] = {50, 70, 90, 100};
     size_t matched = compare_queries(m, queries, nqueries, mins, 4);
-    print_message("  %s: %zu units, %zu queries x 4 thresholds, %zu matches, index = scan\n",
-                  lang, nunits, nqueries, matched);
+    print_message("  %s: %zu units, %zu queries x 4 thresholds, %zu matches, index = scan\n", lang,
+                  nunits, nqueries, matched);
     assert_true(matched > nqueries); /* the test means something only if things match */
     for (size_t i = 0; i < nqueries; i++)
         free(queries[i]);
@@ -662,10 +663,11 @@ static void test_concordance(void **state)
         "conc.tm",
         TU2("Southern Kurils, known in Japan as the Northern Territories",
             "Южные Курилы, которые в Японии называют Северными территориями")
-            TU2("The northern territories issue", "Вопрос северных территорий")
-                TU2("Territories of the north", "Территории севера")
-                    "<tu><tuv xml:lang=\"en\"><seg>Northern Territories Day</seg></tuv>"
-                    "<tuv xml:lang=\"ja\"><seg>北方領土の日</seg></tuv></tu>\n",
+            TU2("The northern territories issue", "Вопрос северных территорий") TU2(
+                "Territories of the north",
+                "Территории севера") "<tu><tuv xml:lang=\"en\"><seg>Northern Territories "
+                                     "Day</seg></tuv>"
+                                     "<tuv xml:lang=\"ja\"><seg>北方領土の日</seg></tuv></tu>\n",
         CONCORD_DUP_KEEP);
     concord_hits *h;
     const char *q = "northern territories";
@@ -718,8 +720,7 @@ static void test_bad_queries(void **state)
     concord_lookup_options o = CONCORD_LOOKUP_OPTIONS_INIT;
     concord_matches *ms;
     /* invalid UTF-8, with its offset */
-    assert_int_equal(concord_matcher_lookup(m, "Hello \xff world", 13, &o, &ms),
-                     CONCORD_EENCODING);
+    assert_int_equal(concord_matcher_lookup(m, "Hello \xff world", 13, &o, &ms), CONCORD_EENCODING);
     assert_int_equal(concord_error_last()->offset, 6);
     assert_null(ms);
     /* too many words */

@@ -653,14 +653,13 @@ static void test_srclang_is_matched_by_language(void **state)
 {
     (void)state;
     const char *p = write_str(
-        "srcEN.tmx",
-        "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header creationtool=\"T\" "
-        "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" "
-        "srclang=\"EN\" datatype=\"plaintext\"/><body>"
-        "<tu><tuv xml:lang=\"ja\"><seg>択捉島</seg></tuv>"
-        "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu>"
-        "<tu><tuv xml:lang=\"ru\"><seg>Итуруп</seg></tuv>"
-        "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu></body></tmx>");
+        "srcEN.tmx", "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header creationtool=\"T\" "
+                     "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" "
+                     "srclang=\"EN\" datatype=\"plaintext\"/><body>"
+                     "<tu><tuv xml:lang=\"ja\"><seg>択捉島</seg></tuv>"
+                     "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu>"
+                     "<tu><tuv xml:lang=\"ru\"><seg>Итуруп</seg></tuv>"
+                     "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu></body></tmx>");
     concord_tm *tm = open_tm("srcEN.tm");
     concord_import_stats st;
     assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
@@ -685,8 +684,9 @@ static void test_many_alternatives_of_one_source(void **state)
     (void)state;
     body b = {NULL, 0, 0};
     for (int i = 0; i < 5000; i++)
-        add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>OK</seg></tuv>"
-                "<tuv xml:lang=\"de\"><seg>OK %d</seg></tuv></tu>\n",
+        add(&b,
+            "<tu><tuv xml:lang=\"en-US\"><seg>OK</seg></tuv>"
+            "<tuv xml:lang=\"de\"><seg>OK %d</seg></tuv></tu>\n",
             i);
     const char *many = write_body("many.tmx", &b);
     concord_tm *tm = open_tm("many.tm");
@@ -724,8 +724,9 @@ static void test_stats_with_hundreds_of_languages(void **state)
     (void)state;
     body b = {NULL, 0, 0};
     for (int i = 0; i < 300; i++)
-        add(&b, "<tu><tuv xml:lang=\"en-US\"><seg>Kurils %d</seg></tuv>"
-                "<tuv xml:lang=\"b%c%c\"><seg>k%d</seg></tuv></tu>\n",
+        add(&b,
+            "<tu><tuv xml:lang=\"en-US\"><seg>Kurils %d</seg></tuv>"
+            "<tuv xml:lang=\"b%c%c\"><seg>k%d</seg></tuv></tu>\n",
             i, 'a' + i / 26, 'a' + i % 26, i);
     const char *p = write_body("langs.tmx", &b);
     concord_tm *tm = open_tm("langs.tm");
@@ -747,10 +748,10 @@ static void test_stats_with_hundreds_of_languages(void **state)
 static void test_foreign_attributes_do_not_break_export(void **state)
 {
     (void)state;
-    const char *p = write_str(
-        "ns.tmx", TMX_HEAD "<tu xmlns:x=\"urn:example\" x:id=\"7\"><tuv xml:lang=\"en-US\" "
-                           "x:state=\"final\"><seg>Kunashir</seg></tuv><tuv xml:lang=\"ru\">"
-                           "<seg>Кунашир</seg></tuv></tu>" TMX_TAIL);
+    const char *p = write_str("ns.tmx", TMX_HEAD
+                              "<tu xmlns:x=\"urn:example\" x:id=\"7\"><tuv xml:lang=\"en-US\" "
+                              "x:state=\"final\"><seg>Kunashir</seg></tuv><tuv xml:lang=\"ru\">"
+                              "<seg>Кунашир</seg></tuv></tu>" TMX_TAIL);
     collected c;
     assert_int_equal(read_tmx(p, 0, &c), 0);
     assert_int_equal(c.units, 1);
@@ -793,11 +794,12 @@ static void test_duplicates_review_cases(void **state)
     size_t units;
     concord_import_stats st;
 #define TU_(src, body) "<tu srclang=\"" src "\">" body "</tu>\n"
-#define V_(l, t) "<tuv xml:lang=\"" l "\"><seg>" t "</seg></tuv>"
+#define V_(l, t)       "<tuv xml:lang=\"" l "\"><seg>" t "</seg></tuv>"
     /* replace keeps a stored translation that the new unit also carries */
-    const char *a1 = write_str("r-a1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")) TMX_TAIL);
-    const char *a2 = write_str("r-a2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")
-                                                                  V_("ru", "R3")) TMX_TAIL);
+    const char *a1 =
+        write_str("r-a1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")) TMX_TAIL);
+    const char *a2 = write_str(
+        "r-a2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1") V_("ru", "R3")) TMX_TAIL);
     concord_tm *tm = open_tm("r-a.tm");
     assert_int_equal(import_one(tm, a1, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(import_one(tm, a2, CONCORD_DUP_REPLACE, &st), 0);
@@ -815,10 +817,9 @@ static void test_duplicates_review_cases(void **state)
        even when an old key of a removed unit names that unit's id */
     const char *g1 = write_str("r-g1.tmx", TMX_HEAD TU_("en", V_("en", "A") V_("ru", "R1"))
                                                TU_("en", V_("en", "A") V_("ru", "B")) TMX_TAIL);
-    const char *g2 = write_str(
-        "r-g2.tmx", TMX_HEAD TU_("en", V_("en", "A") V_("ru", "R3"))
-                        TU_("fr", V_("fr", "C") V_("en", "A") V_("ru", "B"))
-                            TU_("en", V_("en", "A") V_("ru", "B")) TMX_TAIL);
+    const char *g2 = write_str("r-g2.tmx", TMX_HEAD TU_("en", V_("en", "A") V_("ru", "R3"))
+                                               TU_("fr", V_("fr", "C") V_("en", "A") V_("ru", "B"))
+                                                   TU_("en", V_("en", "A") V_("ru", "B")) TMX_TAIL);
     tm = open_tm("r-g.tm");
     assert_int_equal(import_one(tm, g1, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(import_one(tm, g2, CONCORD_DUP_REPLACE, &st), 0);
@@ -832,10 +833,10 @@ static void test_duplicates_review_cases(void **state)
 
     /* a unit with a new language and another translation: the new language joins
        the stored unit, the other translation is an alternative */
-    const char *d1 = write_str("r-d1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1")
-                                                                  V_("de", "D1")) TMX_TAIL);
-    const char *d2 = write_str("r-d2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R2")
-                                                                  V_("ja", "J")) TMX_TAIL);
+    const char *d1 = write_str(
+        "r-d1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R1") V_("de", "D1")) TMX_TAIL);
+    const char *d2 = write_str(
+        "r-d2.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R2") V_("ja", "J")) TMX_TAIL);
     tm = open_tm("r-d.tm");
     assert_int_equal(import_one(tm, d1, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(import_one(tm, d2, CONCORD_DUP_KEEP, &st), 0);
@@ -850,8 +851,8 @@ static void test_duplicates_review_cases(void **state)
     concord_tm_close(tm);
 
     /* the same translation twice in one unit is stored once */
-    const char *c1 = write_str("r-c1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R")
-                                                                  V_("ru", "R")) TMX_TAIL);
+    const char *c1 = write_str(
+        "r-c1.tmx", TMX_HEAD TU_("en", V_("en", "Hello") V_("ru", "R") V_("ru", "R")) TMX_TAIL);
     tm = open_tm("r-c.tm");
     assert_int_equal(import_one(tm, c1, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.variants, 2);
@@ -865,8 +866,7 @@ static void test_schema_1_is_migrated(void **state)
 {
     (void)state;
     char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "cp '%s/tm/v1-sample.tm' '%s'", CONCORD_TEST_DATA,
-             path_of("v1.tm"));
+    snprintf(cmd, sizeof(cmd), "cp '%s/tm/v1-sample.tm' '%s'", CONCORD_TEST_DATA, path_of("v1.tm"));
     assert_int_equal(system(cmd), 0);
     concord_tm *tm;
     /* read-only: refused with a clear message, file untouched */

@@ -50,7 +50,8 @@ static int read_ids(concord_tm *tm, uint64_t key, ids *l)
     int rc = cc_tm_postings_read(tm, key, on_block, l);
     if (rc < 0)
         return rc;
-    qsort(l->v, l->n, sizeof(*l->v), by_id);
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof(*l->v), by_id);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++)
         if (!k || l->v[k - 1] != l->v[i])

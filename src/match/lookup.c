@@ -198,7 +198,7 @@ static int by_id(const void *a, const void *b)
 /* Sort a list by id and fold repeated ids (hits: the largest, len: the smallest). */
 static size_t sort_fold(cand *v, size_t n, int sorted)
 {
-    if (!sorted)
+    if (!sorted && n > 1)
         qsort(v, n, sizeof(*v), by_id);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -659,7 +659,8 @@ static void alternatives(results *r)
 {
     concord_match *v = r->pub.v;
     size_t n = r->pub.n;
-    qsort(v, n, sizeof(*v), by_source);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), by_source);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         int differ = 0;
@@ -791,7 +792,8 @@ static int run_pass(concord_matcher *m, lookup_ctx *c, const cc_tm_index_state *
         if (res->pub.v[i].score >= min)
             res->pub.v[n++] = res->pub.v[i];
     res->pub.n = n;
-    qsort(res->pub.v, res->pub.n, sizeof(*res->pub.v), best_first);
+    if (res->pub.n > 1)
+        qsort(res->pub.v, res->pub.n, sizeof(*res->pub.v), best_first);
     if (k && res->pub.n > k)
         res->pub.n = k;
     return 0;

@@ -18,12 +18,9 @@ static int lang_tag(concord_tm *tm, int64_t id, const char **out)
         }
         if (pass == 1)
             break;
-        /* reload */
-        for (size_t i = 0; i < tm->ntags; i++)
-            cc_free(tm->tags[i]);
-        cc_free(tm->tags);
-        tm->tags = NULL;
-        tm->ntags = 0;
+        /* Load the ids not cached yet. A cached tag never changes (language
+         * ids are stable) and may be borrowed by units already read, so it is
+         * kept, not reloaded. */
         sqlite3_stmt *st;
         int rc = cc_tm_prepare(tm, &st, "SELECT id, tag FROM lang ORDER BY id");
         if (rc < 0)
@@ -43,6 +40,8 @@ static int lang_tag(concord_tm *tm, int64_t id, const char **out)
                 tm->tags = p;
                 tm->ntags = n;
             }
+            if (tm->tags[lid])
+                continue;
             if (!(tm->tags[lid] = cc_strdup((const char *)sqlite3_column_text(st, 1)))) {
                 sqlite3_finalize(st);
                 return cc_error_oom();

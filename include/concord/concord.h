@@ -9,5 +9,6 @@
 #include "concord/segment.h"
 #include "concord/tm.h"
 #include "concord/match.h"
+#include "concord/glossary.h"
 
 #endif

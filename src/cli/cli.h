@@ -101,6 +101,28 @@ const char *cli_tm_path(const char *cmd, const char *option, int create_dirs, ch
 /* "1234567" -> "1,234,567" in buf (for summaries people read) */
 const char *cli_thousands(unsigned long long n, char *buf, size_t size);
 
+/* ---- reports of `concord check` (report.c) ---- */
+
+typedef enum cli_report_format {
+    CLI_REPORT_TEXT,    /* file:line:col: severity: message [rule] */
+    CLI_REPORT_JSON,    /* {"findings": [...]} */
+    CLI_REPORT_SARIF,   /* SARIF 2.1.0, columns in code points */
+    CLI_REPORT_GITHUB,  /* GitHub workflow commands (::error file=...) and a summary line */
+    CLI_REPORT_JUNIT,   /* JUnit XML: one testcase per checked file */
+    CLI_REPORT_RDJSONL  /* reviewdog rdjsonl: one JSON diagnostic per line, columns in bytes */
+} cli_report_format;
+
+/* "text", "json", ... -> format; -1 if unknown. */
+int cli_report_format_parse(const char *name);
+
+/*
+ * Write the findings of a check of files[0..nfiles) (every file checked, with
+ * or without findings, in order) to out. Findings are sorted by file and
+ * position. `color` only for text on a terminal.
+ */
+void cli_report_write(FILE *out, cli_report_format format, const char *const *files,
+                      size_t nfiles, const concord_finding *v, size_t n, int color);
+
 /* ---- commands ---- */
 
 int cmd_segment(int argc, char **argv);
@@ -110,5 +132,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_concordance(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

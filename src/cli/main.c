@@ -19,6 +19,7 @@ static const command commands[] = {
     {"lookup", "find the closest segments in a translation memory", cmd_lookup},
     {"concordance", "find the segments that contain a phrase", cmd_concordance},
     {"analyze", "count a document's segments and words by match band", cmd_analyze},
+    {"check", "check documents against glossaries (terms, paired names)", cmd_check},
 };
 
 static void usage(FILE *f)

@@ -248,6 +248,23 @@ void cc_tokens_clear(cc_tokens *tokens);
 int cc_count_words(cc_tokenizer *t, const char *text, size_t len, size_t *words);
 void cc_tokens_free(cc_tokens *tokens);
 
+/* ---- stemming (stem.c, libstemmer) ------------------------------------- */
+
+typedef struct cc_stemmer cc_stemmer;
+
+/*
+ * A Snowball stemmer for the primary subtag of lang ("ru-RU" -> Russian).
+ * *out is NULL (and 0 returned) when Snowball has no stemmer for it.
+ */
+int cc_stemmer_new(cc_stemmer **out, const char *lang);
+void cc_stemmer_free(cc_stemmer *s);
+
+/*
+ * The stem of a case-folded UTF-8 word. *out is borrowed until the next call
+ * on s and is not NUL-terminated.
+ */
+int cc_stem(cc_stemmer *s, const char *word, size_t len, const char **out, size_t *out_len);
+
 /* ---- languages (lang.c) ----------------------------------------------- */
 
 /*

@@ -1,0 +1,201 @@
+/*
+ * concord/glossary.h — termbases and terminology checks.
+ *
+ * A glossary holds concepts; a concept holds terms in several languages, each
+ * with a status (preferred, admitted, deprecated, forbidden) and a way to be
+ * recognized in running text (exact, stemmed, by a stem marker such as
+ * "Курил|ы", or by an explicit list of forms). Concepts can be paired: two
+ * names of one disputed place ("Southern Kurils" / "Northern Territories"),
+ * which style profiles require together at the first mention.
+ *
+ * Glossaries are read from TBX (2008 "martif" and TBX v3 2019, Basic and Min,
+ * DCA and DCT styles), CSV/TSV (a header row of language codes; OmegaT's tab
+ * format) and concord's own text format (docs/glossary-format.md). A checker
+ * runs the rules of a glossary over documents and gives findings, each with a
+ * stable rule id, a severity, a position and, where one is safe, a fix.
+ *
+ *     concord_glossary *g;
+ *     concord_checker *c;
+ *     concord_findings *f;
+ *     if (concord_glossary_new(&g) < 0 || concord_glossary_load(g, "places.glossary") < 0 ||
+ *         concord_checker_new(&c, g, NULL) < 0 ||
+ *         concord_check_text(c, "article.md", text, len, NULL, &f) < 0)
+ *         ... concord_error_last() ...
+ *     for (size_t i = 0; i < f->n; i++)
+ *         printf("%s:%lu:%lu: %s [%s]\n", f->v[i].file, f->v[i].line, f->v[i].column,
+ *                f->v[i].message, f->v[i].rule);
+ *     concord_findings_free(f);
+ *     concord_checker_free(c);
+ *     concord_glossary_free(g);
+ */
+#ifndef CONCORD_GLOSSARY_H
+#define CONCORD_GLOSSARY_H
+
+#include <stddef.h>
+
+#include "concord/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct concord_glossary concord_glossary;
+
+/* Make an empty glossary. *out belongs to the caller: concord_glossary_free(). */
+CONCORD_API int concord_glossary_new(concord_glossary **out);
+
+/* Release a glossary. NULL is a no-op. Checkers made from it must be freed first. */
+CONCORD_API void concord_glossary_free(concord_glossary *g);
+
+/*
+ * Add the concepts of a glossary file to g. The format comes from the
+ * extension: .tbx (TBX 2008 or 2019, told apart by the root element), .csv,
+ * .tsv and .tab (and .txt and .utf8, OmegaT's names for its tab format),
+ * .glossary (concord's text format); a file whose content starts with '<'
+ * is read as TBX whatever its name. Any encoding with a BOM (UTF-8, UTF-16),
+ * and what an XML declaration says for TBX.
+ *
+ * Bad input is CONCORD_EPARSE (or CONCORD_EENCODING) with the file, line and
+ * column in concord_error_last(): malformed XML, a TBX that breaks its
+ * dialect's structure, a term that is empty or only punctuation, an unknown
+ * status or option, a rule that names a concept that does not exist. A file
+ * with no term at all is CONCORD_EPARSE too ("no terms"): a check against an
+ * empty glossary would pass silently. On error g is left as it was.
+ */
+CONCORD_API int concord_glossary_load(concord_glossary *g, const char *path);
+
+/*
+ * As concord_glossary_load(), from memory; `name` is used in messages and to
+ * choose the format by extension.
+ */
+CONCORD_API int concord_glossary_load_memory(concord_glossary *g, const char *name,
+                                             const char *data, size_t len);
+
+/*
+ * The languages of the two columns of a CSV/TSV glossary that has no header
+ * row of language codes (OmegaT's tab format: source, target, comment). Set
+ * before concord_glossary_load(); without them such a file is CONCORD_EPARSE
+ * ("no header row of language codes"). Returns CONCORD_EINVAL for a tag that
+ * is not BCP 47.
+ */
+CONCORD_API int concord_glossary_set_langs(concord_glossary *g, const char *source,
+                                           const char *target);
+
+/* What a glossary holds, for `concord check --stats` and tests. */
+typedef struct concord_glossary_stats {
+    size_t concepts;
+    size_t terms;
+    size_t languages;
+    size_t pairs;
+    size_t profiles;
+} concord_glossary_stats;
+
+CONCORD_API void concord_glossary_get_stats(const concord_glossary *g,
+                                            concord_glossary_stats *out);
+
+/* ---- checking ------------------------------------------------------------ */
+
+typedef enum concord_severity {
+    CONCORD_SEVERITY_NOTE = 0,
+    CONCORD_SEVERITY_WARNING = 1,
+    CONCORD_SEVERITY_ERROR = 2
+} concord_severity;
+
+/* The lowercase name of a severity: "note", "warning", "error". */
+CONCORD_API const char *concord_severity_name(concord_severity s);
+
+/*
+ * One finding. Positions are 1-based; `column` counts code points, and
+ * `byte_column` bytes (UTF-8) from the start of the line. For a TMX file the
+ * line is that of the <tuv> and the columns are 1. Every string is borrowed
+ * from the findings list that holds it.
+ */
+typedef struct concord_finding {
+    const char *file;
+    unsigned long line, column, byte_column;
+    unsigned long end_line, end_column, end_byte_column; /* end exclusive */
+    size_t start, end;     /* byte offsets of the span in the checked text */
+    const char *rule;      /* stable id, e.g. "forbidden-term" (see docs/check.md) */
+    concord_severity severity;
+    const char *message;   /* one line */
+    const char *concept;   /* the concept's id, or NULL */
+    const char *lang;      /* the language of the checked text */
+    const char *fix;       /* the replacement for [start, end), or NULL if no safe fix */
+} concord_finding;
+
+typedef struct concord_findings {
+    concord_finding *v;
+    size_t n;
+} concord_findings;
+
+/* Release a findings list. NULL is a no-op. */
+CONCORD_API void concord_findings_free(concord_findings *f);
+
+/* Rule ids, severities and descriptions, for reporters (SARIF's rule table). */
+typedef struct concord_rule_info {
+    const char *id;
+    concord_severity severity; /* the default; a glossary may change it */
+    const char *summary;       /* one sentence */
+} concord_rule_info;
+
+/* The table of rules, terminated by an entry whose id is NULL; static storage. */
+CONCORD_API const concord_rule_info *concord_rules(void);
+
+typedef struct concord_check_options {
+    int version;          /* CONCORD_CHECK_OPTIONS_VERSION */
+    const char *profile;  /* style profile; NULL: the glossary's default, else "neutral-news" */
+    const char *from, *to; /* languages: NULL = detect text per file; TMX: both sides' defaults */
+} concord_check_options;
+
+#define CONCORD_CHECK_OPTIONS_VERSION 1
+#define CONCORD_CHECK_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        CONCORD_CHECK_OPTIONS_VERSION, NULL, NULL, NULL                                            \
+    }
+
+typedef struct concord_checker concord_checker;
+
+/*
+ * A checker for glossary g (borrowed: keep g alive and unchanged while the
+ * checker lives). opts may be NULL. CONCORD_EINVAL names an unknown profile.
+ */
+CONCORD_API int concord_checker_new(concord_checker **out, const concord_glossary *g,
+                                    const concord_check_options *opts);
+
+CONCORD_API void concord_checker_free(concord_checker *c);
+
+/*
+ * Check a document: plain text, or Markdown when `name` ends in .md or
+ * .markdown (code blocks, inline code, link targets and HTML comments are not
+ * checked). lang NULL: the checker's `from`, else detected from the script.
+ * Lines holding "concord-ignore-next-line" (optionally followed by rule ids)
+ * silence the findings of the next line. text must be valid UTF-8
+ * (CONCORD_EENCODING with the byte offset otherwise). *out is sorted by
+ * position and belongs to the caller.
+ */
+CONCORD_API int concord_check_text(concord_checker *c, const char *name, const char *text,
+                                   size_t len, const char *lang, concord_findings **out);
+
+/*
+ * Check the units of a TMX file: every variant for forbidden and deprecated
+ * terms; each pair of the `from` and `to` languages (defaults: the unit's
+ * source language and every other) for the bilingual term rule; and the file
+ * for one source translated in different ways.
+ */
+CONCORD_API int concord_check_tmx(concord_checker *c, const char *path, concord_findings **out);
+
+/*
+ * Apply the fixes of the findings in text[0..len) to fixed point: each round
+ * re-checks and applies the non-overlapping fixes, until none is left (at
+ * most 8 rounds), so running it again changes nothing. *out (NUL-terminated)
+ * belongs to the caller (concord_free); *nfixed counts the replacements.
+ */
+CONCORD_API int concord_check_fix(concord_checker *c, const char *name, const char *text,
+                                  size_t len, const char *lang, char **out, size_t *out_len,
+                                  size_t *nfixed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

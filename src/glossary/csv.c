@@ -1,0 +1,528 @@
+/*
+ * csv.c — the CSV (',') and TSV ('\t') glossary reader: one row per concept.
+ *
+ * Accepts raw bytes: UTF-8 (with or without a BOM), UTF-16LE or UTF-16BE
+ * with a BOM, and BOM-less UTF-16 whose first characters are ASCII (told by
+ * its NUL bytes). Rows end at LF, CR LF or a lone CR. Empty rows, rows whose
+ * cells are all empty, and lines that start with '#' (OmegaT's comments and
+ * its "-*- coding: utf-8 -*-" magic comment) are skipped. Every cell is
+ * trimmed and its runs of spaces, tabs and line breaks become one space.
+ *
+ * CSV is RFC 4180: a cell that starts with '"' (after spaces) runs to the
+ * next lone '"', holds separators and line breaks, and "" is one quote;
+ * whatever follows the closing quote up to the separator is kept as written
+ * (as OmegaT does), and a quote inside an unquoted cell is an ordinary
+ * character. TSV has no quoting at all, as in OmegaT: quotes are text.
+ *
+ * Columns: if every non-empty cell of the first row is a BCP 47 language tag
+ * or a note column ("note", "notes", "comment", "comments", "description",
+ * any case), with at least one tag, that row is a header naming each
+ * column's language; cells of note columns become the concept's note. Else
+ * the file is OmegaT's headerless glossary: source term (g->src_lang),
+ * target term (g->tgt_lang), comment (the note), further columns ignored.
+ *
+ * A cell is ONE term, whatever it holds: OmegaT's own test (test.csv,
+ * GlossaryReaderCSVTest) expects "kde; question" as a single source term, so
+ * ';' and ',' inside a cell do not split it. A row with an empty target
+ * cell adds its source term alone (OmegaT would drop the row: a source term
+ * without a translation is still worth checking); likewise any row adds the
+ * terms of its non-empty cells, and a row with none adds nothing.
+ *
+ * Rejects: bytes that are not UTF-8 (or a broken UTF-16) and NUL bytes
+ * (CONCORD_EENCODING with the file's byte offset, line and column); a quoted
+ * cell never closed (CONCORD_EPARSE at its opening quote); a headerless file
+ * without --from and --to; and, through cc_gloss_term(), a term that is only
+ * punctuation (at its cell).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "concord/text.h"
+#include "glossary/glossary_internal.h"
+#include "text/unicode.h"
+
+enum role { COL_IGNORE = 0, COL_LANG, COL_NOTE };
+
+typedef struct column {
+    int role;
+    char lang[64];
+} column;
+
+/* A cell of the current row: its text is rowbuf[start..start+len). */
+typedef struct cell {
+    size_t start, len;
+    unsigned long line, col;
+    size_t off; /* byte offset in the decoded text */
+} cell;
+
+typedef struct csv {
+    concord_glossary *g;
+    const char *name;
+    char sep;
+    int quoting;
+    /* the decoded text, and how to map its offsets back to the file's */
+    const char *s;
+    size_t n;
+    size_t bom;
+    int utf16;
+
+    /* position of the scanner */
+    size_t i;
+    unsigned long line;
+    size_t line_start;
+    size_t col_pos; /* a point of the current line whose column is known */
+    unsigned long col_at;
+    size_t row_start; /* where the current row starts */
+
+    cc_buf rowbuf, text, note;
+    cell *cells;
+    size_t ncells, capcells;
+
+    int layout_known;
+    column *cols;
+    size_t ncols;
+} csv;
+
+/* ---- positions ---------------------------------------------------------------------------- */
+
+/* Byte offset in the file of offset `off` of the decoded text. */
+static size_t file_offset(const csv *c, size_t off)
+{
+    if (!c->utf16)
+        return c->bom + off;
+    size_t units = 0;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char b = (unsigned char)c->s[i];
+        if ((b & 0xC0) != 0x80)
+            units += b >= 0xF0 ? 2 : 1;
+    }
+    return c->bom + 2 * units;
+}
+
+/* Column (code points, 1-based) of offset p on the current line, counted incrementally. */
+static unsigned long column_at(csv *c, size_t p)
+{
+    if (c->col_pos < c->line_start || c->col_pos > p) {
+        c->col_pos = c->line_start;
+        c->col_at = 1;
+    }
+    for (size_t i = c->col_pos; i < p; i++)
+        if (((unsigned char)c->s[i] & 0xC0) != 0x80)
+            c->col_at++;
+    c->col_pos = p;
+    return c->col_at;
+}
+
+/* Move past the line break at c->i (LF, CR LF or a lone CR). */
+static void newline(csv *c)
+{
+    if (c->s[c->i] == '\r' && c->i + 1 < c->n && c->s[c->i + 1] == '\n')
+        c->i += 2;
+    else
+        c->i++;
+    c->line++;
+    c->line_start = c->i;
+}
+
+static int is_eol(char ch)
+{
+    return ch == '\n' || ch == '\r';
+}
+
+/* ---- decoding ----------------------------------------------------------------------------- */
+
+/* BOM-less UTF-16: mostly NUL in one byte of each pair and never in the other. */
+static int sniff_utf16(const unsigned char *d, size_t len, int *le)
+{
+    size_t pairs = len / 2 < 32 ? len / 2 : 32, zero_even = 0, zero_odd = 0;
+    if (pairs < 2)
+        return 0;
+    for (size_t k = 0; k < pairs; k++) {
+        zero_even += d[2 * k] == 0;
+        zero_odd += d[2 * k + 1] == 0;
+    }
+    if (zero_odd * 2 >= pairs && zero_even == 0) {
+        *le = 1;
+        return 1;
+    }
+    if (zero_even * 2 >= pairs && zero_odd == 0) {
+        *le = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* Line and column (code points) of unit `at` of UTF-16 text u. */
+static void utf16_position(const cc_uchar *u, size_t at, unsigned long *line, unsigned long *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t k = 0; k < at; k++) {
+        if (u[k] == '\n' || (u[k] == '\r' && !(k + 1 < at && u[k + 1] == '\n'))) {
+            (*line)++;
+            *col = 1;
+        } else if (!(u[k] >= 0xDC00 && u[k] < 0xE000 && k > 0 && u[k - 1] >= 0xD800 &&
+                     u[k - 1] < 0xDC00)) {
+            (*col)++;
+        }
+    }
+}
+
+/* Convert data[bom..len) from UTF-16 to UTF-8 into *out (caller frees). */
+static int decode_utf16(csv *c, const unsigned char *d, size_t len, int le, char **out,
+                        size_t *out_len)
+{
+    size_t nunits = (len - c->bom) / 2;
+    int rc;
+    if (nunits > (size_t)INT32_MAX)
+        return cc_error_set_at(CONCORD_ELIMIT, c->name, 0, 0, 0, "UTF-16 text too large");
+    cc_uchar *u = cc_malloc((nunits + 1) * sizeof(*u));
+    if (!u)
+        return cc_error_oom();
+    for (size_t k = 0; k < nunits; k++) {
+        const unsigned char *p = d + c->bom + 2 * k;
+        u[k] = (cc_uchar)(le ? (p[0] | (p[1] << 8)) : ((p[0] << 8) | p[1]));
+    }
+    /* report broken UTF-16 ourselves, with its position (ICU would only say it failed) */
+    for (size_t k = 0; k < nunits; k++) {
+        int high = u[k] >= 0xD800 && u[k] < 0xDC00, low = u[k] >= 0xDC00 && u[k] < 0xE000;
+        if ((high && !(k + 1 < nunits && u[k + 1] >= 0xDC00 && u[k + 1] < 0xE000)) ||
+            (low && !(k > 0 && u[k - 1] >= 0xD800 && u[k - 1] < 0xDC00)) || u[k] == 0) {
+            unsigned long line, col;
+            utf16_position(u, k, &line, &col);
+            cc_free(u);
+            return cc_error_set_at(CONCORD_EENCODING, c->name, line, col, c->bom + 2 * k,
+                                   u[k] == 0 ? "NUL character in UTF-16 text at byte offset %zu"
+                                             : "unpaired UTF-16 surrogate at byte offset %zu",
+                                   c->bom + 2 * k);
+        }
+    }
+    if ((len - c->bom) % 2) {
+        unsigned long line, col;
+        utf16_position(u, nunits, &line, &col);
+        cc_free(u);
+        return cc_error_set_at(CONCORD_EENCODING, c->name, line, col, len - 1,
+                               "UTF-16 text cut off: an odd number of bytes");
+    }
+    rc = cc_utf8_from_utf16(u, (int32_t)nunits, out, out_len);
+    cc_free(u);
+    return rc;
+}
+
+/* ---- cells -------------------------------------------------------------------------------- */
+
+/* Copy s[0..n) into out: trimmed (Unicode spaces), ASCII whitespace runs as one space. */
+static int put_normalized(cc_buf *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, end = n;
+    cc_buf_clear(out);
+    while (i < n) {
+        size_t j = i;
+        if (!cc_is_space(cc_utf8_decode(u, &j)))
+            break;
+        i = j;
+    }
+    while (end > i) {
+        size_t k = cc_utf8_prev(u, end), j = k;
+        if (!cc_is_space(cc_utf8_decode(u, &j)))
+            break;
+        end = k;
+    }
+    int rc = cc_buf_reserve(out, end - i);
+    if (rc < 0)
+        return rc;
+    int in_space = 0;
+    for (; i < end; i++) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            in_space = 1;
+            continue;
+        }
+        if (in_space)
+            out->data[out->len++] = ' ';
+        in_space = 0;
+        out->data[out->len++] = ch;
+    }
+    if (out->data)
+        out->data[out->len] = '\0';
+    return 0;
+}
+
+/* The normalized text of cell k of the row, in c->text. */
+static int cell_text(csv *c, size_t k)
+{
+    return put_normalized(&c->text, c->rowbuf.data + c->cells[k].start, c->cells[k].len);
+}
+
+/* Read one row from c->i (not an empty or comment line) into c->cells. */
+static int read_row(csv *c)
+{
+    int rc;
+    c->ncells = 0;
+    c->row_start = c->i;
+    cc_buf_clear(&c->rowbuf);
+    for (;;) {
+        if (c->ncells == c->capcells) {
+            size_t cap = c->capcells ? c->capcells * 2 : 16;
+            cell *v = cc_realloc(c->cells, cap * sizeof(*v));
+            if (!v)
+                return cc_error_oom();
+            c->cells = v;
+            c->capcells = cap;
+        }
+        cell *f = &c->cells[c->ncells];
+        while (c->i < c->n && (c->s[c->i] == ' ' || (c->s[c->i] == '\t' && c->sep != '\t')))
+            c->i++;
+        f->line = c->line;
+        f->col = column_at(c, c->i);
+        f->off = c->i;
+        f->start = c->rowbuf.len;
+        if (c->quoting && c->i < c->n && c->s[c->i] == '"') {
+            c->i++;
+            for (;;) {
+                size_t j = c->i;
+                while (j < c->n && c->s[j] != '"' && !is_eol(c->s[j]))
+                    j++;
+                if ((rc = cc_buf_append(&c->rowbuf, c->s + c->i, j - c->i)) < 0)
+                    return rc;
+                c->i = j;
+                if (j >= c->n)
+                    return cc_error_set_at(CONCORD_EPARSE, c->name, f->line, f->col,
+                                           file_offset(c, f->off),
+                                           "a quoted cell is never closed: no '\"' after the "
+                                           "one here");
+                if (is_eol(c->s[j])) {
+                    if ((rc = cc_buf_putc(&c->rowbuf, '\n')) < 0)
+                        return rc;
+                    newline(c);
+                    continue;
+                }
+                if (j + 1 < c->n && c->s[j + 1] == '"') {
+                    if ((rc = cc_buf_putc(&c->rowbuf, '"')) < 0)
+                        return rc;
+                    c->i = j + 2;
+                    continue;
+                }
+                c->i = j + 1;
+                break;
+            }
+        }
+        size_t j = c->i;
+        while (j < c->n && c->s[j] != c->sep && !is_eol(c->s[j]))
+            j++;
+        if ((rc = cc_buf_append(&c->rowbuf, c->s + c->i, j - c->i)) < 0)
+            return rc;
+        c->i = j;
+        f->len = c->rowbuf.len - f->start;
+        c->ncells++;
+        if (c->i < c->n && c->s[c->i] == c->sep) {
+            c->i++;
+            continue;
+        }
+        if (c->i < c->n)
+            newline(c);
+        return 0;
+    }
+}
+
+/* ---- rows --------------------------------------------------------------------------------- */
+
+static int is_note_name(const char *s)
+{
+    static const char *const NAMES[] = {"note", "notes", "comment", "comments", "description"};
+    for (size_t k = 0; k < CC_ARRAY_LEN(NAMES); k++)
+        if (strcasecmp(s, NAMES[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first row: a header of language codes, or OmegaT's columns. Returns 1 for a header. */
+static int decide_layout(csv *c)
+{
+    int rc, langs = 0;
+    column *cols = cc_calloc(c->ncells > 3 ? c->ncells : 3, sizeof(*cols));
+    if (!cols)
+        return cc_error_oom();
+    c->cols = cols;
+    c->layout_known = 1;
+    int header = 1;
+    for (size_t k = 0; k < c->ncells && header; k++) {
+        if ((rc = cell_text(c, k)) < 0)
+            return rc;
+        const char *v = c->text.data ? c->text.data : "";
+        if (!*v)
+            continue;
+        if (is_note_name(v)) {
+            cols[k].role = COL_NOTE;
+        } else if (concord_lang_canonicalize(v, cols[k].lang, sizeof(cols[k].lang)) == 0) {
+            cols[k].role = COL_LANG;
+            langs++;
+        } else {
+            header = 0;
+        }
+    }
+    if (header && langs > 0) {
+        c->ncols = c->ncells;
+        return 1;
+    }
+    if (!c->g->src_lang[0] || !c->g->tgt_lang[0])
+        return cc_error_set_at(CONCORD_EPARSE, c->name, c->cells[0].line, 1,
+                               file_offset(c, c->row_start),
+                               "no header row of language codes: give --from and --to");
+    memset(cols, 0, 3 * sizeof(*cols));
+    cols[0].role = COL_LANG;
+    memcpy(cols[0].lang, c->g->src_lang, sizeof(cols[0].lang));
+    cols[1].role = COL_LANG;
+    memcpy(cols[1].lang, c->g->tgt_lang, sizeof(cols[1].lang));
+    cols[2].role = COL_NOTE;
+    c->ncols = 3;
+    return 0;
+}
+
+/* A data row: one concept with a term per non-empty language cell. */
+static int add_row(csv *c)
+{
+    int rc;
+    size_t n = c->ncells < c->ncols ? c->ncells : c->ncols;
+    cc_buf_clear(&c->note);
+    int any = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (c->cols[k].role == COL_IGNORE)
+            continue;
+        if ((rc = cell_text(c, k)) < 0)
+            return rc;
+        if (!c->text.len)
+            continue;
+        if (c->cols[k].role == COL_LANG) {
+            any = 1;
+        } else if ((c->note.len && (rc = cc_buf_puts(&c->note, "; ")) < 0) ||
+                   (rc = cc_buf_puts(&c->note, c->text.data)) < 0) {
+            return rc;
+        }
+    }
+    if (!any)
+        return 0;
+    size_t concept;
+    if ((rc = cc_gloss_concept(c->g, NULL, &concept)) < 0)
+        return rc;
+    if (c->note.len && !(c->g->concepts[concept].note = cc_gloss_strdup(c->g, c->note.data)))
+        return cc_error_oom();
+    for (size_t k = 0; k < n; k++) {
+        if (c->cols[k].role != COL_LANG)
+            continue;
+        if ((rc = cell_text(c, k)) < 0)
+            return rc;
+        if (!c->text.len)
+            continue;
+        cc_term_spec spec;
+        memset(&spec, 0, sizeof(spec));
+        spec.lang = c->cols[k].lang;
+        spec.text = c->text.data;
+        spec.status = CC_TERM_PREFERRED;
+        rc = cc_gloss_term(c->g, concept, &spec, c->name, c->cells[k].line, c->cells[k].col);
+        if (rc < 0) {
+            /* cc_gloss_term knows no offsets: add the cell's */
+            const concord_error *e = concord_error_last();
+            if (e->line) {
+                char msg[1024];
+                snprintf(msg, sizeof(msg), "%s", e->message);
+                cc_error_set_at(rc, c->name, e->line, e->column, file_offset(c, c->cells[k].off),
+                                "%s", msg);
+            }
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int read_all(csv *c)
+{
+    int rc;
+    while (c->i < c->n) {
+        char ch = c->s[c->i];
+        if (is_eol(ch)) {
+            newline(c);
+            continue;
+        }
+        if (ch == '#') {
+            while (c->i < c->n && !is_eol(c->s[c->i]))
+                c->i++;
+            if (c->i < c->n)
+                newline(c);
+            continue;
+        }
+        if ((rc = read_row(c)) < 0)
+            return rc;
+        int blank = 1;
+        for (size_t k = 0; k < c->ncells && blank; k++) {
+            if ((rc = cell_text(c, k)) < 0)
+                return rc;
+            blank = c->text.len == 0;
+        }
+        if (blank)
+            continue;
+        if (!c->layout_known) {
+            if ((rc = decide_layout(c)) < 0)
+                return rc;
+            if (rc == 1)
+                continue;
+        }
+        if ((rc = add_row(c)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int cc_gloss_read_csv(concord_glossary *g, const char *name, const char *data, size_t len,
+                      char sep)
+{
+    const unsigned char *d = (const unsigned char *)data;
+    csv c;
+    memset(&c, 0, sizeof(c));
+    c.g = g;
+    c.name = name;
+    c.sep = sep;
+    c.quoting = sep != '\t';
+    c.line = 1;
+    c.col_at = 1;
+    char *decoded = NULL;
+    size_t decoded_len = 0;
+    int le = 0, rc;
+    if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+        c.bom = 3;
+    } else if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) {
+        c.bom = 2;
+        c.utf16 = 1;
+        le = d[0] == 0xFF;
+    } else {
+        c.utf16 = sniff_utf16(d, len, &le);
+    }
+    if (c.utf16) {
+        if ((rc = decode_utf16(&c, d, len, le, &decoded, &decoded_len)) < 0)
+            return rc;
+        c.s = decoded;
+        c.n = decoded_len;
+    } else {
+        c.s = data + c.bom;
+        c.n = len - c.bom;
+        const char *why = NULL;
+        size_t bad = cc_utf8_find_invalid(c.s, c.n, 1, &why);
+        if (bad < c.n) {
+            unsigned long line, col;
+            concord_text_position(c.s, c.n, bad, &line, &col);
+            return cc_error_set_at(CONCORD_EENCODING, name, line, col, c.bom + bad,
+                                   "%s at byte offset %zu", why, c.bom + bad);
+        }
+    }
+    rc = read_all(&c);
+    cc_free(decoded);
+    cc_free(c.cells);
+    cc_free(c.cols);
+    cc_buf_free(&c.rowbuf);
+    cc_buf_free(&c.text);
+    cc_buf_free(&c.note);
+    return rc;
+}

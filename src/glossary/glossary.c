@@ -1,0 +1,272 @@
+/*
+ * glossary.c — the termbase: concepts, terms, pairs, shapes, profiles and
+ * rule settings, built by the readers (textfmt.c, tbx.c, csv.c) and read by
+ * the recognizer and the rules. Everything lives in one arena; a load that
+ * fails is undone by restoring the counts it started from.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "concord/text.h"
+#include "glossary/glossary_internal.h"
+#include "text/unicode.h"
+
+int concord_glossary_new(concord_glossary **out)
+{
+    *out = cc_calloc(1, sizeof(**out));
+    return *out ? 0 : cc_error_oom();
+}
+
+void concord_glossary_free(concord_glossary *g)
+{
+    if (!g)
+        return;
+    cc_free(g->concepts);
+    cc_free(g->terms);
+    cc_free(g->pairs);
+    cc_free(g->shapes);
+    cc_free(g->profiles);
+    cc_free(g->settings);
+    cc_arena_free(&g->arena);
+    cc_free(g);
+}
+
+int concord_glossary_set_langs(concord_glossary *g, const char *source, const char *target)
+{
+    char a[64] = "", b[64] = "";
+    if ((source && concord_lang_canonicalize(source, a, sizeof(a)) < 0) ||
+        (target && concord_lang_canonicalize(target, b, sizeof(b)) < 0))
+        return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag",
+                            source && !a[0] ? source : target);
+    memcpy(g->src_lang, a, sizeof(a));
+    memcpy(g->tgt_lang, b, sizeof(b));
+    return 0;
+}
+
+char *cc_gloss_strdup(concord_glossary *g, const char *s)
+{
+    return s ? cc_arena_strndup(&g->arena, s, strlen(s)) : NULL;
+}
+
+/* Grow a counted array by one element. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = cc_realloc(v, c * size);
+    if (!p)
+        return NULL;
+    *cap = c;
+    return p;
+}
+
+long cc_gloss_find_concept(const concord_glossary *g, const char *id)
+{
+    for (size_t i = 0; i < g->nconcepts; i++)
+        if (strcmp(g->concepts[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
+{
+    char gen[32];
+    if (id && *id) {
+        long k = cc_gloss_find_concept(g, id);
+        if (k >= 0) {
+            *out = (size_t)k;
+            return 0;
+        }
+    } else {
+        snprintf(gen, sizeof(gen), "c%zu", g->nconcepts + 1);
+        id = gen;
+    }
+    cc_concept *v = grow(g->concepts, &g->capconcepts, g->nconcepts, sizeof(*v));
+    if (!v)
+        return cc_error_oom();
+    g->concepts = v;
+    cc_concept *c = &v[g->nconcepts];
+    memset(c, 0, sizeof(*c));
+    if (!(c->id = cc_gloss_strdup(g, id)))
+        return cc_error_oom();
+    *out = g->nconcepts++;
+    return 0;
+}
+
+/* Does s hold a letter, digit or symbol (anything but spaces and punctuation)? */
+static int has_content(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        uint32_t c = cc_utf8_decode((const unsigned char *)s, &i);
+        if (cc_uc_is_alpha(c) || cc_uc_is_digit(c) || (c >= 0x80 && !cc_is_space(c) &&
+                                                       !cc_uc_is_opener(c) && !cc_uc_is_closer(c)))
+            return 1;
+        if (c < 0x80 && ((c >= '0' && c <= '9') || c == '$' || c == '+' || c == '=' ||
+                         c == '<' || c == '>' || c == '^' || c == '|' || c == '~'))
+            return 1;
+    }
+    return 0;
+}
+
+static char **copy_list(concord_glossary *g, const char *const *v, size_t n)
+{
+    if (!n)
+        return NULL;
+    char **out = cc_arena_alloc(&g->arena, n * sizeof(*out));
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(out[i] = cc_gloss_strdup(g, v[i])))
+            return NULL;
+    return out;
+}
+
+int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
+                  unsigned long line, unsigned long column)
+{
+    char lang[64];
+    if (!spec->lang || concord_lang_canonicalize(spec->lang, lang, sizeof(lang)) < 0)
+        return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
+                               "'%s' is not a language tag (BCP 47, such as en or ru-RU)",
+                               spec->lang ? spec->lang : "");
+    const char *text = spec->text ? spec->text : "";
+    if (cc_utf8_find_invalid(text, strlen(text), 1, NULL) != strlen(text))
+        return cc_error_set_at(CONCORD_EENCODING, file, line, column, 0,
+                               "the term is not valid UTF-8");
+    if (!has_content(text))
+        return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
+                               *text ? "the term '%s' has no letters or digits"
+                                     : "empty term%s",
+                               text);
+    cc_term *v = grow(g->terms, &g->capterms, g->nterms, sizeof(*v));
+    if (!v)
+        return cc_error_oom();
+    g->terms = v;
+    cc_term *t = &v[g->nterms];
+    memset(t, 0, sizeof(*t));
+    t->concept = concept;
+    memcpy(t->lang, lang, sizeof(lang));
+    /* the stem marker '|' goes from the text; the pattern keeps it */
+    size_t n = strlen(text);
+    char *plain = cc_arena_alloc(&g->arena, n + 1);
+    if (!plain)
+        return cc_error_oom();
+    size_t k = 0;
+    int marked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '|')
+            marked = 1;
+        else
+            plain[k++] = text[i];
+    }
+    plain[k] = '\0';
+    t->text = plain;
+    if (!(t->pattern = marked ? cc_gloss_strdup(g, text) : plain))
+        return cc_error_oom();
+    t->status = spec->status;
+    t->flags = spec->flags;
+    t->inflect = marked ? CC_INFLECT_MARKER : spec->inflect;
+    if ((spec->pos && !(t->pos = cc_gloss_strdup(g, spec->pos))) ||
+        (spec->note && !(t->note = cc_gloss_strdup(g, spec->note))) ||
+        (spec->nforms && !(t->forms = copy_list(g, spec->forms, spec->nforms))) ||
+        (spec->nexcept && !(t->except = copy_list(g, spec->except, spec->nexcept))) ||
+        (file && !(t->file = cc_gloss_strdup(g, file))))
+        return cc_error_oom();
+    for (size_t i = 0; i < spec->nforms; i++)
+        if (!has_content(spec->forms[i]))
+            return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
+                                   "an empty form in the forms of '%s'", plain);
+    t->nforms = spec->nforms;
+    t->nexcept = spec->nexcept;
+    t->line = line;
+    g->nterms++;
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int concord_glossary_load_memory(concord_glossary *g, const char *name, const char *data,
+                                 size_t len)
+{
+    size_t nc = g->nconcepts, nt = g->nterms, np = g->npairs, ns = g->nshapes,
+           npr = g->nprofiles, nse = g->nsettings;
+    char *dp = g->default_profile;
+    size_t i = 0;
+    /* skip a UTF-8 BOM and spaces to see whether this is XML */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    int xml = (i < len && data[i] == '<') || (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE' &&
+                                                             len >= 4 && data[2] == '<') ||
+                                                            (data[0] == '\xFE' && data[1] == '\xFF' &&
+                                                             len >= 4 && data[3] == '<')));
+    int rc;
+    if (xml || ends_with(name, ".tbx"))
+        rc = cc_gloss_read_tbx(g, name, data, len);
+    else if (ends_with(name, ".csv"))
+        rc = cc_gloss_read_csv(g, name, data, len, ',');
+    else if (ends_with(name, ".tsv") || ends_with(name, ".tab") || ends_with(name, ".txt") ||
+             ends_with(name, ".utf8"))
+        rc = cc_gloss_read_csv(g, name, data, len, '\t');
+    else if (ends_with(name, ".glossary"))
+        rc = cc_gloss_read_text(g, name, data, len);
+    else
+        rc = cc_error_set_at(CONCORD_EPARSE, name, 0, 0, 0,
+                             "unknown glossary format (expected .glossary, .tbx, .csv, .tsv, "
+                             ".tab or .txt)");
+    /* a file of rules only (pairs, shapes, profiles for the concepts of a TBX loaded
+     * before it) is fine; a glossary with no terms at all would pass every check */
+    if (rc == 0 && g->nterms == 0)
+        rc = cc_error_set_at(CONCORD_EPARSE, name, 1, 1, 0,
+                             "no terms: an empty glossary would pass every check");
+    if (rc < 0) {
+        cc_error_set_file(name);
+        g->nconcepts = nc;
+        g->nterms = nt;
+        g->npairs = np;
+        g->nshapes = ns;
+        g->nprofiles = npr;
+        g->nsettings = nse;
+        g->default_profile = dp;
+    }
+    return rc;
+}
+
+int concord_glossary_load(concord_glossary *g, const char *path)
+{
+    char *data;
+    size_t len;
+    int rc = cc_file_read(path, &data, &len);
+    if (rc < 0)
+        return rc;
+    rc = concord_glossary_load_memory(g, path, data, len);
+    cc_free(data);
+    return rc;
+}
+
+void concord_glossary_get_stats(const concord_glossary *g, concord_glossary_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->concepts = g->nconcepts;
+    out->terms = g->nterms;
+    out->pairs = g->npairs;
+    out->profiles = g->nprofiles;
+    const char *seen[256];
+    size_t nseen = 0;
+    for (size_t i = 0; i < g->nterms; i++) {
+        size_t j = 0;
+        while (j < nseen && strcmp(seen[j], g->terms[i].lang) != 0)
+            j++;
+        if (j == nseen && nseen < CC_ARRAY_LEN(seen))
+            seen[nseen++] = g->terms[i].lang;
+    }
+    out->languages = nseen;
+}

@@ -1,0 +1,332 @@
+/*
+ * test_glossary.c — the glossary layer through the public API: paired names
+ * in each shape, term recognition (stems, stem markers, forms, exceptions,
+ * case, Japanese without spaces), rule settings, fixes to a fixed point.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "concord/concord.h"
+
+static const char glossary_text[] =
+    "[glossary]\n"
+    "profile: neutral-news\n"
+    "[concept sk]\n"
+    "side: ru\n"
+    "en: Southern Kurils\n"
+    "en: Southern Kuriles ; admitted ; variant\n"
+    "en: South Kuriles ; forbidden\n"
+    "ru: Южн|ые Курил|ы\n"
+    "ja: 南クリル諸島\n"
+    "[concept nt]\n"
+    "side: ja\n"
+    "en: Northern Territories\n"
+    "ru: Северные территории\n"
+    "ja: 北方領土\n"
+    "[pair sk nt]\n"
+    "order.ru: sk\n"
+    "[concept east-sea]\n"
+    "ja: 東海 ; except=東海地方\n"
+    "en: East Sea\n"
+    "[concept sea-of-japan]\n"
+    "ja: 日本海\n"
+    "en: Sea of Japan\n"
+    "[concept nato]\n"
+    "en: NATO ; case\n"
+    "[concept colour]\n"
+    "en: colour ; exact\n"
+    "en: color ; deprecated ; exact\n"
+    "[concept kunashir]\n"
+    "ru: Кунашир ; forms=Кунашира, Кунашире\n"
+    "[shapes]\n"
+    "en: {A} ({B})\n"
+    "en: {A}/{B}\n"
+    "en: {A}, known in … as {B}\n"
+    "ru: {A} ({B})\n"
+    "ja: {A}（{B}）\n"
+    "[profile neutral-news]\n"
+    "pairs: both\n"
+    "[profile ru-official]\n"
+    "pairs: side ru\n"
+    "[profile quiet]\n"
+    "pairs: off\n"
+    "[rules]\n"
+    "deprecated-term: note\n";
+
+typedef struct fixture {
+    concord_glossary *g;
+} fixture;
+
+static int setup(void **state)
+{
+    static fixture f;
+    if (concord_glossary_new(&f.g) < 0 ||
+        concord_glossary_load_memory(f.g, "t.glossary", glossary_text, strlen(glossary_text)) < 0) {
+        fprintf(stderr, "%s\n", concord_error_last()->message);
+        return -1;
+    }
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    concord_glossary_free(f->g);
+    return 0;
+}
+
+/* The findings of text as "line:col rule" lines joined by ';'. */
+static void check(concord_glossary *g, const char *profile, const char *lang, const char *text,
+                  char *out, size_t size)
+{
+    concord_check_options o = CONCORD_CHECK_OPTIONS_INIT;
+    o.profile = profile;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, g, &o), 0);
+    concord_findings *f;
+    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), lang, &f), 0);
+    out[0] = '\0';
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s%lu:%lu %s", i ? ";" : "", f->v[i].line,
+                              f->v[i].column, f->v[i].rule);
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+typedef struct pcase {
+    const char *lang, *text, *want;
+} pcase;
+
+static void test_paired_names(void **state)
+{
+    fixture *fx = *state;
+    static const pcase cases[] = {
+        /* every shape passes at the first mention, in either order */
+        {"en", "The Southern Kurils (Northern Territories) again.", ""},
+        {"en", "The Northern Territories (Southern Kurils) again.", ""},
+        {"en", "The Southern Kurils/Northern Territories again.", ""},
+        {"en", "The Southern Kurils / Northern Territories again.", ""},
+        {"en", "The Southern Kurils, known in Japan as Northern Territories, again.", ""},
+        {"en", "The Southern Kurils, known in the Japanese press as Northern Territories.", ""},
+        {"ru", "Спор о Южных Курилах (Северных территориях) продолжается.", ""},
+        {"ja", "北方領土（南クリル諸島）をめぐる交渉。", ""},
+        {"ja", "北方領土(南クリル諸島)をめぐる交渉。", ""},
+        /* one name alone at the first mention fails, wherever it is */
+        {"en", "Talks on the Northern Territories resumed.", "1:14 paired-name"},
+        {"en", "Nothing here.\nThen the Southern Kurils.", "2:10 paired-name"},
+        {"ru", "Переговоры о Южных Курилах возобновились.", "1:14 paired-name"},
+        {"ja", "北方領土をめぐる交渉が再開された。", "1:1 paired-name"},
+        /* later single mentions pass, with either name */
+        {"en", "The Southern Kurils (Northern Territories). Later the Northern Territories. "
+               "And the Southern Kurils.",
+         ""},
+        /* a shape does not reach across a sentence */
+        {"en", "The Southern Kurils, known in Japan. As Northern Territories.", "1:5 paired-name"},
+        /* the shape must hold the other name, not any text */
+        {"en", "The Southern Kurils (a chain of islands).", "1:5 paired-name"},
+        /* order per language: in ru the Russian name comes first */
+        {"ru", "Северные территории (Южные Курилы) обсуждались.", "1:1 paired-name"},
+        /* 東海 inside 東海地方 is not the East Sea; 日本海（東海） is the pair shape... */
+        {"ja", "東海地方は雨。", ""},
+        {"ja", "東海は荒れた。", ""},
+    };
+    char got[1024];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check(fx->g, NULL, cases[i].lang, cases[i].text, got, sizeof(got));
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("case %zu (%s): got '%s', want '%s'", i, cases[i].text, got, cases[i].want);
+    }
+}
+
+static void test_profiles(void **state)
+{
+    fixture *fx = *state;
+    char got[1024];
+    const char *text = "The Southern Kurils (Northern Territories) again.";
+    check(fx->g, "ru-official", "en", text, got, sizeof(got));
+    assert_string_equal(got, "1:22 paired-name-side");
+    check(fx->g, "quiet", "en", "Only the Northern Territories.", got, sizeof(got));
+    assert_string_equal(got, "");
+    concord_checker *c;
+    concord_check_options o = CONCORD_CHECK_OPTIONS_INIT;
+    o.profile = "tass";
+    assert_int_equal(concord_checker_new(&c, fx->g, &o), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "ru-official"));
+}
+
+static void test_recognition(void **state)
+{
+    fixture *fx = *state;
+    static const pcase cases[] = {
+        /* stems: inflected Russian; the marker catches the genitive "Курил" */
+        {"ru", "Южные Курилы (Северные территории). Жители Южных Курил. Южным Курилам.", ""},
+        /* the verb "курил" is not the islands */
+        {"ru", "Он курил.", ""},
+        /* forms: explicit inflected forms of a term marked exact by them */
+        {"ru", "На Кунашире и у Кунашира.", ""},
+        /* case-sensitive: "nato" in lower case is not NATO (no finding either way), and
+         * exact terms do not stem: "colors" is not "color" */
+        {"en", "We prefer color.", "1:11 deprecated-term"},
+        {"en", "Colors and colours.", ""},
+        /* forbidden beats the stemmed preferred term when both match the same words */
+        {"en", "The South Kuriles (Northern Territories).", "1:5 forbidden-term"},
+        /* mixed spelling variants of one concept */
+        {"en", "The Southern Kurils (Northern Territories). The Southern Kuriles.",
+         "1:49 mixed-variants"},
+        /* case and width folding */
+        {"en", "THE SOUTHERN KURILS (NORTHERN TERRITORIES).", ""},
+        {"en", "The Ｓｏｕｔｈ Ｋｕｒｉｌｅｓ (Northern Territories).", "1:5 forbidden-term"},
+    };
+    char got[1024];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check(fx->g, NULL, cases[i].lang, cases[i].text, got, sizeof(got));
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("case %zu (%s): got '%s', want '%s'", i, cases[i].text, got, cases[i].want);
+    }
+}
+
+static void test_severity_setting_and_suppression(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    concord_findings *f;
+    const char *text = "We prefer color.\n"
+                       "# concord-ignore-next-line deprecated-term\n"
+                       "Still color.\n"
+                       "# concord-ignore-next-line forbidden-term\n"
+                       "And color.\n";
+    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), "en", &f), 0);
+    assert_int_equal(f->n, 2);
+    assert_int_equal(f->v[0].line, 1);
+    assert_int_equal(f->v[0].severity, CONCORD_SEVERITY_NOTE); /* [rules] deprecated-term: note */
+    assert_int_equal(f->v[1].line, 5);
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+static void test_fix_fixed_point(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    const char *text = "A map of the South Kuriles.\nLater, color and the Southern Kuriles.\n";
+    char *once, *twice;
+    size_t n1, n2, k1, k2;
+    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &once, &n1, &k1), 0);
+    /* forbidden -> preferred, then that first mention gets its pair, in a second round */
+    assert_string_equal(once, "A map of the Southern Kurils (Northern Territories).\n"
+                              "Later, colour and the Southern Kurils.\n");
+    assert_int_equal(k1, 4);
+    assert_int_equal(concord_check_fix(c, "t.txt", once, n1, "en", &twice, &n2, &k2), 0);
+    assert_int_equal(k2, 0);
+    assert_string_equal(once, twice);
+    concord_free(once);
+    concord_free(twice);
+    /* an inflected mention gets no automatic fix */
+    const char *ru = "Переговоры о Южных Курилах.";
+    assert_int_equal(concord_check_fix(c, "t.txt", ru, strlen(ru), "ru", &once, &n1, &k1), 0);
+    assert_int_equal(k1, 0);
+    assert_string_equal(once, ru);
+    concord_free(once);
+    concord_checker_free(c);
+}
+
+static void test_markdown_masking(void **state)
+{
+    fixture *fx = *state;
+    char got[1024];
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    const char *md = "Use `South Kuriles` in code.\n```\nSouth Kuriles\n```\n"
+                     "<!-- South Kuriles -->\n[a map](https://x.example/South-Kuriles)\n"
+                     "But South Kuriles here.\n";
+    concord_findings *f;
+    assert_int_equal(concord_check_text(c, "doc.md", md, strlen(md), "en", &f), 0);
+    got[0] = '\0';
+    for (size_t i = 0; i < f->n; i++)
+        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%lu:%lu %s;", f->v[i].line,
+                 f->v[i].column, f->v[i].rule);
+    assert_string_equal(got, "7:5 forbidden-term;7:5 paired-name;");
+    concord_findings_free(f);
+    /* the same text as plain text is all prose */
+    assert_int_equal(concord_check_text(c, "doc.txt", md, strlen(md), "en", &f), 0);
+    assert_true(f->n > 2);
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+typedef struct bad {
+    const char *name, *text, *message;
+    unsigned long line;
+} bad;
+
+static void test_bad_glossaries(void **state)
+{
+    (void)state;
+    static const bad cases[] = {
+        {"a.glossary", "[concept a]\nen: X\n[pair a b]\n", "concept 'b' is not defined", 3},
+        {"a.glossary", "[concept a]\nen:\n", "empty term", 2},
+        {"a.glossary", "[concept a]\nen: ?!\n", "no letters or digits", 2},
+        {"a.glossary", "[concept a]\nen: x ; banned\n", "unknown term option 'banned'", 2},
+        {"a.glossary", "", "no terms", 1},
+        {"a.glossary", "en: x\n", "outside any section", 1},
+        {"a.glossary", "[concept a]\nen: x\n[concept a]\n", "defined twice", 3},
+        {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: {A} and more\n", "{A} and {B}", 4},
+        {"a.glossary", "[concept a]\nen: x\n[profile p]\npairs: side nobody\n",
+         "no concept has side 'nobody'", 4},
+        {"a.glossary", "[concept a]\nen: x\n[rules]\nno-such-rule: off\n", "unknown rule", 4},
+        {"a.glossary", "[concept a]\nen: x\n[glossary]\nprofile: nope\n", "not defined", 4},
+        {"a.glossary", "[concept a]\nen: x\xff\n", "invalid UTF-8", 2},
+        {"a.yaml", "a: b\n", "unknown glossary format", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        concord_glossary *g;
+        assert_int_equal(concord_glossary_new(&g), 0);
+        int rc = concord_glossary_load_memory(g, cases[i].name, cases[i].text,
+                                              strlen(cases[i].text));
+        const concord_error *e = concord_error_last();
+        if (rc >= 0 || !strstr(e->message, cases[i].message) || e->line != cases[i].line)
+            fail_msg("case %zu: rc %d, %lu: '%s'", i, rc, e->line, e->message);
+        concord_glossary_stats st;
+        concord_glossary_get_stats(g, &st);
+        assert_int_equal(st.terms, 0); /* rolled back */
+        concord_glossary_free(g);
+    }
+}
+
+static void test_invalid_document(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    concord_findings *f;
+    const char text[] = "ok\nbad \xc3 here";
+    assert_int_equal(concord_check_text(c, "d.txt", text, sizeof(text) - 1, "en", &f),
+                     CONCORD_EENCODING);
+    assert_int_equal(concord_error_last()->line, 2);
+    assert_int_equal(concord_error_last()->column, 5);
+    concord_checker_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_paired_names),
+        cmocka_unit_test(test_profiles),
+        cmocka_unit_test(test_recognition),
+        cmocka_unit_test(test_severity_setting_and_suppression),
+        cmocka_unit_test(test_fix_fixed_point),
+        cmocka_unit_test(test_markdown_masking),
+        cmocka_unit_test(test_bad_glossaries),
+        cmocka_unit_test(test_invalid_document),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

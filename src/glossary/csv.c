@@ -17,7 +17,8 @@
  * Columns: if every non-empty cell of the first row is a BCP 47 language tag
  * or a note column ("note", "notes", "comment", "comments", "description",
  * any case), with at least one tag, that row is a header naming each
- * column's language; cells of note columns become the concept's note. Else
+ * column's language (but see decide_layout() for rows like "cat,sun");
+ * cells of note columns become the concept's note. Else
  * the file is OmegaT's headerless glossary: source term (g->src_lang),
  * target term (g->tgt_lang), comment (the note), further columns ignored.
  *
@@ -192,11 +193,10 @@ static int decode_utf16(csv *c, const unsigned char *d, size_t len, int le, char
             (low && !(k > 0 && u[k - 1] >= 0xD800 && u[k - 1] < 0xDC00)) || u[k] == 0) {
             unsigned long line, col;
             utf16_position(u, k, &line, &col);
+            const char *what = u[k] == 0 ? "NUL character" : "unpaired surrogate";
             cc_free(u);
             return cc_error_set_at(CONCORD_EENCODING, c->name, line, col, c->bom + 2 * k,
-                                   u[k] == 0 ? "NUL character in UTF-16 text at byte offset %zu"
-                                             : "unpaired UTF-16 surrogate at byte offset %zu",
-                                   c->bom + 2 * k);
+                                   "%s in UTF-16 text at byte offset %zu", what, c->bom + 2 * k);
         }
     }
     if ((len - c->bom) % 2) {
@@ -339,10 +339,16 @@ static int is_note_name(const char *s)
     return 0;
 }
 
-/* The first row: a header of language codes, or OmegaT's columns. Returns 1 for a header. */
+/*
+ * The first row: a header of language codes, or OmegaT's columns. Returns 1
+ * for a header. Many English words are ISO 639-2/3 codes ("cat", "car",
+ * "sun"), so a row of bare three-letter codes alone is not taken for a
+ * header: one cell must be unmistakable, a two-letter code ("en"), a tag
+ * with a subtag ("fil-PH", "en_US") or a note column.
+ */
 static int decide_layout(csv *c)
 {
-    int rc, langs = 0;
+    int rc, langs = 0, sure = 0;
     column *cols = cc_calloc(c->ncells > 3 ? c->ncells : 3, sizeof(*cols));
     if (!cols)
         return cc_error_oom();
@@ -357,14 +363,17 @@ static int decide_layout(csv *c)
             continue;
         if (is_note_name(v)) {
             cols[k].role = COL_NOTE;
+            sure = 1;
         } else if (concord_lang_canonicalize(v, cols[k].lang, sizeof(cols[k].lang)) == 0) {
             cols[k].role = COL_LANG;
             langs++;
+            if (strlen(v) == 2 || strchr(cols[k].lang, '-'))
+                sure = 1;
         } else {
             header = 0;
         }
     }
-    if (header && langs > 0) {
+    if (header && langs > 0 && sure) {
         c->ncols = c->ncells;
         return 1;
     }
@@ -476,8 +485,7 @@ static int read_all(csv *c)
     return 0;
 }
 
-int cc_gloss_read_csv(concord_glossary *g, const char *name, const char *data, size_t len,
-                      char sep)
+int cc_gloss_read_csv(concord_glossary *g, const char *name, const char *data, size_t len, char sep)
 {
     const unsigned char *d = (const unsigned char *)data;
     csv c;

@@ -256,20 +256,33 @@ static int group_main(int kind)
 /* ---- the data categories of TBX-Min and TBX-Basic ----------------------------------------- */
 
 static const char *const ADMN_STS[] = {"preferredTerm-admn-sts", "admittedTerm-admn-sts",
-                                       "deprecatedTerm-admn-sts", "supersededTerm-admn-sts",
-                                       NULL};
+                                       "deprecatedTerm-admn-sts", "supersededTerm-admn-sts", NULL};
 static const char *const POS[] = {"adjective", "noun", "other", "verb", "adverb", NULL};
 /* usageStatus is the older TBX-Min name of the status, still used by LTAC's test files. */
-static const char *const USAGE[] = {"preferred", "admitted", "notRecommended", "obsolete",
-                                    "deprecated", NULL};
+static const char *const USAGE[] = {"preferred", "admitted",   "notRecommended",
+                                    "obsolete",  "deprecated", NULL};
 static const char *const GENDER[] = {"masculine", "feminine", "neuter", "other", NULL};
-static const char *const TERM_TYPE[] = {"fullForm", "acronym",  "abbreviation",
-                                        "shortForm", "variant", "phrase", NULL};
-static const char *const TERM_LOCATION[] = {
-    "checkBox",    "comboBox",    "comboBoxElement", "dialogBox", "groupBox",
-    "informativeMessage", "interactiveMessage", "menuItem", "progressBar", "pushButton",
-    "radioButton", "slider",      "spinBox",         "tab",       "tableText",
-    "textBox",     "toolTip",     "user-definedType", NULL};
+static const char *const TERM_TYPE[] = {
+    "fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase", NULL};
+static const char *const TERM_LOCATION[] = {"checkBox",
+                                            "comboBox",
+                                            "comboBoxElement",
+                                            "dialogBox",
+                                            "groupBox",
+                                            "informativeMessage",
+                                            "interactiveMessage",
+                                            "menuItem",
+                                            "progressBar",
+                                            "pushButton",
+                                            "radioButton",
+                                            "slider",
+                                            "spinBox",
+                                            "tab",
+                                            "tableText",
+                                            "textBox",
+                                            "toolTip",
+                                            "user-definedType",
+                                            NULL};
 
 /*
  * From LTAC's schemas (TBX-Basic_DCA.sch 1.2, Min.sch, Basic.rng). Two
@@ -318,13 +331,13 @@ static const datcat *find_datcat(int dialect, const char *name)
 
 typedef struct frame {
     int kind;
-    int meta;           /* E_DCT: the DCA kind of its category when known, else 0 */
-    cc_xml_mark mark;   /* where it starts, for messages about it at its end */
-    unsigned nelem;     /* element children so far */
-    unsigned nterm;     /* <term> children */
-    unsigned nmain;     /* a group's leading element (descrip in descripGrp, ...) */
-    unsigned nsub;      /* langSets in an entry; tig/ntig/termSec in a langSet */
-    int aux_seen;       /* termSec: auxiliary information met (termNotes must come before) */
+    int meta;         /* E_DCT: the DCA kind of its category when known, else 0 */
+    cc_xml_mark mark; /* where it starts, for messages about it at its end */
+    unsigned nelem;   /* element children so far */
+    unsigned nterm;   /* <term> children */
+    unsigned nmain;   /* a group's leading element (descrip in descripGrp, ...) */
+    unsigned nsub;    /* langSets in an entry; tig/ntig/termSec in a langSet */
+    int aux_seen;     /* termSec: auxiliary information met (termNotes must come before) */
 } frame;
 
 typedef struct tbx {
@@ -343,7 +356,7 @@ typedef struct tbx {
 
     /* the entry being read; its concept is made with its first term */
     cc_buf entry_id;
-    long concept;
+    long cur_concept;
     cc_buf concept_note;
     /* the language section and the term being read */
     cc_buf lang;
@@ -354,7 +367,8 @@ typedef struct tbx {
     cc_buf scratch, attr;
 
     /* a cursor that only moves forward, to find the column of each term cheaply */
-    int columns_ok;
+    size_t unit; /* bytes per code unit: 1, 2 (UTF-16), or 0 (UCS-4: no columns) */
+    int big_endian;
     size_t cur_off;
     unsigned long cur_line;
 } tbx;
@@ -369,43 +383,48 @@ static int martif(const tbx *t)
     return t->dialect == D_MARTIF;
 }
 
-static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...) CC_PRINTF(3, 4);
-
-static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...)
-{
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return cc_error_set_at(CONCORD_EPARSE, t->name, m->line, cc_xml_mark_column(t->x, m), 0,
-                           "%s", msg);
-}
-
 /* The name of a frame's element as written (with its prefix), for messages. */
 static const char *frame_name(const tbx *t, const frame *f)
 {
     return f->mark.name[0] ? f->mark.name : kind_name(f->kind, martif(t));
 }
 
+/* The code unit at byte i: a byte, or a UTF-16 unit (t->unit == 2). */
+static unsigned unit_at(const tbx *t, size_t i)
+{
+    const unsigned char *d = (const unsigned char *)t->data + i;
+    if (t->unit == 1)
+        return d[0];
+    return t->big_endian ? (unsigned)(d[0] << 8 | d[1]) : (unsigned)(d[1] << 8 | d[0]);
+}
+
+/* Does unit u start a code point (not a UTF-8 continuation byte or a low surrogate)? */
+static int starts_char(const tbx *t, unsigned u)
+{
+    return t->unit == 1 ? (u & 0xC0) != 0x80 : !(u >= 0xDC00 && u < 0xE000);
+}
+
 /*
- * Column (code points) of the occ-th "<name" on line `line`, through a cursor
- * that moves forward with the terms (cc_xml_mark_column starts from the top
- * of the document each time, which is fine for one error but quadratic for
- * every term of a file). 0 when the document is not ASCII-compatible.
+ * Column (code points) of the occ-th "<name" on line m->line, through a
+ * cursor that moves forward with the terms (cc_xml_mark_column starts from
+ * the top of the document each time, which is fine for one error but
+ * quadratic for every term of a file). Works on UTF-8, single-byte
+ * encodings (where it counts bytes) and UTF-16; 0 if not found.
  */
 static unsigned long mark_column(tbx *t, const cc_xml_mark *m)
 {
-    if (!t->columns_ok || !m->name[0] || !m->line)
+    if (!t->unit || !m->name[0] || !m->line)
         return 0;
+    size_t w = t->unit, n = t->len - (t->len % w);
     if (m->line < t->cur_line) {
         t->cur_off = 0;
         t->cur_line = 1;
     }
-    const char *s = t->data;
-    size_t n = t->len, i = t->cur_off;
+    size_t i = t->cur_off;
     while (t->cur_line < m->line && i < n) {
-        if (s[i++] == '\n') {
+        unsigned u = unit_at(t, i);
+        i += w;
+        if (u == '\n') {
             t->cur_line++;
             t->cur_off = i;
         }
@@ -415,14 +434,32 @@ static unsigned long mark_column(tbx *t, const cc_xml_mark *m)
     size_t nl = strlen(m->name);
     int occ = m->occ;
     unsigned long col = 1;
-    for (i = t->cur_off; i < n && s[i] != '\n'; i++) {
-        if (s[i] == '<' && i + 1 + nl < n && memcmp(s + i + 1, m->name, nl) == 0 &&
-            strchr(" \t\r\n/>", s[i + 1 + nl]) && occ-- == 0)
-            return col;
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
+    for (i = t->cur_off; i < n && unit_at(t, i) != '\n'; i += w) {
+        if (unit_at(t, i) == '<' && i + (nl + 1) * w < n) {
+            size_t k = 0;
+            while (k < nl && unit_at(t, i + (k + 1) * w) == (unsigned char)m->name[k])
+                k++;
+            unsigned after = unit_at(t, i + (nl + 1) * w);
+            if (k == nl && after && after < 0x80 && strchr(" \t\r\n/>", (int)after) && occ-- == 0)
+                return col;
+        }
+        if (starts_char(t, unit_at(t, i)))
             col++;
     }
     return 0;
+}
+
+/* An error at a marked element (one met earlier: a container, at its end). */
+static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...) CC_PRINTF(3, 4);
+
+static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return cc_error_set_at(CONCORD_EPARSE, t->name, m->line, mark_column(t, m), 0, "%s", msg);
 }
 
 /* Copy s into out with ASCII whitespace runs as one space and no spaces around. */
@@ -494,15 +531,21 @@ static int parse_status(const char *v)
         const char *value;
         cc_term_status status;
     } MAP[] = {
-        {"preferredTerm", CC_TERM_PREFERRED},   {"admittedTerm", CC_TERM_ADMITTED},
-        {"deprecatedTerm", CC_TERM_DEPRECATED}, {"supersededTerm", CC_TERM_DEPRECATED},
+        {"preferredTerm", CC_TERM_PREFERRED},
+        {"admittedTerm", CC_TERM_ADMITTED},
+        {"deprecatedTerm", CC_TERM_DEPRECATED},
+        {"supersededTerm", CC_TERM_DEPRECATED},
         /* normativeAuthorization's regulatory values: a term the authority sets */
-        {"legalTerm", CC_TERM_PREFERRED},       {"regulatedTerm", CC_TERM_PREFERRED},
+        {"legalTerm", CC_TERM_PREFERRED},
+        {"regulatedTerm", CC_TERM_PREFERRED},
         {"standardizedTerm", CC_TERM_PREFERRED},
         /* usageStatus */
-        {"preferred", CC_TERM_PREFERRED},       {"admitted", CC_TERM_ADMITTED},
-        {"deprecated", CC_TERM_DEPRECATED},     {"superseded", CC_TERM_DEPRECATED},
-        {"notRecommended", CC_TERM_DEPRECATED}, {"obsolete", CC_TERM_DEPRECATED},
+        {"preferred", CC_TERM_PREFERRED},
+        {"admitted", CC_TERM_ADMITTED},
+        {"deprecated", CC_TERM_DEPRECATED},
+        {"superseded", CC_TERM_DEPRECATED},
+        {"notRecommended", CC_TERM_DEPRECATED},
+        {"obsolete", CC_TERM_DEPRECATED},
     };
     char low[64];
     size_t n = strlen(v);
@@ -694,8 +737,8 @@ static int check_child(tbx *t, frame *p, int kind, int meta, const char *qname)
         for (size_t i = 0; i < CC_ARRAY_LEN(PLACES); i++)
             if (PLACES[i].kind == kind && p->kind != PLACES[i].parent1 &&
                 p->kind != PLACES[i].parent2 && p->kind != PLACES[i].parent3)
-                return cc_xml_error(t->x, CONCORD_EPARSE, "<%s> in <%s>: expected it in %s",
-                                    qname, pname, PLACES[i].where);
+                return cc_xml_error(t->x, CONCORD_EPARSE, "<%s> in <%s>: expected it in %s", qname,
+                                    pname, PLACES[i].where);
         if ((p->kind == E_TIG || p->kind == E_TERMGRP) && p->nelem == 0 && kind != E_TERM)
             return cc_xml_error(t->x, CONCORD_EPARSE,
                                 "<%s> starts with <%s>: expected its <term> first", pname, qname);
@@ -703,11 +746,11 @@ static int check_child(tbx *t, frame *p, int kind, int meta, const char *qname)
             return cc_xml_error(t->x, CONCORD_EPARSE,
                                 "<ntig> starts with <%s>: expected its <termGrp> first", qname);
     } else {
-        if (!v3_allowed(p->kind, kind)) {
+        /* a DCT data category goes where the DCA element it stands for would */
+        if (!v3_allowed(p->kind, k)) {
             const char *exp = v3_expected(p->kind);
-            return cc_xml_error(t->x, CONCORD_EPARSE, "unexpected <%s> in <%s>%s%s%s", qname,
-                                pname, exp ? ": expected " : "", exp ? exp : "",
-                                kind == E_OTHER && !exp ? " (not a TBX element)" : "");
+            return cc_xml_error(t->x, CONCORD_EPARSE, "unexpected <%s> in <%s>%s%s", qname, pname,
+                                exp ? ": expected " : "", exp ? exp : "");
         }
         int lead = group_main(p->kind);
         if (lead && p->nelem == 0 && k != lead && !(kind == E_DCT && !meta))
@@ -779,22 +822,20 @@ static int on_category(tbx *t, int kind, const char *qname, const char *category
         const datcat *dc = find_datcat(t->dialect, category);
         if (!dc) {
             if (kind == E_DCT)
-                return cc_xml_error(t->x, CONCORD_EPARSE,
-                                    "<%s>: %s is not a %s data category", qname, category,
-                                    t->dialect_name);
+                return cc_xml_error(t->x, CONCORD_EPARSE, "<%s>: %s is not a %s data category",
+                                    qname, category, t->dialect_name);
             return cc_xml_error(t->x, CONCORD_EPARSE,
-                                "<%s type=\"%s\">: %s is not a %s data category", qname,
-                                category, category, t->dialect_name);
+                                "<%s type=\"%s\">: %s is not a %s data category", qname, category,
+                                category, t->dialect_name);
         }
         if (kind != E_DCT && dc->meta != kind)
             return cc_xml_error(t->x, CONCORD_EPARSE,
-                                "<%s type=\"%s\">: %s is a <%s> in %s, not a <%s>", qname,
-                                category, category, kind_name(dc->meta, 0), t->dialect_name,
-                                qname);
+                                "<%s type=\"%s\">: %s is a <%s> in %s, not a <%s>", qname, category,
+                                category, kind_name(dc->meta, 0), t->dialect_name, qname);
         if (dc->levels && !(dc->levels & level))
-            return cc_xml_error(t->x, CONCORD_EPARSE,
-                                "%s at the %s: %s allows it only at %s", category,
-                                level_name(level), t->dialect_name, level_names(dc->levels));
+            return cc_xml_error(t->x, CONCORD_EPARSE, "%s at the %s: %s allows it only at %s",
+                                category, level_name(level), t->dialect_name,
+                                level_names(dc->levels));
         if (dc->values) {
             size_t i = 0;
             while (dc->values[i] && strcmp(dc->values[i], value) != 0)
@@ -881,7 +922,7 @@ static int on_root(tbx *t, const char *local)
 static int emit_term(tbx *t)
 {
     int rc;
-    if (t->concept < 0) {
+    if (t->cur_concept < 0) {
         const char *id = t->entry_id.len ? t->entry_id.data : NULL;
         /* TBX v3 refused a repeated id at the entry; TBX 2008 makes it a new concept */
         if (id && cc_gloss_find_concept(t->g, id) >= (long)t->first_concept)
@@ -889,7 +930,7 @@ static int emit_term(tbx *t)
         size_t c;
         if ((rc = cc_gloss_concept(t->g, id, &c)) < 0)
             return rc;
-        t->concept = (long)c;
+        t->cur_concept = (long)c;
     }
     cc_term_spec spec;
     memset(&spec, 0, sizeof(spec));
@@ -898,7 +939,7 @@ static int emit_term(tbx *t)
     spec.status = t->status;
     spec.pos = t->pos.len ? t->pos.data : NULL;
     spec.note = t->term_note.len ? t->term_note.data : NULL;
-    return cc_gloss_term(t->g, (size_t)t->concept, &spec, t->name, t->term_line, t->term_col);
+    return cc_gloss_term(t->g, (size_t)t->cur_concept, &spec, t->name, t->term_line, t->term_col);
 }
 
 /* A leaf: an element read whole at its start (the caller skips its content). */
@@ -941,10 +982,8 @@ static int on_leaf(tbx *t, int kind, const char *local, const char *qname)
         snprintf(category, sizeof(category), "%s", has_type ? t->attr.data : "");
         if ((rc = read_text(t)) < 0)
             return rc;
-        if (!martif(t) || has_type) {
-            if ((rc = on_category(t, kind, qname, category)) < 0)
-                return rc;
-        }
+        if (has_type && (rc = on_category(t, kind, qname, category)) < 0)
+            return rc;
         /* an untyped <descrip> (Weblate) says what the concept is */
         if (kind == E_DESCRIP && !has_type && level == LV_ENTRY)
             return add_note(&t->concept_note, bstr(&t->scratch));
@@ -952,12 +991,11 @@ static int on_leaf(tbx *t, int kind, const char *local, const char *qname)
     }
     int parent = t->st[t->depth - 1].kind;
     /* the notes of a term or a concept are its own, not those of its groups */
-    if (kind == E_NOTE && ((level == LV_TERM && parent != E_TERMNOTEGRP && !group_main(parent)) ||
-                           (level == LV_ENTRY && parent == E_ENTRY))) {
+    if (kind == E_NOTE &&
+        ((level == LV_TERM && !group_main(parent)) || (level == LV_ENTRY && parent == E_ENTRY))) {
         if ((rc = read_text(t)) < 0)
             return rc;
-        return add_note(level == LV_TERM ? &t->term_note : &t->concept_note,
-                        bstr(&t->scratch));
+        return add_note(level == LV_TERM ? &t->term_note : &t->concept_note, bstr(&t->scratch));
     }
     return 0;
 }
@@ -965,8 +1003,7 @@ static int on_leaf(tbx *t, int kind, const char *local, const char *qname)
 static int push(tbx *t, int kind, int meta)
 {
     if (t->depth >= MAX_DEPTH)
-        return cc_xml_error(t->x, CONCORD_ELIMIT, "elements nested more than %d deep",
-                            MAX_DEPTH);
+        return cc_xml_error(t->x, CONCORD_ELIMIT, "elements nested more than %d deep", MAX_DEPTH);
     frame *f = &t->st[t->depth++];
     memset(f, 0, sizeof(*f));
     f->kind = kind;
@@ -1012,9 +1049,9 @@ static int on_end(tbx *t)
     }
     if ((f->kind == E_TERMSEC || f->kind == E_TIG || f->kind == E_NTIG) && t->has_term)
         rc = emit_term(t);
-    if (f->kind == E_ENTRY && t->concept >= 0 && t->concept_note.len &&
-        !t->g->concepts[t->concept].note &&
-        !(t->g->concepts[t->concept].note = cc_gloss_strdup(t->g, t->concept_note.data)))
+    if (f->kind == E_ENTRY && t->cur_concept >= 0 && t->concept_note.len &&
+        !t->g->concepts[t->cur_concept].note &&
+        !(t->g->concepts[t->cur_concept].note = cc_gloss_strdup(t->g, t->concept_note.data)))
         rc = cc_error_oom();
     t->depth--;
     return rc;
@@ -1061,7 +1098,7 @@ static int on_start(tbx *t)
         return rc;
     switch (kind) {
     case E_ENTRY:
-        t->concept = -1;
+        t->cur_concept = -1;
         cc_buf_clear(&t->concept_note);
         if ((rc = cc_xml_attr(t->x, "id", &t->entry_id)) < 0)
             return rc;
@@ -1119,8 +1156,7 @@ static int on_text(tbx *t)
     if (is_header_part(f->kind))
         return fail_at(t, &f->mark, "text directly in <%s>: the header's text goes inside <p>",
                        frame_name(t, f));
-    return fail_at(t, &f->mark, "text directly in <%s>: only elements go there",
-                   frame_name(t, f));
+    return fail_at(t, &f->mark, "text directly in <%s>: only elements go there", frame_name(t, f));
 }
 
 int cc_gloss_read_tbx(concord_glossary *g, const char *name, const char *data, size_t len)
@@ -1132,12 +1168,17 @@ int cc_gloss_read_tbx(concord_glossary *g, const char *name, const char *data, s
     t.data = data;
     t.len = len;
     t.first_concept = g->nconcepts;
-    t.concept = -1;
+    t.cur_concept = -1;
     t.cur_line = 1;
-    /* columns are found in the bytes: not for UTF-16 or UCS-4 documents */
-    t.columns_ok = !(len >= 2 && (data[0] == 0 || data[1] == 0 ||
-                                  ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
-                                  ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)));
+    /* terms' columns are found in the document as it is: bytes, or UTF-16 units */
+    const unsigned char *d = (const unsigned char *)data;
+    t.unit = 1;
+    if (len >= 4 && ((d[0] == 0 && d[1] == 0) || (d[2] == 0 && d[3] == 0)))
+        t.unit = 0; /* UCS-4 */
+    else if (len >= 2 && ((d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0 && d[1] != 0)))
+        t.unit = 2, t.big_endian = 1;
+    else if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] != 0 && d[1] == 0)))
+        t.unit = 2;
     int rc = cc_xml_open_memory(&t.x, data, len, name);
     if (rc < 0)
         return rc;

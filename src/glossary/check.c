@@ -475,34 +475,41 @@ static int term_rules(concord_checker *c, const char *text, const char *lang,
 static int mixed_rule(concord_checker *c, const char *text, const cc_mentions *ms, raws *out)
 {
     const concord_glossary *g = c->g;
+    if (!ms->n || !g->nconcepts)
+        return 0;
+    /* the first allowed mention of each concept (index + 1; 0: none yet) */
+    size_t *first_of = cc_calloc(g->nconcepts, sizeof(*first_of));
+    if (!first_of)
+        return cc_error_oom();
     int rc = 0;
     for (size_t i = 0; i < ms->n && rc == 0; i++) {
         const cc_mention *m = &ms->v[i];
         const cc_term *t = &g->terms[m->term];
         if (!allowed(t))
             continue;
-        /* the first allowed mention of the same concept */
-        size_t j = 0;
-        while (j < i && !(g->terms[ms->v[j].term].concept == t->concept &&
-                          allowed(&g->terms[ms->v[j].term])))
-            j++;
-        if (j == i || ms->v[j].term == m->term)
+        if (!first_of[t->concept]) {
+            first_of[t->concept] = i + 1;
             continue;
-        const cc_term *first = &g->terms[ms->v[j].term];
-        if (!((t->flags | first->flags) & CC_TERMF_VARIANT))
+        }
+        const cc_mention *fm = &ms->v[first_of[t->concept] - 1];
+        const cc_term *first = &g->terms[fm->term];
+        if (fm->term == m->term || !((t->flags | first->flags) & CC_TERMF_VARIANT))
             continue;
         unsigned long line;
-        concord_text_position(text, ms->v[j].start + 1, ms->v[j].start, &line, NULL);
+        concord_text_position(text, fm->start + 1, fm->start, &line, NULL);
         char *s = surface(text, m);
-        if (!s)
-            return cc_error_oom();
-        char *msg = dup_printf("'%s' spells '%s' another way than line %lu ('%s'): keep one "
+        if (!s) {
+            rc = cc_error_oom();
+            break;
+        }
+        char *msg = dup_printf("'%s' spells '%s' another way than line %lu: keep one "
                                "spelling in a document",
-                               s, first->text, line, first->text);
+                               s, first->text, line);
         char *fix = m->exact ? cc_strdup(first->text) : NULL;
         cc_free(s);
         rc = add_raw(c, out, R_MIXED, m->start, m->end, 0, g->concepts[t->concept].id, msg, fix);
     }
+    cc_free(first_of);
     return rc;
 }
 

@@ -28,6 +28,7 @@ void concord_glossary_free(concord_glossary *g)
     cc_free(g->shapes);
     cc_free(g->profiles);
     cc_free(g->settings);
+    cc_free(g->ids);
     cc_arena_free(&g->arena);
     cc_free(g);
 }
@@ -62,25 +63,67 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
     return p;
 }
 
+static uint64_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 long cc_gloss_find_concept(const concord_glossary *g, const char *id)
 {
-    for (size_t i = 0; i < g->nconcepts; i++)
-        if (strcmp(g->concepts[i].id, id) == 0)
-            return (long)i;
+    if (!g->idcap)
+        return -1;
+    for (size_t j = id_hash(id) & (g->idcap - 1); g->ids[j]; j = (j + 1) & (g->idcap - 1)) {
+        size_t k = g->ids[j] - 1;
+        if (k < g->nconcepts && !g->concepts[k].generated && strcmp(g->concepts[k].id, id) == 0)
+            return (long)k;
+    }
     return -1;
+}
+
+/* Index concept k by its id (ids[] holds index + 1; 0 is empty). */
+static int index_concept(concord_glossary *g, size_t k)
+{
+    if ((g->nconcepts + 1) * 2 > g->idcap) {
+        size_t cap = g->idcap ? g->idcap * 2 : 256;
+        size_t *t = cc_calloc(cap, sizeof(*t));
+        if (!t)
+            return cc_error_oom();
+        for (size_t i = 0; i < g->nconcepts; i++) {
+            if (g->concepts[i].generated)
+                continue;
+            size_t j = id_hash(g->concepts[i].id) & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = i + 1;
+        }
+        cc_free(g->ids);
+        g->ids = t;
+        g->idcap = cap;
+    }
+    size_t j = id_hash(g->concepts[k].id) & (g->idcap - 1);
+    while (g->ids[j] && g->ids[j] - 1 < g->nconcepts && g->ids[j] - 1 != k)
+        j = (j + 1) & (g->idcap - 1);
+    g->ids[j] = k + 1;
+    return 0;
 }
 
 int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
 {
     char gen[32];
-    if (id && *id) {
+    int generated = !(id && *id);
+    if (!generated) {
         long k = cc_gloss_find_concept(g, id);
         if (k >= 0) {
             *out = (size_t)k;
             return 0;
         }
     } else {
-        snprintf(gen, sizeof(gen), "c%zu", g->nconcepts + 1);
+        snprintf(gen, sizeof(gen), "#%zu", g->nconcepts + 1);
         id = gen;
     }
     cc_concept *v = grow(g->concepts, &g->capconcepts, g->nconcepts, sizeof(*v));
@@ -89,9 +132,19 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
     g->concepts = v;
     cc_concept *c = &v[g->nconcepts];
     memset(c, 0, sizeof(*c));
+    c->generated = generated;
     if (!(c->id = cc_gloss_strdup(g, id)))
         return cc_error_oom();
-    *out = g->nconcepts++;
+    /* the index goes in after the count, so that a rehash sees this concept */
+    g->nconcepts++;
+    if (!generated) {
+        int rc = index_concept(g, g->nconcepts - 1);
+        if (rc < 0) {
+            g->nconcepts--;
+            return rc;
+        }
+    }
+    *out = g->nconcepts - 1;
     return 0;
 }
 

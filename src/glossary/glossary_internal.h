@@ -65,6 +65,7 @@ typedef struct cc_concept {
     char *id;
     char *note;
     char *side; /* who uses this name (for official profiles), or NULL */
+    int generated; /* the id was made up (the entry had none): never found by id */
     size_t first_term, nterms_unused; /* terms are found by scanning g->terms */
 } cc_concept;
 
@@ -117,11 +118,15 @@ struct concord_glossary {
     cc_rule_setting *settings;
     size_t nsettings, capsettings;
     char *default_profile;
+    /* concept ids -> index (open addressing; entries past nconcepts are stale) */
+    size_t *ids;
+    size_t idcap;
     char src_lang[64], tgt_lang[64]; /* for headerless CSV/TSV, "" if unset */
 };
 
 /*
- * Add a concept (id NULL or "": a generated one, "c<N>") and give its index.
+ * Add a concept (id NULL or "": a generated one, "#<N>", which no lookup by id
+ * finds, so that it never merges with a file's own ids) and give its index.
  * A concept id that exists already returns that concept (readers may meet a
  * concept in several places). Returns 0 or CONCORD_ENOMEM.
  */

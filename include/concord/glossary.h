@@ -90,8 +90,7 @@ typedef struct concord_glossary_stats {
     size_t profiles;
 } concord_glossary_stats;
 
-CONCORD_API void concord_glossary_get_stats(const concord_glossary *g,
-                                            concord_glossary_stats *out);
+CONCORD_API void concord_glossary_get_stats(const concord_glossary *g, concord_glossary_stats *out);
 
 /* ---- checking ------------------------------------------------------------ */
 
@@ -114,13 +113,13 @@ typedef struct concord_finding {
     const char *file;
     unsigned long line, column, byte_column;
     unsigned long end_line, end_column, end_byte_column; /* end exclusive */
-    size_t start, end;     /* byte offsets of the span in the checked text */
-    const char *rule;      /* stable id, e.g. "forbidden-term" (see docs/check.md) */
+    size_t start, end; /* byte offsets of the span in the checked text */
+    const char *rule;  /* stable id, e.g. "forbidden-term" (see docs/check.md) */
     concord_severity severity;
-    const char *message;   /* one line */
-    const char *concept;   /* the concept's id, or NULL */
-    const char *lang;      /* the language of the checked text */
-    const char *fix;       /* the replacement for [start, end), or NULL if no safe fix */
+    const char *message; /* one line */
+    const char *concept; /* the concept's id, or NULL */
+    const char *lang;    /* the language of the checked text */
+    const char *fix;     /* the replacement for [start, end), or NULL if no safe fix */
 } concord_finding;
 
 typedef struct concord_findings {
@@ -142,8 +141,8 @@ typedef struct concord_rule_info {
 CONCORD_API const concord_rule_info *concord_rules(void);
 
 typedef struct concord_check_options {
-    int version;          /* CONCORD_CHECK_OPTIONS_VERSION */
-    const char *profile;  /* style profile; NULL: the glossary's default, else "neutral-news" */
+    int version;           /* CONCORD_CHECK_OPTIONS_VERSION */
+    const char *profile;   /* style profile; NULL: the glossary's default, else "neutral-news" */
     const char *from, *to; /* languages: NULL = detect text per file; TMX: both sides' defaults */
 } concord_check_options;
 

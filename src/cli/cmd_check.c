@@ -1,8 +1,14 @@
 /*
  * cmd_check.c — `concord check`: terminology and paired names, for CI.
  */
+/* realpath() */
+#define _XOPEN_SOURCE 700
+
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -12,8 +18,9 @@ static const cli_opt check_opts[] = {
     {"to", 0, "L", "target language for TMX units (default: every other language)"},
     {"profile", 'p', "NAME", "style profile (default: the glossary's, else neutral-news)"},
     {"format", 'f', "FORMAT", "text (default), json, sarif, github, junit or rdjsonl"},
-    {"fail-on", 0, "LEVEL", "exit 1 on findings at this level or above: error (default), "
-                            "warning or note"},
+    {"fail-on", 0, "LEVEL",
+     "exit 1 on findings at this level or above: error (default), "
+     "warning or note"},
     {"fix", 0, NULL, "apply the safe replacements to the files (not TMX), then report"},
     {NULL, 0, NULL, NULL},
 };
@@ -78,25 +85,44 @@ static int keep(run *r, concord_findings *f)
     return 0;
 }
 
+/*
+ * Replace a file's contents: write beside it, then rename, so that a full disk
+ * never leaves half a file. A symbolic link is followed (its target is
+ * rewritten) and the file keeps its permissions.
+ */
 static int write_file(const char *path, const char *data, size_t len)
 {
-    /* write beside, then rename: a full disk never leaves half a file */
-    size_t n = strlen(path) + 16;
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return -1;
+    struct stat st;
+    if (stat(real, &st) != 0)
+        return -1;
+    size_t n = strlen(real) + 16;
     char *tmp = malloc(n);
     if (!tmp)
         return -1;
-    snprintf(tmp, n, "%s.concord-tmp", path);
+    snprintf(tmp, n, "%s.concord-tmp", real);
     FILE *f = fopen(tmp, "wb");
     int ok = f && fwrite(data, 1, len, f) == len;
     if (f && fclose(f) != 0)
         ok = 0;
-    if (ok && rename(tmp, path) != 0)
+    if (ok && chmod(tmp, st.st_mode & 07777) != 0)
+        ok = 0;
+    if (ok && rename(tmp, real) != 0)
         ok = 0;
     if (!ok)
         remove(tmp);
     free(tmp);
     return ok ? 0 : -1;
 }
+
+/* Fixed texts, written only once every file was read and checked. */
+typedef struct pending {
+    const char *path;
+    char *data;
+    size_t len;
+} pending;
 
 int cmd_check(int argc, char **argv)
 {
@@ -120,8 +146,7 @@ int cmd_check(int argc, char **argv)
     else if (fail_s && strcmp(fail_s, "note") == 0)
         fail_on = CONCORD_SEVERITY_NOTE;
     else if (fail_s && strcmp(fail_s, "error") != 0)
-        return cli_usage_error("check", "--fail-on takes error, warning or note, not '%s'",
-                               fail_s);
+        return cli_usage_error("check", "--fail-on takes error, warning or note, not '%s'", fail_s);
     if (!a.count[gidx])
         return cli_usage_error("check", "no glossary: give --glossary FILE");
     if (a.npos == 0)
@@ -134,6 +159,8 @@ int cmd_check(int argc, char **argv)
     concord_glossary *g = NULL;
     concord_checker *c = NULL;
     run r = {NULL, 0, 0, NULL, 0};
+    pending *writes = NULL;
+    size_t nwrites = 0;
     rc = EXIT_OK;
     if (concord_glossary_new(&g) < 0) {
         rc = cli_report_error("check", NULL);
@@ -158,6 +185,17 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     size_t fixed_total = 0;
+    if (fix)
+        for (int i = 0; i < a.npos; i++)
+            if (strcmp(a.pos[i], "-") == 0) {
+                rc = cli_usage_error("check", "--fix rewrites files: it cannot fix standard input");
+                goto done;
+            }
+    if (fix && !(writes = calloc(CLI_MAX_POSITIONAL, sizeof(*writes)))) {
+        fprintf(stderr, "concord check: out of memory\n");
+        rc = EXIT_USAGE;
+        goto done;
+    }
     for (int i = 0; i < a.npos; i++) {
         const char *path = a.pos[i];
         concord_findings *f = NULL;
@@ -171,7 +209,7 @@ int cmd_check(int argc, char **argv)
             size_t len;
             if ((rc = cli_read_input("check", path, &text, &len)) != 0)
                 goto done;
-            if (fix && strcmp(path, "-") != 0) {
+            if (fix) {
                 char *fixed;
                 size_t flen, nfixed;
                 if (concord_check_fix(c, path, text, len, NULL, &fixed, &flen, &nfixed) < 0) {
@@ -179,24 +217,25 @@ int cmd_check(int argc, char **argv)
                     rc = cli_report_error("check", path);
                     goto done;
                 }
-                if (nfixed && write_file(path, fixed, flen) < 0) {
-                    fprintf(stderr, "concord check: %s: cannot write the fixed file\n", path);
-                    concord_free(fixed);
-                    free(text);
-                    rc = EXIT_USAGE;
-                    goto done;
-                }
-                fixed_total += nfixed;
+                /* report on the fixed text; write it once every file has passed */
                 free(text);
                 text = malloc(flen + 1);
                 if (!text) {
                     concord_free(fixed);
+                    fprintf(stderr, "concord check: out of memory\n");
                     rc = EXIT_USAGE;
                     goto done;
                 }
                 memcpy(text, fixed, flen + 1);
                 len = flen;
-                concord_free(fixed);
+                if (nfixed) {
+                    writes[nwrites].path = path;
+                    writes[nwrites].data = fixed;
+                    writes[nwrites++].len = flen;
+                } else {
+                    concord_free(fixed);
+                }
+                fixed_total += nfixed;
             }
             int crc = concord_check_text(c, path, text, len, NULL, &f);
             free(text);
@@ -212,9 +251,16 @@ int cmd_check(int argc, char **argv)
             goto done;
         }
     }
+    for (size_t i = 0; i < nwrites; i++)
+        if (write_file(writes[i].path, writes[i].data, writes[i].len) < 0) {
+            fprintf(stderr, "concord check: %s: cannot write the fixed file: %s\n", writes[i].path,
+                    strerror(errno));
+            rc = EXIT_USAGE;
+            goto done;
+        }
     int color = format == CLI_REPORT_TEXT && cli_use_color(stdout);
-    cli_report_write(stdout, (cli_report_format)format, (const char *const *)a.pos,
-                     (size_t)a.npos, r.v, r.n, color);
+    cli_report_write(stdout, (cli_report_format)format, (const char *const *)a.pos, (size_t)a.npos,
+                     r.v, r.n, color);
     if (fix && fixed_total)
         fprintf(stderr, "concord check: %zu fix%s applied\n", fixed_total,
                 fixed_total == 1 ? "" : "es");
@@ -224,6 +270,9 @@ int cmd_check(int argc, char **argv)
             rc = EXIT_FINDINGS;
     rc = cli_finish_output("check", rc);
 done:
+    for (size_t i = 0; i < nwrites; i++)
+        concord_free(writes[i].data);
+    free(writes);
     for (size_t i = 0; i < r.nlists; i++)
         concord_findings_free(r.lists[i]);
     free(r.lists);

@@ -42,8 +42,8 @@ static const concord_rule_info rule_table[] = {
      "One document spells a concept two ways (a term marked as a spelling variant and "
      "another term of the same concept)."},
     {"missing-target-term", CONCORD_SEVERITY_ERROR,
-     "A source segment uses a glossary term and its translation uses none of the allowed "
-     "terms of that concept."},
+     "A source segment uses a glossary term and its translation uses no term of that "
+     "concept (a forbidden one there is reported as forbidden-term)."},
     {"inconsistent-translation", CONCORD_SEVERITY_WARNING,
      "The same source segment is translated in different ways in one file."},
     {NULL, CONCORD_SEVERITY_NOTE, NULL},
@@ -115,11 +115,9 @@ static void raws_free(raws *r)
 
 /* ---- the checker ------------------------------------------------------------------ */
 
-#define MAX_RECOGNIZERS 16
-
 typedef struct shape_item {
-    int gap;           /* 1: up to SHAPE_GAP tokens */
-    const char *norm;  /* a token's folded form */
+    int gap;          /* 1: up to SHAPE_GAP tokens */
+    const char *norm; /* a token's folded form */
     size_t norm_len;
 } shape_item;
 
@@ -128,7 +126,7 @@ typedef struct shape_item {
 typedef struct cshape {
     shape_item *items; /* pre, mid, post */
     size_t npre, nmid, npost;
-    char *fixed; /* the pattern when it has no gap (usable for a fix), else NULL */
+    char *fixed; /* the pattern from {A} on when it has no gap (for a fix), else NULL */
 } cshape;
 
 typedef struct lang_ctx {
@@ -147,8 +145,8 @@ struct concord_checker {
     char from[64], to[64];
     int enabled[R_COUNT];
     concord_severity severity[R_COUNT];
-    lang_ctx langs[MAX_RECOGNIZERS];
-    size_t nlangs;
+    lang_ctx **langs; /* one per primary language met; pointers stay valid */
+    size_t nlangs, caplangs;
     cc_mentions mentions;
 };
 
@@ -167,8 +165,11 @@ void concord_checker_free(concord_checker *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nlangs; i++)
-        lang_ctx_free(&c->langs[i]);
+    for (size_t i = 0; i < c->nlangs; i++) {
+        lang_ctx_free(c->langs[i]);
+        cc_free(c->langs[i]);
+    }
+    cc_free(c->langs);
     cc_mentions_free(&c->mentions);
     cc_free(c);
 }
@@ -190,7 +191,7 @@ int concord_checker_new(concord_checker **out, const concord_glossary *g,
         return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag",
                             o.from && !c->from[0] ? o.from : o.to);
     }
-    const char *profile = o.profile ? o.profile
+    const char *profile = o.profile            ? o.profile
                           : g->default_profile ? g->default_profile
                                                : "neutral-news";
     c->profile = profile;
@@ -246,13 +247,11 @@ static int compile_shapes(const concord_glossary *g, lang_ctx *l)
     for (size_t i = 0; i < n && rc == 0; i++) {
         const char *p = list[i];
         const char *a = strstr(p, "{A}"), *b = strstr(p, "{B}");
+        if (!a || !b || a > b)
+            continue; /* the reader accepts {A} before {B} only */
         cshape *s = &l->shapes[l->nshapes++];
-        /* three literal parts: before the first slot, between, after the second */
-        const char *first = a < b ? a : b, *second = a < b ? b : a;
-        if (a > b) {
-            /* "{B} ... {A}" is the same shape read from the other end: keep A first */
-            continue;
-        }
+        /* three literal parts: before {A}, between, after {B} */
+        const char *first = a, *second = b;
         const char *part[3] = {p, first + 3, second + 3};
         size_t plen[3] = {(size_t)(first - p), (size_t)(second - (first + 3)), strlen(second + 3)};
         size_t cap = 0;
@@ -317,7 +316,7 @@ static int compile_shapes(const concord_glossary *g, lang_ctx *l)
                 s->npost = count;
         }
         if (rc == 0 && !strstr(p, "\xE2\x80\xA6") && !strstr(p, "...") &&
-            !(s->fixed = cc_strdup(p)))
+            !(s->fixed = cc_strdup(a)))
             rc = cc_error_oom();
     }
     for (size_t i = 0; i < l->nshapes; i++) {
@@ -334,17 +333,21 @@ static int lang_get(concord_checker *c, const char *lang, lang_ctx **out)
 {
     size_t n = strcspn(lang, "-_");
     for (size_t i = 0; i < c->nlangs; i++)
-        if (strlen(c->langs[i].lang) == n && strncmp(c->langs[i].lang, lang, n) == 0) {
-            *out = &c->langs[i];
+        if (strlen(c->langs[i]->lang) == n && strncmp(c->langs[i]->lang, lang, n) == 0) {
+            *out = c->langs[i];
             return 0;
         }
-    if (c->nlangs == MAX_RECOGNIZERS) {
-        lang_ctx_free(&c->langs[0]);
-        memmove(&c->langs[0], &c->langs[1], (MAX_RECOGNIZERS - 1) * sizeof(c->langs[0]));
-        c->nlangs--;
+    if (c->nlangs == c->caplangs) {
+        size_t cap = c->caplangs ? c->caplangs * 2 : 8;
+        lang_ctx **v = cc_realloc(c->langs, cap * sizeof(*v));
+        if (!v)
+            return cc_error_oom();
+        c->langs = v;
+        c->caplangs = cap;
     }
-    lang_ctx *l = &c->langs[c->nlangs];
-    memset(l, 0, sizeof(*l));
+    lang_ctx *l = cc_calloc(1, sizeof(*l));
+    if (!l)
+        return cc_error_oom();
     if (n >= sizeof(l->lang))
         n = sizeof(l->lang) - 1;
     memcpy(l->lang, lang, n);
@@ -353,9 +356,10 @@ static int lang_get(concord_checker *c, const char *lang, lang_ctx **out)
         rc = compile_shapes(c->g, l);
     if (rc < 0) {
         lang_ctx_free(l);
+        cc_free(l);
         return rc;
     }
-    c->nlangs++;
+    c->langs[c->nlangs++] = l;
     *out = l;
     return 0;
 }
@@ -446,8 +450,8 @@ static char *surface(const char *text, const cc_mention *m)
 
 /* ---- monolingual rules ------------------------------------------------------------ */
 
-static int term_rules(concord_checker *c, const char *text, const char *lang,
-                      const cc_mentions *ms, unsigned long line, raws *out)
+static int term_rules(concord_checker *c, const char *text, const char *lang, const cc_mentions *ms,
+                      unsigned long line, raws *out)
 {
     const concord_glossary *g = c->g;
     int rc = 0;
@@ -463,8 +467,8 @@ static int term_rules(concord_checker *c, const char *text, const char *lang,
             return cc_error_oom();
         const char *what = rule == R_FORBIDDEN ? "forbidden" : "deprecated";
         char *msg = p ? dup_printf("'%s' is %s: use '%s'", s, what, p->text)
-                      : dup_printf("'%s' is %s (the glossary gives no %s term to use instead)",
-                                   s, what, lang);
+                      : dup_printf("'%s' is %s (the glossary gives no %s term to use instead)", s,
+                                   what, lang);
         char *fix = p && m->exact ? cc_strdup(p->text) : NULL;
         cc_free(s);
         rc = add_raw(c, out, rule, m->start, m->end, line, g->concepts[t->concept].id, msg, fix);
@@ -472,44 +476,60 @@ static int term_rules(concord_checker *c, const char *text, const char *lang,
     return rc;
 }
 
+/*
+ * Spelling variants: when a document names a concept with two of its allowed
+ * terms and one of them is marked `variant`, each mention of a variant is
+ * flagged and pointed at the document's non-variant spelling (else at the
+ * spelling it used first) — whichever came first in the document.
+ */
 static int mixed_rule(concord_checker *c, const char *text, const cc_mentions *ms, raws *out)
 {
     const concord_glossary *g = c->g;
     if (!ms->n || !g->nconcepts)
         return 0;
-    /* the first allowed mention of each concept (index + 1; 0: none yet) */
-    size_t *first_of = cc_calloc(g->nconcepts, sizeof(*first_of));
-    if (!first_of)
+    /* per concept: first allowed mention, first non-variant one (index + 1), mixed? */
+    size_t *first = cc_calloc(g->nconcepts * 3, sizeof(*first));
+    if (!first)
         return cc_error_oom();
+    size_t *plain = first + g->nconcepts, *mixed = plain + g->nconcepts;
+    for (size_t i = 0; i < ms->n; i++) {
+        const cc_term *t = &g->terms[ms->v[i].term];
+        if (!allowed(t))
+            continue;
+        size_t k = t->concept;
+        if (!first[k])
+            first[k] = i + 1;
+        else if (ms->v[first[k] - 1].term != ms->v[i].term)
+            mixed[k] = 1;
+        if (!plain[k] && !(t->flags & CC_TERMF_VARIANT))
+            plain[k] = i + 1;
+    }
     int rc = 0;
     for (size_t i = 0; i < ms->n && rc == 0; i++) {
         const cc_mention *m = &ms->v[i];
         const cc_term *t = &g->terms[m->term];
-        if (!allowed(t))
+        size_t k = t->concept;
+        if (!allowed(t) || !mixed[k] || !(t->flags & CC_TERMF_VARIANT))
             continue;
-        if (!first_of[t->concept]) {
-            first_of[t->concept] = i + 1;
+        const cc_mention *keep = &ms->v[(plain[k] ? plain[k] : first[k]) - 1];
+        if (keep->term == m->term)
             continue;
-        }
-        const cc_mention *fm = &ms->v[first_of[t->concept] - 1];
-        const cc_term *first = &g->terms[fm->term];
-        if (fm->term == m->term || !((t->flags | first->flags) & CC_TERMF_VARIANT))
-            continue;
+        const cc_term *kt = &g->terms[keep->term];
         unsigned long line;
-        concord_text_position(text, fm->start + 1, fm->start, &line, NULL);
+        concord_text_position(text, keep->start + 1, keep->start, &line, NULL);
         char *s = surface(text, m);
         if (!s) {
             rc = cc_error_oom();
             break;
         }
-        char *msg = dup_printf("'%s' spells '%s' another way than line %lu: keep one "
+        char *msg = dup_printf("'%s' is another spelling of '%s' (line %lu): keep one "
                                "spelling in a document",
-                               s, first->text, line);
-        char *fix = m->exact ? cc_strdup(first->text) : NULL;
+                               s, kt->text, line);
+        char *fix = m->exact ? cc_strdup(kt->text) : NULL;
         cc_free(s);
-        rc = add_raw(c, out, R_MIXED, m->start, m->end, 0, g->concepts[t->concept].id, msg, fix);
+        rc = add_raw(c, out, R_MIXED, m->start, m->end, 0, g->concepts[k].id, msg, fix);
     }
-    cc_free(first_of);
+    cc_free(first);
     return rc;
 }
 
@@ -631,13 +651,12 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
                 char *s = surface(text, m);
                 if (!s)
                     return cc_error_oom();
-                char *msg =
-                    p ? dup_printf("profile %s names this place '%s' only, not '%s'", c->profile,
-                                   p->text, s)
-                      : dup_printf("profile %s does not use the name '%s'", c->profile, s);
+                char *msg = p ? dup_printf("profile %s names this place '%s' only, not '%s'",
+                                           c->profile, p->text, s)
+                              : dup_printf("profile %s does not use the name '%s'", c->profile, s);
                 cc_free(s);
-                rc = add_raw(c, out, R_PAIRED_SIDE, m->start, m->end, 0, g->concepts[other].id,
-                             msg, p && m->exact ? cc_strdup(p->text) : NULL);
+                rc = add_raw(c, out, R_PAIRED_SIDE, m->start, m->end, 0, g->concepts[other].id, msg,
+                             p && m->exact ? cc_strdup(p->text) : NULL);
             }
             continue;
         }
@@ -676,23 +695,22 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
             int as_written = first->exact && allowed(&g->terms[first->term]);
             const char *own = as_written || !mp ? s : mp->text;
             example = swap ? fill_shape(shape, op->text, own) : fill_shape(shape, own, op->text);
-            if (as_written && example && (!swap || (mp && strcmp(mp->text, s) == 0)))
+            /* a wrong order is the writer's to rearrange: no fix */
+            if (as_written && example && !swap)
                 fix = cc_strdup(example);
         }
         char *msg;
         if (must_first != (size_t)-1 && must_first != mine && in_shape(g, l, tk, ms, first, other))
-            msg = dup_printf("in %s, '%s' comes first at the first mention%s%s%s",
-                             lang, op ? op->text : g->concepts[other].id,
-                             example ? ": '" : "", example ? example : "", example ? "'" : "");
+            msg = dup_printf("in %s, '%s' comes first at the first mention%s%s%s", lang,
+                             op ? op->text : g->concepts[other].id, example ? ": '" : "",
+                             example ? example : "", example ? "'" : "");
         else
             msg = dup_printf("first mention of '%s' without its paired name '%s'%s%s%s", s,
-                             op ? op->text : g->concepts[other].id,
-                             example ? ": write '" : "", example ? example : "",
-                             example ? "'" : "");
+                             op ? op->text : g->concepts[other].id, example ? ": write '" : "",
+                             example ? example : "", example ? "'" : "");
         cc_free(s);
         cc_free(example);
-        rc = add_raw(c, out, R_PAIRED, first->start, first->end, 0, g->concepts[mine].id, msg,
-                     fix);
+        rc = add_raw(c, out, R_PAIRED, first->start, first->end, 0, g->concepts[mine].id, msg, fix);
     }
     return rc;
 }
@@ -729,8 +747,8 @@ static void mask_markdown(char *s, size_t len)
         size_t k = i;
         while (k < e && k - i < 4 && s[k] == ' ')
             k++;
-        int is_fence = e - k >= 3 && (s[k] == '`' || s[k] == '~') && s[k + 1] == s[k] &&
-                       s[k + 2] == s[k];
+        int is_fence =
+            e - k >= 3 && (s[k] == '`' || s[k] == '~') && s[k + 1] == s[k] && s[k + 2] == s[k];
         if (fence) {
             if (is_fence && s[k] == fch)
                 fence = 0;
@@ -742,7 +760,45 @@ static void mask_markdown(char *s, size_t len)
         }
         i = e + 1;
     }
+    /* YAML front matter */
+    if (len >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == '\n' || s[3] == '\r')) {
+        for (size_t j = 4; j + 3 <= len; j++)
+            if (s[j - 1] == '\n' && memcmp(s + j, "---", 3) == 0) {
+                blank(s, 0, j + 3);
+                break;
+            }
+    }
+    /* link reference definitions: "[label]: target" */
+    for (i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && s[e] != '\n')
+            e++;
+        size_t k = i;
+        while (k < e && k - i < 4 && s[k] == ' ')
+            k++;
+        if (k < e && s[k] == '[') {
+            size_t j = k + 1;
+            while (j < e && s[j] != ']')
+                j++;
+            if (j + 1 < e && s[j + 1] == ':')
+                blank(s, j + 2, e);
+        }
+        i = e + 1;
+    }
     for (i = 0; i < len; i++) {
+        if (s[i] == '<' && i + 1 < len &&
+            ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z') ||
+             s[i + 1] == '/')) {
+            /* an HTML tag: its name and attributes are not prose */
+            size_t j = i + 1;
+            while (j < len && s[j] != '>' && s[j] != '\n')
+                j++;
+            if (j < len && s[j] == '>') {
+                blank(s, i, j + 1);
+                i = j;
+            }
+            continue;
+        }
         if (s[i] == '`') {
             size_t j = i + 1;
             while (j < len && s[j] != '`' && s[j] != '\n')
@@ -862,10 +918,12 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
             ig->line = line + 1;
             ig->rules[0] = '\0';
             size_t w = 0;
-            /* the rule ids that follow: words of [a-z-] */
+            /* the rule ids that follow: words of [a-z-]; a word that is no rule id (a
+             * typo) must not widen the marker to every rule */
             const char *q = p;
+            int words = 0;
             while (q < text + e) {
-                while (q < text + e && (*q == ' ' || *q == ',' || *q == '\t'))
+                while (q < text + e && (*q == ' ' || *q == ',' || *q == '\t' || *q == ':'))
                     q++;
                 const char *st = q;
                 while (q < text + e && ((*q >= 'a' && *q <= 'z') || *q == '-'))
@@ -873,6 +931,7 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
                 size_t wl = (size_t)(q - st);
                 if (!wl)
                     break;
+                words++;
                 int known = 0;
                 for (const concord_rule_info *r = rule_table; r->id; r++)
                     known |= strlen(r->id) == wl && strncmp(r->id, st, wl) == 0;
@@ -883,6 +942,8 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
                     ig->rules[w] = '\0';
                 }
             }
+            if (words && !w)
+                strcpy(ig->rules, "(none) ");
         }
         line++;
         i = e + 1;
@@ -903,6 +964,29 @@ static int ignored(const ignore *ig, size_t n, unsigned long line, const char *r
                 return 1;
     }
     return 0;
+}
+
+/* A position in a text: byte offset, line, its start, code points since. */
+typedef struct cursor {
+    size_t pos;
+    unsigned long line;
+    size_t line_start, cps;
+} cursor;
+
+/* Move c forward to byte offset `to` (lines end at LF, CR LF or a lone CR). */
+static void advance(cursor *c, const char *text, size_t len, size_t to)
+{
+    while (c->pos < to && c->pos < len) {
+        unsigned char ch = (unsigned char)text[c->pos];
+        if (ch == '\n' || (ch == '\r' && !(c->pos + 1 < len && text[c->pos + 1] == '\n'))) {
+            c->line++;
+            c->line_start = c->pos + 1;
+            c->cps = 0;
+        } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+            c->cps++;
+        }
+        c->pos++;
+    }
 }
 
 /*
@@ -934,38 +1018,22 @@ static int finish(concord_checker *c, const char *name, const char *text, size_t
         rc = cc_error_oom();
         goto fail;
     }
-    /* walk the text once: line, line start, code points since line start */
-    unsigned long line = 1;
-    size_t pos = 0, line_start = 0, cps = 0;
+    /* one walk over the text: starts come sorted, and each end is a short way on */
+    cursor at = {0, 1, 0, 0};
     for (size_t i = 0; i < rs->n; i++) {
         raw *r = &rs->v[i];
         concord_finding *f = &fi->pub.v[fi->pub.n];
         memset(f, 0, sizeof(*f));
         if (text) {
-            size_t want[2] = {r->start, r->end};
-            unsigned long ln[2], col[2], bcol[2];
-            for (int k = 0; k < 2; k++) {
-                if (want[k] < pos) { /* an end before the next start: restart the walk */
-                    pos = line_start = cps = 0;
-                    line = 1;
-                }
-                while (pos < want[k] && pos < len) {
-                    unsigned char ch = (unsigned char)text[pos];
-                    if (ch == '\n' || (ch == '\r' && !(pos + 1 < len && text[pos + 1] == '\n'))) {
-                        line++;
-                        line_start = pos + 1;
-                        cps = 0;
-                    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
-                        cps++;
-                    }
-                    pos++;
-                }
-                ln[k] = line;
-                col[k] = (unsigned long)cps + 1;
-                bcol[k] = (unsigned long)(pos - line_start) + 1;
-            }
-            f->line = ln[0], f->column = col[0], f->byte_column = bcol[0];
-            f->end_line = ln[1], f->end_column = col[1], f->end_byte_column = bcol[1];
+            advance(&at, text, len, r->start);
+            cursor e = at;
+            advance(&e, text, len, r->end);
+            f->line = at.line;
+            f->column = (unsigned long)at.cps + 1;
+            f->byte_column = (unsigned long)(at.pos - at.line_start) + 1;
+            f->end_line = e.line;
+            f->end_column = (unsigned long)e.cps + 1;
+            f->end_byte_column = (unsigned long)(e.pos - e.line_start) + 1;
         } else {
             f->line = f->end_line = r->line;
             f->column = f->byte_column = f->end_column = f->end_byte_column = 1;
@@ -978,8 +1046,8 @@ static int finish(concord_checker *c, const char *name, const char *text, size_t
         f->end = r->end;
         f->rule = rule_table[r->rule].id;
         f->severity = c->severity[r->rule];
-        f->concept = r->concept ? cc_arena_strndup(&fi->arena, r->concept, strlen(r->concept))
-                                : NULL;
+        f->concept =
+            r->concept ? cc_arena_strndup(&fi->arena, r->concept, strlen(r->concept)) : NULL;
         f->message = cc_arena_strndup(&fi->arena, r->message, strlen(r->message));
         f->fix = r->fix ? cc_arena_strndup(&fi->arena, r->fix, strlen(r->fix)) : NULL;
         if (!f->message || (r->concept && !f->concept) || (r->fix && !f->fix)) {
@@ -1144,7 +1212,7 @@ static int tmx_unit(const concord_unit *u, void *ud)
         return 0;
     /* the source variant */
     const concord_variant *src = NULL;
-    const char *want = c->from[0] ? c->from
+    const char *want = c->from[0]                                         ? c->from
                        : (u->srclang && strcmp(u->srclang, "*all*") != 0) ? u->srclang
                                                                           : NULL;
     for (size_t i = 0; i < u->nvariants && !src; i++)
@@ -1210,7 +1278,7 @@ static int tmx_unit(const concord_unit *u, void *ud)
             size_t concept = g->terms[x->src.v[k].term].concept;
             int dup = 0;
             for (size_t j = 0; j < k; j++)
-                dup |= g->terms[x->src.v[j].term].concept == concept;
+            dup |= g->terms[x->src.v[j].term].concept == concept;
             if (dup)
                 continue;
             const cc_term *p = preferred(g, concept, t->lang);
@@ -1218,7 +1286,7 @@ static int tmx_unit(const concord_unit *u, void *ud)
                 continue; /* the glossary has no term for it in this language */
             int found = 0;
             for (size_t j = 0; j < x->tgt.n; j++)
-                found |= g->terms[x->tgt.v[j].term].concept == concept;
+            found |= g->terms[x->tgt.v[j].term].concept == concept;
             if (found)
                 continue;
             char *s = surface(src->text, &x->src.v[k]);

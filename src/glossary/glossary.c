@@ -154,11 +154,11 @@ static int has_content(const char *s)
     size_t i = 0, n = strlen(s);
     while (i < n) {
         uint32_t c = cc_utf8_decode((const unsigned char *)s, &i);
-        if (cc_uc_is_alpha(c) || cc_uc_is_digit(c) || (c >= 0x80 && !cc_is_space(c) &&
-                                                       !cc_uc_is_opener(c) && !cc_uc_is_closer(c)))
+        if (cc_uc_is_alpha(c) || cc_uc_is_digit(c) ||
+            (c >= 0x80 && !cc_is_space(c) && !cc_uc_is_opener(c) && !cc_uc_is_closer(c)))
             return 1;
-        if (c < 0x80 && ((c >= '0' && c <= '9') || c == '$' || c == '+' || c == '=' ||
-                         c == '<' || c == '>' || c == '^' || c == '|' || c == '~'))
+        if (c < 0x80 && ((c >= '0' && c <= '9') || c == '$' || c == '+' || c == '=' || c == '<' ||
+                         c == '>' || c == '^' || c == '|' || c == '~'))
             return 1;
     }
     return 0;
@@ -191,8 +191,7 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
                                "the term is not valid UTF-8");
     if (!has_content(text))
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
-                               *text ? "the term '%s' has no letters or digits"
-                                     : "empty term%s",
+                               *text ? "the term '%s' has no letters or digits" : "empty term%s",
                                text);
     cc_term *v = grow(g->terms, &g->capterms, g->nterms, sizeof(*v));
     if (!v)
@@ -248,8 +247,8 @@ static int ends_with(const char *s, const char *suffix)
 int concord_glossary_load_memory(concord_glossary *g, const char *name, const char *data,
                                  size_t len)
 {
-    size_t nc = g->nconcepts, nt = g->nterms, np = g->npairs, ns = g->nshapes,
-           npr = g->nprofiles, nse = g->nsettings;
+    size_t nc = g->nconcepts, nt = g->nterms, np = g->npairs, ns = g->nshapes, npr = g->nprofiles,
+           nse = g->nsettings;
     char *dp = g->default_profile;
     size_t i = 0;
     /* skip a UTF-8 BOM and spaces to see whether this is XML */
@@ -257,10 +256,10 @@ int concord_glossary_load_memory(concord_glossary *g, const char *name, const ch
         i = 3;
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
-    int xml = (i < len && data[i] == '<') || (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE' &&
-                                                             len >= 4 && data[2] == '<') ||
-                                                            (data[0] == '\xFE' && data[1] == '\xFF' &&
-                                                             len >= 4 && data[3] == '<')));
+    int xml =
+        (i < len && data[i] == '<') ||
+        (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE' && len >= 4 && data[2] == '<') ||
+                      (data[0] == '\xFE' && data[1] == '\xFF' && len >= 4 && data[3] == '<')));
     int rc;
     if (xml || ends_with(name, ".tbx"))
         rc = cc_gloss_read_tbx(g, name, data, len);

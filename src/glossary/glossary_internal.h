@@ -26,18 +26,19 @@ typedef enum cc_inflect {
     CC_INFLECT_MARKER       /* "Курил|ы": the part before '|' and a short ending */
 } cc_inflect;
 
-#define CC_TERMF_CASE    1u /* case-sensitive */
-#define CC_TERMF_VARIANT 2u /* a spelling variant: not to be mixed with another term of the concept */
+#define CC_TERMF_CASE 1u /* case-sensitive */
+#define CC_TERMF_VARIANT                                                                           \
+    2u /* a spelling variant: not to be mixed with another term of the concept */
 
 /* What a reader knows about a term; strings are copied by cc_gloss_term(). */
 typedef struct cc_term_spec {
-    const char *lang;   /* any case/format of BCP 47 ("EN-us", "en_US"); canonicalized */
-    const char *text;   /* the term; for CC_INFLECT_MARKER words may carry one '|' each */
+    const char *lang; /* any case/format of BCP 47 ("EN-us", "en_US"); canonicalized */
+    const char *text; /* the term; for CC_INFLECT_MARKER words may carry one '|' each */
     cc_term_status status;
-    unsigned flags;     /* CC_TERMF_* */
+    unsigned flags; /* CC_TERMF_* */
     cc_inflect inflect;
-    const char *pos;    /* part of speech, or NULL */
-    const char *note;   /* or NULL */
+    const char *pos;          /* part of speech, or NULL */
+    const char *note;         /* or NULL */
     const char *const *forms; /* extra exact forms ("Южных Курил"), or NULL */
     size_t nforms;
     const char *const *except; /* phrases in which the term is not the term (東海地方), or NULL */
@@ -47,8 +48,8 @@ typedef struct cc_term_spec {
 typedef struct cc_term {
     size_t concept;
     char lang[64];
-    char *text;     /* as written, marker removed */
-    char *pattern;  /* as written, with markers (== text if none) */
+    char *text;    /* as written, marker removed */
+    char *pattern; /* as written, with markers (== text if none) */
     cc_term_status status;
     unsigned flags;
     cc_inflect inflect;
@@ -64,7 +65,7 @@ typedef struct cc_term {
 typedef struct cc_concept {
     char *id;
     char *note;
-    char *side; /* who uses this name (for official profiles), or NULL */
+    char *side;    /* who uses this name (for official profiles), or NULL */
     int generated; /* the id was made up (the entry had none): never found by id */
     size_t first_term, nterms_unused; /* terms are found by scanning g->terms */
 } cc_concept;

@@ -301,7 +301,8 @@ static int compile(cc_recognizer *r, uint32_t ti, const char *text, int marked, 
             w->key_len = (uint32_t)fl;
             r->has_prefix = 1;
         } else if (tk->kind == CC_TOK_WORD && r->stemmer && !is_form && !case_sensitive &&
-                   (inflect == CC_INFLECT_STEM || inflect == CC_INFLECT_DEFAULT)) {
+                   inflect != CC_INFLECT_EXACT) {
+            /* the default, and the words of a marked term that carry no marker */
             const char *st;
             size_t sl;
             if ((rc = stem_of(r, norm, tk->norm_len, &st, &sl)) < 0 ||
@@ -395,8 +396,8 @@ int cc_recognizer_new(cc_recognizer **out, const concord_glossary *g, const char
         if (!cc_lang_primary_eq(t->lang, r->lang))
             continue;
         int cs = (t->flags & CC_TERMF_CASE) != 0;
-        rc = compile(r, (uint32_t)i, t->pattern, t->inflect == CC_INFLECT_MARKER, 0, t->inflect,
-                     cs);
+        rc =
+            compile(r, (uint32_t)i, t->pattern, t->inflect == CC_INFLECT_MARKER, 0, t->inflect, cs);
         for (size_t f = 0; rc == 0 && f < t->nforms; f++)
             rc = compile(r, (uint32_t)i, t->forms[f], 0, 1, CC_INFLECT_EXACT, cs);
         if (rc == 0 && t->nexcept) {

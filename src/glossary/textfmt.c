@@ -53,7 +53,7 @@ typedef struct parser {
     unsigned long line;
     const char *line_start;
     enum section sec;
-    size_t cur;     /* current concept / pair / profile index */
+    size_t cur;           /* current concept / pair / profile index */
     size_t first_concept; /* concepts before it come from other files */
     ref *refs;
     size_t nrefs, caprefs;
@@ -186,9 +186,8 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
             } else if (strcmp(key, "note") == 0) {
                 spec.note = val;
             } else {
-                return fail(p, at,
-                            "unknown term option '%s' (expected forms=, except=, pos=, note=)",
-                            key);
+                return fail(
+                    p, at, "unknown term option '%s' (expected forms=, except=, pos=, note=)", key);
             }
             continue;
         }
@@ -290,6 +289,14 @@ static int shape_line(parser *p, const char *lang, char *value, const char *at)
     char *a = strstr(value, "{A}"), *b = strstr(value, "{B}");
     if (!a || !b || strstr(a + 3, "{A}") || strstr(b + 3, "{B}"))
         return fail(p, at, "a shape holds {A} and {B} once each, as in '{A} ({B})'");
+    /* {A} is the name met first, so it always comes first */
+    if (b < a)
+        return fail(p, at, "{A} (the name mentioned first) comes before {B} in a shape");
+    const char *gap = strstr(value, "\xE2\x80\xA6") ? "\xE2\x80\xA6"
+                      : strstr(value, "...")        ? "..."
+                                                    : NULL;
+    if (gap && strstr(value, gap) < a)
+        return fail(p, at, "a gap (…) may stand between {A} and {B} or after {B}, not before {A}");
     char canon[64] = "";
     if (strcmp(lang, "*") != 0 && concord_lang_canonicalize(lang, canon, sizeof(canon)) < 0)
         return fail(p, at, "'%s' is not a language tag", lang);
@@ -466,8 +473,8 @@ int cc_gloss_read_text(concord_glossary *g, const char *name, const char *data, 
     if (bad != len) {
         unsigned long line, col;
         concord_text_position(data, len, bad, &line, &col);
-        return cc_error_set_at(CONCORD_EENCODING, name, line, col, bad,
-                               "invalid UTF-8 at byte %zu", bad);
+        return cc_error_set_at(CONCORD_EENCODING, name, line, col, bad, "invalid UTF-8 at byte %zu",
+                               bad);
     }
     parser p;
     memset(&p, 0, sizeof(p));

@@ -436,6 +436,8 @@ def yaml_str(s):
 
 
 def write_prh(path, concepts):
+    """prh rules: /\\bTERM\\b/i, as concord matches whole words and folds case (prh's own
+    wordBoundary option escapes '-' in a way its 'u' flag rejects)."""
     n = 0
     with open(path, "w", encoding="utf-8") as f:
         f.write("# the deprecated and forbidden terms of gloss-en-10k.glossary\nversion: 1\nrules:\n")
@@ -443,12 +445,8 @@ def write_prh(path, concepts):
             pref = terms[0][0]
             for text, status in terms[1:]:
                 if status in ("deprecated", "forbidden"):
-                    # concord folds case: the term as written and capitalized
-                    pats = [text] + ([text[0].upper() + text[1:]] if text[0].islower() else [])
-                    f.write("  - expected: %s\n    patterns:\n" % yaml_str(pref))
-                    for p in pats:
-                        f.write("      - %s\n" % yaml_str(p))
-                    f.write("    options:\n      wordBoundary: true\n")
+                    pat = "/\\b%s\\b/i" % re.sub(r"([.*+?^${}()|\[\]\\/])", r"\\\1", text)
+                    f.write("  - expected: %s\n    pattern: %s\n" % (yaml_str(pref), yaml_str(pat)))
                     n += 1
     print("%-22s %6d rules" % (os.path.basename(path), n))
 

@@ -13,50 +13,49 @@
 
 #include "concord/concord.h"
 
-static const char glossary_text[] =
-    "[glossary]\n"
-    "profile: neutral-news\n"
-    "[concept sk]\n"
-    "side: ru\n"
-    "en: Southern Kurils\n"
-    "en: Southern Kuriles ; admitted ; variant\n"
-    "en: South Kuriles ; forbidden\n"
-    "ru: Южн|ые Курил|ы\n"
-    "ja: 南クリル諸島\n"
-    "[concept nt]\n"
-    "side: ja\n"
-    "en: Northern Territories\n"
-    "ru: Северные территории\n"
-    "ja: 北方領土\n"
-    "[pair sk nt]\n"
-    "order.ru: sk\n"
-    "[concept east-sea]\n"
-    "ja: 東海 ; except=東海地方\n"
-    "en: East Sea\n"
-    "[concept sea-of-japan]\n"
-    "ja: 日本海\n"
-    "en: Sea of Japan\n"
-    "[concept nato]\n"
-    "en: NATO ; case\n"
-    "[concept colour]\n"
-    "en: colour ; exact\n"
-    "en: color ; deprecated ; exact\n"
-    "[concept kunashir]\n"
-    "ru: Кунашир ; forms=Кунашира, Кунашире\n"
-    "[shapes]\n"
-    "en: {A} ({B})\n"
-    "en: {A}/{B}\n"
-    "en: {A}, known in … as {B}\n"
-    "ru: {A} ({B})\n"
-    "ja: {A}（{B}）\n"
-    "[profile neutral-news]\n"
-    "pairs: both\n"
-    "[profile ru-official]\n"
-    "pairs: side ru\n"
-    "[profile quiet]\n"
-    "pairs: off\n"
-    "[rules]\n"
-    "deprecated-term: note\n";
+static const char glossary_text[] = "[glossary]\n"
+                                    "profile: neutral-news\n"
+                                    "[concept sk]\n"
+                                    "side: ru\n"
+                                    "en: Southern Kurils\n"
+                                    "en: Southern Kuriles ; admitted ; variant\n"
+                                    "en: South Kuriles ; forbidden\n"
+                                    "ru: Южн|ые Курил|ы\n"
+                                    "ja: 南クリル諸島\n"
+                                    "[concept nt]\n"
+                                    "side: ja\n"
+                                    "en: Northern Territories\n"
+                                    "ru: Северные территории\n"
+                                    "ja: 北方領土\n"
+                                    "[pair sk nt]\n"
+                                    "order.ru: sk\n"
+                                    "[concept east-sea]\n"
+                                    "ja: 東海 ; except=東海地方\n"
+                                    "en: East Sea\n"
+                                    "[concept sea-of-japan]\n"
+                                    "ja: 日本海\n"
+                                    "en: Sea of Japan\n"
+                                    "[concept nato]\n"
+                                    "en: NATO ; case\n"
+                                    "[concept colour]\n"
+                                    "en: colour ; exact\n"
+                                    "en: color ; deprecated ; exact\n"
+                                    "[concept kunashir]\n"
+                                    "ru: Кунашир ; forms=Кунашира, Кунашире\n"
+                                    "[shapes]\n"
+                                    "en: {A} ({B})\n"
+                                    "en: {A}/{B}\n"
+                                    "en: {A}, known in … as {B}\n"
+                                    "ru: {A} ({B})\n"
+                                    "ja: {A}（{B}）\n"
+                                    "[profile neutral-news]\n"
+                                    "pairs: both\n"
+                                    "[profile ru-official]\n"
+                                    "pairs: side ru\n"
+                                    "[profile quiet]\n"
+                                    "pairs: off\n"
+                                    "[rules]\n"
+                                    "deprecated-term: note\n";
 
 typedef struct fixture {
     concord_glossary *g;
@@ -124,8 +123,9 @@ static void test_paired_names(void **state)
         {"ru", "Переговоры о Южных Курилах возобновились.", "1:14 paired-name"},
         {"ja", "北方領土をめぐる交渉が再開された。", "1:1 paired-name"},
         /* later single mentions pass, with either name */
-        {"en", "The Southern Kurils (Northern Territories). Later the Northern Territories. "
-               "And the Southern Kurils.",
+        {"en",
+         "The Southern Kurils (Northern Territories). Later the Northern Territories. "
+         "And the Southern Kurils.",
          ""},
         /* a shape does not reach across a sentence */
         {"en", "The Southern Kurils, known in Japan. As Northern Territories.", "1:5 paired-name"},
@@ -212,6 +212,58 @@ static void test_severity_setting_and_suppression(void **state)
     concord_checker_free(c);
 }
 
+/* A marker naming no known rule silences nothing (a typo must not silence every rule). */
+static void test_suppression_typo(void **state)
+{
+    fixture *fx = *state;
+    char got[1024];
+    check(fx->g, NULL, "en", "# concord-ignore-next-line forbiden-term\nStill color.\n", got,
+          sizeof(got));
+    assert_string_equal(got, "2:7 deprecated-term");
+    check(fx->g, NULL, "en", "# concord-ignore-next-line: deprecated-term\nStill color.\n", got,
+          sizeof(got));
+    assert_string_equal(got, "");
+}
+
+/* The variant is flagged and pointed at the plain spelling, whichever came first. */
+static void test_mixed_variants_keep_plain(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    const char *text = "The Southern Kuriles (Northern Territories). Then the Southern Kurils.";
+    concord_findings *f;
+    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), "en", &f), 0);
+    assert_int_equal(f->n, 1);
+    assert_string_equal(f->v[0].rule, "mixed-variants");
+    assert_int_equal(f->v[0].column, 5);
+    assert_string_equal(f->v[0].fix, "Southern Kurils");
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+/* A shape with words before {A}: the fix inserts from {A} on, never doubling them. */
+static void test_fix_shape_with_prefix(void **state)
+{
+    (void)state;
+    static const char text_g[] = "[concept a]\nen: Southern Kurils\n[concept b]\n"
+                                 "en: Northern Territories\n[pair a b]\n[shapes]\n"
+                                 "en: the {A} ({B})\n";
+    concord_glossary *g;
+    concord_checker *c;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "p.glossary", text_g, strlen(text_g)), 0);
+    assert_int_equal(concord_checker_new(&c, g, NULL), 0);
+    const char *text = "Talks on the Southern Kurils resumed.";
+    char *out;
+    size_t n, k;
+    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &out, &n, &k), 0);
+    assert_string_equal(out, "Talks on the Southern Kurils (Northern Territories) resumed.");
+    concord_free(out);
+    concord_checker_free(c);
+    concord_glossary_free(g);
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -283,6 +335,9 @@ static void test_bad_glossaries(void **state)
         {"a.glossary", "[concept a]\nen: x\n[profile p]\npairs: side nobody\n",
          "no concept has side 'nobody'", 4},
         {"a.glossary", "[concept a]\nen: x\n[rules]\nno-such-rule: off\n", "unknown rule", 4},
+        {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: {B} ({A})\n", "comes before {B}", 4},
+        {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: so-called … {A}/{B}\n", "not before {A}",
+         4},
         {"a.glossary", "[concept a]\nen: x\n[glossary]\nprofile: nope\n", "not defined", 4},
         {"a.glossary", "[concept a]\nen: x\xff\n", "invalid UTF-8", 2},
         {"a.yaml", "a: b\n", "unknown glossary format", 0},
@@ -290,8 +345,8 @@ static void test_bad_glossaries(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         concord_glossary *g;
         assert_int_equal(concord_glossary_new(&g), 0);
-        int rc = concord_glossary_load_memory(g, cases[i].name, cases[i].text,
-                                              strlen(cases[i].text));
+        int rc =
+            concord_glossary_load_memory(g, cases[i].name, cases[i].text, strlen(cases[i].text));
         const concord_error *e = concord_error_last();
         if (rc >= 0 || !strstr(e->message, cases[i].message) || e->line != cases[i].line)
             fail_msg("case %zu: rc %d, %lu: '%s'", i, rc, e->line, e->message);
@@ -324,6 +379,9 @@ int main(void)
         cmocka_unit_test(test_recognition),
         cmocka_unit_test(test_severity_setting_and_suppression),
         cmocka_unit_test(test_fix_fixed_point),
+        cmocka_unit_test(test_suppression_typo),
+        cmocka_unit_test(test_mixed_variants_keep_plain),
+        cmocka_unit_test(test_fix_shape_with_prefix),
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),

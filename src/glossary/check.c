@@ -737,6 +737,15 @@ static void blank(char *s, size_t a, size_t b)
  */
 static void mask_markdown(char *s, size_t len)
 {
+    /* YAML front matter */
+    if (len >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == '\n' || s[3] == '\r')) {
+        for (size_t j = 4; j + 3 <= len; j++)
+            if (s[j - 1] == '\n' && memcmp(s + j, "---", 3) == 0) {
+                blank(s, 0, j + 3);
+                break;
+            }
+    }
+    /* line by line: fenced code blocks, and link reference definitions "[label]: target" */
     size_t i = 0;
     int fence = 0;
     char fch = 0;
@@ -757,26 +766,7 @@ static void mask_markdown(char *s, size_t len)
             fence = 1;
             fch = s[k];
             blank(s, i, e);
-        }
-        i = e + 1;
-    }
-    /* YAML front matter */
-    if (len >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == '\n' || s[3] == '\r')) {
-        for (size_t j = 4; j + 3 <= len; j++)
-            if (s[j - 1] == '\n' && memcmp(s + j, "---", 3) == 0) {
-                blank(s, 0, j + 3);
-                break;
-            }
-    }
-    /* link reference definitions: "[label]: target" */
-    for (i = 0; i < len;) {
-        size_t e = i;
-        while (e < len && s[e] != '\n')
-            e++;
-        size_t k = i;
-        while (k < e && k - i < 4 && s[k] == ' ')
-            k++;
-        if (k < e && s[k] == '[') {
+        } else if (k < e && s[k] == '[') {
             size_t j = k + 1;
             while (j < e && s[j] != ']')
                 j++;

@@ -50,15 +50,16 @@ char *cc_gloss_strdup(concord_glossary *g, const char *s)
     return s ? cc_arena_strndup(&g->arena, s, strlen(s)) : NULL;
 }
 
-/* Grow a counted array by one element. */
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
+void *cc_gloss_grow(void *v, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap)
         return v;
     size_t c = *cap ? *cap * 2 : 16;
     void *p = cc_realloc(v, c * size);
-    if (!p)
+    if (!p) {
+        cc_error_oom();
         return NULL;
+    }
     *cap = c;
     return p;
 }
@@ -126,7 +127,7 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
         snprintf(gen, sizeof(gen), "#%zu", g->nconcepts + 1);
         id = gen;
     }
-    cc_concept *v = grow(g->concepts, &g->capconcepts, g->nconcepts, sizeof(*v));
+    cc_concept *v = cc_gloss_grow(g->concepts, &g->capconcepts, g->nconcepts, sizeof(*v));
     if (!v)
         return cc_error_oom();
     g->concepts = v;
@@ -193,7 +194,7 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
                                *text ? "the term '%s' has no letters or digits" : "empty term%s",
                                text);
-    cc_term *v = grow(g->terms, &g->capterms, g->nterms, sizeof(*v));
+    cc_term *v = cc_gloss_grow(g->terms, &g->capterms, g->nterms, sizeof(*v));
     if (!v)
         return cc_error_oom();
     g->terms = v;

@@ -142,6 +142,12 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out);
 int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
                   unsigned long line, unsigned long column);
 
+/*
+ * Make room for element n of a counted array (capacity *cap, elements of
+ * `size` bytes): returns the array, moved if it grew, or NULL (error set).
+ */
+void *cc_gloss_grow(void *v, size_t *cap, size_t n, size_t size);
+
 /* Copy a string into the glossary's arena (NULL stays NULL). */
 char *cc_gloss_strdup(concord_glossary *g, const char *s);
 

@@ -28,6 +28,10 @@ int cc_error_set(int code, const char *fmt, ...) CC_PRINTF(2, 3);
 int cc_error_set_at(int code, const char *file, unsigned long line, unsigned long column,
                     size_t offset, const char *fmt, ...) CC_PRINTF(6, 7);
 
+/* As cc_error_set_at(), for functions that take their own format and arguments. */
+int cc_error_vset_at(int code, const char *file, unsigned long line, unsigned long column,
+                     size_t offset, const char *fmt, va_list ap) CC_PRINTF(6, 0);
+
 /* Record CONCORD_ENOMEM and return it. */
 int cc_error_oom(void);
 

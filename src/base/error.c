@@ -38,8 +38,15 @@ int cc_error_set_at(int code, const char *file, unsigned long line, unsigned lon
 {
     va_list ap;
     va_start(ap, fmt);
-    set_message(fmt, ap);
+    cc_error_vset_at(code, file, line, column, offset, fmt, ap);
     va_end(ap);
+    return code;
+}
+
+int cc_error_vset_at(int code, const char *file, unsigned long line, unsigned long column,
+                     size_t offset, const char *fmt, va_list ap)
+{
+    set_message(fmt, ap);
     tl_error.code = code;
     tl_error.file = NULL;
     if (file) {

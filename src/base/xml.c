@@ -315,13 +315,13 @@ static void track_element(cc_xml *x)
 
 int cc_xml_error(cc_xml *x, int code, const char *fmt, ...)
 {
-    char msg[768];
+    unsigned long line = cc_xml_line(x), column = cc_xml_column(x);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    cc_error_vset_at(code, x->name, line, column, 0, fmt, ap);
     va_end(ap);
     x->failed = 1;
-    return cc_error_set_at(code, x->name, cc_xml_line(x), cc_xml_column(x), 0, "%s", msg);
+    return code;
 }
 
 /* Line and column of the first "<!DOCTYPE" in the document (memory or plain file). */

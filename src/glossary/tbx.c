@@ -454,12 +454,12 @@ static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...) CC_PRINTF
 
 static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...)
 {
-    char msg[768];
+    unsigned long column = mark_column(t, m);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    cc_error_vset_at(CONCORD_EPARSE, t->name, m->line, column, 0, fmt, ap);
     va_end(ap);
-    return cc_error_set_at(CONCORD_EPARSE, t->name, m->line, mark_column(t, m), 0, "%s", msg);
+    return CONCORD_EPARSE;
 }
 
 /* Copy s into out with ASCII whitespace runs as one space and no spaces around. */

@@ -73,12 +73,11 @@ static unsigned long col_of(const parser *p, const char *at)
 static int fail(const parser *p, const char *at, const char *fmt, ...) CC_PRINTF(3, 4);
 static int fail(const parser *p, const char *at, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    cc_error_vset_at(CONCORD_EPARSE, p->name, p->line, col_of(p, at), 0, fmt, ap);
     va_end(ap);
-    return cc_error_set_at(CONCORD_EPARSE, p->name, p->line, col_of(p, at), 0, "%s", msg);
+    return CONCORD_EPARSE;
 }
 
 static char *trim(char *s)

@@ -682,8 +682,15 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
         const cc_term *op = preferred(g, other, lang);
         const cc_term *mp = preferred(g, mine, lang);
         const char *shape = NULL;
-        for (size_t s = 0; s < l->nshapes && !shape; s++)
-            shape = l->shapes[s].fixed;
+        for (size_t k = 0; k < l->nshapes && !shape; k++) {
+            const cshape *sh = &l->shapes[k];
+            size_t e0[1], n0 = 0;
+            if (sh->npre && sh->npre <= first->tok)
+                items_match(tk, sh->items, sh->npre, first->tok - sh->npre, e0, &n0, 1);
+            /* its words before {A} must be there already: the fix writes from {A} on */
+            if (sh->fixed && (!sh->npre || (n0 && e0[0] == first->tok)))
+                shape = sh->fixed;
+        }
         char *s = surface(text, first);
         if (!s)
             return cc_error_oom();
@@ -766,12 +773,21 @@ static void mask_markdown(char *s, size_t len)
             fence = 1;
             fch = s[k];
             blank(s, i, e);
-        } else if (k < e && s[k] == '[') {
+        } else if (k + 1 < e && s[k] == '[' && s[k + 1] != '^') {
+            /* "[label]: destination "title"": the destination is no prose, the
+             * title is; "[^note]: text" is a footnote, all prose */
             size_t j = k + 1;
             while (j < e && s[j] != ']')
                 j++;
-            if (j + 1 < e && s[j + 1] == ':')
-                blank(s, j + 2, e);
+            if (j + 1 < e && s[j + 1] == ':') {
+                size_t d = j + 2;
+                while (d < e && s[d] == ' ')
+                    d++;
+                size_t de = d;
+                while (de < e && s[de] != ' ')
+                    de++;
+                blank(s, d, de);
+            }
         }
         i = e + 1;
     }
@@ -880,6 +896,22 @@ typedef struct ignore {
     char rules[256]; /* space-separated ids, "" = all */
 } ignore;
 
+/* The end of the line that starts at i (LF, CR LF or a lone CR), and where the next starts. */
+static size_t line_end(const char *text, size_t len, size_t i, size_t *next)
+{
+    size_t e = i;
+    while (e < len && text[e] != '\n' && text[e] != '\r')
+        e++;
+    *next = e + (e + 1 < len && text[e] == '\r' && text[e + 1] == '\n' ? 2 : 1);
+    return e;
+}
+
+/*
+ * "concord-ignore-next-line [RULE...]" anywhere in a line (a comment of the
+ * file's own syntax). The words after the marker up to a comment closer
+ * ("-->", "*\/") are rule ids; with none, every rule is silenced; with words
+ * none of which is a rule id (a typo), none is.
+ */
 static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n)
 {
     static const char mark[] = "concord-ignore-next-line";
@@ -887,11 +919,9 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
     *n = 0;
     size_t cap = 0;
     unsigned long line = 1;
-    size_t i = 0;
+    size_t i = 0, next;
     while (i < len) {
-        size_t e = i;
-        while (e < len && text[e] != '\n')
-            e++;
+        size_t e = line_end(text, len, i, &next);
         const char *p = NULL;
         for (size_t k = i; k + sizeof(mark) - 1 <= e && !p; k++)
             if (memcmp(text + k, mark, sizeof(mark) - 1) == 0)
@@ -908,18 +938,17 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
             ig->line = line + 1;
             ig->rules[0] = '\0';
             size_t w = 0;
-            /* the rule ids that follow: words of [a-z-]; a word that is no rule id (a
-             * typo) must not widen the marker to every rule */
-            const char *q = p;
             int words = 0;
-            while (q < text + e) {
-                while (q < text + e && (*q == ' ' || *q == ',' || *q == '\t' || *q == ':'))
+            const char *q = p, *end = text + e;
+            while (q < end) {
+                while (q < end && (*q == ' ' || *q == ',' || *q == '\t' || *q == ':'))
                     q++;
                 const char *st = q;
-                while (q < text + e && ((*q >= 'a' && *q <= 'z') || *q == '-'))
+                while (q < end && *q != ' ' && *q != ',' && *q != '\t')
                     q++;
                 size_t wl = (size_t)(q - st);
-                if (!wl)
+                if (!wl || (wl >= 3 && strncmp(st, "-->", 3) == 0) ||
+                    (wl >= 2 && strncmp(st, "*/", 2) == 0))
                     break;
                 words++;
                 int known = 0;
@@ -936,7 +965,7 @@ static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n
                 strcpy(ig->rules, "(none) ");
         }
         line++;
-        i = e + 1;
+        i = next;
     }
     return 0;
 }

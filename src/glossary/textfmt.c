@@ -229,6 +229,10 @@ static int section_line(parser *p, char *s, char *at)
     } else if (strcmp(words[0], "concept") == 0 && n == 2) {
         /* a concept of an earlier file (a TBX) may be reopened to add a side or
          * terms; twice in one file is a copy-paste slip */
+        if (words[1][0] == '#')
+            return fail(p, at,
+                        "a concept id does not start with '#' (concord names concepts "
+                        "without an id #1, #2...)");
         long k = cc_gloss_find_concept(g, words[1]);
         if (k >= (long)p->first_concept)
             return fail(p, at, "concept '%s' is defined twice", words[1]);
@@ -279,10 +283,8 @@ static int shape_line(parser *p, const char *lang, char *value, const char *at)
     /* {A} is the name met first, so it always comes first */
     if (b < a)
         return fail(p, at, "{A} (the name mentioned first) comes before {B} in a shape");
-    const char *gap = strstr(value, "\xE2\x80\xA6") ? "\xE2\x80\xA6"
-                      : strstr(value, "...")        ? "..."
-                                                    : NULL;
-    if (gap && strstr(value, gap) < a)
+    const char *g1 = strstr(value, "\xE2\x80\xA6"), *g2 = strstr(value, "...");
+    if ((g1 && g1 < a) || (g2 && g2 < a))
         return fail(p, at, "a gap (…) may stand between {A} and {B} or after {B}, not before {A}");
     char canon[64] = "";
     if (strcmp(lang, "*") != 0 && concord_lang_canonicalize(lang, canon, sizeof(canon)) < 0)

@@ -223,6 +223,18 @@ static void test_suppression_typo(void **state)
     check(fx->g, NULL, "en", "# concord-ignore-next-line: deprecated-term\nStill color.\n", got,
           sizeof(got));
     assert_string_equal(got, "");
+    /* a capitalized or otherwise unknown word is no rule id either */
+    check(fx->g, NULL, "en", "# concord-ignore-next-line Deprecated-term\nStill color.\n", got,
+          sizeof(got));
+    assert_string_equal(got, "2:7 deprecated-term");
+    /* a bare marker in an HTML comment silences every rule of the next line */
+    check(fx->g, NULL, "en", "<!-- concord-ignore-next-line -->\nStill color.\n", got,
+          sizeof(got));
+    assert_string_equal(got, "");
+    /* lines that end in a lone CR count as lines for the marker too */
+    check(fx->g, NULL, "en", "x.\r# concord-ignore-next-line deprecated-term\rStill color.\r",
+          got, sizeof(got));
+    assert_string_equal(got, "");
 }
 
 /* The variant is flagged and pointed at the plain spelling, whichever came first. */
@@ -259,6 +271,12 @@ static void test_fix_shape_with_prefix(void **state)
     size_t n, k;
     assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &out, &n, &k), 0);
     assert_string_equal(out, "Talks on the Southern Kurils (Northern Territories) resumed.");
+    concord_free(out);
+    /* without the words before {A} no shape can be completed: no fix, and no loop */
+    text = "Southern Kurils were discussed.";
+    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &out, &n, &k), 0);
+    assert_string_equal(out, text);
+    assert_int_equal(k, 0);
     concord_free(out);
     concord_checker_free(c);
     concord_glossary_free(g);
@@ -299,14 +317,17 @@ static void test_markdown_masking(void **state)
     assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
     const char *md = "Use `South Kuriles` in code.\n```\nSouth Kuriles\n```\n"
                      "<!-- South Kuriles -->\n[a map](https://x.example/South-Kuriles)\n"
-                     "But South Kuriles here.\n";
+                     "But South Kuriles here.\n"
+                     "[map]: https://x.example/South-Kuriles\n"
+                     "<a title=\"South Kuriles\">x</a>\n"
+                     "[^1]: Footnotes are prose: South Kuriles.\n";
     concord_findings *f;
     assert_int_equal(concord_check_text(c, "doc.md", md, strlen(md), "en", &f), 0);
     got[0] = '\0';
     for (size_t i = 0; i < f->n; i++)
         snprintf(got + strlen(got), sizeof(got) - strlen(got), "%lu:%lu %s;", f->v[i].line,
                  f->v[i].column, f->v[i].rule);
-    assert_string_equal(got, "7:5 forbidden-term;7:5 paired-name;");
+    assert_string_equal(got, "7:5 forbidden-term;7:5 paired-name;10:28 forbidden-term;");
     concord_findings_free(f);
     /* the same text as plain text is all prose */
     assert_int_equal(concord_check_text(c, "doc.txt", md, strlen(md), "en", &f), 0);
@@ -338,6 +359,8 @@ static void test_bad_glossaries(void **state)
         {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: {B} ({A})\n", "comes before {B}", 4},
         {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: so-called … {A}/{B}\n", "not before {A}",
          4},
+        {"a.glossary", "[concept a]\nen: x\n[shapes]\nen: ... {A} ({B} …)\n", "not before {A}", 4},
+        {"a.glossary", "[concept #1]\nen: x\n", "does not start with '#'", 1},
         {"a.glossary", "[concept a]\nen: x\n[glossary]\nprofile: nope\n", "not defined", 4},
         {"a.glossary", "[concept a]\nen: x\xff\n", "invalid UTF-8", 2},
         {"a.yaml", "a: b\n", "unknown glossary format", 0},

@@ -2,6 +2,11 @@
 """Make the glossaries and texts of tests/bench/check from ../shared/data.
 
     check_data.py DATA_DIR OUT_DIR
+    check_data.py --show CONCORD.json TEXT N      N findings spread over the file, with
+                                                  the text each one matched
+    check_data.py --compare CONCORD.json TEXTLINT.json TEXT
+                                                  term findings of both tools at the
+                                                  same place, and of one only
 
 Texts (real prose and UI text, nothing generated), per language en, ru, ja:
   text-L-4m.txt  4 MB (at most; 4,000,000 bytes) of segments from the shared TMX corpora,
@@ -451,7 +456,69 @@ def write_prh(path, concepts):
     print("%-22s %6d rules" % (os.path.basename(path), n))
 
 
+def byte_to_char(text):
+    """A function from byte offsets of text (UTF-8) to code point offsets."""
+    import bisect
+    offs, pos = [], 0
+    for ch in text:
+        offs.append(pos)
+        pos += len(ch.encode())
+    return lambda b: bisect.bisect_left(offs, b)
+
+
+def show(json_path, text_path, n):
+    import json
+    with open(json_path, encoding="utf-8") as f:
+        found = json.load(f)["findings"]
+    with open(text_path, encoding="utf-8") as f:
+        text = f.read()
+    ch = byte_to_char(text)
+    step = max(1, len(found) // n)
+    for fd in found[step // 2::step][:n]:
+        s, e = ch(fd["start"]), ch(fd["end"])
+        ctx = (text[max(0, s - 25):s] + "[" + text[s:e] + "]" + text[e:e + 25]).replace("\n", " ")
+        print("  %s:%d:%d %s: ...%s...\n      %s" % (os.path.basename(fd["file"]), fd["line"],
+                                                  fd["column"], fd["rule"], ctx, fd["message"]))
+
+
+def compare(concord_json, textlint_json, text_path):
+    import bisect
+    import json
+    with open(text_path, encoding="utf-8") as f:
+        text = f.read()
+    with open(concord_json, encoding="utf-8") as f:
+        cf = json.load(f)["findings"]
+    with open(textlint_json, encoding="utf-8") as f:
+        tf = [m for r in json.load(f) for m in r["messages"]]
+    ch = byte_to_char(text)
+    c = {ch(x["start"]): text[ch(x["start"]):ch(x["end"])] for x in cf
+         if x["rule"] in ("forbidden-term", "deprecated-term")}
+    # textlint's offsets count UTF-16 units
+    u16, p = [], 0
+    for x in text:
+        u16.append(p)
+        p += 2 if ord(x) > 0xFFFF else 1
+    t = {}
+    for m in tf:
+        i = bisect.bisect_left(u16, m["index"])
+        r = m.get("fix", {}).get("range") or m["range"]
+        t[i] = text[i:i + r[1] - r[0]]
+    both = set(c) & set(t)
+    only_c = collections.Counter(c[k].lower() for k in set(c) - both)
+    only_t = collections.Counter(t[k].lower() for k in set(t) - both)
+    fmt = lambda cnt: ", ".join("%s %d" % kv for kv in cnt.most_common(6))  # noqa: E731
+    print("term findings: concord %d, textlint %d; at the same place %d" % (len(c), len(t), len(both)))
+    print("concord only %d (concord matches inflected forms, prh the form as written): %s" % (
+        sum(only_c.values()), fmt(only_c)))
+    print("textlint only %d (prh matches inside a longer term of the glossary; concord takes "
+          "the longest term): %s" % (sum(only_t.values()), fmt(only_t)))
+
+
 def main():
+    if sys.argv[1] == "--show":
+        return show(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if sys.argv[1] == "--compare":
+        return compare(sys.argv[2], sys.argv[3], sys.argv[4])
     data, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     stems = {"en": Stemmer("english"), "ru": Stemmer("russian")}

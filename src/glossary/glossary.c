@@ -239,6 +239,57 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
     return 0;
 }
 
+int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
+                        int status_given, int inflect_given)
+{
+    char lang[64];
+    if (!spec->lang || !spec->text || concord_lang_canonicalize(spec->lang, lang, sizeof(lang)) < 0)
+        return 0;
+    for (size_t i = 0; i < g->nterms; i++) {
+        cc_term *t = &g->terms[i];
+        if (t->concept != concept || strcmp(t->lang, lang) != 0)
+            continue;
+        /* the same text, markers aside */
+        const char *a = t->text, *b = spec->text;
+        while (*a || *b) {
+            if (*b == '|') {
+                b++;
+                continue;
+            }
+            if (*a != *b)
+                break;
+            a++, b++;
+        }
+        if (*a || *b)
+            continue;
+        if (strchr(spec->text, '|')) {
+            if (!(t->pattern = cc_gloss_strdup(g, spec->text)))
+                return cc_error_oom();
+            t->inflect = CC_INFLECT_MARKER;
+        } else if (inflect_given) {
+            t->inflect = spec->inflect;
+        }
+        if (status_given)
+            t->status = spec->status;
+        t->flags |= spec->flags;
+        if ((spec->pos && !(t->pos = cc_gloss_strdup(g, spec->pos))) ||
+            (spec->note && !(t->note = cc_gloss_strdup(g, spec->note))))
+            return cc_error_oom();
+        if (spec->nforms) {
+            if (!(t->forms = copy_list(g, spec->forms, spec->nforms)))
+                return cc_error_oom();
+            t->nforms = spec->nforms;
+        }
+        if (spec->nexcept) {
+            if (!(t->except = copy_list(g, spec->except, spec->nexcept)))
+                return cc_error_oom();
+            t->nexcept = spec->nexcept;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

@@ -148,6 +148,17 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
  */
 void *cc_gloss_grow(void *v, size_t *cap, size_t n, size_t size);
 
+/*
+ * If concept `concept` has a term in spec->lang whose text is spec->text
+ * (stem markers aside), amend it with what spec says — the status when
+ * `status_given`, the inflection when `inflect_given`, flags added, forms,
+ * exceptions, part of speech and note when present — and return 1; else 0.
+ * This is how a .glossary loaded after a TBX adds what TBX cannot say
+ * (forbidden, stem markers, exceptions) to the TBX's terms.
+ */
+int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
+                        int status_given, int inflect_given);
+
 /* Copy a string into the glossary's arena (NULL stays NULL). */
 char *cc_gloss_strdup(concord_glossary *g, const char *s);
 

@@ -12,7 +12,8 @@
  *           most four more letters. Snowball misleads on some words (the
  *           genitive "Курил" stems to "кур", as the verb "курил" does), and
  *           the marker or an explicit list of forms says what it cannot.
- * Forms (forms=...) are extra exact patterns of the same term. Exceptions
+ * A term that starts or ends with katakana does not start or end inside a
+ * longer katakana word. Forms (forms=...) are extra exact patterns of the same term. Exceptions
  * (except=...) are phrases inside which the term is not the term (東海 in
  * 東海地方).
  *
@@ -511,6 +512,30 @@ static int excepted(cc_recognizer *r, uint32_t ti, size_t i, size_t j)
     return 0;
 }
 
+/* Is token t one katakana character (ー included)? */
+static int katakana(const char *text, const cc_token *t)
+{
+    if (t->kind != CC_TOK_CJK)
+        return 0;
+    size_t i = t->start;
+    uint32_t c = cc_utf8_decode((const unsigned char *)text, &i);
+    return c == 0x30FC || cc_uc_script(c) == CC_SCRIPT_KATAKANA;
+}
+
+/*
+ * Japanese is matched character by character, but a katakana word is one
+ * run of katakana: a term that starts or ends with katakana does not start
+ * or end inside such a run (ラッシュ is not in クラッシュ, イキ not in ストライキ).
+ */
+static int cuts_katakana(const cc_tokens *tk, const char *text, size_t i, size_t j)
+{
+    if (i > 0 && tk->v[i - 1].end == tk->v[i].start && katakana(text, &tk->v[i]) &&
+        katakana(text, &tk->v[i - 1]))
+        return 1;
+    return j < tk->n && tk->v[j - 1].end == tk->v[j].start && katakana(text, &tk->v[j - 1]) &&
+           katakana(text, &tk->v[j]);
+}
+
 typedef struct best {
     int32_t pat;
     size_t len;
@@ -540,6 +565,8 @@ static int try_chain(cc_recognizer *r, const char *text, int32_t head, size_t i,
         if (p->n > b->len || (p->n == b->len && all_exact > b->exact) ||
             (p->n == b->len && all_exact == b->exact && b->pat >= 0 && pi < b->pat)) {
             if (r->except_n[p->term] && excepted(r, p->term, i, i + p->n))
+                continue;
+            if (cuts_katakana(tk, text, i, i + p->n))
                 continue;
             b->pat = pi;
             b->len = p->n;

@@ -363,6 +363,7 @@ typedef struct tbx {
     int has_term;
     cc_buf term, pos, term_note;
     cc_term_status status;
+    unsigned term_flags; /* CC_TERMF_*: termType "variant" */
     unsigned long term_line, term_col;
     cc_buf scratch, attr;
 
@@ -858,6 +859,10 @@ static int on_category(tbx *t, int kind, const char *qname, const char *category
                                 "supersededTerm-admn-sts or another TBX status)",
                                 category, value);
         t->status = (cc_term_status)st;
+    } else if (level == LV_TERM && strcmp(category, "termType") == 0) {
+        /* a spelling variant: allowed, but not to be mixed with the main form */
+        if (strcmp(value, "variant") == 0)
+            t->term_flags |= CC_TERMF_VARIANT;
     } else if (level == LV_TERM && strcmp(category, "partOfSpeech") == 0) {
         cc_buf_clear(&t->pos);
         if ((rc = cc_buf_puts(&t->pos, value)) < 0)
@@ -937,6 +942,7 @@ static int emit_term(tbx *t)
     spec.lang = bstr(&t->lang);
     spec.text = bstr(&t->term);
     spec.status = t->status;
+    spec.flags = t->term_flags;
     spec.pos = t->pos.len ? t->pos.data : NULL;
     spec.note = t->term_note.len ? t->term_note.data : NULL;
     return cc_gloss_term(t->g, (size_t)t->cur_concept, &spec, t->name, t->term_line, t->term_col);
@@ -1125,6 +1131,7 @@ static int on_start(tbx *t)
     case E_NTIG:
         t->has_term = 0;
         t->status = CC_TERM_PREFERRED;
+        t->term_flags = 0;
         cc_buf_clear(&t->term);
         cc_buf_clear(&t->pos);
         cc_buf_clear(&t->term_note);

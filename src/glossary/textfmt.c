@@ -164,6 +164,7 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
     const char *forms[MAX_LIST], *except[MAX_LIST];
     spec.lang = lang;
     spec.text = piece[0];
+    int status_given = 0, inflect_given = 0;
     for (size_t i = 1; i < n; i++) {
         char *a = piece[i];
         char *eq = strchr(a, '=');
@@ -186,6 +187,9 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
             }
             continue;
         }
+        status_given |= strcmp(a, "preferred") == 0 || strcmp(a, "admitted") == 0 ||
+                        strcmp(a, "deprecated") == 0 || strcmp(a, "forbidden") == 0;
+        inflect_given |= strcmp(a, "exact") == 0 || strcmp(a, "stem") == 0;
         if (strcmp(a, "preferred") == 0)
             spec.status = CC_TERM_PREFERRED;
         else if (strcmp(a, "admitted") == 0)
@@ -207,6 +211,12 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
                         "unknown term option '%s' (expected preferred, admitted, deprecated, "
                         "forbidden, variant, case, exact, stem or key=value)",
                         a);
+    }
+    /* a concept reopened from an earlier file (a TBX): a term it has is amended */
+    if (p->cur < p->first_concept) {
+        int rc = cc_gloss_term_amend(p->g, p->cur, &spec, status_given, inflect_given);
+        if (rc != 0)
+            return rc < 0 ? rc : 0;
     }
     return cc_gloss_term(p->g, p->cur, &spec, p->name, p->line, col_of(p, at));
 }

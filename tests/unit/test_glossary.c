@@ -228,12 +228,11 @@ static void test_suppression_typo(void **state)
           sizeof(got));
     assert_string_equal(got, "2:7 deprecated-term");
     /* a bare marker in an HTML comment silences every rule of the next line */
-    check(fx->g, NULL, "en", "<!-- concord-ignore-next-line -->\nStill color.\n", got,
-          sizeof(got));
+    check(fx->g, NULL, "en", "<!-- concord-ignore-next-line -->\nStill color.\n", got, sizeof(got));
     assert_string_equal(got, "");
     /* lines that end in a lone CR count as lines for the marker too */
-    check(fx->g, NULL, "en", "x.\r# concord-ignore-next-line deprecated-term\rStill color.\r",
-          got, sizeof(got));
+    check(fx->g, NULL, "en", "x.\r# concord-ignore-next-line deprecated-term\rStill color.\r", got,
+          sizeof(got));
     assert_string_equal(got, "");
 }
 
@@ -279,6 +278,61 @@ static void test_fix_shape_with_prefix(void **state)
     assert_int_equal(k, 0);
     concord_free(out);
     concord_checker_free(c);
+    concord_glossary_free(g);
+}
+
+/* A katakana term is not found inside a longer katakana word. */
+static void test_katakana_words(void **state)
+{
+    (void)state;
+    static const char gl[] = "[concept a]\nja: ラッシュ ; forbidden\nja: 混雑 ; preferred\n";
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "k.glossary", gl, strlen(gl)), 0);
+    char got[256];
+    check(g, NULL, "ja", "朝のラッシュ。アプリがクラッシュした。ラッシュアワー。", got,
+          sizeof(got));
+    assert_string_equal(got, "1:3 forbidden-term");
+    concord_glossary_free(g);
+}
+
+/*
+ * A .glossary loaded after a TBX reopens its concepts and amends their terms
+ * with what TBX cannot say; termType "variant" is read as a spelling variant.
+ */
+static void test_tbx_then_rules(void **state)
+{
+    (void)state;
+    static const char tbx[] =
+        "<?xml version=\"1.0\"?>\n<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n"
+        "<termEntry id=\"sk\"><langSet xml:lang=\"en\">\n"
+        "<tig><term>Southern Kurils</term></tig>\n"
+        "<tig><term>Southern Kuriles</term><termNote type=\"termType\">variant</termNote></tig>\n"
+        "<tig><term>South Kuriles</term>"
+        "<termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>\n"
+        "</langSet><langSet xml:lang=\"ru\"><tig><term>Южные Курилы</term></tig></langSet>\n"
+        "</termEntry></body></text></martif>\n";
+    static const char rules[] = "[concept sk]\nen: South Kuriles ; forbidden\nru: Южн|ые Курил|ы\n";
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "t.tbx", tbx, strlen(tbx)), 0);
+    char got[256];
+    check(g, NULL, "en", "The South Kuriles. The Southern Kurils. The Southern Kuriles.", got,
+          sizeof(got));
+    assert_string_equal(got, "1:5 deprecated-term;1:45 mixed-variants");
+    check(g, NULL, "ru", "Жители Южных Курил.", got, sizeof(got));
+    assert_string_equal(got, ""); /* Snowball alone misses the genitive */
+    assert_int_equal(concord_glossary_load_memory(g, "r.glossary", rules, strlen(rules)), 0);
+    concord_glossary_stats st;
+    concord_glossary_get_stats(g, &st);
+    assert_int_equal(st.terms, 4); /* amended, not added */
+    check(g, NULL, "en", "The South Kuriles.", got, sizeof(got));
+    assert_string_equal(got, "1:5 forbidden-term");
+    /* the marker now finds it; a forbidden "Южные Курилы" shows that it does */
+    static const char ban[] = "[concept sk]\nru: Южные Курилы ; forbidden\n";
+    assert_int_equal(concord_glossary_load_memory(g, "b.glossary", ban, strlen(ban)), 0);
+    check(g, NULL, "ru", "Жители Южных Курил.", got, sizeof(got));
+    assert_string_equal(got, "1:8 forbidden-term");
     concord_glossary_free(g);
 }
 
@@ -405,6 +459,8 @@ int main(void)
         cmocka_unit_test(test_suppression_typo),
         cmocka_unit_test(test_mixed_variants_keep_plain),
         cmocka_unit_test(test_fix_shape_with_prefix),
+        cmocka_unit_test(test_katakana_words),
+        cmocka_unit_test(test_tbx_then_rules),
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),

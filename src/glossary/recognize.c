@@ -28,6 +28,29 @@
 
 enum { W_EXACT = 1, W_STEM = 2, W_PREFIX = 3 };
 
+/*
+ * A pattern of two or more words whose first two are exact or stemmed goes in
+ * the table under both words' keys (kinds 4..7), so that a common first word
+ * ("in", "the", 日) does not make every occurrence try hundreds of terms.
+ */
+#define W_PAIR(k0, k1) (4 + ((k0)-1) * 2 + ((k1)-1))
+
+static uint64_t hash_pair(int k0, const char *a, size_t na, int k1, const char *b, size_t nb)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)W_PAIR(k0, k1);
+    for (size_t i = 0; i < na; i++) {
+        h ^= (unsigned char)a[i];
+        h *= 1099511628211ull;
+    }
+    h ^= 0xFF; /* a byte no UTF-8 holds, between the two */
+    h *= 1099511628211ull;
+    for (size_t i = 0; i < nb; i++) {
+        h ^= (unsigned char)b[i];
+        h *= 1099511628211ull;
+    }
+    return h ? h : 1;
+}
+
 #define PREFIX_MAX_EXTRA 4 /* letters a marked stem may be followed by */
 
 typedef struct word {
@@ -72,6 +95,7 @@ struct cc_recognizer {
     slot *table;
     size_t tcap; /* power of two */
     int has_prefix;
+    unsigned pair_kinds; /* bit W_PAIR(k0, k1): some pattern is keyed so */
     /* exceptions per term: except_of[term] = first seq, count */
     uint32_t *except_first, *except_n;
     seq *seqs;
@@ -321,6 +345,12 @@ static int compile(cc_recognizer *r, uint32_t ti, const char *text, int marked, 
     /* into the table under the first word's key */
     const word *w0 = &r->words[p->first];
     uint64_t h = hash_bytes(w0->kind, r->keys.data + w0->key, w0->key_len);
+    if (p->n >= 2 && w0->kind != W_PREFIX && r->words[p->first + 1].kind != W_PREFIX) {
+        const word *w1 = &r->words[p->first + 1];
+        h = hash_pair(w0->kind, r->keys.data + w0->key, w0->key_len, w1->kind,
+                      r->keys.data + w1->key, w1->key_len);
+        r->pair_kinds |= 1u << W_PAIR(w0->kind, w1->kind);
+    }
     if ((r->npats + 1) * 2 > r->tcap && (rc = table_grow(r)) < 0)
         goto done;
     slot *s = table_find(r, h, 1);
@@ -523,16 +553,19 @@ static int katakana(const char *text, const cc_token *t)
 }
 
 /*
- * Japanese is matched character by character, but a katakana word is one
- * run of katakana: a term that starts or ends with katakana does not start
- * or end inside such a run (ラッシュ is not in クラッシュ, イキ not in ストライキ).
+ * Japanese is matched character by character (ICU's dictionary may not know a
+ * term, and then cuts it apart), but a katakana word is one run of katakana:
+ * a term may start or end inside such a run only where ICU's dictionary word
+ * breaks put a word boundary too. ラッシュ is not in クラッシュ, nor オーバー in
+ * オーバーフロー, while メモリ is in メモリキュー (メモリ|キュー).
  */
 static int cuts_katakana(const cc_tokens *tk, const char *text, size_t i, size_t j)
 {
-    if (i > 0 && tk->v[i - 1].end == tk->v[i].start && katakana(text, &tk->v[i]) &&
-        katakana(text, &tk->v[i - 1]))
+    if (i > 0 && !(tk->v[i].flags & CC_TOKF_BREAK) && tk->v[i - 1].end == tk->v[i].start &&
+        katakana(text, &tk->v[i]) && katakana(text, &tk->v[i - 1]))
         return 1;
-    return j < tk->n && tk->v[j - 1].end == tk->v[j].start && katakana(text, &tk->v[j - 1]) &&
+    return j < tk->n && !(tk->v[j].flags & CC_TOKF_BREAK) &&
+           tk->v[j - 1].end == tk->v[j].start && katakana(text, &tk->v[j - 1]) &&
            katakana(text, &tk->v[j]);
 }
 
@@ -592,14 +625,48 @@ int cc_recognize(cc_recognizer *r, const char *text, size_t len, cc_mentions *ou
         slot *s = table_find(r, hash_bytes(W_EXACT, norm, t->norm_len), 0);
         if (s && (rc = try_chain(r, text, s->head, i, &b)) < 0)
             return rc;
+        /* stems are borrowed from the cache until its next call: keep copies */
+        char st[128], st1[128];
+        size_t sl = 0, sl1 = 0;
+        int have_st = 0, have_st1 = 0;
         if (t->kind == CC_TOK_WORD && r->stemmer) {
-            const char *st;
-            size_t sl;
-            if ((rc = stem_of(r, norm, t->norm_len, &st, &sl)) < 0)
+            const char *p0;
+            if ((rc = stem_of(r, norm, t->norm_len, &p0, &sl)) < 0)
                 return rc;
-            s = table_find(r, hash_bytes(W_STEM, st, sl), 0);
+            if (sl < sizeof(st)) {
+                memcpy(st, p0, sl);
+                have_st = 1;
+            }
+            s = table_find(r, hash_bytes(W_STEM, p0, sl), 0);
             if (s && (rc = try_chain(r, text, s->head, i, &b)) < 0)
                 return rc;
+        }
+        if (r->pair_kinds && i + 1 < tk->n) {
+            /* the keys of this word and the next, exact and stemmed */
+            const cc_token *t1 = &tk->v[i + 1];
+            const char *n1 = tk->norm.data + t1->norm;
+            if (t1->kind == CC_TOK_WORD && r->stemmer &&
+                (r->pair_kinds &
+                 ((1u << W_PAIR(W_EXACT, W_STEM)) | (1u << W_PAIR(W_STEM, W_STEM))))) {
+                const char *p1;
+                if ((rc = stem_of(r, n1, t1->norm_len, &p1, &sl1)) < 0)
+                    return rc;
+                if (sl1 < sizeof(st1)) {
+                    memcpy(st1, p1, sl1);
+                    have_st1 = 1;
+                }
+            }
+            const char *key0[3] = {NULL, norm, have_st ? st : NULL};
+            const char *key1[3] = {NULL, n1, have_st1 ? st1 : NULL};
+            size_t len0[3] = {0, t->norm_len, sl}, len1[3] = {0, t1->norm_len, sl1};
+            for (int k0 = W_EXACT; k0 <= W_STEM; k0++)
+                for (int k1 = W_EXACT; k1 <= W_STEM; k1++) {
+                    if (!(r->pair_kinds & (1u << W_PAIR(k0, k1))) || !key0[k0] || !key1[k1])
+                        continue;
+                    s = table_find(r, hash_pair(k0, key0[k0], len0[k0], k1, key1[k1], len1[k1]), 0);
+                    if (s && (rc = try_chain(r, text, s->head, i, &b)) < 0)
+                        return rc;
+                }
         }
         if (t->kind == CC_TOK_WORD && r->has_prefix) {
             size_t cps = count_cp(norm, t->norm_len);

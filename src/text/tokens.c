@@ -184,7 +184,8 @@ static int add_token(cc_tokenizer *t, cc_tokens *tk, int kind, int32_t a, int32_
     if ((rc = normalize(t, t->u + a, b - a, tk, &k->norm, &k->norm_len, &changed)) < 0)
         return rc;
     k->kind = (uint8_t)kind;
-    k->flags = (uint8_t)((changed ? CC_TOKF_CASE : 0) | (space_before ? CC_TOKF_SPACE : 0));
+    k->flags = (uint8_t)((changed ? CC_TOKF_CASE : 0) | (space_before ? CC_TOKF_SPACE : 0) |
+                         CC_TOKF_BREAK);
     k->start = t->off[a];
     k->end = t->off[b];
     tk->n++;
@@ -250,6 +251,9 @@ int cc_tokenize(cc_tokenizer *t, const char *text, size_t len, cc_tokens *tk)
                 if ((rc = add_token(t, tk, is_cjk(c) ? CC_TOK_CJK : CC_TOK_WORD, i, i + k, space)) <
                     0)
                     return rc;
+                /* inside a dictionary word the characters are not word starts */
+                if (i > a)
+                    tk->v[tk->n - 1].flags &= (uint8_t)~CC_TOKF_BREAK;
                 space = 0;
             }
         } else {

@@ -208,6 +208,7 @@ enum cc_token_kind { CC_TOK_WORD = 1, CC_TOK_NUMBER, CC_TOK_CJK, CC_TOK_PUNCT };
 
 #define CC_TOKF_CASE  1u /* the original differs from the folded form */
 #define CC_TOKF_SPACE 2u /* whitespace came before the token */
+#define CC_TOKF_BREAK 4u /* ICU's word breaks (dictionaries for ja, zh) start a word here */
 
 typedef struct cc_token {
     uint8_t kind;            /* enum cc_token_kind */

@@ -285,13 +285,18 @@ static void test_fix_shape_with_prefix(void **state)
 static void test_katakana_words(void **state)
 {
     (void)state;
-    static const char gl[] = "[concept a]\nja: ラッシュ ; forbidden\nja: 混雑 ; preferred\n";
+    static const char gl[] = "[concept a]\nja: ラッシュ ; forbidden\nja: 混雑 ; preferred\n"
+                             "[concept m]\nja: メモリー\nja: メモリ ; forbidden\n";
     concord_glossary *g;
     assert_int_equal(concord_glossary_new(&g), 0);
     assert_int_equal(concord_glossary_load_memory(g, "k.glossary", gl, strlen(gl)), 0);
     char got[256];
     check(g, NULL, "ja", "朝のラッシュ。アプリがクラッシュした。ラッシュアワー。", got,
           sizeof(got));
+    assert_string_equal(got, "1:3 forbidden-term");
+    /* where ICU's dictionary splits a compound, the part is a word (メモリ|キュー); the
+     * longer preferred term wins over its forbidden prefix (メモリーカード) */
+    check(g, NULL, "ja", "共有メモリキュー。メモリーカード。", got, sizeof(got));
     assert_string_equal(got, "1:3 forbidden-term");
     concord_glossary_free(g);
 }

@@ -2,6 +2,7 @@
  * xml.c — hardened libxml2 readers (see xml.h for the policy).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct cc_xml {
     int err_set;
     unsigned long err_line, err_col;
     char err_msg[512];
+    char generic_msg[256]; /* the first message of libxml2's generic handler */
 };
 
 /*
@@ -78,6 +80,39 @@ static void on_error(void *ud, xmlErrorPtr err)
     for (char *p = x->err_msg; *p; p++)
         if (*p == '\n')
             *p = ' ';
+}
+
+/*
+ * Some libxml2 errors (encoding conversion, I/O) go to its generic handler,
+ * which prints to stderr. While a concord reader parses, this thread's
+ * generic handler keeps the first such message for the error instead.
+ */
+static void on_generic(void *ctx, const char *fmt, ...) CC_PRINTF(2, 3);
+static void on_generic(void *ctx, const char *fmt, ...)
+{
+    cc_xml *x = ctx;
+    if (!x || x->err_set || x->generic_msg[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->generic_msg, sizeof(x->generic_msg), fmt, ap);
+    va_end(ap);
+    char *nl = strchr(x->generic_msg, '\n');
+    if (nl)
+        *nl = '\0';
+}
+
+/* Run one reader step with the thread's entity loader and generic handler ours. */
+static int step(cc_xml *x, int (*move)(xmlTextReaderPtr))
+{
+    xmlGenericErrorFunc prev = xmlGenericError;
+    void *prev_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(x, on_generic);
+    tl_in_reader = 1;
+    int rc = move(x->reader);
+    tl_in_reader = 0;
+    xmlSetGenericErrorFunc(prev_ctx, prev);
+    return rc;
 }
 
 static int finish_open(cc_xml **out, cc_xml *x, const char *name)
@@ -381,7 +416,8 @@ static int after_move(cc_xml *x, int rc)
                                    x->err_msg);
         }
         return cc_error_set_at(CONCORD_EPARSE, x->name, cc_xml_line(x), cc_xml_column(x), 0,
-                               "malformed XML");
+                               "malformed XML%s%s", x->generic_msg[0] ? ": " : "",
+                               x->generic_msg);
     }
     if (rc == 0)
         return 0;
@@ -419,28 +455,27 @@ int cc_xml_next(cc_xml *x)
 {
     if (x->failed)
         return CONCORD_EPARSE;
-    tl_in_reader = 1;
-    int rc = xmlTextReaderRead(x->reader);
-    tl_in_reader = 0;
-    return after_move(x, rc);
+    return after_move(x, step(x, xmlTextReaderRead));
 }
 
 int cc_xml_skip(cc_xml *x)
 {
     if (x->failed)
         return CONCORD_EPARSE;
-    tl_in_reader = 1;
-    int rc = xmlTextReaderNext(x->reader);
-    tl_in_reader = 0;
+    int rc = step(x, xmlTextReaderNext);
     return after_move(x, rc);
 }
 
 /* Append what a libxml2 reader function reads from the current node to out. */
 static int append_read(cc_xml *x, xmlChar *(*read)(xmlTextReaderPtr), cc_buf *out)
 {
+    xmlGenericErrorFunc prev = xmlGenericError;
+    void *prev_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(x, on_generic);
     tl_in_reader = 1;
     xmlChar *s = read(x->reader);
     tl_in_reader = 0;
+    xmlSetGenericErrorFunc(prev_ctx, prev);
     if (x->err_set) {
         xmlFree(s);
         return after_move(x, -1);

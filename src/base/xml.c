@@ -34,6 +34,8 @@ struct cc_xml {
     unsigned long err_line, err_col;
     char err_msg[512];
     char generic_msg[256]; /* the first message of libxml2's generic handler */
+    xmlGenericErrorFunc prev_generic; /* the thread's handler before this reader */
+    void *prev_generic_ctx;
 };
 
 /*
@@ -102,16 +104,12 @@ static void on_generic(void *ctx, const char *fmt, ...)
         *nl = '\0';
 }
 
-/* Run one reader step with the thread's entity loader and generic handler ours. */
+/* Run one reader step with the thread's entity loader ours. */
 static int step(cc_xml *x, int (*move)(xmlTextReaderPtr))
 {
-    xmlGenericErrorFunc prev = xmlGenericError;
-    void *prev_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(x, on_generic);
     tl_in_reader = 1;
     int rc = move(x->reader);
     tl_in_reader = 0;
-    xmlSetGenericErrorFunc(prev_ctx, prev);
     return rc;
 }
 
@@ -123,6 +121,11 @@ static int finish_open(cc_xml **out, cc_xml *x, const char *name)
         return cc_error_set_at(CONCORD_EIO, name, 0, 0, 0, "cannot open XML input");
     }
     xmlTextReaderSetStructuredErrorHandler(x->reader, on_error, x);
+    /* the thread's generic handler is ours while the reader lives (setting it
+     * around each step costs libxml2's thread lookups on every node) */
+    x->prev_generic = xmlGenericError;
+    x->prev_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(x, on_generic);
     *out = x;
     return 0;
 }
@@ -170,8 +173,10 @@ void cc_xml_free(cc_xml *x)
 {
     if (!x)
         return;
-    if (x->reader)
+    if (x->reader) {
         xmlFreeTextReader(x->reader);
+        xmlSetGenericErrorFunc(x->prev_generic_ctx, x->prev_generic);
+    }
     if (x->cf)
         fclose(x->cf);
     cc_free(x->name);
@@ -469,13 +474,9 @@ int cc_xml_skip(cc_xml *x)
 /* Append what a libxml2 reader function reads from the current node to out. */
 static int append_read(cc_xml *x, xmlChar *(*read)(xmlTextReaderPtr), cc_buf *out)
 {
-    xmlGenericErrorFunc prev = xmlGenericError;
-    void *prev_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(x, on_generic);
     tl_in_reader = 1;
     xmlChar *s = read(x->reader);
     tl_in_reader = 0;
-    xmlSetGenericErrorFunc(prev_ctx, prev);
     if (x->err_set) {
         xmlFree(s);
         return after_move(x, -1);

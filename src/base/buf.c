@@ -22,6 +22,7 @@ int cc_buf_reserve(cc_buf *b, size_t extra)
         return cc_error_oom();
     b->data = p;
     b->cap = cap;
+    b->data[b->len] = '\0'; /* the promise of base.h: NUL-terminated once cap > 0 */
     return 0;
 }
 

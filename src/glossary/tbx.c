@@ -517,6 +517,11 @@ static int read_text(tbx *t)
     int rc = 0;
     if (xmlTextReaderIsEmptyElement(cc_xml_reader(t->x)) != 1)
         rc = cc_xml_string(t->x, &raw);
+    /* libxml2 hands over what it could not convert as it is (a bad byte for
+     * the declared encoding): never normalize what is not UTF-8 */
+    if (rc >= 0 && cc_utf8_find_invalid(bstr(&raw), raw.len, 1, NULL) != raw.len)
+        rc = cc_xml_error(t->x, CONCORD_EENCODING,
+                          "text that is not valid in the declared encoding");
     if (rc >= 0)
         rc = put_normalized(&t->scratch, bstr(&raw));
     cc_buf_free(&raw);

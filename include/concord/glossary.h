@@ -58,9 +58,15 @@ CONCORD_API void concord_glossary_free(concord_glossary *g);
  * Bad input is CONCORD_EPARSE (or CONCORD_EENCODING) with the file, line and
  * column in concord_error_last(): malformed XML, a TBX that breaks its
  * dialect's structure, a term that is empty or only punctuation, an unknown
- * status or option, a rule that names a concept that does not exist. A file
- * with no term at all is CONCORD_EPARSE too ("no terms"): a check against an
- * empty glossary would pass silently. On error g is left as it was.
+ * status or option, a rule that names a concept that does not exist. A load
+ * that leaves g with no term at all is CONCORD_EPARSE too ("no terms"): a
+ * check against an empty glossary would pass silently. On error g is left as
+ * it was.
+ *
+ * Loads add up: a .glossary file may name the concepts of a file loaded
+ * before it (a TBX entry's id) to give them a side, pair them, or amend one
+ * of their terms (a term line with the same language and text changes that
+ * term's status and options instead of adding a second term).
  */
 CONCORD_API int concord_glossary_load(concord_glossary *g, const char *path);
 

@@ -148,6 +148,8 @@ struct concord_checker {
     lang_ctx **langs; /* one per primary language met; pointers stay valid */
     size_t nlangs, caplangs;
     cc_mentions mentions;
+    /* the terms of concept k: g->terms[cterms[cterm_first[k] .. cterm_first[k + 1])] */
+    size_t *cterm_first, *cterms;
 };
 
 static void lang_ctx_free(lang_ctx *l)
@@ -170,6 +172,8 @@ void concord_checker_free(concord_checker *c)
         cc_free(c->langs[i]);
     }
     cc_free(c->langs);
+    cc_free(c->cterm_first);
+    cc_free(c->cterms);
     cc_mentions_free(&c->mentions);
     cc_free(c);
 }
@@ -212,6 +216,22 @@ int concord_checker_new(concord_checker **out, const concord_glossary *g,
         concord_checker_free(c);
         return CONCORD_EINVAL;
     }
+    /* the terms of each concept, in glossary order (a counting sort) */
+    c->cterm_first = cc_calloc(g->nconcepts + 1, sizeof(*c->cterm_first));
+    c->cterms = cc_malloc((g->nterms ? g->nterms : 1) * sizeof(*c->cterms));
+    if (!c->cterm_first || !c->cterms) {
+        concord_checker_free(c);
+        return cc_error_oom();
+    }
+    for (size_t t = 0; t < g->nterms; t++)
+        c->cterm_first[g->terms[t].concept + 1]++;
+    for (size_t k = 0; k < g->nconcepts; k++)
+        c->cterm_first[k + 1] += c->cterm_first[k];
+    for (size_t t = 0; t < g->nterms; t++)
+        c->cterms[c->cterm_first[g->terms[t].concept]++] = t;
+    for (size_t k = g->nconcepts; k > 0; k--) /* shift back: first[k] was advanced to end */
+        c->cterm_first[k] = c->cterm_first[k - 1];
+    c->cterm_first[0] = 0;
     for (int r = 0; r < R_COUNT; r++) {
         c->enabled[r] = 1;
         c->severity[r] = rule_table[r].severity;
@@ -422,12 +442,12 @@ static int add_raw(concord_checker *c, raws *out, int rule, size_t start, size_t
 }
 
 /* The preferred term of concept k in lang (else the first admitted one), or NULL. */
-static const cc_term *preferred(const concord_glossary *g, size_t k, const char *lang)
+static const cc_term *preferred(const concord_checker *c, size_t k, const char *lang)
 {
     const cc_term *admitted = NULL;
-    for (size_t i = 0; i < g->nterms; i++) {
-        const cc_term *t = &g->terms[i];
-        if (t->concept != k || !cc_lang_primary_eq(t->lang, lang))
+    for (size_t i = c->cterm_first[k]; i < c->cterm_first[k + 1]; i++) {
+        const cc_term *t = &c->g->terms[c->cterms[i]];
+        if (!cc_lang_primary_eq(t->lang, lang))
             continue;
         if (t->status == CC_TERM_PREFERRED)
             return t;
@@ -461,7 +481,7 @@ static int term_rules(concord_checker *c, const char *text, const char *lang, co
         if (t->status != CC_TERM_FORBIDDEN && t->status != CC_TERM_DEPRECATED)
             continue;
         int rule = t->status == CC_TERM_FORBIDDEN ? R_FORBIDDEN : R_DEPRECATED;
-        const cc_term *p = preferred(g, t->concept, lang);
+        const cc_term *p = preferred(c, t->concept, lang);
         char *s = surface(text, m);
         if (!s)
             return cc_error_oom();
@@ -643,7 +663,7 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
             if (a_own == b_own)
                 continue;
             size_t own = a_own ? pr->a : pr->b, other = a_own ? pr->b : pr->a;
-            const cc_term *p = preferred(g, own, lang);
+            const cc_term *p = preferred(c, own, lang);
             for (size_t i = 0; i < ms->n && rc == 0; i++) {
                 const cc_mention *m = &ms->v[i];
                 if (g->terms[m->term].concept != other)
@@ -679,8 +699,8 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
                  in_shape(g, l, tk, ms, first, other);
         if (ok)
             continue;
-        const cc_term *op = preferred(g, other, lang);
-        const cc_term *mp = preferred(g, mine, lang);
+        const cc_term *op = preferred(c, other, lang);
+        const cc_term *mp = preferred(c, mine, lang);
         const char *shape = NULL;
         for (size_t k = 0; k < l->nshapes && !shape; k++) {
             const cshape *sh = &l->shapes[k];
@@ -1300,7 +1320,7 @@ static int tmx_unit(const concord_unit *u, void *ud)
             dup |= g->terms[x->src.v[j].term].concept == concept;
             if (dup)
                 continue;
-            const cc_term *p = preferred(g, concept, t->lang);
+            const cc_term *p = preferred(c, concept, t->lang);
             if (!p)
                 continue; /* the glossary has no term for it in this language */
             int found = 0;

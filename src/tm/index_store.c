@@ -149,19 +149,12 @@ int cc_tm_unit_read(concord_tm *tm, int64_t id, cc_arena *a, cc_tm_unit *u)
     return rc < 0 ? rc : 1;
 }
 
-int cc_tm_units_scan(concord_tm *tm, int64_t after, int64_t upto,
-                     int (*fn)(const cc_tm_unit *u, void *ud), void *ud)
+/* Hand each unit of a prepared query (UNIT_COLUMNS) to fn; finalizes st. */
+static int each_unit(concord_tm *tm, sqlite3_stmt *st, int (*fn)(const cc_tm_unit *u, void *ud),
+                     void *ud)
 {
-    int rc;
-    sqlite3_stmt *st;
-    if ((rc = cc_tm_prepare(tm, &st,
-                            UNIT_COLUMNS "WHERE u.id > ?1 AND (?2 = 0 OR u.id <= ?2) "
-                                         "ORDER BY u.id")) < 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, upto);
     cc_arena a = CC_ARENA_INIT;
-    int ret = 0;
+    int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cc_tm_unit u;
         cc_arena_reset(&a);
@@ -173,6 +166,20 @@ int cc_tm_units_scan(concord_tm *tm, int64_t after, int64_t upto,
     sqlite3_finalize(st);
     cc_arena_free(&a);
     return ret;
+}
+
+int cc_tm_units_scan(concord_tm *tm, int64_t after, int64_t upto,
+                     int (*fn)(const cc_tm_unit *u, void *ud), void *ud)
+{
+    int rc;
+    sqlite3_stmt *st;
+    if ((rc = cc_tm_prepare(tm, &st,
+                            UNIT_COLUMNS "WHERE u.id > ?1 AND (?2 = 0 OR u.id <= ?2) "
+                                         "ORDER BY u.id")) < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, upto);
+    return each_unit(tm, st, fn, ud);
 }
 
 int cc_tm_units_with_source(concord_tm *tm, uint64_t h, int64_t *ids, size_t max, size_t *n)
@@ -274,19 +281,7 @@ int cc_tm_changed_units(concord_tm *tm, int64_t after, int64_t upto, int64_t upt
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, upto);
     sqlite3_bind_int64(st, 3, upto_unit);
-    cc_arena a = CC_ARENA_INIT;
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cc_tm_unit u;
-        cc_arena_reset(&a);
-        if ((ret = row_unit(tm, st, &a, &u)) < 0 || (ret = fn(&u, ud)) != 0)
-            break;
-    }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = cc_tm_db_error(tm, rc, "reading the TM");
-    sqlite3_finalize(st);
-    cc_arena_free(&a);
-    return ret;
+    return each_unit(tm, st, fn, ud);
 }
 
 int cc_tm_index_put(concord_tm *tm, uint64_t key, int64_t block, uint64_t n, const void *data,

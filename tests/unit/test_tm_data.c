@@ -26,9 +26,9 @@
 #include <libxml/xpath.h>
 
 #include "concord/concord.h"
+#include "tmpdir.h"
 
 static char data[1024];
-static char tmpdir[256];
 
 /* ---- an independent count: DOM + XPath ------------------------------------------------- */
 
@@ -446,16 +446,7 @@ static void test_lisa_export_tests(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/concord-test-tmdata-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmpdir_make("tmdata");
 }
 
 int main(void)

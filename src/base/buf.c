@@ -49,17 +49,26 @@ int cc_buf_putc(cc_buf *b, char c)
 
 int cc_buf_printf(cc_buf *b, const char *fmt, ...)
 {
+    /* one vsnprintf into the room there is; a second only when it did not fit */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        if (room)
+            b->data[b->len] = '\0';
         return cc_error_set(CONCORD_ERROR, "bad format string");
-    if (cc_buf_reserve(b, (size_t)n) < 0)
-        return CONCORD_ENOMEM;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
+    if ((size_t)n >= room) {
+        if (room)
+            b->data[b->len] = '\0'; /* keep the old contents on failure */
+        if (cc_buf_reserve(b, (size_t)n) < 0)
+            return CONCORD_ENOMEM;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
     return 0;
 }

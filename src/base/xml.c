@@ -15,12 +15,20 @@
 
 #define TRACK_NAMES 16
 
+/* What libxml2 reported: the first error, and the first generic message. */
+typedef struct xml_errors {
+    int set;
+    unsigned long line, col;
+    char msg[512];
+    char generic[256];
+} xml_errors;
+
 struct cc_xml {
     xmlTextReaderPtr reader;
     char *name;
     const char *mem; /* the document, for readers opened on memory */
     size_t memlen;
-    FILE *cf;        /* file readers: a cursor for finding columns */
+    FILE *cf; /* file readers: a cursor for finding columns */
     unsigned long cline;
     long cline_off;
     /* which occurrence of its name on its line the current element is */
@@ -30,10 +38,7 @@ struct cc_xml {
     int ntrack;
     int cur_occ;
     int failed;
-    int err_set;
-    unsigned long err_line, err_col;
-    char err_msg[512];
-    char generic_msg[256]; /* the first message of libxml2's generic handler */
+    xml_errors err;
     xmlGenericErrorFunc prev_generic; /* the thread's handler before this reader */
     void *prev_generic_ctx;
 };
@@ -66,22 +71,26 @@ static void xml_init_once(void)
 static const int XML_OPTIONS =
     XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
 
-static void on_error(void *ud, xmlErrorPtr err)
+static void keep_error(xml_errors *e, xmlErrorPtr err)
 {
-    cc_xml *x = ud;
-    if (!err || err->level < XML_ERR_ERROR || x->err_set)
+    if (!err || err->level < XML_ERR_ERROR || e->set)
         return;
-    x->err_set = 1;
-    x->err_line = err->line > 0 ? (unsigned long)err->line : 0;
-    x->err_col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
-    snprintf(x->err_msg, sizeof(x->err_msg), "%s", err->message ? err->message : "XML error");
+    e->set = 1;
+    e->line = err->line > 0 ? (unsigned long)err->line : 0;
+    e->col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
+    snprintf(e->msg, sizeof(e->msg), "%s", err->message ? err->message : "XML error");
     /* libxml2 messages end with a newline and may hold more; ours are one line. */
-    size_t n = strlen(x->err_msg);
-    while (n && (x->err_msg[n - 1] == '\n' || x->err_msg[n - 1] == ' '))
-        x->err_msg[--n] = '\0';
-    for (char *p = x->err_msg; *p; p++)
+    size_t n = strlen(e->msg);
+    while (n && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
+        e->msg[--n] = '\0';
+    for (char *p = e->msg; *p; p++)
         if (*p == '\n')
             *p = ' ';
+}
+
+static void on_error(void *ud, xmlErrorPtr err)
+{
+    keep_error(&((cc_xml *)ud)->err, err);
 }
 
 /*
@@ -92,14 +101,14 @@ static void on_error(void *ud, xmlErrorPtr err)
 static void on_generic(void *ctx, const char *fmt, ...) CC_PRINTF(2, 3);
 static void on_generic(void *ctx, const char *fmt, ...)
 {
-    cc_xml *x = ctx;
-    if (!x || x->err_set || x->generic_msg[0])
+    xml_errors *e = ctx;
+    if (!e || e->set || e->generic[0])
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(x->generic_msg, sizeof(x->generic_msg), fmt, ap);
+    vsnprintf(e->generic, sizeof(e->generic), fmt, ap);
     va_end(ap);
-    char *nl = strchr(x->generic_msg, '\n');
+    char *nl = strchr(e->generic, '\n');
     if (nl)
         *nl = '\0';
 }
@@ -125,7 +134,7 @@ static int finish_open(cc_xml **out, cc_xml *x, const char *name)
      * around each step costs libxml2's thread lookups on every node) */
     x->prev_generic = xmlGenericError;
     x->prev_generic_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(x, on_generic);
+    xmlSetGenericErrorFunc(&x->err, on_generic);
     *out = x;
     return 0;
 }
@@ -409,20 +418,19 @@ static int doctype_declares_entities(xmlTextReaderPtr r)
 /* After the reader moved (rc from xmlTextReaderRead/Next): errors and policy checks. */
 static int after_move(cc_xml *x, int rc)
 {
-    if (rc < 0 || x->err_set) {
+    if (rc < 0 || x->err.set) {
         x->failed = 1;
-        if (x->err_set) {
-            int code = strstr(x->err_msg, "huge text node") ? CONCORD_ELIMIT : CONCORD_EPARSE;
-            return cc_error_set_at(code, x->name, x->err_line, x->err_col, 0,
+        if (x->err.set) {
+            int code = strstr(x->err.msg, "huge text node") ? CONCORD_ELIMIT : CONCORD_EPARSE;
+            return cc_error_set_at(code, x->name, x->err.line, x->err.col, 0,
                                    code == CONCORD_ELIMIT
                                        ? "a text longer than libxml2's limit of 10,000,000 "
                                          "bytes (%s)"
                                        : "malformed XML: %s",
-                                   x->err_msg);
+                                   x->err.msg);
         }
         return cc_error_set_at(CONCORD_EPARSE, x->name, cc_xml_line(x), cc_xml_column(x), 0,
-                               "malformed XML%s%s", x->generic_msg[0] ? ": " : "",
-                               x->generic_msg);
+                               "malformed XML%s%s", x->err.generic[0] ? ": " : "", x->err.generic);
     }
     if (rc == 0)
         return 0;
@@ -477,7 +485,7 @@ static int append_read(cc_xml *x, xmlChar *(*read)(xmlTextReaderPtr), cc_buf *ou
     tl_in_reader = 1;
     xmlChar *s = read(x->reader);
     tl_in_reader = 0;
-    if (x->err_set) {
+    if (x->err.set) {
         xmlFree(s);
         return after_move(x, -1);
     }
@@ -517,4 +525,297 @@ int cc_xml_attr(cc_xml *x, const char *name, cc_buf *out)
     int rc = cc_buf_puts(out, (const char *)v);
     xmlFree(v);
     return rc < 0 ? rc : 1;
+}
+
+/* ---- the SAX parse ------------------------------------------------------------ */
+
+struct cc_xml_sax {
+    xmlParserCtxtPtr ctxt;
+    const char *path;
+    const cc_xml_handlers *h;
+    void *ud;
+    int rc; /* the first error of a handler or of ours; the parse stops on it */
+    xml_errors err;
+    int has_doctype;
+    unsigned long doctype_line, doctype_col;
+    cc_buf values; /* the attribute values of the current start tag, decoded */
+    cc_buf names;  /* and their names, where they have a prefix */
+    cc_xml_attribute *attrs;
+    size_t cap_attrs;
+};
+
+/* Stop the parse with rc (the error is set) unless it stopped already. */
+static void sax_stop(cc_xml_sax *p, int rc)
+{
+    if (!p->rc)
+        p->rc = rc;
+    xmlStopParser(p->ctxt);
+}
+
+/* libxml2 reported an error, or a handler failed: no more callbacks. */
+static int sax_stopped(cc_xml_sax *p)
+{
+    if (p->rc)
+        return 1;
+    if (p->err.set) {
+        xmlStopParser(p->ctxt);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Line and column (code points, 1-based) of the last '<' before the
+ * parser's cursor: inside a start-tag callback, the tag's own '<' (libxml2
+ * has parsed the tag and keeps it in its buffer). Column 0 when unknown.
+ */
+static void sax_tag_position(cc_xml_sax *p, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = p->ctxt->input;
+    const xmlChar *lt = in->cur;
+    int plain = 1; /* no newline and only ASCII between '<' and the cursor */
+    while (lt > in->base && *lt != '<') {
+        plain &= *lt != '\n' && *lt < 0x80;
+        lt--;
+    }
+    unsigned long nl = 0, chars = (unsigned long)(in->cur - lt);
+    if (!plain) {
+        chars = 0;
+        for (const xmlChar *q = lt; q < in->cur; q++) {
+            if (*q == '\n')
+                nl++;
+            else if ((*q & 0xC0) != 0x80)
+                chars++;
+        }
+    }
+    *line = in->line > (int)nl ? (unsigned long)in->line - nl : 0;
+    if (!nl) {
+        /* the tag is on one line: libxml2's column of the cursor, minus the tag */
+        *col = in->col > (int)chars ? (unsigned long)in->col - chars : 0;
+        return;
+    }
+    /* a tag over several lines: count back to the start of its first line */
+    unsigned long c = 1;
+    for (const xmlChar *q = lt; q > in->base; q--) {
+        if (q[-1] == '\n') {
+            *col = c;
+            return;
+        }
+        if ((q[-1] & 0xC0) != 0x80)
+            c++;
+    }
+    *col = 0;
+}
+
+/* Append an attribute value to b, NUL-terminated, turning "&#38;" back into '&'. */
+static int put_value(cc_buf *b, const char *v, const char *e)
+{
+    int rc = 0;
+    while (rc == 0 && v < e) {
+        const char *amp = memchr(v, '&', (size_t)(e - v));
+        if (!amp)
+            return (rc = cc_buf_append(b, v, (size_t)(e - v))) < 0 ? rc : cc_buf_putc(b, '\0');
+        if ((rc = cc_buf_append(b, v, (size_t)(amp - v) + 1)) < 0)
+            return rc;
+        v = amp + (e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0 ? 5 : 1);
+    }
+    return rc < 0 ? rc : cc_buf_putc(b, '\0');
+}
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+                      const xmlChar **attrs)
+{
+    cc_xml_sax *p = ctx;
+    (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+    if (sax_stopped(p))
+        return;
+    size_t n = nattrs > 0 ? (size_t)nattrs : 0;
+    int rc = 0;
+    if (n > p->cap_attrs) {
+        cc_xml_attribute *a = cc_realloc(p->attrs, n * sizeof(*a));
+        if (!a) {
+            sax_stop(p, cc_error_oom());
+            return;
+        }
+        p->attrs = a;
+        p->cap_attrs = n;
+    }
+    /*
+     * The values are not NUL-terminated, and libxml2 (without entity
+     * substitution) hands an '&' of the document over as "&#38;". Copies go
+     * into one buffer (names with a prefix into another); the pointers are
+     * taken once the buffers have stopped growing.
+     */
+    cc_buf_clear(&p->values);
+    cc_buf_clear(&p->names);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        rc = put_value(&p->values, (const char *)a[3], (const char *)a[4]);
+        if (rc == 0 && a[1] &&
+            ((rc = cc_buf_puts(&p->names, (const char *)a[1])) < 0 ||
+             (rc = cc_buf_putc(&p->names, ':')) < 0 ||
+             (rc = cc_buf_append(&p->names, a[0], strlen((const char *)a[0]) + 1)) < 0))
+            break;
+    }
+    if (rc < 0) {
+        sax_stop(p, rc);
+        return;
+    }
+    const char *v = p->values.data, *q = p->names.data;
+    for (size_t i = 0; i < n; i++) {
+        p->attrs[i].value = v;
+        v += strlen(v) + 1;
+        if (attrs[5 * i + 1]) {
+            p->attrs[i].name = q;
+            q += strlen(q) + 1;
+        } else {
+            p->attrs[i].name = (const char *)attrs[5 * i];
+        }
+    }
+    rc = p->h->start(p, p->ud, prefix ? (const char *)prefix : NULL, (const char *)local, p->attrs,
+                     n);
+    if (rc < 0)
+        sax_stop(p, rc);
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    cc_xml_sax *p = ctx;
+    (void)uri;
+    if (sax_stopped(p))
+        return;
+    int rc = p->h->end(p, p->ud, prefix ? (const char *)prefix : NULL, (const char *)local);
+    if (rc < 0)
+        sax_stop(p, rc);
+}
+
+static void sax_text(void *ctx, const xmlChar *s, int len)
+{
+    cc_xml_sax *p = ctx;
+    if (sax_stopped(p) || len <= 0)
+        return;
+    int rc = p->h->text(p, p->ud, (const char *)s, (size_t)len);
+    if (rc < 0)
+        sax_stop(p, rc);
+}
+
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    cc_xml_sax *p = ctx;
+    (void)name, (void)ext, (void)sys;
+    p->has_doctype = 1;
+    sax_tag_position(p, &p->doctype_line, &p->doctype_col);
+}
+
+static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                            const xmlChar *system_id, xmlChar *content)
+{
+    cc_xml_sax *p = ctx;
+    (void)name, (void)type, (void)public_id, (void)system_id, (void)content;
+    if (sax_stopped(p))
+        return;
+    sax_stop(p, cc_error_set_at(CONCORD_EPARSE, p->path, p->doctype_line, p->doctype_col, 0,
+                                "the DOCTYPE declares entities; concord refuses entity "
+                                "declarations (no entity expansion, no external entities)"));
+}
+
+/* libxml2 calls this for a reference to an entity it does not know. */
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+    cc_xml_sax *p = ctx;
+    if (sax_stopped(p))
+        return;
+    unsigned long line, col;
+    cc_xml_sax_here(p, &line, &col);
+    sax_stop(p, cc_error_set_at(CONCORD_EPARSE, p->path, line, col, 0,
+                                "entity reference &%s; is not allowed (only the five predefined "
+                                "entities and character references are)",
+                                name ? (const char *)name : "?"));
+}
+
+static void sax_error(void *ctx, xmlErrorPtr err)
+{
+    keep_error(&((cc_xml_sax *)ctx)->err, err);
+}
+
+int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
+{
+    pthread_once(&g_once, xml_init_once);
+    /* not fopen(): opening a pipe to probe it would consume it */
+    if (access(path, R_OK) != 0)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+    cc_xml_sax p;
+    memset(&p, 0, sizeof(p));
+    p.path = path;
+    p.h = h;
+    p.ud = ud;
+    xmlGenericErrorFunc prev_generic = xmlGenericError;
+    void *prev_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(&p.err, on_generic);
+    int rc = 0;
+    /* libxml2's own file input: plain or gzip, any encoding it can detect */
+    p.ctxt = xmlCreateURLParserCtxt(path, XML_OPTIONS);
+    if (!p.ctxt) {
+        rc = cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open XML input%s%s",
+                             p.err.generic[0] ? ": " : "", p.err.generic);
+        goto done;
+    }
+    /*
+     * Only the callbacks below: no tree is built, no external subset or
+     * entity is loaded (no externalSubset/resolveEntity/getEntity), and the
+     * first entity declaration stops the parse.
+     */
+    xmlSAXHandler *sax = p.ctxt->sax;
+    memset(sax, 0, sizeof(*sax));
+    sax->initialized = XML_SAX2_MAGIC;
+    sax->startElementNs = sax_start;
+    sax->endElementNs = sax_end;
+    sax->characters = sax_text;
+    sax->ignorableWhitespace = sax_text;
+    sax->internalSubset = sax_doctype;
+    sax->entityDecl = sax_entity_decl;
+    sax->reference = sax_reference;
+    sax->serror = sax_error;
+    p.ctxt->userData = &p;
+    tl_in_reader = 1;
+    xmlParseDocument(p.ctxt);
+    tl_in_reader = 0;
+    if (p.rc) {
+        rc = p.rc;
+    } else if (p.err.set) {
+        rc = cc_error_set_at(CONCORD_EPARSE, path, p.err.line, p.err.col, 0, "malformed XML: %s",
+                             p.err.msg);
+    } else if (!p.ctxt->wellFormed) {
+        unsigned long line, col;
+        cc_xml_sax_here(&p, &line, &col);
+        rc = cc_error_set_at(CONCORD_EPARSE, path, line, col, 0, "malformed XML%s%s",
+                             p.err.generic[0] ? ": " : "", p.err.generic);
+    }
+done:
+    xmlSetGenericErrorFunc(prev_generic_ctx, prev_generic);
+    if (p.ctxt)
+        xmlFreeParserCtxt(p.ctxt);
+    cc_buf_free(&p.values);
+    cc_buf_free(&p.names);
+    cc_free(p.attrs);
+    return rc;
+}
+
+void cc_xml_sax_tag(cc_xml_sax *p, unsigned long *line, unsigned long *col)
+{
+    sax_tag_position(p, line, col);
+}
+
+void cc_xml_sax_here(const cc_xml_sax *p, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = p->ctxt->input;
+    *line = in && in->line > 0 ? (unsigned long)in->line : 0;
+    *col = in && in->col > 0 ? (unsigned long)in->col : 0;
+}
+
+unsigned long long cc_xml_sax_bytes(const cc_xml_sax *p)
+{
+    long n = xmlByteConsumed(p->ctxt);
+    return n > 0 ? (unsigned long long)n : 0;
 }

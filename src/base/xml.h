@@ -2,7 +2,8 @@
  * xml.h — the only way concord opens an XML reader.
  *
  * Every reader is a libxml2 xmlTextReader (streaming: one node at a time)
- * with one hardened configuration: no network, no DTD loading, no entity
+ * or a SAX parse (callbacks; see cc_xml_parse_file), with one hardened
+ * configuration: no network, no DTD loading, no entity
  * substitution, no XInclude, libxml2's default size limits. A document whose
  * DOCTYPE declares entities, or that references one, is refused outright:
  * that closes XXE and "billion laughs" without having to trust expansion
@@ -77,5 +78,57 @@ int cc_xml_attr(cc_xml *x, const char *name, cc_buf *out);
 
 /* Set an error at the reader's current position and return `code`. */
 int cc_xml_error(cc_xml *x, int code, const char *fmt, ...) CC_PRINTF(3, 4);
+
+/*
+ * ---- A SAX parse: the same hardening, callbacks instead of a cursor --------
+ *
+ * For the hot path (TMX import): about twice the speed of the xmlTextReader,
+ * which builds and frees a node for everything it reads. Still streaming:
+ * nothing but the current start tag is held. Same policy as above: no
+ * network, no DTD or external entity is loaded, the first entity declaration
+ * stops the parse with an error, and so does a reference to an entity that is
+ * not one of the five predefined ones.
+ */
+typedef struct cc_xml_sax cc_xml_sax;
+
+typedef struct cc_xml_attribute {
+    const char *name;  /* "prefix:local" (e.g. "xml:lang") or "local" */
+    const char *value; /* NUL-terminated, references resolved */
+} cc_xml_attribute;
+
+/*
+ * The callbacks. Strings are borrowed for the call. Each returns 0 to go on,
+ * or a negative CONCORD_E… code with the error set, which stops the parse and
+ * becomes the result of cc_xml_parse_file. Text comes in pieces (libxml2
+ * delivers long text in several calls); whitespace between elements is text
+ * too. prefix is NULL for names without one.
+ */
+typedef struct cc_xml_handlers {
+    int (*start)(cc_xml_sax *p, void *ud, const char *prefix, const char *name,
+                 const cc_xml_attribute *attrs, size_t nattrs);
+    int (*end)(cc_xml_sax *p, void *ud, const char *prefix, const char *name);
+    int (*text)(cc_xml_sax *p, void *ud, const char *s, size_t len);
+} cc_xml_handlers;
+
+/*
+ * Parse the file at path (plain or gzip; any encoding libxml2 detects).
+ * Returns 0, the code of a callback that stopped it, CONCORD_EIO, or
+ * CONCORD_EPARSE with file:line:column and libxml2's message (its first
+ * error; no callback runs after it).
+ */
+int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud);
+
+/*
+ * Inside `start` only: line and column (code points, 1-based; 0 unknown) of
+ * the tag's '<'. Found by looking back over the tag (libxml2 keeps no
+ * positions of its own): call it only for the elements that need one.
+ */
+void cc_xml_sax_tag(cc_xml_sax *p, unsigned long *line, unsigned long *col);
+
+/* The parser's position: at the end of what the current callback reports. */
+void cc_xml_sax_here(const cc_xml_sax *p, unsigned long *line, unsigned long *col);
+
+/* Bytes of the file consumed so far (for progress). */
+unsigned long long cc_xml_sax_bytes(const cc_xml_sax *p);
 
 #endif

@@ -316,14 +316,45 @@ typedef struct stored_unit {
     cc_stored_variant *v;
 } stored_unit;
 
+/*
+ * New rows of unit, extra and dupkey are queued and written with multi-row
+ * INSERTs (up to ROWS_PER_INSERT rows): SQLite's cost per statement (the
+ * program's start and end, AUTOINCREMENT's bookkeeping, cursors) is most of
+ * what a one-row insert costs. Unit ids are given here (the next after the
+ * highest ever given, read once per import), so that queued rows can name
+ * their unit. Anything that reads or changes those tables flushes the queues
+ * first (flush_rows()), and so does the end of every batch.
+ */
+#define ROWS_PER_INSERT 32
+#define INSERT_SIZES    6 /* statements for 1, 2, 4, ... ROWS_PER_INSERT rows */
+
+typedef struct qval {
+    int type; /* SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL */
+    int len;
+    sqlite3_int64 i;
+    const void *p; /* a copy in the importer's qarena */
+} qval;
+
+typedef struct rowq {
+    const char *head; /* "INSERT INTO t(a, b) VALUES " */
+    int ncols;
+    sqlite3_stmt *st[INSERT_SIZES]; /* prepared on first use */
+    qval *vals;                     /* ROWS_PER_INSERT rows of ncols values */
+    size_t nrows;
+    int col; /* the next column of the row being queued */
+} rowq;
+
 typedef struct importer {
     concord_tm *tm;
     const concord_import_options *opts;
     concord_import_stats *st;
     const char *file;
     sqlite3_int64 origin;
-    sqlite3_stmt *ins_origin, *ins_unit, *ins_extra, *find_src, *get_unit, *upd_unit, *del_unit,
-        *del_extras, *get_extras, *get_lang, *ins_lang, *get_key, *put_key, *ins_change;
+    sqlite3_stmt *ins_origin, *find_src, *get_unit, *upd_unit, *del_unit, *del_extras, *get_extras,
+        *get_lang, *ins_lang, *get_key, *ins_change;
+    rowq q_unit, q_extra, q_key; /* see ROWS_PER_INSERT */
+    cc_arena qarena;             /* the queued values */
+    sqlite3_int64 next_id;       /* of the next unit stored */
     struct {
         char tag[64];
         sqlite3_int64 id;
@@ -350,11 +381,16 @@ static const char *SQL_INS_ORIGIN =
     "INSERT INTO origin(file, imported_at, tmx_version, creationtool, creationtoolversion, "
     "o_tmf, datatype, segtype, adminlang, srclang, header) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
 static const char *SQL_INS_UNIT =
-    "INSERT INTO unit(origin, tuid, srclang, src_lang, src_seq, first_date, last_date, attrs, "
-    "has_extra, src_hash, nvariants, variants, tool, toolversion) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT OR FAIL INTO unit(id, origin, tuid, srclang, src_lang, src_seq, first_date, last_date, "
+    "attrs, "
+    "has_extra, src_hash, nvariants, variants, tool, toolversion) VALUES ";
 static const char *SQL_INS_EXTRA =
-    "INSERT INTO extra(unit, vseq, seq, type, attrs, value) VALUES (?,?,?,?,?,?)";
+    "INSERT OR FAIL INTO extra(unit, vseq, seq, type, attrs, value) VALUES ";
+static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES ";
+/* the highest unit id ever given (AUTOINCREMENT keeps it in sqlite_sequence) */
+static const char *SQL_LAST_ID =
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'unit'), 0), "
+    "coalesce((SELECT max(id) FROM unit), 0))";
 static const char *SQL_FIND_SRC = "SELECT id FROM unit WHERE src_hash = ? ORDER BY id";
 static const char *SQL_GET_UNIT = "SELECT src_seq, has_extra, variants FROM unit WHERE id = ?";
 static const char *SQL_UPD_UNIT =
@@ -366,7 +402,6 @@ static const char *SQL_GET_EXTRAS =
 static const char *SQL_GET_LANG = "SELECT id FROM lang WHERE tag = ?";
 static const char *SQL_INS_LANG = "INSERT INTO lang(tag) VALUES (?)";
 static const char *SQL_GET_KEY = "SELECT unit FROM dupkey WHERE key = ?";
-static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES (?, ?)";
 static const char *SQL_INS_CHANGE = "INSERT INTO change(unit) VALUES (?)";
 
 static int step_done(importer *im, sqlite3_stmt *st)
@@ -384,6 +419,137 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
+}
+
+/* ---- queued rows (see ROWS_PER_INSERT) ---- */
+
+static int rowq_init(rowq *q, const char *head, int ncols)
+{
+    q->head = head;
+    q->ncols = ncols;
+    q->vals = cc_calloc((size_t)ncols * ROWS_PER_INSERT, sizeof(*q->vals));
+    return q->vals ? 0 : cc_error_oom();
+}
+
+static void rowq_free(rowq *q)
+{
+    for (int i = 0; i < INSERT_SIZES; i++)
+        sqlite3_finalize(q->st[i]);
+    cc_free(q->vals);
+}
+
+/* The statement for 2^k rows: the head and as many "(?,?,...)". */
+static int rowq_statement(importer *im, rowq *q, int k, sqlite3_stmt **out)
+{
+    int rc = 0;
+    if (!q->st[k]) {
+        cc_buf sql = CC_BUF_INIT;
+        rc = cc_buf_puts(&sql, q->head);
+        for (int r = 0; r < (1 << k) && rc == 0; r++) {
+            rc = cc_buf_puts(&sql, r ? ",(" : "(");
+            for (int c = 0; c < q->ncols && rc == 0; c++)
+                rc = cc_buf_puts(&sql, c ? ",?" : "?");
+            if (rc == 0)
+                rc = cc_buf_putc(&sql, ')');
+        }
+        if (rc == 0)
+            rc = cc_tm_prepare(im->tm, &q->st[k], sql.data);
+        cc_buf_free(&sql);
+    }
+    *out = q->st[k];
+    return rc;
+}
+
+/* Write the queued rows, in order, in as few statements as their count allows. */
+static int rowq_flush(importer *im, rowq *q)
+{
+    int rc;
+    size_t r = 0;
+    while (r < q->nrows) {
+        int k = INSERT_SIZES - 1;
+        while ((size_t)1 << k > q->nrows - r)
+            k--;
+        sqlite3_stmt *st;
+        if ((rc = rowq_statement(im, q, k, &st)) < 0)
+            return rc;
+        const qval *v = &q->vals[r * (size_t)q->ncols];
+        for (int i = 0; i < q->ncols << k; i++) {
+            switch (v[i].type) {
+            case SQLITE_INTEGER:
+                sqlite3_bind_int64(st, i + 1, v[i].i);
+                break;
+            case SQLITE_TEXT:
+                sqlite3_bind_text(st, i + 1, v[i].p, v[i].len, SQLITE_STATIC);
+                break;
+            case SQLITE_BLOB:
+                sqlite3_bind_blob(st, i + 1, v[i].p, v[i].len, SQLITE_STATIC);
+                break;
+            default:
+                sqlite3_bind_null(st, i + 1);
+                break;
+            }
+        }
+        if ((rc = step_done(im, st)) < 0)
+            return rc;
+        r += (size_t)1 << k;
+    }
+    q->nrows = 0;
+    return 0;
+}
+
+/* Write every queued row; then reads see them. */
+static int flush_rows(importer *im)
+{
+    int rc;
+    if ((rc = rowq_flush(im, &im->q_unit)) < 0 || (rc = rowq_flush(im, &im->q_extra)) < 0 ||
+        (rc = rowq_flush(im, &im->q_key)) < 0)
+        return rc;
+    cc_arena_reset(&im->qarena);
+    return 0;
+}
+
+static qval *q_next(rowq *q)
+{
+    return &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
+}
+
+static void q_int(rowq *q, sqlite3_int64 i)
+{
+    qval *v = q_next(q);
+    v->type = SQLITE_INTEGER;
+    v->i = i;
+}
+
+/* Queue a copy of p[0..n) as TEXT or BLOB (NULL p: a NULL). */
+static int q_bytes(importer *im, rowq *q, int type, const void *p, size_t n)
+{
+    qval *v = q_next(q);
+    v->type = p ? type : SQLITE_NULL;
+    if (!p)
+        return 0;
+    if (n > (size_t)INT32_MAX)
+        return cc_error_set(CONCORD_ELIMIT, "a value larger than 2 GiB");
+    void *copy = cc_arena_alloc(&im->qarena, n ? n : 1);
+    if (!copy)
+        return CONCORD_ENOMEM;
+    memcpy(copy, p, n);
+    v->p = copy;
+    v->len = (int)n;
+    return 0;
+}
+
+static int q_text(importer *im, rowq *q, const char *s)
+{
+    return q_bytes(im, q, SQLITE_TEXT, s, s ? strlen(s) : 0);
+}
+
+/* The row is complete: queue it, and write the queue when it is full. */
+static int q_row(importer *im, rowq *q)
+{
+    q->col = 0;
+    if (++q->nrows < ROWS_PER_INSERT)
+        return 0;
+    return rowq_flush(im, q);
 }
 
 static int lang_id(importer *im, const char *tag, int64_t *out)
@@ -505,9 +671,12 @@ static int same_variant(const importer *im, const cc_stored_variant *sv, const c
 /* Load stored unit `id` into *su (copied into the arena). 1 if found, 0 if not. */
 static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
 {
+    int rc = flush_rows(im);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *st = im->get_unit;
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
+    rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
         return 0;
@@ -539,7 +708,9 @@ static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
 /* The stored units with source hash h, in the order they were stored. */
 static int source_group(importer *im, uint64_t h)
 {
-    int rc;
+    int rc = flush_rows(im);
+    if (rc < 0)
+        return rc;
     im->nids = 0;
     sqlite3_bind_int64(im->find_src, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(im->find_src)) == SQLITE_ROW) {
@@ -619,9 +790,9 @@ static void filter_add(importer *im, uint64_t h);
 static int put_key(importer *im, uint64_t key, sqlite3_int64 unit)
 {
     filter_add(im, key);
-    sqlite3_bind_int64(im->put_key, 1, (sqlite3_int64)key);
-    sqlite3_bind_int64(im->put_key, 2, unit);
-    return step_done(im, im->put_key);
+    q_int(&im->q_key, (sqlite3_int64)key);
+    q_int(&im->q_key, unit);
+    return q_row(im, &im->q_key);
 }
 
 /*
@@ -657,11 +828,14 @@ static int filter_maybe(const importer *im, uint64_t h)
 static int filter_build(importer *im)
 {
     static const char *const sql[] = {"SELECT key FROM dupkey", "SELECT src_hash FROM unit"};
+    int rc = flush_rows(im);
+    if (rc < 0)
+        return rc;
     if (!(im->filter = cc_calloc(FILTER_BITS / 64, sizeof(uint64_t))))
         return 0; /* only slower without it */
     for (size_t i = 0; i < 2; i++) {
         sqlite3_stmt *st;
-        int rc = cc_tm_prepare(im->tm, &st, sql[i]);
+        rc = cc_tm_prepare(im->tm, &st, sql[i]);
         if (rc < 0)
             return rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -682,6 +856,8 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
 {
     int rc;
     *id = 0;
+    if ((rc = flush_rows(im)) < 0)
+        return rc;
     sqlite3_stmt *st = im->find_src;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -769,6 +945,8 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
         want == WANT_PAIR ? pair_key(im, s, t) : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
     sqlite3_int64 id = 0;
     if (filter_maybe(im, key)) {
+        if ((rc = flush_rows(im)) < 0)
+            return rc;
         sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
         rc = sqlite3_step(im->get_key);
         id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;
@@ -797,14 +975,12 @@ static int insert_extras(importer *im, sqlite3_int64 unit, sqlite3_int64 vseq,
 {
     int rc;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *st = im->ins_extra;
-        sqlite3_bind_int64(st, 1, unit);
-        sqlite3_bind_int64(st, 2, vseq);
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-        bind_text(st, 4, props[i].type);
-        bind_text(st, 5, props[i].attrs);
-        bind_text(st, 6, props[i].value);
-        if ((rc = step_done(im, st)) < 0)
+        rowq *q = &im->q_extra;
+        q_int(q, unit);
+        q_int(q, vseq);
+        q_int(q, (sqlite3_int64)i);
+        if ((rc = q_text(im, q, props[i].type)) < 0 || (rc = q_text(im, q, props[i].attrs)) < 0 ||
+            (rc = q_text(im, q, props[i].value)) < 0 || (rc = q_row(im, q)) < 0)
             return rc;
     }
     return 0;
@@ -868,29 +1044,33 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
         return rc;
     if (im->blob.len > (size_t)INT32_MAX)
         return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0, "a unit larger than 2 GiB");
-    sqlite3_stmt *st = im->ins_unit;
-    if (im->origin)
-        sqlite3_bind_int64(st, 1, im->origin);
-    else
-        sqlite3_bind_null(st, 1);
-    bind_text(st, 2, u->tuid);
-    bind_text(st, 3, u->srclang ? u->srclang : "*all*");
-    sqlite3_bind_int64(st, 4, im->vlang[s]);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)src_seq);
-    bind_text(st, 6, *first ? first : NULL);
-    bind_text(st, 7, *last ? last : NULL);
-    bind_text(st, 8, u->attrs ? u->attrs : "");
-    sqlite3_bind_int(st, 9, has_extra);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)src_hash);
-    sqlite3_bind_int64(st, 11, (sqlite3_int64)n);
-    sqlite3_bind_blob(st, 12, im->blob.data, (int)im->blob.len, SQLITE_STATIC);
+    sqlite3_int64 id = im->next_id++;
+    rowq *q = &im->q_unit;
     char tool[128], toolversion[128];
-    bind_text(st, 13, attr_value(u->attrs, "creationtool", tool, sizeof(tool)));
-    bind_text(st, 14,
-              attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)));
-    if ((rc = step_done(im, st)) < 0)
+    q_int(q, id);
+    if (im->origin)
+        q_int(q, im->origin);
+    else
+        q_bytes(im, q, SQLITE_NULL, NULL, 0);
+    if ((rc = q_text(im, q, u->tuid)) < 0 ||
+        (rc = q_text(im, q, u->srclang ? u->srclang : "*all*")) < 0)
         return rc;
-    sqlite3_int64 id = sqlite3_last_insert_rowid(im->tm->db);
+    q_int(q, im->vlang[s]);
+    q_int(q, (sqlite3_int64)src_seq);
+    if ((rc = q_text(im, q, *first ? first : NULL)) < 0 ||
+        (rc = q_text(im, q, *last ? last : NULL)) < 0 ||
+        (rc = q_text(im, q, u->attrs ? u->attrs : "")) < 0)
+        return rc;
+    q_int(q, has_extra);
+    q_int(q, (sqlite3_int64)src_hash);
+    q_int(q, (sqlite3_int64)n);
+    if ((rc = q_bytes(im, q, SQLITE_BLOB, im->blob.data ? im->blob.data : "", im->blob.len)) < 0 ||
+        (rc = q_text(im, q, attr_value(u->attrs, "creationtool", tool, sizeof(tool)))) < 0 ||
+        (rc = q_text(
+             im, q,
+             attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)))) < 0 ||
+        (rc = q_row(im, q)) < 0)
+        return rc;
     for (size_t i = 0, k = 0; i < u->nvariants; i++) {
         if (!im->keep[i])
             continue;
@@ -911,7 +1091,9 @@ static int store_unit(importer *im, const concord_unit *u, size_t s, uint64_t sr
 /* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
 static int rewrite_unit(importer *im, stored_unit *su, const unsigned char *keep_stored)
 {
-    int rc;
+    int rc = flush_rows(im);
+    if (rc < 0)
+        return rc;
     size_t n = 0, src_seq = 0, targets = 0;
     size_t *newseq = cc_arena_alloc(&im->arena, su->n * sizeof(size_t));
     cc_stored_variant *nv = cc_arena_alloc(&im->arena, su->n * sizeof(*nv));
@@ -983,14 +1165,12 @@ static int rewrite_unit(importer *im, stored_unit *su, const unsigned char *keep
             sqlite3_int64 vseq = list[i].vseq;
             if (vseq >= 0 && ((size_t)vseq >= su->n || newseq[vseq] == (size_t)-1))
                 continue; /* the props of a removed variant */
-            sqlite3_stmt *st = im->ins_extra;
-            sqlite3_bind_int64(st, 1, su->id);
-            sqlite3_bind_int64(st, 2, vseq < 0 ? -1 : (sqlite3_int64)newseq[vseq]);
-            sqlite3_bind_int64(st, 3, list[i].seq);
-            bind_text(st, 4, list[i].type);
-            bind_text(st, 5, list[i].attrs);
-            bind_text(st, 6, list[i].value);
-            if ((rc = step_done(im, st)) < 0)
+            rowq *q = &im->q_extra;
+            q_int(q, su->id);
+            q_int(q, vseq < 0 ? -1 : (sqlite3_int64)newseq[vseq]);
+            q_int(q, list[i].seq);
+            if ((rc = q_text(im, q, list[i].type)) < 0 || (rc = q_text(im, q, list[i].attrs)) < 0 ||
+                (rc = q_text(im, q, list[i].value)) < 0 || (rc = q_row(im, q)) < 0)
                 return rc;
         }
     }
@@ -1007,7 +1187,9 @@ static int rewrite_unit(importer *im, stored_unit *su, const unsigned char *keep
 static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size_t s,
                       uint64_t src_hash)
 {
-    int rc;
+    int rc = flush_rows(im);
+    if (rc < 0)
+        return rc;
     size_t add = 0;
     for (size_t i = 0; i < u->nvariants; i++)
         add += i != s && im->keep[i];
@@ -1297,6 +1479,9 @@ static int write_file(importer *im, pipe_state *ps)
                 break;
             }
         }
+        /* the queued rows are copies, but a batch is a natural point to write them */
+        if (rc == 0)
+            rc = flush_rows(im);
         pthread_mutex_lock(&ps->mu);
         b->next = ps->free_list;
         ps->free_list = b;
@@ -1308,6 +1493,20 @@ static int write_file(importer *im, pipe_state *ps)
             break;
     }
     return rc;
+}
+
+/* The next unit id: after the highest ever given, so that no id is used twice. */
+static int last_unit_id(importer *im)
+{
+    sqlite3_stmt *st;
+    int rc = cc_tm_prepare(im->tm, &st, SQL_LAST_ID);
+    if (rc < 0)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        im->next_id = sqlite3_column_int64(st, 0) + 1;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : cc_tm_db_error(im->tm, rc, "reading the TM");
 }
 
 static int import_file(importer *im, const char *path, int skip_invalid)
@@ -1376,9 +1575,10 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
     im->tm = tm;
     im->opts = opts;
     im->st = stats;
-    if ((rc = cc_tm_prepare(tm, &im->ins_origin, SQL_INS_ORIGIN)) < 0 ||
-        (rc = cc_tm_prepare(tm, &im->ins_unit, SQL_INS_UNIT)) < 0 ||
-        (rc = cc_tm_prepare(tm, &im->ins_extra, SQL_INS_EXTRA)) < 0 ||
+    if ((rc = rowq_init(&im->q_unit, SQL_INS_UNIT, 15)) < 0 ||
+        (rc = rowq_init(&im->q_extra, SQL_INS_EXTRA, 6)) < 0 ||
+        (rc = rowq_init(&im->q_key, SQL_PUT_KEY, 2)) < 0 ||
+        (rc = cc_tm_prepare(tm, &im->ins_origin, SQL_INS_ORIGIN)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->find_src, SQL_FIND_SRC)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->get_unit, SQL_GET_UNIT)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->upd_unit, SQL_UPD_UNIT)) < 0 ||
@@ -1388,7 +1588,6 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
         (rc = cc_tm_prepare(tm, &im->get_lang, SQL_GET_LANG)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_lang, SQL_INS_LANG)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->get_key, SQL_GET_KEY)) < 0 ||
-        (rc = cc_tm_prepare(tm, &im->put_key, SQL_PUT_KEY)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_change, SQL_INS_CHANGE)) < 0)
         goto done;
     /* one transaction for everything: all or nothing */
@@ -1398,6 +1597,7 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
                                  "the TM is being written by another process; try again later");
         goto done;
     }
+    rc = last_unit_id(im);
     for (size_t i = 0; i < npaths && rc == 0; i++)
         rc = import_file(im, paths[i], opts->skip_invalid);
     if (rc == 0)
@@ -1407,12 +1607,15 @@ int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npath
     else
         sqlite3_wal_checkpoint_v2(tm->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 done:;
-    sqlite3_stmt *all[] = {im->ins_origin, im->ins_unit,  im->ins_extra, im->find_src,
-                           im->get_unit,   im->upd_unit,  im->del_unit,  im->del_extras,
-                           im->get_extras, im->get_lang,  im->ins_lang,  im->get_key,
-                           im->put_key,    im->ins_change};
+    sqlite3_stmt *all[] = {im->ins_origin, im->find_src,   im->get_unit,   im->upd_unit,
+                           im->del_unit,   im->del_extras, im->get_extras, im->get_lang,
+                           im->ins_lang,   im->get_key,    im->ins_change};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         sqlite3_finalize(all[i]);
+    rowq_free(&im->q_unit);
+    rowq_free(&im->q_extra);
+    rowq_free(&im->q_key);
+    cc_arena_free(&im->qarena);
     for (size_t i = 0; i < im->cap; i++)
         cc_buf_free(&im->codes[i]);
     cc_free(im->codes);

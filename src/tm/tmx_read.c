@@ -1,7 +1,9 @@
 /*
- * tmx_read.c — a streaming TMX 1.1–1.4b reader: one <tu> at a time through
- * the hardened xmlTextReader of base/xml.c, so that memory does not depend on
- * the size of the file.
+ * tmx_read.c — a streaming TMX 1.1–1.4b reader: a state machine over the
+ * hardened SAX parse of base/xml.c that hands over one <tu> at a time, so
+ * that memory does not depend on the size of the file. (It was an
+ * xmlTextReader loop; SAX reads the same files at about twice the speed, and
+ * the XML reader was most of the time of an import.)
  *
  * Leniency, by design: TMX 1.1's `lang` is read like `xml:lang` in any
  * version; a <tuv> without a language takes the unit's srclang (or the
@@ -16,12 +18,17 @@
 #include <sys/stat.h>
 
 #include "base/xml.h"
-
-#define MAX_VARIANTS 1024     /* per unit */
-#define MAX_CODES 10000       /* per segment */
-#define MAX_UNIT_BYTES (16u << 20) /* text and code markup of one unit */
 #include "text/unicode.h"
 #include "tm/tm_internal.h"
+
+#define MAX_VARIANTS   1024        /* per unit */
+#define MAX_CODES      10000       /* per segment */
+#define MAX_UNIT_BYTES (16u << 20) /* text, code markup and props of one unit */
+
+/* Where an element starts: line and column (code points) of its '<'. */
+typedef struct mark {
+    unsigned long line, col;
+} mark;
 
 typedef struct vbuild {
     const char *lang;
@@ -31,20 +38,44 @@ typedef struct vbuild {
     const char *attrs;
     size_t prop_start, nprops;
     int has_seg;
-    cc_xml_mark mark;
+    mark mark;
 } vbuild;
 
+/* Where the reader is in the document, outside the nested modes below. */
+typedef enum where { IN_DOC, IN_TMX, IN_HEADER, IN_BODY, IN_TU, IN_TUV, IN_SEG, AFTER_TMX } where;
+
 typedef struct reader {
-    cc_xml *x;
+    cc_xml_sax *p; /* the parse, during a callback */
     const char *path;
     int skip_invalid;
     const concord_tmx_callbacks *cb;
     unsigned long long file_size;
+    where at;
+    mark tag;      /* the start tag being handled (see here()) */
+    int tag_known; /* tag is that of the current start tag */
+    int in_start;  /* in the start-tag callback */
+
+    /* nested modes, each a depth of open elements (0 = off), tried in this order */
+    int skip_depth; /* inside an element that is not read */
+    int code_depth; /* inside <bpt>/<ept>/<it>/<ph>/<ut>: its markup is kept */
+    int prop_depth; /* inside <prop>/<note>: its text is kept */
+    int seg_depth;  /* elements open inside <seg> (not codes) */
+    int hi_depth;   /* <hi> open inside <seg> */
 
     /* header */
     char header_srclang[64]; /* canonical, "*all*", or "" */
     int header_done;
     char version[16];
+    const char *header_vals[7], *header_attrs;
+
+    /* the code being read */
+    int code_kind, code_i, code_dropped, code_open_tag;
+    const char *code_attrs;
+
+    /* the prop or note being read */
+    int prop_is_note, prop_of_unit;
+    const char *prop_type, *prop_attrs;
+    mark prop_mark;
 
     /* the unit being read: strings in the arena, arrays reused */
     cc_arena arena;
@@ -52,7 +83,7 @@ typedef struct reader {
     vbuild *vars;
     size_t nvars, capvars;
     concord_code *codes;
-    int *code_i; /* the i attribute of each code, -1 if none */
+    int *code_i_of; /* the i attribute of each code, -1 if none */
     size_t ncodes, capcodes;
     concord_prop *props; /* of the variants */
     size_t nprops, capprops;
@@ -62,16 +93,15 @@ typedef struct reader {
     concord_variant *out_vars;
     size_t cap_out_vars;
     const char *tuid, *srclang, *tu_attrs;
-    cc_xml_mark tu_mark;
-    unsigned long tu_line;
+    mark tu_mark;
 
     /* the first problem found in the unit */
     int bad_code; /* 0 = none, else CONCORD_EPARSE / CONCORD_ELIMIT */
     char bad_msg[512];
-    cc_xml_mark bad_mark;
+    mark bad_mark;
     int warned_in_seg;
     int warned_ns;
-    size_t unit_bytes; /* text and code markup of the unit so far */
+    size_t unit_bytes; /* text, code markup and props of the unit so far */
     int root_closed;
 
     /* a small cache of language tags: raw -> canonical */
@@ -85,26 +115,22 @@ typedef struct reader {
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static const char *lname(reader *r)
+/*
+ * Where the start tag being handled is; outside a start tag, the last one
+ * asked for. Found on demand: most tags (<seg>, codes) never need it.
+ */
+static const mark *here(reader *r)
 {
-    const xmlChar *n = xmlTextReaderConstLocalName(cc_xml_reader(r->x));
-    return n ? (const char *)n : "";
+    if (r->in_start && !r->tag_known) {
+        cc_xml_sax_tag(r->p, &r->tag.line, &r->tag.col);
+        r->tag_known = 1;
+    }
+    return &r->tag;
 }
 
-static int node_type(reader *r)
-{
-    return xmlTextReaderNodeType(cc_xml_reader(r->x));
-}
+static void event(reader *r, int is_error, const mark *m, const char *fmt, ...) CC_PRINTF(4, 5);
 
-static int is_empty(reader *r)
-{
-    return xmlTextReaderIsEmptyElement(cc_xml_reader(r->x)) == 1;
-}
-
-static void event(reader *r, int is_error, const cc_xml_mark *m, const char *fmt, ...)
-    CC_PRINTF(4, 5);
-
-static void event(reader *r, int is_error, const cc_xml_mark *m, const char *fmt, ...)
+static void event(reader *r, int is_error, const mark *m, const char *fmt, ...)
 {
     if (!r->cb->event)
         return;
@@ -113,20 +139,16 @@ static void event(reader *r, int is_error, const cc_xml_mark *m, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    cc_xml_mark here;
-    if (!m) {
-        cc_xml_mark_here(r->x, &here);
-        m = &here;
-    }
-    concord_tmx_event e = {is_error, r->path, m->line, cc_xml_mark_column(r->x, m), msg};
+    if (!m)
+        m = here(r);
+    concord_tmx_event e = {is_error, r->path, m->line, m->col, msg};
     r->cb->event(&e, r->cb->ud);
 }
 
-/* Note the first problem of the unit; reading goes on to the end of the unit. */
-static void unit_problem(reader *r, int code, const cc_xml_mark *m, const char *fmt, ...)
-    CC_PRINTF(4, 5);
+/* Note the first problem of the unit (at m, or the current tag); reading goes on. */
+static void unit_problem(reader *r, int code, const mark *m, const char *fmt, ...) CC_PRINTF(4, 5);
 
-static void unit_problem(reader *r, int code, const cc_xml_mark *m, const char *fmt, ...)
+static void unit_problem(reader *r, int code, const mark *m, const char *fmt, ...)
 {
     if (r->bad_code)
         return;
@@ -135,10 +157,7 @@ static void unit_problem(reader *r, int code, const cc_xml_mark *m, const char *
     vsnprintf(r->bad_msg, sizeof(r->bad_msg), fmt, ap);
     va_end(ap);
     r->bad_code = code;
-    if (m)
-        r->bad_mark = *m;
-    else
-        cc_xml_mark_here(r->x, &r->bad_mark);
+    r->bad_mark = m ? *m : *here(r);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -156,66 +175,78 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/*
- * The attributes of the current element as markup, leaving out those in
- * `skip` (NULL-terminated). `want`/`got` (optional) pick out attribute
- * values: got[k] is set to the value of want[k] (arena copy) or NULL.
- */
-static int read_attrs(reader *r, const char *const *skip, const char *const *want, const char **got,
-                      const char **markup)
+/* Is the unit (with `pending` more bytes) over its limit? Noted as its problem. */
+static int unit_too_big(reader *r, size_t pending)
 {
-    xmlTextReaderPtr xr = cc_xml_reader(r->x);
-    int rc = 0;
-    cc_buf_clear(&r->scratch);
-    for (size_t k = 0; want && want[k]; k++)
-        got[k] = NULL;
-    if (xmlTextReaderMoveToFirstAttribute(xr) == 1) {
-        do {
-            const char *name = (const char *)xmlTextReaderConstName(xr);
-            const char *value = (const char *)xmlTextReaderConstValue(xr);
-            if (!name || !value)
-                continue;
-            for (size_t k = 0; want && want[k]; k++)
-                if (strcmp(name, want[k]) == 0 &&
-                    !(got[k] = cc_arena_strndup(&r->arena, value, strlen(value))))
-                    return CONCORD_ENOMEM;
-            int skipped = 0;
-            for (size_t k = 0; skip && skip[k]; k++)
-                skipped |= strcmp(name, skip[k]) == 0;
-            if (skipped || strncmp(name, "xmlns", 5) == 0)
-                continue;
-            if (strchr(name, ':') && strncmp(name, "xml:", 4) != 0) {
-                /* another vocabulary's attribute: TMX has no place for it */
-                if (!r->warned_ns) {
-                    r->warned_ns = 1;
-                    event(r, 0, NULL, "attribute %s (not TMX) dropped; so are the others of its kind "
-                                      "in this file", name);
-                }
-                continue;
+    if (r->unit_bytes + pending <= MAX_UNIT_BYTES)
+        return 0;
+    unit_problem(r, CONCORD_ELIMIT, &r->tu_mark, "a <tu> larger than 16 MiB");
+    return 1;
+}
+
+/* Append the attributes as markup (` name="value"`, escaped) to b, but those in skip. */
+static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attribute *a, size_t n,
+                        const char *const *skip)
+{
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = a[i].name;
+        int skipped = 0;
+        for (size_t k = 0; skip && skip[k]; k++)
+            skipped |= strcmp(name, skip[k]) == 0;
+        if (skipped || strncmp(name, "xmlns", 5) == 0)
+            continue;
+        if (strchr(name, ':') && strncmp(name, "xml:", 4) != 0 && skip) {
+            /* another vocabulary's attribute on a TMX element: TMX has no place for it */
+            if (!r->warned_ns) {
+                r->warned_ns = 1;
+                event(r, 0, NULL,
+                      "attribute %s (not TMX) dropped; so are the others of its kind in this file",
+                      name);
             }
-            if ((rc = cc_buf_printf(&r->scratch, " %s=\"", name)) < 0 ||
-                (rc = cc_xml_escape(&r->scratch, value, strlen(value), 1)) < 0 ||
-                (rc = cc_buf_putc(&r->scratch, '"')) < 0)
-                return rc;
-        } while (xmlTextReaderMoveToNextAttribute(xr) == 1);
-        xmlTextReaderMoveToElement(xr);
-    }
-    if (markup) {
-        *markup =
-            cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
-        if (!*markup)
-            return CONCORD_ENOMEM;
+            continue;
+        }
+        if ((rc = cc_buf_putc(b, ' ')) < 0 || (rc = cc_buf_puts(b, name)) < 0 ||
+            (rc = cc_buf_append(b, "=\"", 2)) < 0 ||
+            (rc = cc_xml_escape(b, a[i].value, strlen(a[i].value), 1)) < 0 ||
+            (rc = cc_buf_putc(b, '"')) < 0)
+            return rc;
     }
     return 0;
 }
 
-/* Canonical form of a language tag, cached; NULL (problem noted) if malformed. */
+/*
+ * The attributes of a TMX element as markup in the arena, leaving out those
+ * in `skip` (NULL-terminated). `want`/`got` (optional) pick out attribute
+ * values: got[k] is set to the value of want[k] (arena copy) or NULL.
+ */
+static int read_attrs(reader *r, const cc_xml_attribute *a, size_t n, const char *const *skip,
+                      const char *const *want, const char **got, const char **markup)
+{
+    static const char *const none[] = {NULL};
+    int rc;
+    for (size_t k = 0; want && want[k]; k++) {
+        got[k] = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(a[i].name, want[k]) == 0 &&
+                !(got[k] = cc_arena_strndup(&r->arena, a[i].value, strlen(a[i].value))))
+                return CONCORD_ENOMEM;
+    }
+    if (!markup)
+        return 0;
+    cc_buf_clear(&r->scratch);
+    if ((rc = attrs_markup(r, &r->scratch, a, n, skip ? skip : none)) < 0)
+        return rc;
+    *markup = cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    return *markup ? 0 : CONCORD_ENOMEM;
+}
+
 /*
  * Canonical form of a language tag, copied into the unit's arena (the cache
  * only saves the canonicalization; nothing points into it); NULL (problem
  * noted) if malformed.
  */
-static const char *canon_lang(reader *r, const char *raw, const cc_xml_mark *m)
+static const char *canon_lang(reader *r, const char *raw, const mark *m)
 {
     const char *canon = NULL;
     char buf[64];
@@ -239,39 +270,57 @@ static const char *canon_lang(reader *r, const char *raw, const cc_xml_mark *m)
     return cc_arena_strndup(&r->arena, canon, strlen(canon));
 }
 
-/* Move on from an element whose subtree we do not read. Returns 1 if a node is current. */
-static int skip_element(reader *r)
+/* Skip the element just started, and everything in it. */
+static int skip(reader *r)
 {
-    return cc_xml_skip(r->x);
+    r->skip_depth = 1;
+    return 0;
+}
+
+static int skip_unknown(reader *r, const char *name, const char *where_)
+{
+    event(r, 0, NULL, "unknown element <%s>%s ignored", name, where_);
+    return skip(r);
 }
 
 /* ---- props and notes --------------------------------------------------------- */
 
-static int read_prop(reader *r, int is_note, concord_prop **vec, size_t *n, size_t *cap)
+static int start_prop(reader *r, int is_note, int of_unit, const cc_xml_attribute *a, size_t n)
 {
-    static const char *const skip_prop[] = {"type", NULL};
+    static const char *const skip_type[] = {"type", NULL};
     static const char *const want_type[] = {"type", NULL};
     const char *got[1];
-    const char *attrs;
     int rc;
-    if ((rc = read_attrs(r, is_note ? NULL : skip_prop, want_type, got, &attrs)) < 0)
+    if ((rc = read_attrs(r, a, n, is_note ? NULL : skip_type, want_type, got, &r->prop_attrs)) < 0)
         return rc;
+    r->prop_is_note = is_note;
+    r->prop_of_unit = of_unit;
+    r->prop_type = got[0];
+    r->prop_mark = *here(r);
+    r->prop_depth = 1;
     cc_buf_clear(&r->text);
-    if (!is_empty(r) && (rc = cc_xml_string(r->x, &r->text)) < 0)
-        return rc;
+    return 0;
+}
+
+static int end_prop(reader *r)
+{
+    int rc;
+    concord_prop **vec = r->prop_of_unit ? &r->uprops : &r->props;
+    size_t *n = r->prop_of_unit ? &r->nuprops : &r->nprops;
+    size_t *cap = r->prop_of_unit ? &r->capuprops : &r->capprops;
     if ((rc = grow((void **)vec, cap, *n + 1, sizeof(**vec))) < 0)
         return rc;
     concord_prop *p = &(*vec)[(*n)++];
-    p->type = is_note ? NULL : (got[0] ? got[0] : "");
-    p->attrs = attrs;
+    p->type = r->prop_is_note ? NULL : (r->prop_type ? r->prop_type : "");
+    p->attrs = r->prop_attrs;
     p->value = cc_arena_strndup(&r->arena, r->text.data ? r->text.data : "", r->text.len);
     if (!p->value)
         return CONCORD_ENOMEM;
-    if (!is_note && !got[0]) {
-        cc_xml_mark m;
-        cc_xml_mark_here(r->x, &m);
-        unit_problem(r, CONCORD_EPARSE, &m, "<prop> without a type attribute");
-    }
+    r->unit_bytes += r->text.len;
+    if (!r->prop_of_unit)
+        r->vars[r->nvars - 1].nprops++;
+    if (!r->prop_is_note && !r->prop_type)
+        unit_problem(r, CONCORD_EPARSE, &r->prop_mark, "<prop> without a type attribute");
     return 0;
 }
 
@@ -297,50 +346,25 @@ static int add_code(reader *r, int kind, const char *attrs, const char *content,
     int rc;
     if ((rc = grow((void **)&r->codes, &r->capcodes, r->ncodes + 1, sizeof(*r->codes))) < 0)
         return rc;
-    if ((rc = grow((void **)&r->code_i, &r->cap_i, r->ncodes + 1, sizeof(int))) < 0)
+    if ((rc = grow((void **)&r->code_i_of, &r->cap_i, r->ncodes + 1, sizeof(int))) < 0)
         return rc;
     r->codes[r->ncodes].kind = kind;
     r->codes[r->ncodes].offset = r->text.len;
     r->codes[r->ncodes].attrs = attrs;
     r->codes[r->ncodes].content = content;
-    r->code_i[r->ncodes] = i_attr;
+    r->code_i_of[r->ncodes] = i_attr;
     r->ncodes++;
     return 0;
 }
 
-/*
- * libxml2 writes the namespace declarations in scope onto the elements of
- * inner markup (<sub xmlns="...">); TMX has none: remove them.
- */
-static void strip_xmlns(cc_buf *b)
-{
-    if (!b->data || !strstr(b->data, " xmlns"))
-        return;
-    char *o = b->data;
-    for (char *p = b->data; *p;) {
-        if (strncmp(p, " xmlns", 6) == 0 && (p[6] == '=' || p[6] == ':')) {
-            char *q = strchr(p, '=');
-            char quote = q ? q[1] : 0;
-            char *e = (quote == '"' || quote == '\'') ? strchr(q + 2, quote) : NULL;
-            if (e) {
-                p = e + 1;
-                continue;
-            }
-        }
-        *o++ = *p++;
-    }
-    *o = '\0';
-    b->len = (size_t)(o - b->data);
-}
-
 /* Check <bpt>/<ept> pairing of the codes [start, start+n). */
-static void check_pairs(reader *r, size_t start, size_t n, const cc_xml_mark *m)
+static void check_pairs(reader *r, size_t start, size_t n, const mark *m)
 {
     for (size_t a = start; a < start + n; a++) {
         int kind = r->codes[a].kind;
         if (kind != CONCORD_CODE_BPT && kind != CONCORD_CODE_EPT)
             continue;
-        int i = r->code_i[a];
+        int i = r->code_i_of[a];
         if (i < 0) {
             unit_problem(r, CONCORD_EPARSE, m, "<%s> without its i attribute",
                          kind == CONCORD_CODE_BPT ? "bpt" : "ept");
@@ -348,7 +372,7 @@ static void check_pairs(reader *r, size_t start, size_t n, const cc_xml_mark *m)
         }
         size_t partners = 0;
         for (size_t b = start; b < start + n; b++) {
-            if (b == a || r->code_i[b] != i)
+            if (b == a || r->code_i_of[b] != i)
                 continue;
             if (r->codes[b].kind == kind) {
                 unit_problem(r, CONCORD_EPARSE, m, "two <%s> with i=\"%d\" in one segment",
@@ -373,125 +397,199 @@ static void check_pairs(reader *r, size_t start, size_t n, const cc_xml_mark *m)
     }
 }
 
-/* Read <seg>…</seg> into r->text and codes. Positioned on the <seg> start. */
-static int read_seg(reader *r, vbuild *v)
+static int start_code(reader *r, int kind, const cc_xml_attribute *a, size_t n)
 {
     static const char *const want_i[] = {"i", NULL};
+    const char *got[1];
     int rc;
+    vbuild *v = &r->vars[r->nvars - 1];
+    if ((rc = read_attrs(r, a, n, NULL, want_i, got, &r->code_attrs)) < 0)
+        return rc;
+    r->code_kind = kind;
+    r->code_i = got[0] ? atoi(got[0]) : -1;
+    r->code_depth = 1;
+    r->code_open_tag = 0;
+    r->code_dropped = 0;
+    if (r->ncodes - v->code_start >= MAX_CODES) {
+        unit_problem(r, CONCORD_ELIMIT, &v->mark, "more than %d inline codes in one segment",
+                     MAX_CODES);
+        r->code_dropped = 1;
+    }
+    cc_buf_clear(&r->scratch);
+    return 0;
+}
+
+/*
+ * The markup inside a code, as it was: elements (<sub>, ...) with their
+ * attributes, text escaped. A start tag is closed when its content begins,
+ * so that an element without content is written as <x/>.
+ */
+static int code_close_tag(reader *r)
+{
+    if (!r->code_open_tag)
+        return 0;
+    r->code_open_tag = 0;
+    return cc_buf_putc(&r->scratch, '>');
+}
+
+static int code_markup_grew(reader *r)
+{
+    if (!r->code_dropped && unit_too_big(r, r->scratch.len))
+        r->code_dropped = 1;
+    if (r->code_dropped)
+        cc_buf_clear(&r->scratch);
+    return 0;
+}
+
+static int code_inner_start(reader *r, const char *prefix, const char *name,
+                            const cc_xml_attribute *a, size_t n)
+{
+    int rc;
+    r->code_depth++;
+    if ((rc = code_close_tag(r)) < 0 ||
+        (rc = cc_buf_printf(&r->scratch, "<%s%s%s", prefix ? prefix : "", prefix ? ":" : "",
+                            name)) < 0 ||
+        (rc = attrs_markup(r, &r->scratch, a, n, NULL)) < 0)
+        return rc;
+    r->code_open_tag = 1;
+    return code_markup_grew(r);
+}
+
+static int code_inner_end(reader *r, const char *prefix, const char *name)
+{
+    int rc;
+    if (r->code_open_tag) {
+        r->code_open_tag = 0;
+        rc = cc_buf_puts(&r->scratch, "/>");
+    } else {
+        rc = cc_buf_printf(&r->scratch, "</%s%s%s>", prefix ? prefix : "", prefix ? ":" : "", name);
+    }
+    return rc < 0 ? rc : code_markup_grew(r);
+}
+
+static int end_code(reader *r)
+{
+    if (r->code_dropped)
+        return 0;
+    r->unit_bytes += r->scratch.len;
+    const char *content =
+        cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    if (!content)
+        return CONCORD_ENOMEM;
+    return add_code(r, r->code_kind, r->code_attrs, content, r->code_i);
+}
+
+static int start_seg(reader *r)
+{
+    vbuild *v = &r->vars[r->nvars - 1];
     cc_buf_clear(&r->text);
     v->has_seg = 1;
     v->code_start = r->ncodes;
-    if (!is_empty(r)) {
-        int depth_hi = 0, pending = 0;
-        for (;;) {
-            rc = pending ? 1 : cc_xml_next(r->x);
-            pending = 0;
-            if (rc <= 0)
-                return rc < 0 ? rc : cc_xml_error(r->x, CONCORD_EPARSE, "<seg> not closed");
-            int t = node_type(r);
-            if (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_CDATA ||
-                t == XML_READER_TYPE_WHITESPACE || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-                const char *val = (const char *)xmlTextReaderConstValue(cc_xml_reader(r->x));
-                if (val && (rc = cc_buf_puts(&r->text, val)) < 0)
-                    return rc;
-                if (r->text.len > CONCORD_TM_MAX_SEGMENT ||
-                    r->unit_bytes + r->text.len > MAX_UNIT_BYTES) {
-                    cc_xml_mark m = v->mark;
-                    unit_problem(r, CONCORD_ELIMIT, &m, "segment longer than the limit of %d bytes",
-                                 CONCORD_TM_MAX_SEGMENT);
-                    cc_buf_clear(&r->text);
-                }
-                continue;
-            }
-            const char *name = lname(r);
-            if (t == XML_READER_TYPE_END_ELEMENT) {
-                if (strcmp(name, "seg") == 0)
-                    break;
-                if (strcmp(name, "hi") == 0 && depth_hi > 0) {
-                    depth_hi--;
-                    if ((rc = add_code(r, CONCORD_CODE_HI_END, "", "", -1)) < 0)
-                        return rc;
-                }
-                continue;
-            }
-            if (t != XML_READER_TYPE_ELEMENT)
-                continue;
-            int kind = code_kind(name);
-            if (kind) {
-                const char *got[1], *attrs;
-                if ((rc = read_attrs(r, NULL, want_i, got, &attrs)) < 0)
-                    return rc;
-                cc_buf_clear(&r->scratch);
-                if (!is_empty(r) && (rc = cc_xml_inner(r->x, &r->scratch)) < 0)
-                    return rc;
-                strip_xmlns(&r->scratch);
-                r->unit_bytes += r->scratch.len;
-                if (r->ncodes - v->code_start >= MAX_CODES) {
-                    unit_problem(r, CONCORD_ELIMIT, &v->mark,
-                                 "more than %d inline codes in one segment", MAX_CODES);
-                    if ((rc = skip_element(r)) < 0)
-                        return rc;
-                    pending = 1;
-                    continue;
-                }
-                const char *content = cc_arena_strndup(
-                    &r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
-                if (!content)
-                    return CONCORD_ENOMEM;
-                int iv = got[0] ? atoi(got[0]) : -1;
-                if ((rc = add_code(r, kind, attrs, content, iv)) < 0)
-                    return rc;
-                if ((rc = skip_element(r)) < 0)
-                    return rc;
-                pending = 1;
-                continue;
-            }
-            if (strcmp(name, "hi") == 0) {
-                const char *attrs;
-                if ((rc = read_attrs(r, NULL, NULL, NULL, &attrs)) < 0 ||
-                    (rc = add_code(r, CONCORD_CODE_HI_START, attrs, "", -1)) < 0)
-                    return rc;
-                if (is_empty(r)) {
-                    if ((rc = add_code(r, CONCORD_CODE_HI_END, "", "", -1)) < 0)
-                        return rc;
-                } else {
-                    depth_hi++;
-                }
-                continue;
-            }
-            /* not TMX inside <seg> (e.g. XLIFF's <g>): keep the text, drop the markup */
-            if (!r->warned_in_seg) {
-                r->warned_in_seg = 1;
-                event(r, 0, NULL,
-                      "unknown element <%s> inside <seg>: its markup is dropped, its "
-                      "text kept",
-                      name);
-            }
-        }
+    r->seg_depth = r->hi_depth = 0;
+    r->at = IN_SEG;
+    return 0;
+}
+
+static int seg_text(reader *r, const char *s, size_t len)
+{
+    int rc;
+    if ((rc = cc_buf_append(&r->text, s, len)) < 0)
+        return rc;
+    if (r->text.len > CONCORD_TM_MAX_SEGMENT) {
+        unit_problem(r, CONCORD_ELIMIT, &r->vars[r->nvars - 1].mark,
+                     "segment longer than the limit of %d bytes", CONCORD_TM_MAX_SEGMENT);
+        cc_buf_clear(&r->text);
+    } else if (unit_too_big(r, r->text.len)) {
+        cc_buf_clear(&r->text);
     }
-    v->text = cc_arena_strndup(&r->arena, r->text.data ? r->text.data : "", r->text.len);
-    if (!v->text)
-        return CONCORD_ENOMEM;
-    v->text_len = r->text.len;
-    r->unit_bytes += r->text.len;
-    v->ncodes = r->ncodes - v->code_start;
-    check_pairs(r, v->code_start, v->ncodes, &v->mark);
+    return 0;
+}
+
+static int seg_element(reader *r, const char *name, const cc_xml_attribute *a, size_t n)
+{
+    int rc, kind = code_kind(name);
+    if (kind)
+        return start_code(r, kind, a, n);
+    r->seg_depth++;
+    if (strcmp(name, "hi") == 0) {
+        const char *attrs;
+        if ((rc = read_attrs(r, a, n, NULL, NULL, NULL, &attrs)) < 0)
+            return rc;
+        r->hi_depth++;
+        return add_code(r, CONCORD_CODE_HI_START, attrs, "", -1);
+    }
+    /* not TMX inside <seg> (e.g. XLIFF's <g>): keep the text, drop the markup */
+    if (!r->warned_in_seg) {
+        r->warned_in_seg = 1;
+        event(r, 0, NULL, "unknown element <%s> inside <seg>: its markup is dropped, its text kept",
+              name);
+    }
+    return 0;
+}
+
+static int seg_end(reader *r, const char *name)
+{
+    if (r->seg_depth == 0) {
+        vbuild *v = &r->vars[r->nvars - 1];
+        v->text = cc_arena_strndup(&r->arena, r->text.data ? r->text.data : "", r->text.len);
+        if (!v->text)
+            return CONCORD_ENOMEM;
+        v->text_len = r->text.len;
+        r->unit_bytes += r->text.len;
+        v->ncodes = r->ncodes - v->code_start;
+        check_pairs(r, v->code_start, v->ncodes, &v->mark);
+        r->at = IN_TUV;
+        return 0;
+    }
+    r->seg_depth--;
+    if (strcmp(name, "hi") == 0 && r->hi_depth > 0) {
+        r->hi_depth--;
+        return add_code(r, CONCORD_CODE_HI_END, "", "", -1);
+    }
     return 0;
 }
 
 /* ---- units ------------------------------------------------------------------- */
 
-static int read_tuv(reader *r)
+static void reset_unit(reader *r)
+{
+    cc_arena_reset(&r->arena);
+    r->nvars = r->ncodes = r->nprops = r->nuprops = 0;
+    r->tuid = r->srclang = r->tu_attrs = NULL;
+    r->bad_code = 0;
+    r->bad_msg[0] = '\0';
+    r->warned_in_seg = 0;
+    r->unit_bytes = 0;
+}
+
+static int start_tu(reader *r, const cc_xml_attribute *a, size_t n)
+{
+    static const char *const skip_[] = {"tuid", "srclang", NULL};
+    static const char *const want[] = {"tuid", "srclang", NULL};
+    const char *got[2];
+    int rc;
+    reset_unit(r);
+    r->tu_mark = *here(r);
+    if ((rc = read_attrs(r, a, n, skip_, want, got, &r->tu_attrs)) < 0)
+        return rc;
+    r->tuid = got[0];
+    if (got[1])
+        r->srclang = canon_lang(r, got[1], &r->tu_mark);
+    else if (r->header_srclang[0])
+        r->srclang = r->header_srclang;
+    r->at = IN_TU;
+    return 0;
+}
+
+static int start_tuv(reader *r, const cc_xml_attribute *a, size_t n)
 {
     if (r->nvars >= MAX_VARIANTS || r->unit_bytes > MAX_UNIT_BYTES) {
-        cc_xml_mark m;
-        cc_xml_mark_here(r->x, &m);
-        unit_problem(r, CONCORD_ELIMIT, &m,
+        unit_problem(r, CONCORD_ELIMIT, NULL,
                      r->nvars >= MAX_VARIANTS ? "a <tu> with more than 1024 variants"
                                               : "a <tu> larger than 16 MiB");
-        return skip_element(r) < 0 ? CONCORD_EPARSE : 2;
+        return skip(r);
     }
-    static const char *const skip[] = {"xml:lang", "lang", NULL};
+    static const char *const skip_[] = {"xml:lang", "lang", NULL};
     static const char *const want[] = {"xml:lang", "lang", NULL};
     const char *got[2];
     int rc;
@@ -499,8 +597,8 @@ static int read_tuv(reader *r)
         return rc;
     vbuild *v = &r->vars[r->nvars++];
     memset(v, 0, sizeof(*v));
-    cc_xml_mark_here(r->x, &v->mark);
-    if ((rc = read_attrs(r, skip, want, got, &v->attrs)) < 0)
+    v->mark = *here(r);
+    if ((rc = read_attrs(r, a, n, skip_, want, got, &v->attrs)) < 0)
         return rc;
     const char *raw = got[0] ? got[0] : got[1];
     if (raw) {
@@ -516,62 +614,8 @@ static int read_tuv(reader *r)
                      "<tuv> without xml:lang, and no source language to assume");
     }
     v->prop_start = r->nprops;
-    if (is_empty(r)) {
-        unit_problem(r, CONCORD_EPARSE, &v->mark, "<tuv> without <seg>");
-        return 0;
-    }
-    int pending = 0;
-    for (;;) {
-        rc = pending ? 1 : cc_xml_next(r->x);
-        pending = 0;
-        if (rc <= 0)
-            return rc < 0 ? rc : cc_xml_error(r->x, CONCORD_EPARSE, "<tuv> not closed");
-        int t = node_type(r);
-        const char *name = lname(r);
-        /* vbuild may move when the array grows: address it by index */
-        v = &r->vars[r->nvars - 1];
-        if (t == XML_READER_TYPE_END_ELEMENT && strcmp(name, "tuv") == 0)
-            break;
-        if (t != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (strcmp(name, "seg") == 0) {
-            if (v->has_seg) {
-                unit_problem(r, CONCORD_EPARSE, NULL, "<tuv> with two <seg>");
-                if ((rc = skip_element(r)) < 0)
-                    return rc;
-                pending = 1;
-                continue;
-            }
-            if ((rc = read_seg(r, v)) < 0)
-                return rc;
-        } else if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0) {
-            if ((rc = read_prop(r, name[0] == 'n', &r->props, &r->nprops, &r->capprops)) < 0)
-                return rc;
-            r->vars[r->nvars - 1].nprops++;
-            if ((rc = skip_element(r)) < 0)
-                return rc;
-            pending = 1;
-        } else {
-            event(r, 0, NULL, "unknown element <%s> in <tuv> ignored", name);
-            if ((rc = skip_element(r)) < 0)
-                return rc;
-            pending = 1;
-        }
-    }
-    if (!v->has_seg)
-        unit_problem(r, CONCORD_EPARSE, &v->mark, "<tuv> without <seg>");
+    r->at = IN_TUV;
     return 0;
-}
-
-static void reset_unit(reader *r)
-{
-    cc_arena_reset(&r->arena);
-    r->nvars = r->ncodes = r->nprops = r->nuprops = 0;
-    r->tuid = r->srclang = r->tu_attrs = NULL;
-    r->bad_code = 0;
-    r->bad_msg[0] = '\0';
-    r->warned_in_seg = 0;
-    r->unit_bytes = 0;
 }
 
 /* Hand a finished unit to the caller (or report it as invalid). */
@@ -583,9 +627,8 @@ static int emit_unit(reader *r)
         unit_problem(r, CONCORD_EPARSE, &r->tu_mark, "<tu> without any <tuv>");
     if (r->bad_code) {
         if (!r->skip_invalid) {
-            return cc_error_set_at(r->bad_code, r->path, r->bad_mark.line,
-                                   cc_xml_mark_column(r->x, &r->bad_mark), 0, "invalid <tu>: %s",
-                                   r->bad_msg);
+            return cc_error_set_at(r->bad_code, r->path, r->bad_mark.line, r->bad_mark.col, 0,
+                                   "invalid <tu>: %s", r->bad_msg);
         }
         event(r, 1, &r->bad_mark, "invalid <tu> skipped: %s", r->bad_msg);
         return 0;
@@ -614,63 +657,16 @@ static int emit_unit(reader *r)
     u.variants = r->out_vars;
     u.nvariants = r->nvars;
     u.line = r->tu_mark.line;
-    u.column = 0; /* computed only for messages */
+    u.column = r->tu_mark.col;
     concord_error_clear();
     if (r->cb->unit && r->cb->unit(&u, r->cb->ud) != 0) {
         if (concord_error_last()->code != CONCORD_OK)
             return concord_error_last()->code;
         return cc_error_set(CONCORD_EUSER, "reading stopped by the caller");
     }
+    if ((r->units_read & 255) == 0 && r->cb->progress)
+        r->cb->progress(cc_xml_sax_bytes(r->p), r->file_size, r->cb->ud);
     return 0;
-}
-
-static int read_tu(reader *r)
-{
-    static const char *const skip[] = {"tuid", "srclang", NULL};
-    static const char *const want[] = {"tuid", "srclang", NULL};
-    const char *got[2];
-    int rc;
-    reset_unit(r);
-    cc_xml_mark_here(r->x, &r->tu_mark);
-    if ((rc = read_attrs(r, skip, want, got, &r->tu_attrs)) < 0)
-        return rc;
-    r->tuid = got[0];
-    if (got[1])
-        r->srclang = canon_lang(r, got[1], &r->tu_mark);
-    else if (r->header_srclang[0])
-        r->srclang = r->header_srclang;
-    if (!is_empty(r)) {
-        int pending = 0;
-        for (;;) {
-            rc = pending ? 1 : cc_xml_next(r->x);
-            pending = 0;
-            if (rc <= 0)
-                return rc < 0 ? rc : cc_xml_error(r->x, CONCORD_EPARSE, "<tu> not closed");
-            int t = node_type(r);
-            const char *name = lname(r);
-            if (t == XML_READER_TYPE_END_ELEMENT && strcmp(name, "tu") == 0)
-                break;
-            if (t != XML_READER_TYPE_ELEMENT)
-                continue;
-            if (strcmp(name, "tuv") == 0) {
-                if ((rc = read_tuv(r)) < 0)
-                    return rc;
-                pending = rc == 2; /* skipped: the next node is already current */
-            } else if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0) {
-                if ((rc = read_prop(r, name[0] == 'n', &r->uprops, &r->nuprops, &r->capuprops)) < 0)
-                    return rc;
-                if ((rc = skip_element(r)) < 0)
-                    return rc;
-                pending = 1;
-            } else {
-                event(r, 0, NULL, "unknown element <%s> in <tu> ignored", name);
-                if ((rc = skip_element(r)) < 0)
-                    return rc;
-                pending = 1;
-            }
-        }
-    }
-    return emit_unit(r);
 }
 
 /* ---- header and document --------------------------------------------------------- */
@@ -699,109 +695,176 @@ static int emit_header(reader *r, const char *const *vals, const char *attrs)
     return 0;
 }
 
-static int read_header(reader *r)
+/* <header>: its attributes now; the header goes to the caller at </header>. */
+static int start_header(reader *r, const cc_xml_attribute *a, size_t n)
 {
     static const char *const want[] = {"creationtool", "creationtoolversion", "o-tmf",   "datatype",
                                        "segtype",      "adminlang",           "srclang", NULL};
-    const char *got[7];
-    const char *attrs;
     int rc;
     cc_arena_reset(&r->arena);
-    if ((rc = read_attrs(r, NULL, want, got, &attrs)) < 0)
+    if ((rc = read_attrs(r, a, n, NULL, want, r->header_vals, &r->header_attrs)) < 0)
         return rc;
-    if (got[6]) {
+    const char *srclang = r->header_vals[6];
+    if (srclang) {
         char canon[64];
-        if (strcmp(got[6], "*all*") == 0)
+        if (strcmp(srclang, "*all*") == 0)
             snprintf(r->header_srclang, sizeof(r->header_srclang), "*all*");
-        else if (cc_lang_canonical(got[6], canon, sizeof(canon), 0) == 0)
+        else if (cc_lang_canonical(srclang, canon, sizeof(canon), 0) == 0)
             memcpy(r->header_srclang, canon, sizeof(canon));
         else
-            event(r, 0, NULL, "header srclang '%s' is not a language tag; ignored", got[6]);
+            event(r, 0, NULL, "header srclang '%s' is not a language tag; ignored", srclang);
     }
-    if (!is_empty(r)) {
-        /* <prop>, <note>, <ude>: header metadata, not stored with the units */
-        if ((rc = skip_element(r)) < 0)
-            return rc;
-        if ((rc = emit_header(r, got, attrs)) < 0)
-            return rc;
-        return 2; /* a node is already current */
-    }
-    return emit_header(r, got, attrs);
-}
-
-static void report_progress(reader *r)
-{
-    if (r->cb->progress)
-        r->cb->progress(cc_xml_bytes(r->x), r->file_size, r->cb->ud);
-}
-
-static int read_document(reader *r)
-{
-    int rc, seen_root = 0, in_body = 0, pending = 0;
-    for (;;) {
-        rc = pending ? 1 : cc_xml_next(r->x);
-        pending = 0;
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            break;
-        int t = node_type(r);
-        const char *name = lname(r);
-        if (t == XML_READER_TYPE_END_ELEMENT) {
-            if (strcmp(name, "body") == 0)
-                in_body = 0;
-            else if (strcmp(name, "tmx") == 0)
-                r->root_closed = 1;
-            continue;
-        }
-        if (t != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (!seen_root) {
-            seen_root = 1;
-            if (strcmp(name, "tmx") != 0)
-                return cc_xml_error(r->x, CONCORD_EPARSE,
-                                    "not a TMX file: the root element is <%s>, not <tmx>", name);
-            cc_buf_clear(&r->scratch);
-            if (cc_xml_attr(r->x, "version", &r->scratch) == 1)
-                snprintf(r->version, sizeof(r->version), "%s", r->scratch.data);
-            continue;
-        }
-        if (in_body && strcmp(name, "tu") == 0) {
-            if ((rc = read_tu(r)) < 0)
-                return rc;
-            if ((r->units_read & 255) == 0)
-                report_progress(r);
-        } else if (!in_body && strcmp(name, "header") == 0 && !r->header_done) {
-            if ((rc = read_header(r)) < 0)
-                return rc;
-            pending = rc == 2;
-        } else if (!in_body && strcmp(name, "body") == 0) {
-            if (!r->header_done && (rc = emit_header(r, NULL, NULL)) < 0)
-                return rc;
-            in_body = !is_empty(r);
-        } else {
-            event(r, 0, NULL, "unknown element <%s> ignored", name);
-            if ((rc = skip_element(r)) < 0)
-                return rc;
-            pending = 1;
-        }
-    }
-    if (!seen_root)
-        return cc_error_set_at(CONCORD_EPARSE, r->path, 1, 1, 0, "not a TMX file: no root element");
-    report_progress(r);
+    r->at = IN_HEADER;
     return 0;
 }
 
+static int start(reader *r, const char *prefix, const char *name, const cc_xml_attribute *a,
+                 size_t n)
+{
+    if (r->skip_depth) {
+        r->skip_depth++;
+        return 0;
+    }
+    if (r->code_depth)
+        return code_inner_start(r, prefix, name, a, n);
+    if (r->prop_depth) {
+        r->prop_depth++;
+        return 0;
+    }
+    switch (r->at) {
+    case IN_DOC:
+        if (strcmp(name, "tmx") != 0)
+            return cc_error_set_at(CONCORD_EPARSE, r->path, here(r)->line, here(r)->col, 0,
+                                   "not a TMX file: the root element is <%s>, not <tmx>", name);
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(a[i].name, "version") == 0)
+                snprintf(r->version, sizeof(r->version), "%s", a[i].value);
+        r->at = IN_TMX;
+        return 0;
+    case IN_TMX:
+        if (strcmp(name, "header") == 0 && !r->header_done)
+            return start_header(r, a, n);
+        if (strcmp(name, "body") == 0) {
+            int rc = r->header_done ? 0 : emit_header(r, NULL, NULL);
+            r->at = IN_BODY;
+            return rc;
+        }
+        return skip_unknown(r, name, "");
+    case IN_HEADER:
+        /* <prop>, <note>, <ude>: header metadata, not stored with the units */
+        return skip(r);
+    case IN_BODY:
+        return strcmp(name, "tu") == 0 ? start_tu(r, a, n) : skip_unknown(r, name, "");
+    case IN_TU:
+        if (strcmp(name, "tuv") == 0)
+            return start_tuv(r, a, n);
+        if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0)
+            return start_prop(r, name[0] == 'n', 1, a, n);
+        return skip_unknown(r, name, " in <tu>");
+    case IN_TUV:
+        if (strcmp(name, "seg") == 0) {
+            if (!r->vars[r->nvars - 1].has_seg)
+                return start_seg(r);
+            unit_problem(r, CONCORD_EPARSE, NULL, "<tuv> with two <seg>");
+            return skip(r);
+        }
+        if (strcmp(name, "prop") == 0 || strcmp(name, "note") == 0)
+            return start_prop(r, name[0] == 'n', 0, a, n);
+        return skip_unknown(r, name, " in <tuv>");
+    case IN_SEG:
+        return seg_element(r, name, a, n);
+    case AFTER_TMX:
+        break;
+    }
+    return skip(r);
+}
+
+static int on_start(cc_xml_sax *p, void *ud, const char *prefix, const char *name,
+                    const cc_xml_attribute *a, size_t n)
+{
+    reader *r = ud;
+    r->p = p;
+    r->in_start = 1;
+    r->tag_known = 0;
+    int rc = start(r, prefix, name, a, n);
+    r->in_start = 0;
+    return rc;
+}
+
+static int on_end(cc_xml_sax *p, void *ud, const char *prefix, const char *name)
+{
+    reader *r = ud;
+    r->p = p;
+    if (r->skip_depth) {
+        r->skip_depth--;
+        return 0;
+    }
+    if (r->code_depth)
+        return --r->code_depth ? code_inner_end(r, prefix, name) : end_code(r);
+    if (r->prop_depth)
+        return --r->prop_depth ? 0 : end_prop(r);
+    switch (r->at) {
+    case IN_SEG:
+        return seg_end(r, name);
+    case IN_TUV: {
+        vbuild *v = &r->vars[r->nvars - 1];
+        if (!v->has_seg)
+            unit_problem(r, CONCORD_EPARSE, &v->mark, "<tuv> without <seg>");
+        r->at = IN_TU;
+        return 0;
+    }
+    case IN_TU:
+        r->at = IN_BODY;
+        return emit_unit(r);
+    case IN_BODY:
+        r->at = IN_TMX;
+        return 0;
+    case IN_HEADER:
+        r->at = IN_TMX;
+        return emit_header(r, r->header_vals, r->header_attrs);
+    case IN_TMX:
+        r->root_closed = 1;
+        r->at = AFTER_TMX;
+        return 0;
+    case IN_DOC:
+    case AFTER_TMX:
+        break;
+    }
+    return 0;
+}
+
+static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
+{
+    reader *r = ud;
+    int rc;
+    r->p = p;
+    if (r->skip_depth)
+        return 0;
+    if (r->code_depth) {
+        if ((rc = code_close_tag(r)) < 0 || (rc = cc_xml_escape(&r->scratch, s, len, 0)) < 0)
+            return rc;
+        return code_markup_grew(r);
+    }
+    if (r->prop_depth) {
+        if ((rc = cc_buf_append(&r->text, s, len)) < 0)
+            return rc;
+        if (unit_too_big(r, r->text.len))
+            cc_buf_clear(&r->text);
+        return 0;
+    }
+    return r->at == IN_SEG ? seg_text(r, s, len) : 0;
+}
+
 /*
- * libxml2 reports a file that ends too early as "Extra content at the end of
- * the document" or "Premature end of data". When the error sits on the last
- * line of the file, say what probably happened.
+ * A file that ends too early makes libxml2 report whatever it was parsing
+ * ("Premature end of data", "StartTag: invalid element name", ...). When a
+ * parse error sits on the last line of a file whose root was never closed,
+ * say what probably happened.
  */
 static void hint_if_cut_off(const char *path)
 {
     const concord_error *e = concord_error_last();
-    if (!e->line || !(strstr(e->message, "Extra content at the end of the document") ||
-                      strstr(e->message, "Premature end of data")))
+    if (!e->line || strncmp(e->message, "malformed XML", 13) != 0)
         return;
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -828,6 +891,7 @@ static void hint_if_cut_off(const char *path)
 
 int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
 {
+    static const cc_xml_handlers handlers = {on_start, on_end, on_text};
     reader r;
     int rc;
     memset(&r, 0, sizeof(r));
@@ -859,18 +923,19 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
                                    ".tmx.gz)");
     }
 
-    if ((rc = cc_xml_open_file(&r.x, path)) < 0)
-        return rc;
-    rc = read_document(&r);
+    rc = cc_xml_parse_file(path, &handlers, &r);
+    if (rc == 0 && r.at == IN_DOC)
+        rc = cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "not a TMX file: no root element");
+    if (rc == 0 && cb->progress)
+        cb->progress(r.file_size, r.file_size, cb->ud);
     if (rc == CONCORD_EPARSE && r.file_size > 0 && !r.root_closed)
         hint_if_cut_off(path);
-    cc_xml_free(r.x);
     cc_arena_free(&r.arena);
     cc_buf_free(&r.text);
     cc_buf_free(&r.scratch);
     cc_free(r.vars);
     cc_free(r.codes);
-    cc_free(r.code_i);
+    cc_free(r.code_i_of);
     cc_free(r.props);
     cc_free(r.uprops);
     cc_free(r.out_vars);

@@ -794,8 +794,12 @@ int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
     }
 done:
     xmlSetGenericErrorFunc(prev_generic_ctx, prev_generic);
-    if (p.ctxt)
+    if (p.ctxt) {
+        /* libxml2 makes a document of its own for entity declarations in SAX mode */
+        xmlFreeDoc(p.ctxt->myDoc);
+        p.ctxt->myDoc = NULL;
         xmlFreeParserCtxt(p.ctxt);
+    }
     cc_buf_free(&p.values);
     cc_buf_free(&p.names);
     cc_free(p.attrs);

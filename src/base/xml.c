@@ -573,13 +573,11 @@ static void sax_tag_position(cc_xml_sax *p, unsigned long *line, unsigned long *
 {
     xmlParserInputPtr in = p->ctxt->input;
     const xmlChar *lt = in->cur;
-    int plain = 1; /* no newline and only ASCII between '<' and the cursor */
-    while (lt > in->base && *lt != '<') {
-        plain &= *lt != '\n' && *lt < 0x80;
-        lt--;
-    }
+    unsigned seen = 0; /* a newline or a non-ASCII byte between '<' and the cursor */
+    for (; lt > in->base && *lt != '<'; lt--)
+        seen |= (unsigned)(*lt == '\n') | (*lt & 0x80u);
     unsigned long nl = 0, chars = (unsigned long)(in->cur - lt);
-    if (!plain) {
+    if (seen) {
         chars = 0;
         for (const xmlChar *q = lt; q < in->cur; q++) {
             if (*q == '\n')

@@ -508,6 +508,38 @@ static int flush_rows(importer *im)
     return 0;
 }
 
+/*
+ * Lookups see queued rows without writing them: the duplicate checks of a
+ * unit often meet the unit just before it (Tatoeba gives each translation of
+ * a sentence its own unit, one after the other), and a flush for each would
+ * leave the multi-row INSERTs one row long. Columns: unit 0 id, 5 src_seq,
+ * 9 has_extra, 10 src_hash, 12 variants; dupkey 0 key, 1 unit.
+ */
+enum { QU_ID = 0, QU_SRC_SEQ = 5, QU_HAS_EXTRA = 9, QU_SRC_HASH = 10, QU_VARIANTS = 12 };
+
+static const qval *queued_row(const rowq *q, size_t r)
+{
+    return &q->vals[r * (size_t)q->ncols];
+}
+
+/* The queued row of unit id, or NULL if the unit is not queued. */
+static const qval *queued_unit(const importer *im, sqlite3_int64 id)
+{
+    const rowq *q = &im->q_unit;
+    sqlite3_int64 first = im->next_id - (sqlite3_int64)q->nrows;
+    return id >= first && id < im->next_id ? queued_row(q, (size_t)(id - first)) : NULL;
+}
+
+/* The unit of the last queued row of key (0 if none): INSERT OR REPLACE keeps the last. */
+static sqlite3_int64 queued_key(const importer *im, uint64_t key)
+{
+    const rowq *q = &im->q_key;
+    for (size_t r = q->nrows; r-- > 0;)
+        if (queued_row(q, r)[0].i == (sqlite3_int64)key)
+            return queued_row(q, r)[1].i;
+    return 0;
+}
+
 static qval *q_next(rowq *q)
 {
     return &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
@@ -584,9 +616,9 @@ static int lang_id(importer *im, const char *tag, int64_t *out)
 /* The value of attribute `name` in markup made by the reader (` a="v" b="w"`). */
 static const char *attr_value(const char *attrs, const char *name, char *buf, size_t size)
 {
-    size_t n = strlen(name);
-    if (!attrs)
+    if (!attrs || !*attrs)
         return NULL;
+    size_t n = strlen(name);
     for (const char *p = attrs; (p = strstr(p, name)) != NULL; p += n) {
         if (p > attrs && p[-1] == ' ' && p[n] == '=' && p[n + 1] == '"') {
             const char *v = p + n + 2, *e = strchr(v, '"');
@@ -668,15 +700,35 @@ static int same_variant(const importer *im, const cc_stored_variant *sv, const c
            same_bytes(sv->codes, sv->codes_len, im->codes[i].data, im->codes[i].len);
 }
 
-/* Load stored unit `id` into *su (copied into the arena). 1 if found, 0 if not. */
+/* Decode a unit's variants blob (copied into the arena) into *su. */
+static int decode_unit(importer *im, const void *data, size_t len, stored_unit *su)
+{
+    char *blob = cc_arena_alloc(&im->arena, len ? len : 1);
+    if (!blob)
+        return CONCORD_ENOMEM;
+    memcpy(blob, data, len);
+    size_t count = cc_variants_count(blob, len);
+    if (count > MAX_VARIANTS)
+        return cc_error_set(CONCORD_ERROR, "corrupt unit in the TM");
+    su->v = cc_arena_alloc(&im->arena, (count ? count : 1) * sizeof(*su->v));
+    if (!su->v)
+        return CONCORD_ENOMEM;
+    return cc_variants_decode(blob, len, su->v, count, &su->n) < 0 ? CONCORD_ERROR : 1;
+}
+
+/* Load stored (or queued) unit `id` into *su (copied into the arena). 1 if found, 0 if not. */
 static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
 {
-    int rc = flush_rows(im);
-    if (rc < 0)
-        return rc;
+    const qval *q = queued_unit(im, id);
+    if (q) {
+        su->id = id;
+        su->src_seq = (size_t)q[QU_SRC_SEQ].i;
+        su->has_extra = (int)q[QU_HAS_EXTRA].i;
+        return decode_unit(im, q[QU_VARIANTS].p, (size_t)q[QU_VARIANTS].len, su);
+    }
     sqlite3_stmt *st = im->get_unit;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
         return 0;
@@ -688,21 +740,9 @@ static int load_unit(importer *im, sqlite3_int64 id, stored_unit *su)
     su->id = id;
     su->src_seq = (size_t)sqlite3_column_int64(st, 0);
     su->has_extra = sqlite3_column_int(st, 1);
-    size_t len = (size_t)sqlite3_column_bytes(st, 2);
-    char *blob = cc_arena_alloc(&im->arena, len ? len : 1);
-    if (!blob) {
-        sqlite3_reset(st);
-        return CONCORD_ENOMEM;
-    }
-    memcpy(blob, sqlite3_column_blob(st, 2), len);
+    rc = decode_unit(im, sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2), su);
     sqlite3_reset(st);
-    size_t count = cc_variants_count(blob, len);
-    if (count > MAX_VARIANTS)
-        return cc_error_set(CONCORD_ERROR, "corrupt unit in the TM");
-    su->v = cc_arena_alloc(&im->arena, (count ? count : 1) * sizeof(*su->v));
-    if (!su->v)
-        return CONCORD_ENOMEM;
-    return cc_variants_decode(blob, len, su->v, count, &su->n) < 0 ? CONCORD_ERROR : 1;
+    return rc;
 }
 
 /* The stored units with source hash h, in the order they were stored. */
@@ -856,8 +896,6 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
 {
     int rc;
     *id = 0;
-    if ((rc = flush_rows(im)) < 0)
-        return rc;
     sqlite3_stmt *st = im->find_src;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -873,7 +911,19 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
         }
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : cc_tm_db_error(im->tm, rc, "reading the TM");
+    if (rc != SQLITE_DONE)
+        return cc_tm_db_error(im->tm, rc, "reading the TM");
+    /* then the queued units with that source, which come after every stored one */
+    for (size_t r = 0; r < im->q_unit.nrows && !*id; r++) {
+        const qval *q = queued_row(&im->q_unit, r);
+        if (q[QU_SRC_HASH].i != (sqlite3_int64)h)
+            continue;
+        if ((rc = load_unit(im, q[QU_ID].i, su)) < 0)
+            return rc;
+        if (rc == 1 && unit_matches(im, su, u, s, t, want))
+            *id = q[QU_ID].i;
+    }
+    return 0;
 }
 
 /*
@@ -944,9 +994,7 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
     uint64_t key =
         want == WANT_PAIR ? pair_key(im, s, t) : key_of(src_hash, 'L', (uint64_t)im->vlang[t]);
     sqlite3_int64 id = 0;
-    if (filter_maybe(im, key)) {
-        if ((rc = flush_rows(im)) < 0)
-            return rc;
+    if (filter_maybe(im, key) && !(id = queued_key(im, key))) {
         sqlite3_bind_int64(im->get_key, 1, (sqlite3_int64)key);
         rc = sqlite3_step(im->get_key);
         id = rc == SQLITE_ROW ? sqlite3_column_int64(im->get_key, 0) : 0;

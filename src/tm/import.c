@@ -391,7 +391,8 @@ static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUE
 static const char *SQL_LAST_ID =
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'unit'), 0), "
     "coalesce((SELECT max(id) FROM unit), 0))";
-static const char *SQL_FIND_SRC = "SELECT id FROM unit WHERE src_hash = ? ORDER BY id";
+static const char *SQL_FIND_SRC =
+    "SELECT id, src_seq, has_extra, variants FROM unit WHERE src_hash = ? ORDER BY id";
 static const char *SQL_GET_UNIT = "SELECT src_seq, has_extra, variants FROM unit WHERE id = ?";
 static const char *SQL_UPD_UNIT =
     "UPDATE unit SET src_seq = ?, has_extra = ?, nvariants = ?, variants = ? WHERE id = ?";
@@ -899,12 +900,17 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
     sqlite3_stmt *st = im->find_src;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        /* the unit comes with the row (no second statement per unit) */
         sqlite3_int64 uid = sqlite3_column_int64(st, 0);
-        if ((rc = load_unit(im, uid, su)) < 0) {
+        su->id = uid;
+        su->src_seq = (size_t)sqlite3_column_int64(st, 1);
+        su->has_extra = sqlite3_column_int(st, 2);
+        if ((rc = decode_unit(im, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                              su)) < 0) {
             sqlite3_reset(st);
             return rc;
         }
-        if (rc == 1 && unit_matches(im, su, u, s, t, want)) {
+        if (unit_matches(im, su, u, s, t, want)) {
             *id = uid;
             rc = SQLITE_DONE;
             break;

@@ -857,9 +857,9 @@ static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
 
 /*
  * A file that ends too early makes libxml2 report whatever it was parsing
- * ("Premature end of data", "StartTag: invalid element name", ...). When a
- * parse error sits on the last line of a file whose root was never closed,
- * say what probably happened.
+ * ("Premature end of data", "StartTag: invalid element name", ...), at the
+ * end of the file. When a parse error sits there and the root was never
+ * closed, say what probably happened.
  */
 static void hint_if_cut_off(const char *path)
 {
@@ -869,17 +869,25 @@ static void hint_if_cut_off(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f)
         return;
-    unsigned long lines = 1;
+    /* lines, and the characters of the last line with something on it */
+    unsigned long lines = 1, chars = 0, last_chars = 0;
     int c, last = 0;
     while ((c = getc(f)) != EOF) {
-        if (c == '\n')
+        if (c == '\n') {
             lines++;
+            last_chars = chars;
+            chars = 0;
+        } else if ((c & 0xC0) != 0x80 && c != 0) {
+            chars++; /* (a NUL: the other half of a UTF-16 code unit) */
+        }
         last = c;
     }
     fclose(f);
     if (last == '\n')
         lines--;
-    if (e->line >= lines) {
+    else
+        last_chars = chars;
+    if (e->line >= lines && (e->column == 0 || e->column >= last_chars)) {
         /* copy first: the error's strings live in the buffers being rewritten */
         char msg[900], file[1024];
         snprintf(msg, sizeof(msg), "%s (the document ends too early: is the file cut off?)",

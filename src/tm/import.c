@@ -369,6 +369,7 @@ typedef struct importer {
     /* the first stored unit with the new unit's source (first_id 0: none) */
     int first_known;
     sqlite3_int64 first_id;
+    int first_alone; /* no other unit is stored with its source */
     stored_unit first;
     uint64_t *filter; /* see filter_build(); NULL until then */
     cc_buf blob;
@@ -529,6 +530,15 @@ static const qval *queued_unit(const importer *im, sqlite3_int64 id)
     const rowq *q = &im->q_unit;
     sqlite3_int64 first = im->next_id - (sqlite3_int64)q->nrows;
     return id >= first && id < im->next_id ? queued_row(q, (size_t)(id - first)) : NULL;
+}
+
+/* Is a unit with source hash h queued? */
+static int queued_source(const importer *im, uint64_t h)
+{
+    for (size_t r = 0; r < im->q_unit.nrows; r++)
+        if (queued_row(&im->q_unit, r)[QU_SRC_HASH].i == (sqlite3_int64)h)
+            return 1;
+    return 0;
 }
 
 /* The unit of the last queued row of key (0 if none): INSERT OR REPLACE keeps the last. */
@@ -893,10 +903,13 @@ static int filter_build(importer *im)
  * `want` for variants s and t of u; *id is 0 if there is none.
  */
 static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s, size_t t, int want,
-                      stored_unit *su, sqlite3_int64 *id)
+                      stored_unit *su, sqlite3_int64 *id, int *alone)
 {
     int rc;
+    size_t row = 0;
     *id = 0;
+    if (alone)
+        *alone = 0;
     sqlite3_stmt *st = im->find_src;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -912,9 +925,17 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
         }
         if (unit_matches(im, su, u, s, t, want)) {
             *id = uid;
+            /* the first stored unit with h, and no other (queued ones aside)? */
             rc = SQLITE_DONE;
+            if (alone && row == 0) {
+                rc = sqlite3_step(st);
+                *alone = rc == SQLITE_DONE;
+                if (rc == SQLITE_ROW)
+                    rc = SQLITE_DONE;
+            }
             break;
         }
+        row++;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -938,12 +959,14 @@ static int group_find(importer *im, uint64_t h, const concord_unit *u, size_t s,
  * (only a hash collision goes on).
  */
 static int first_with_source(importer *im, const concord_unit *u, size_t v, stored_unit *su,
-                             sqlite3_int64 *id)
+                             sqlite3_int64 *id, int *alone)
 {
     *id = 0;
+    if (alone)
+        *alone = 0;
     if (!filter_maybe(im, im->vhash[v]))
         return 0;
-    return group_find(im, im->vhash[v], u, v, v, WANT_SOURCE, su, id);
+    return group_find(im, im->vhash[v], u, v, v, WANT_SOURCE, su, id, alone);
 }
 
 /* first_with_source() for the new unit's source, looked up once per unit. */
@@ -951,7 +974,7 @@ static int source_first(importer *im, const concord_unit *u, size_t s)
 {
     if (im->first_known)
         return 0;
-    int rc = first_with_source(im, u, s, &im->first, &im->first_id);
+    int rc = first_with_source(im, u, s, &im->first, &im->first_id, &im->first_alone);
     im->first_known = rc == 0;
     return rc;
 }
@@ -988,7 +1011,7 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
         return 0;
     if (want == WANT_PAIR) {
         sqlite3_int64 id;
-        if ((rc = first_with_source(im, u, t, su, &id)) < 0)
+        if ((rc = first_with_source(im, u, t, su, &id, NULL)) < 0)
             return rc;
         if (id && unit_matches(im, su, u, s, t, want)) {
             *found = id;
@@ -1019,7 +1042,9 @@ static int find_stored(importer *im, const concord_unit *u, size_t s, size_t t, 
     if (want == WANT_PAIR)
         return 0;
     /* a language: through the group */
-    if ((rc = group_find(im, src_hash, u, s, t, want, su, found)) < 0)
+    if (im->first_alone && !queued_source(im, src_hash))
+        return 0; /* the group is the first unit, seen above */
+    if ((rc = group_find(im, src_hash, u, s, t, want, su, found, NULL)) < 0)
         return rc;
     return *found ? put_key(im, key, *found) : 0;
 }
@@ -1241,7 +1266,8 @@ static int rewrite_unit(importer *im, stored_unit *su, const unsigned char *keep
 static int merge_into(importer *im, stored_unit *su, const concord_unit *u, size_t s,
                       uint64_t src_hash)
 {
-    int rc = flush_rows(im);
+    /* the UPDATE below needs the row; the props it adds are queued like any */
+    int rc = queued_unit(im, su->id) ? flush_rows(im) : 0;
     if (rc < 0)
         return rc;
     size_t add = 0;

@@ -536,13 +536,26 @@ struct cc_xml_sax {
     void *ud;
     int rc; /* the first error of a handler or of ours; the parse stops on it */
     xml_errors err;
+    size_t err_offset; /* bytes of the file before the first error */
     int has_doctype;
+    /* where the cursor was at the last callback: absolute byte, line, column */
+    unsigned long long last_abs;
+    unsigned long last_line, last_col;
     unsigned long doctype_line, doctype_col;
     cc_buf values; /* the attribute values of the current start tag, decoded */
     cc_buf names;  /* and their names, where they have a prefix */
     cc_xml_attribute *attrs;
     size_t cap_attrs;
 };
+
+/* Note where the cursor is, for sax_tag_position(). */
+static void sax_note(cc_xml_sax *p)
+{
+    xmlParserInputPtr in = p->ctxt->input;
+    p->last_abs = (unsigned long long)in->consumed + (unsigned long long)(in->cur - in->base);
+    p->last_line = in->line > 0 ? (unsigned long)in->line : 0;
+    p->last_col = in->col > 0 ? (unsigned long)in->col : 0;
+}
 
 /* Stop the parse with rc (the error is set) unless it stopped already. */
 static void sax_stop(cc_xml_sax *p, int rc)
@@ -602,7 +615,19 @@ static void sax_tag_position(cc_xml_sax *p, unsigned long *line, unsigned long *
         if ((q[-1] & 0xC0) != 0x80)
             c++;
     }
+    /* libxml2 keeps little before its cursor: count on from where the last
+       callback left it (the text just before the tag, usually) if that is on
+       the tag's line and still in the buffer */
     *col = 0;
+    unsigned long long base = (unsigned long long)in->consumed;
+    unsigned long long at = base + (unsigned long long)(lt - in->base);
+    if (p->last_line != *line || p->last_abs < base || p->last_abs > at || !p->last_col)
+        return;
+    c = p->last_col;
+    for (const xmlChar *q = in->base + (p->last_abs - base); q < lt; q++)
+        if ((*q & 0xC0) != 0x80)
+            c++;
+    *col = c;
 }
 
 /* Append an attribute value to b, NUL-terminated, turning "&#38;" back into '&'. */
@@ -625,10 +650,12 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
                       const xmlChar **attrs)
 {
     cc_xml_sax *p = ctx;
-    (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+    (void)uri, (void)nns, (void)ns;
     if (sax_stopped(p))
         return;
-    size_t n = nattrs > 0 ? (size_t)nattrs : 0;
+    /* not the defaults an ATTLIST of the DOCTYPE adds (they come last): the
+       document says what it says, as without DTDATTR in the reader above */
+    size_t n = nattrs > ndefaulted ? (size_t)(nattrs - ndefaulted) : 0;
     int rc = 0;
     if (n > p->cap_attrs) {
         cc_xml_attribute *a = cc_realloc(p->attrs, n * sizeof(*a));
@@ -675,6 +702,7 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
                      n);
     if (rc < 0)
         sax_stop(p, rc);
+    sax_note(p);
 }
 
 static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
@@ -686,6 +714,7 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
     int rc = p->h->end(p, p->ud, prefix ? (const char *)prefix : NULL, (const char *)local);
     if (rc < 0)
         sax_stop(p, rc);
+    sax_note(p);
 }
 
 static void sax_text(void *ctx, const xmlChar *s, int len)
@@ -696,6 +725,34 @@ static void sax_text(void *ctx, const xmlChar *s, int len)
     int rc = p->h->text(p, p->ud, (const char *)s, (size_t)len);
     if (rc < 0)
         sax_stop(p, rc);
+    sax_note(p);
+}
+
+/* Comments and processing instructions, as markup, to a handler that wants them. */
+static void sax_markup(cc_xml_sax *p, const char *open, const xmlChar *a, const xmlChar *b,
+                       const char *close)
+{
+    if (sax_stopped(p))
+        return;
+    cc_buf *m = &p->names; /* free between start tags */
+    cc_buf_clear(m);
+    int rc;
+    if ((rc = cc_buf_puts(m, open)) < 0 || (rc = cc_buf_puts(m, (const char *)a)) < 0 ||
+        (b && *b &&
+         ((rc = cc_buf_putc(m, ' ')) < 0 || (rc = cc_buf_puts(m, (const char *)b)) < 0)) ||
+        (rc = cc_buf_puts(m, close)) < 0 || (rc = p->h->markup(p, p->ud, m->data, m->len)) < 0)
+        sax_stop(p, rc);
+    sax_note(p);
+}
+
+static void sax_comment(void *ctx, const xmlChar *text)
+{
+    sax_markup(ctx, "<!--", text, NULL, "-->");
+}
+
+static void sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    sax_markup(ctx, "<?", target, data, "?>");
 }
 
 static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
@@ -734,7 +791,13 @@ static void sax_reference(void *ctx, const xmlChar *name)
 
 static void sax_error(void *ctx, xmlErrorPtr err)
 {
-    keep_error(&((cc_xml_sax *)ctx)->err, err);
+    cc_xml_sax *p = ctx;
+    int had = p->err.set;
+    keep_error(&p->err, err);
+    if (!had && p->err.set) {
+        long n = xmlByteConsumed(p->ctxt);
+        p->err_offset = n > 0 ? (size_t)n : 0;
+    }
 }
 
 int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
@@ -775,6 +838,10 @@ int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
     sax->entityDecl = sax_entity_decl;
     sax->reference = sax_reference;
     sax->serror = sax_error;
+    if (h->markup) {
+        sax->comment = sax_comment;
+        sax->processingInstruction = sax_pi;
+    }
     p.ctxt->userData = &p;
     tl_in_reader = 1;
     xmlParseDocument(p.ctxt);
@@ -782,8 +849,8 @@ int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
     if (p.rc) {
         rc = p.rc;
     } else if (p.err.set) {
-        rc = cc_error_set_at(CONCORD_EPARSE, path, p.err.line, p.err.col, 0, "malformed XML: %s",
-                             p.err.msg);
+        rc = cc_error_set_at(CONCORD_EPARSE, path, p.err.line, p.err.col, p.err_offset,
+                             "malformed XML: %s", p.err.msg);
     } else if (!p.ctxt->wellFormed) {
         unsigned long line, col;
         cc_xml_sax_here(&p, &line, &col);

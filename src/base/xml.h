@@ -108,6 +108,8 @@ typedef struct cc_xml_handlers {
                  const cc_xml_attribute *attrs, size_t nattrs);
     int (*end)(cc_xml_sax *p, void *ud, const char *prefix, const char *name);
     int (*text)(cc_xml_sax *p, void *ud, const char *s, size_t len);
+    /* comments and processing instructions as markup ("<!--…-->", "<?t d?>"); may be NULL */
+    int (*markup)(cc_xml_sax *p, void *ud, const char *s, size_t len);
 } cc_xml_handlers;
 
 /*

@@ -833,6 +833,19 @@ static int on_end(cc_xml_sax *p, void *ud, const char *prefix, const char *name)
     return 0;
 }
 
+/* A comment or processing instruction: kept inside a code, like the rest of its markup. */
+static int on_markup(cc_xml_sax *p, void *ud, const char *s, size_t len)
+{
+    reader *r = ud;
+    int rc;
+    r->p = p;
+    if (r->skip_depth || !r->code_depth)
+        return 0;
+    if ((rc = code_close_tag(r)) < 0 || (rc = cc_buf_append(&r->scratch, s, len)) < 0)
+        return rc;
+    return code_markup_grew(r);
+}
+
 static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
 {
     reader *r = ud;
@@ -858,48 +871,27 @@ static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
 /*
  * A file that ends too early makes libxml2 report whatever it was parsing
  * ("Premature end of data", "StartTag: invalid element name", ...), at the
- * end of the file. When a parse error sits there and the root was never
- * closed, say what probably happened.
+ * end of the file. When a parse error sits there (within a cut UTF-8
+ * sequence of it) and the root was never closed, say what probably
+ * happened.
  */
-static void hint_if_cut_off(const char *path)
+static void hint_if_cut_off(const char *path, unsigned long long file_size)
 {
     const concord_error *e = concord_error_last();
-    if (!e->line || strncmp(e->message, "malformed XML", 13) != 0)
+    if (!e->line || !e->offset || e->offset + 4 < file_size ||
+        strncmp(e->message, "malformed XML", 13) != 0)
         return;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return;
-    /* lines, and the characters of the last line with something on it */
-    unsigned long lines = 1, chars = 0, last_chars = 0;
-    int c, last = 0;
-    while ((c = getc(f)) != EOF) {
-        if (c == '\n') {
-            lines++;
-            last_chars = chars;
-            chars = 0;
-        } else if ((c & 0xC0) != 0x80 && c != 0) {
-            chars++; /* (a NUL: the other half of a UTF-16 code unit) */
-        }
-        last = c;
-    }
-    fclose(f);
-    if (last == '\n')
-        lines--;
-    else
-        last_chars = chars;
-    if (e->line >= lines && (e->column == 0 || e->column >= last_chars)) {
-        /* copy first: the error's strings live in the buffers being rewritten */
-        char msg[900], file[1024];
-        snprintf(msg, sizeof(msg), "%s (the document ends too early: is the file cut off?)",
-                 e->message);
-        snprintf(file, sizeof(file), "%s", e->file ? e->file : path);
-        cc_error_set_at(e->code, file, e->line, e->column, e->offset, "%s", msg);
-    }
+    /* copy first: the error's strings live in the buffers being rewritten */
+    char msg[900], file[1024];
+    snprintf(msg, sizeof(msg), "%s (the document ends too early: is the file cut off?)",
+             e->message);
+    snprintf(file, sizeof(file), "%s", e->file ? e->file : path);
+    cc_error_set_at(e->code, file, e->line, e->column, e->offset, "%s", msg);
 }
 
 int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
 {
-    static const cc_xml_handlers handlers = {on_start, on_end, on_text};
+    static const cc_xml_handlers handlers = {on_start, on_end, on_text, on_markup};
     reader r;
     int rc;
     memset(&r, 0, sizeof(r));
@@ -937,7 +929,7 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     if (rc == 0 && cb->progress)
         cb->progress(r.file_size, r.file_size, cb->ud);
     if (rc == CONCORD_EPARSE && r.file_size > 0 && !r.root_closed)
-        hint_if_cut_off(path);
+        hint_if_cut_off(path, r.file_size);
     cc_arena_free(&r.arena);
     cc_buf_free(&r.text);
     cc_buf_free(&r.scratch);

@@ -537,7 +537,6 @@ struct cc_xml_sax {
     int rc; /* the first error of a handler or of ours; the parse stops on it */
     xml_errors err;
     size_t err_offset; /* bytes of the file before the first error */
-    int has_doctype;
     /* where the cursor was at the last callback: absolute byte, line, column */
     unsigned long long last_abs;
     unsigned long last_line, last_col;
@@ -547,6 +546,14 @@ struct cc_xml_sax {
     cc_xml_attribute *attrs;
     size_t cap_attrs;
 };
+
+/* The parser's position: at the end of what the current callback reports. */
+static void sax_here(const cc_xml_sax *p, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = p->ctxt->input;
+    *line = in && in->line > 0 ? (unsigned long)in->line : 0;
+    *col = in && in->col > 0 ? (unsigned long)in->col : 0;
+}
 
 /* Note where the cursor is, for sax_tag_position(). */
 static void sax_note(cc_xml_sax *p)
@@ -759,7 +766,6 @@ static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, cons
 {
     cc_xml_sax *p = ctx;
     (void)name, (void)ext, (void)sys;
-    p->has_doctype = 1;
     sax_tag_position(p, &p->doctype_line, &p->doctype_col);
 }
 
@@ -782,7 +788,7 @@ static void sax_reference(void *ctx, const xmlChar *name)
     if (sax_stopped(p))
         return;
     unsigned long line, col;
-    cc_xml_sax_here(p, &line, &col);
+    sax_here(p, &line, &col);
     sax_stop(p, cc_error_set_at(CONCORD_EPARSE, p->path, line, col, 0,
                                 "entity reference &%s; is not allowed (only the five predefined "
                                 "entities and character references are)",
@@ -853,7 +859,7 @@ int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud)
                              "malformed XML: %s", p.err.msg);
     } else if (!p.ctxt->wellFormed) {
         unsigned long line, col;
-        cc_xml_sax_here(&p, &line, &col);
+        sax_here(&p, &line, &col);
         rc = cc_error_set_at(CONCORD_EPARSE, path, line, col, 0, "malformed XML%s%s",
                              p.err.generic[0] ? ": " : "", p.err.generic);
     }
@@ -874,13 +880,6 @@ done:
 void cc_xml_sax_tag(cc_xml_sax *p, unsigned long *line, unsigned long *col)
 {
     sax_tag_position(p, line, col);
-}
-
-void cc_xml_sax_here(const cc_xml_sax *p, unsigned long *line, unsigned long *col)
-{
-    xmlParserInputPtr in = p->ctxt->input;
-    *line = in && in->line > 0 ? (unsigned long)in->line : 0;
-    *col = in && in->col > 0 ? (unsigned long)in->col : 0;
 }
 
 unsigned long long cc_xml_sax_bytes(const cc_xml_sax *p)

@@ -127,8 +127,6 @@ int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud);
  */
 void cc_xml_sax_tag(cc_xml_sax *p, unsigned long *line, unsigned long *col);
 
-/* The parser's position: at the end of what the current callback reports. */
-void cc_xml_sax_here(const cc_xml_sax *p, unsigned long *line, unsigned long *col);
 
 /* Bytes of the file consumed so far (for progress). */
 unsigned long long cc_xml_sax_bytes(const cc_xml_sax *p);

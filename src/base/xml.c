@@ -1,6 +1,7 @@
 /*
  * xml.c — hardened libxml2 readers (see xml.h for the policy).
  */
+#define _GNU_SOURCE /* memrchr */
 #include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -592,12 +593,14 @@ static int sax_stopped(cc_xml_sax *p)
 static void sax_tag_position(cc_xml_sax *p, unsigned long *line, unsigned long *col)
 {
     xmlParserInputPtr in = p->ctxt->input;
-    const xmlChar *lt = in->cur;
-    unsigned seen = 0; /* a newline or a non-ASCII byte between '<' and the cursor */
-    for (; lt > in->base && *lt != '<'; lt--)
-        seen |= (unsigned)(*lt == '\n') | (*lt & 0x80u);
+    const xmlChar *lt = memrchr(in->base, '<', (size_t)(in->cur - in->base));
+    if (!lt)
+        lt = in->base;
+    unsigned any = 0; /* a byte >= 0x80 between '<' and the cursor */
+    for (const xmlChar *q = lt; q < in->cur; q++)
+        any |= *q;
     unsigned long nl = 0, chars = (unsigned long)(in->cur - lt);
-    if (seen) {
+    if ((any & 0x80) || memchr(lt, '\n', chars)) {
         chars = 0;
         for (const xmlChar *q = lt; q < in->cur; q++) {
             if (*q == '\n')

@@ -218,7 +218,8 @@ static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attribute *a, size_t 
 /*
  * The attributes of a TMX element as markup in the arena, leaving out those
  * in `skip` (NULL-terminated). `want`/`got` (optional) pick out attribute
- * values: got[k] is set to the value of want[k] (arena copy) or NULL.
+ * values: got[k] is set to the value of want[k] or NULL, borrowed for the
+ * callback (keep() what must last).
  */
 static int read_attrs(reader *r, const cc_xml_attribute *a, size_t n, const char *const *skip,
                       const char *const *want, const char **got, const char **markup)
@@ -228,17 +229,24 @@ static int read_attrs(reader *r, const cc_xml_attribute *a, size_t n, const char
     for (size_t k = 0; want && want[k]; k++) {
         got[k] = NULL;
         for (size_t i = 0; i < n; i++)
-            if (strcmp(a[i].name, want[k]) == 0 &&
-                !(got[k] = cc_arena_strndup(&r->arena, a[i].value, strlen(a[i].value))))
-                return CONCORD_ENOMEM;
+            if (strcmp(a[i].name, want[k]) == 0)
+                got[k] = a[i].value;
     }
     if (!markup)
         return 0;
     cc_buf_clear(&r->scratch);
     if ((rc = attrs_markup(r, &r->scratch, a, n, skip ? skip : none)) < 0)
         return rc;
-    *markup = cc_arena_strndup(&r->arena, r->scratch.data ? r->scratch.data : "", r->scratch.len);
+    *markup = r->scratch.len ? cc_arena_strndup(&r->arena, r->scratch.data, r->scratch.len) : "";
     return *markup ? 0 : CONCORD_ENOMEM;
+}
+
+/* Copy the borrowed *s (if any) into the unit's arena. */
+static int keep(reader *r, const char **s)
+{
+    if (*s && !(*s = cc_arena_strndup(&r->arena, *s, strlen(*s))))
+        return CONCORD_ENOMEM;
+    return 0;
 }
 
 /*
@@ -291,7 +299,9 @@ static int start_prop(reader *r, int is_note, int of_unit, const cc_xml_attribut
     static const char *const want_type[] = {"type", NULL};
     const char *got[1];
     int rc;
-    if ((rc = read_attrs(r, a, n, is_note ? NULL : skip_type, want_type, got, &r->prop_attrs)) < 0)
+    if ((rc = read_attrs(r, a, n, is_note ? NULL : skip_type, want_type, got, &r->prop_attrs)) <
+            0 ||
+        (rc = keep(r, &got[0])) < 0)
         return rc;
     r->prop_is_note = is_note;
     r->prop_of_unit = of_unit;
@@ -570,7 +580,8 @@ static int start_tu(reader *r, const cc_xml_attribute *a, size_t n)
     int rc;
     reset_unit(r);
     r->tu_mark = *here(r);
-    if ((rc = read_attrs(r, a, n, skip_, want, got, &r->tu_attrs)) < 0)
+    if ((rc = read_attrs(r, a, n, skip_, want, got, &r->tu_attrs)) < 0 ||
+        (rc = keep(r, &got[0])) < 0)
         return rc;
     r->tuid = got[0];
     if (got[1])
@@ -704,6 +715,9 @@ static int start_header(reader *r, const cc_xml_attribute *a, size_t n)
     cc_arena_reset(&r->arena);
     if ((rc = read_attrs(r, a, n, NULL, want, r->header_vals, &r->header_attrs)) < 0)
         return rc;
+    for (int k = 0; k < 7; k++)
+        if ((rc = keep(r, &r->header_vals[k])) < 0)
+            return rc;
     const char *srclang = r->header_vals[6];
     if (srclang) {
         char canon[64];

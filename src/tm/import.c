@@ -1,11 +1,11 @@
 /*
  * import.c — TMX into the store, in one transaction.
  *
- * Two threads: one reads the TMX (XML parsing is half the work) and copies
- * each unit into a batch; the calling thread takes the batches and writes
- * them to SQLite. At most three batches exist at a time, so memory stays
- * bounded whatever the size of the file. Every callback of the caller runs
- * on the calling thread.
+ * Two threads: one reads the TMX (parsing is about as much work as storing)
+ * and copies each unit into a batch; the calling thread takes the batches
+ * and writes them to SQLite. At most three batches exist at a time, so
+ * memory stays bounded whatever the size of the file. Every callback of the
+ * caller runs on the calling thread.
  *
  * Duplicates are judged per target variant. For a new unit with source S,
  * each target T is either already stored with S (dropped: an identical pair

@@ -285,9 +285,9 @@ static int skip(reader *r)
     return 0;
 }
 
-static int skip_unknown(reader *r, const char *name, const char *where_)
+static int skip_unknown(reader *r, const char *name, const char *place)
 {
-    event(r, 0, NULL, "unknown element <%s>%s ignored", name, where_);
+    event(r, 0, NULL, "unknown element <%s>%s ignored", name, place);
     return skip(r);
 }
 

@@ -85,3 +85,20 @@ char *cc_strdup(const char *s)
 {
     return cc_strndup(s, strlen(s));
 }
+
+int cc_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 8;
+    while (n < need)
+        n = n > (size_t)-1 / 2 ? need : n * 2;
+    if (size && n > (size_t)-1 / size)
+        return cc_error_oom();
+    void *q = cc_realloc(*p, n * size);
+    if (!q)
+        return cc_error_oom();
+    *p = q;
+    *cap = n;
+    return 0;
+}

@@ -46,6 +46,12 @@ void *cc_realloc(void *ptr, size_t size);
 void cc_free(void *ptr);
 char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
+/*
+ * Make the array *p (of *cap elements of `size` bytes) hold at least `need`
+ * elements, doubling its capacity as needed. 0, or CONCORD_ENOMEM with *p
+ * and *cap unchanged.
+ */
+int cc_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* --- growable byte buffer (buf.c); data is always NUL-terminated when cap > 0 --- */
 

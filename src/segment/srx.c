@@ -42,19 +42,6 @@ typedef struct srx_doc {
     int cascade;
 } srx_doc;
 
-static int grow(void **p, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    void *q = cc_realloc(*p, ncap * size);
-    if (!q)
-        return cc_error_oom();
-    *p = q;
-    *cap = ncap;
-    return 0;
-}
-
 static void doc_free(srx_doc *d)
 {
     for (size_t i = 0; i < d->nlangs; i++) {
@@ -121,7 +108,8 @@ static int parse(cc_xml *x, srx_doc *d)
                                       "<languagerule> without a languagerulename attribute");
                     goto done;
                 }
-                if ((rc = grow((void **)&d->langs, &d->caplangs, d->nlangs, sizeof(*d->langs))) < 0)
+                if ((rc = cc_grow((void **)&d->langs, &d->caplangs, d->nlangs + 1,
+                                  sizeof(*d->langs))) < 0)
                     goto done;
                 cur = &d->langs[d->nlangs++];
                 memset(cur, 0, sizeof(*cur));
@@ -136,7 +124,8 @@ static int parse(cc_xml *x, srx_doc *d)
                     rc = cc_xml_error(x, CONCORD_EPARSE, "<rule> outside a <languagerule>");
                     goto done;
                 }
-                if ((rc = grow((void **)&cur->rules, &cur->cap, cur->count, sizeof(*rule))) < 0)
+                if ((rc = cc_grow((void **)&cur->rules, &cur->cap, cur->count + 1, sizeof(*rule))) <
+                    0)
                     goto done;
                 rule = &cur->rules[cur->count++];
                 memset(rule, 0, sizeof(*rule));
@@ -164,7 +153,8 @@ static int parse(cc_xml *x, srx_doc *d)
                     in = 0;
                 }
             } else if (strcmp(name, "languagemap") == 0) {
-                if ((rc = grow((void **)&d->maps, &d->capmaps, d->nmaps, sizeof(*d->maps))) < 0)
+                if ((rc = cc_grow((void **)&d->maps, &d->capmaps, d->nmaps + 1, sizeof(*d->maps))) <
+                    0)
                     goto done;
                 srx_map *m = &d->maps[d->nmaps++];
                 memset(m, 0, sizeof(*m));
@@ -390,7 +380,8 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
             continue;
         }
         for (size_t j = 0; j < d.langs[li].count; j++) {
-            if ((rc = grow((void **)&add.rules, &add.cap, add.count, sizeof(*add.rules))) < 0)
+            if ((rc = cc_grow((void **)&add.rules, &add.cap, add.count + 1, sizeof(*add.rules))) <
+                0)
                 goto done;
             cc_srx_rule *r = &add.rules[add.count++];
             const srx_rule_src *src = &d.langs[li].rules[j];
@@ -411,9 +402,9 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
     }
 
     /* Append to the segmenter's rules; reserve first so that this cannot fail halfway. */
-    while (out->cap < out->count + add.count)
-        if ((rc = grow((void **)&out->rules, &out->cap, out->cap, sizeof(*out->rules))) < 0)
-            goto done;
+    if ((rc = cc_grow((void **)&out->rules, &out->cap, out->count + add.count,
+                      sizeof(*out->rules))) < 0)
+        goto done;
     for (size_t i = 0; i < add.count; i++) {
         out->rules[out->count++] = add.rules[i];
         add.rules[i].re = NULL;

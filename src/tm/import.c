@@ -765,15 +765,9 @@ static int source_group(importer *im, uint64_t h)
     im->nids = 0;
     sqlite3_bind_int64(im->find_src, 1, (sqlite3_int64)h);
     while ((rc = sqlite3_step(im->find_src)) == SQLITE_ROW) {
-        if (im->nids == im->capids) {
-            size_t cap = im->capids ? im->capids * 2 : 16;
-            sqlite3_int64 *p = cc_realloc(im->ids, cap * sizeof(*p));
-            if (!p) {
-                sqlite3_reset(im->find_src);
-                return cc_error_oom();
-            }
-            im->ids = p;
-            im->capids = cap;
+        if (cc_grow((void **)&im->ids, &im->capids, im->nids + 1, sizeof(*im->ids)) < 0) {
+            sqlite3_reset(im->find_src);
+            return CONCORD_ENOMEM;
         }
         im->ids[im->nids++] = sqlite3_column_int64(im->find_src, 0);
     }

@@ -160,21 +160,6 @@ static void unit_problem(reader *r, int code, const mark *m, const char *fmt, ..
     r->bad_mark = m ? *m : *here(r);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need)
-        n *= 2;
-    void *q = cc_realloc(*p, n * size);
-    if (!q)
-        return cc_error_oom();
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 /* Is the unit (with `pending` more bytes) over its limit? Noted as its problem. */
 static int unit_too_big(reader *r, size_t pending)
 {
@@ -318,7 +303,7 @@ static int end_prop(reader *r)
     concord_prop **vec = r->prop_of_unit ? &r->uprops : &r->props;
     size_t *n = r->prop_of_unit ? &r->nuprops : &r->nprops;
     size_t *cap = r->prop_of_unit ? &r->capuprops : &r->capprops;
-    if ((rc = grow((void **)vec, cap, *n + 1, sizeof(**vec))) < 0)
+    if ((rc = cc_grow((void **)vec, cap, *n + 1, sizeof(**vec))) < 0)
         return rc;
     concord_prop *p = &(*vec)[(*n)++];
     p->type = r->prop_is_note ? NULL : (r->prop_type ? r->prop_type : "");
@@ -354,9 +339,9 @@ static int code_kind(const char *name)
 static int add_code(reader *r, int kind, const char *attrs, const char *content, int i_attr)
 {
     int rc;
-    if ((rc = grow((void **)&r->codes, &r->capcodes, r->ncodes + 1, sizeof(*r->codes))) < 0)
+    if ((rc = cc_grow((void **)&r->codes, &r->capcodes, r->ncodes + 1, sizeof(*r->codes))) < 0)
         return rc;
-    if ((rc = grow((void **)&r->code_i_of, &r->cap_i, r->ncodes + 1, sizeof(int))) < 0)
+    if ((rc = cc_grow((void **)&r->code_i_of, &r->cap_i, r->ncodes + 1, sizeof(int))) < 0)
         return rc;
     r->codes[r->ncodes].kind = kind;
     r->codes[r->ncodes].offset = r->text.len;
@@ -604,7 +589,7 @@ static int start_tuv(reader *r, const cc_xml_attribute *a, size_t n)
     static const char *const want[] = {"xml:lang", "lang", NULL};
     const char *got[2];
     int rc;
-    if ((rc = grow((void **)&r->vars, &r->capvars, r->nvars + 1, sizeof(*r->vars))) < 0)
+    if ((rc = cc_grow((void **)&r->vars, &r->capvars, r->nvars + 1, sizeof(*r->vars))) < 0)
         return rc;
     vbuild *v = &r->vars[r->nvars++];
     memset(v, 0, sizeof(*v));
@@ -644,7 +629,7 @@ static int emit_unit(reader *r)
         event(r, 1, &r->bad_mark, "invalid <tu> skipped: %s", r->bad_msg);
         return 0;
     }
-    if ((rc = grow((void **)&r->out_vars, &r->cap_out_vars, r->nvars, sizeof(*r->out_vars))) < 0)
+    if ((rc = cc_grow((void **)&r->out_vars, &r->cap_out_vars, r->nvars, sizeof(*r->out_vars))) < 0)
         return rc;
     for (size_t i = 0; i < r->nvars; i++) {
         const vbuild *b = &r->vars[i];

@@ -50,20 +50,6 @@ char *cc_gloss_strdup(concord_glossary *g, const char *s)
     return s ? cc_arena_strndup(&g->arena, s, strlen(s)) : NULL;
 }
 
-void *cc_gloss_grow(void *v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = cc_realloc(v, c * size);
-    if (!p) {
-        cc_error_oom();
-        return NULL;
-    }
-    *cap = c;
-    return p;
-}
-
 static uint64_t id_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -127,11 +113,9 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
         snprintf(gen, sizeof(gen), "#%zu", g->nconcepts + 1);
         id = gen;
     }
-    cc_concept *v = cc_gloss_grow(g->concepts, &g->capconcepts, g->nconcepts, sizeof(*v));
-    if (!v)
-        return cc_error_oom();
-    g->concepts = v;
-    cc_concept *c = &v[g->nconcepts];
+    if (cc_grow((void **)&g->concepts, &g->capconcepts, g->nconcepts + 1, sizeof(*g->concepts)) < 0)
+        return CONCORD_ENOMEM;
+    cc_concept *c = &g->concepts[g->nconcepts];
     memset(c, 0, sizeof(*c));
     c->generated = generated;
     if (!(c->id = cc_gloss_strdup(g, id)))
@@ -194,11 +178,9 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
                                *text ? "the term '%s' has no letters or digits" : "empty term%s",
                                text);
-    cc_term *v = cc_gloss_grow(g->terms, &g->capterms, g->nterms, sizeof(*v));
-    if (!v)
-        return cc_error_oom();
-    g->terms = v;
-    cc_term *t = &v[g->nterms];
+    if (cc_grow((void **)&g->terms, &g->capterms, g->nterms + 1, sizeof(*g->terms)) < 0)
+        return CONCORD_ENOMEM;
+    cc_term *t = &g->terms[g->nterms];
     memset(t, 0, sizeof(*t));
     t->concept = concept;
     memcpy(t->lang, lang, sizeof(lang));

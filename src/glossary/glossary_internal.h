@@ -143,12 +143,6 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
                   unsigned long line, unsigned long column);
 
 /*
- * Make room for element n of a counted array (capacity *cap, elements of
- * `size` bytes): returns the array, moved if it grew, or NULL (error set).
- */
-void *cc_gloss_grow(void *v, size_t *cap, size_t n, size_t size);
-
-/*
  * If concept `concept` has a term in spec->lang whose text is spec->text
  * (stem markers aside), amend it with what spec says — the status when
  * `status_given`, the inflection when `inflect_given`, flags added, forms,

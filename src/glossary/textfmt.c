@@ -93,10 +93,8 @@ static char *trim(char *s)
 static int add_ref(parser *p, const char *id, enum ref_kind kind, size_t pair, size_t order,
                    const char *at)
 {
-    ref *v = cc_gloss_grow(p->refs, &p->caprefs, p->nrefs, sizeof(*v));
-    if (!v)
+    if (cc_grow((void **)&p->refs, &p->caprefs, p->nrefs + 1, sizeof(*p->refs)) < 0)
         return CONCORD_ENOMEM;
-    p->refs = v;
     ref *r = &p->refs[p->nrefs];
     if (!(r->id = cc_gloss_strdup(p->g, id)))
         return cc_error_oom();
@@ -249,10 +247,8 @@ static int section_line(parser *p, char *s, char *at)
         p->sec = SEC_CONCEPT;
         return cc_gloss_concept(g, words[1], &p->cur);
     } else if (strcmp(words[0], "pair") == 0 && n == 3) {
-        cc_pair *v = cc_gloss_grow(g->pairs, &g->cappairs, g->npairs, sizeof(*v));
-        if (!v)
+        if (cc_grow((void **)&g->pairs, &g->cappairs, g->npairs + 1, sizeof(*g->pairs)) < 0)
             return CONCORD_ENOMEM;
-        g->pairs = v;
         p->sec = SEC_PAIR;
         p->cur = g->npairs++;
         memset(&g->pairs[p->cur], 0, sizeof(cc_pair));
@@ -261,10 +257,9 @@ static int section_line(parser *p, char *s, char *at)
     } else if (strcmp(words[0], "shapes") == 0 && n == 1) {
         p->sec = SEC_SHAPES;
     } else if (strcmp(words[0], "profile") == 0 && n == 2) {
-        cc_profile *v = cc_gloss_grow(g->profiles, &g->capprofiles, g->nprofiles, sizeof(*v));
-        if (!v)
+        if (cc_grow((void **)&g->profiles, &g->capprofiles, g->nprofiles + 1,
+                    sizeof(*g->profiles)) < 0)
             return CONCORD_ENOMEM;
-        g->profiles = v;
         for (size_t i = 0; i < g->nprofiles; i++)
             if (strcmp(g->profiles[i].name, words[1]) == 0)
                 return fail(p, at, "profile '%s' is defined twice", words[1]);
@@ -299,10 +294,8 @@ static int shape_line(parser *p, const char *lang, char *value, const char *at)
     char canon[64] = "";
     if (strcmp(lang, "*") != 0 && concord_lang_canonicalize(lang, canon, sizeof(canon)) < 0)
         return fail(p, at, "'%s' is not a language tag", lang);
-    cc_shape *v = cc_gloss_grow(g->shapes, &g->capshapes, g->nshapes, sizeof(*v));
-    if (!v)
+    if (cc_grow((void **)&g->shapes, &g->capshapes, g->nshapes + 1, sizeof(*g->shapes)) < 0)
         return CONCORD_ENOMEM;
-    g->shapes = v;
     cc_shape *s = &g->shapes[g->nshapes];
     memcpy(s->lang, canon, sizeof(canon));
     if (!(s->pattern = cc_gloss_strdup(g, value)))
@@ -334,10 +327,8 @@ static int rule_line(parser *p, const char *rule, char *value, const char *at)
         return fail(p, at, "a rule is on, off, error, warning or note, not '%s'", value);
     if (!(st.rule = cc_gloss_strdup(g, rule)))
         return cc_error_oom();
-    cc_rule_setting *v = cc_gloss_grow(g->settings, &g->capsettings, g->nsettings, sizeof(*v));
-    if (!v)
+    if (cc_grow((void **)&g->settings, &g->capsettings, g->nsettings + 1, sizeof(*g->settings)) < 0)
         return CONCORD_ENOMEM;
-    g->settings = v;
     g->settings[g->nsettings++] = st;
     return 0;
 }

@@ -7,6 +7,14 @@
  *    message and the position it concerns are then in concord_error_last().
  *  - Objects are opaque handles made by a _new/_open function and released by
  *    the matching _free/_close, which accept NULL.
+ *  - Whatever a function hands back comes first in its parameters: the **out
+ *    of a new object or array, the counts that go with it, a struct it fills.
+ *  - Option structs, and structs the caller allocates for the library to fill
+ *    or to call back (import and glossary statistics, TMX callbacks), start
+ *    with `unsigned int version`, set by their _INIT macro. A library accepts
+ *    every version from 1 to its own: a program built against older headers
+ *    keeps working, and the library reads or fills only the fields that
+ *    version has. A version of 0 or above the library's is CONCORD_EINVAL.
  *  - Text is UTF-8, passed as (const char *text, size_t len); offsets are byte
  *    offsets into the caller's text, end exclusive.
  *  - A handle is used by one thread at a time; different handles may be used

@@ -19,7 +19,7 @@
  *     concord_findings *f;
  *     if (concord_glossary_new(&g) < 0 || concord_glossary_load(g, "places.glossary") < 0 ||
  *         concord_checker_new(&c, g, NULL) < 0 ||
- *         concord_check_text(c, "article.md", text, len, NULL, &f) < 0)
+ *         concord_checker_check_text(&f, c, "article.md", text, len, NULL) < 0)
  *         ... concord_error_last() ...
  *     for (size_t i = 0; i < f->n; i++)
  *         printf("%s:%lu:%lu: %s [%s]\n", f->v[i].file, f->v[i].line, f->v[i].column,
@@ -89,6 +89,7 @@ CONCORD_API int concord_glossary_set_langs(concord_glossary *g, const char *sour
 
 /* What a glossary holds, for `concord check --stats` and tests. */
 typedef struct concord_glossary_stats {
+    unsigned int version; /* CONCORD_GLOSSARY_STATS_VERSION, set by the caller (_INIT) */
     size_t concepts;
     size_t terms;
     size_t languages;
@@ -96,7 +97,22 @@ typedef struct concord_glossary_stats {
     size_t profiles;
 } concord_glossary_stats;
 
-CONCORD_API void concord_glossary_get_stats(const concord_glossary *g, concord_glossary_stats *out);
+#define CONCORD_GLOSSARY_STATS_VERSION 1
+#define CONCORD_GLOSSARY_STATS_INIT                                                                \
+    {                                                                                              \
+        CONCORD_GLOSSARY_STATS_VERSION, 0, 0, 0, 0, 0                                              \
+    }
+
+/*
+ * Fill *out (whose version the caller set, e.g. with CONCORD_GLOSSARY_STATS_INIT)
+ * with the counts of g. Returns 0, or CONCORD_EINVAL for a version this
+ * library does not know.
+ *
+ *     concord_glossary_stats st = CONCORD_GLOSSARY_STATS_INIT;
+ *     if (concord_glossary_stats_get(&st, g) == 0)
+ *         printf("%zu concepts\n", st.concepts);
+ */
+CONCORD_API int concord_glossary_stats_get(concord_glossary_stats *out, const concord_glossary *g);
 
 /* ---- checking ------------------------------------------------------------ */
 
@@ -144,10 +160,10 @@ typedef struct concord_rule_info {
 } concord_rule_info;
 
 /* The table of rules, terminated by an entry whose id is NULL; static storage. */
-CONCORD_API const concord_rule_info *concord_rules(void);
+CONCORD_API const concord_rule_info *concord_rule_table(void);
 
 typedef struct concord_check_options {
-    int version;           /* CONCORD_CHECK_OPTIONS_VERSION */
+    unsigned int version;  /* CONCORD_CHECK_OPTIONS_VERSION */
     const char *profile;   /* style profile; NULL: the glossary's default, else "neutral-news" */
     const char *from, *to; /* languages: NULL = detect text per file; TMX: both sides' defaults */
 } concord_check_options;
@@ -178,8 +194,9 @@ CONCORD_API void concord_checker_free(concord_checker *c);
  * (CONCORD_EENCODING with the byte offset otherwise). *out is sorted by
  * position and belongs to the caller.
  */
-CONCORD_API int concord_check_text(concord_checker *c, const char *name, const char *text,
-                                   size_t len, const char *lang, concord_findings **out);
+CONCORD_API int concord_checker_check_text(concord_findings **out, concord_checker *c,
+                                           const char *name, const char *text, size_t len,
+                                           const char *lang);
 
 /*
  * Check the units of a TMX file: every variant for forbidden and deprecated
@@ -187,7 +204,8 @@ CONCORD_API int concord_check_text(concord_checker *c, const char *name, const c
  * source language and every other) for the bilingual term rule; and the file
  * for one source translated in different ways.
  */
-CONCORD_API int concord_check_tmx(concord_checker *c, const char *path, concord_findings **out);
+CONCORD_API int concord_checker_check_tmx(concord_findings **out, concord_checker *c,
+                                          const char *path);
 
 /*
  * Apply the fixes of the findings in text[0..len) to fixed point: each round
@@ -195,9 +213,9 @@ CONCORD_API int concord_check_tmx(concord_checker *c, const char *path, concord_
  * most 8 rounds), so running it again changes nothing. *out (NUL-terminated)
  * belongs to the caller (concord_free); *nfixed counts the replacements.
  */
-CONCORD_API int concord_check_fix(concord_checker *c, const char *name, const char *text,
-                                  size_t len, const char *lang, char **out, size_t *out_len,
-                                  size_t *nfixed);
+CONCORD_API int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_checker *c,
+                                    const char *name, const char *text, size_t len,
+                                    const char *lang);
 
 #ifdef __cplusplus
 }

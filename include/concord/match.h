@@ -146,8 +146,8 @@ typedef struct concord_matches {
  * CONCORD_ELIMIT; invalid UTF-8 is CONCORD_EENCODING with the offset.
  */
 #define CONCORD_LOOKUP_MAX_WORDS 1000
-CONCORD_API int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
-                                       const concord_lookup_options *opts, concord_matches **out);
+CONCORD_API int concord_matcher_lookup(concord_matches **out, concord_matcher *m, const char *text,
+                                       size_t len, const concord_lookup_options *opts);
 CONCORD_API void concord_matches_free(concord_matches *ms);
 
 /* ---- concordance --------------------------------------------------------------- */
@@ -181,8 +181,8 @@ typedef struct concord_hits {
  * tag or a phrase without words; CONCORD_ELIMIT for a phrase of more than
  * CONCORD_LOOKUP_MAX_WORDS words; store errors.
  */
-CONCORD_API int concord_concordance(concord_tm *tm, const char *lang, const char *phrase,
-                                    size_t len, size_t max, concord_hits **out);
+CONCORD_API int concord_concordance_search(concord_hits **out, concord_tm *tm, const char *lang,
+                                           const char *phrase, size_t len, size_t max);
 CONCORD_API void concord_hits_free(concord_hits *hits);
 
 /* ---- analysis ---------------------------------------------------------------- */
@@ -245,8 +245,9 @@ typedef struct concord_analyze_options {
  * repetitions). *out is freed with concord_analysis_free(). Returns 0, or
  * the errors of the segmenter and of lookup.
  */
-CONCORD_API int concord_analyze(concord_matcher *m, const char *text, size_t len,
-                                const concord_analyze_options *opts, concord_analysis **out);
+CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher *m,
+                                        const char *text, size_t len,
+                                        const concord_analyze_options *opts);
 CONCORD_API void concord_analysis_free(concord_analysis *a);
 
 #ifdef __cplusplus

@@ -18,7 +18,7 @@
  *     concord_segmenter *seg;
  *     if (concord_segmenter_new(&seg, &opts) < 0) ...
  *     concord_segment *list; size_t n;
- *     if (concord_segmenter_split(seg, text, len, &list, &n) == 0) {
+ *     if (concord_segmenter_split(&list, &n, seg, text, len) == 0) {
  *         for (size_t i = 0; i < n; i++)
  *             printf("%.*s\n", (int)(list[i].end - list[i].start), text + list[i].start);
  *         concord_free(list);
@@ -124,8 +124,8 @@ CONCORD_API int concord_segmenter_run(concord_segmenter *seg, const char *text, 
  * segments that belongs to the caller (release it with concord_free(); it is
  * NULL when *count is 0). Returns as concord_segmenter_run().
  */
-CONCORD_API int concord_segmenter_split(concord_segmenter *seg, const char *text, size_t len,
-                                        concord_segment **out, size_t *count);
+CONCORD_API int concord_segmenter_split(concord_segment **out, size_t *count,
+                                        concord_segmenter *seg, const char *text, size_t len);
 
 #ifdef __cplusplus
 }

@@ -34,8 +34,8 @@ CONCORD_API int concord_text_validate(const char *text, size_t len);
  * text[0..len). Lines end at LF, CR LF or a lone CR. An offset past the end
  * is clamped to len. Either output pointer may be NULL.
  */
-CONCORD_API void concord_text_position(const char *text, size_t len, size_t offset,
-                                       unsigned long *line, unsigned long *column);
+CONCORD_API void concord_text_position(unsigned long *line, unsigned long *column, const char *text,
+                                       size_t len, size_t offset);
 
 /*
  * Guess the language of a text from the script of its letters, the same way
@@ -56,7 +56,7 @@ CONCORD_API const char *concord_lang_detect(const char *text, size_t len);
  * tag, or CONCORD_ELIMIT if out is too small (64 bytes is always enough for
  * the tags we accept).
  */
-CONCORD_API int concord_lang_canonicalize(const char *tag, char *out, size_t outsize);
+CONCORD_API int concord_lang_canonicalize(char *out, size_t outsize, const char *tag);
 
 #ifdef __cplusplus
 }

@@ -88,8 +88,8 @@ typedef struct concord_unit {
  * the text escaped, the codes put back. *out (NUL-terminated) belongs to the
  * caller: concord_free(). Returns 0 or CONCORD_ENOMEM.
  */
-CONCORD_API int concord_segment_to_tmx(const char *text, size_t len, const concord_code *codes,
-                                       size_t ncodes, char **out);
+CONCORD_API int concord_segment_to_tmx(char **out, const char *text, size_t len,
+                                       const concord_code *codes, size_t ncodes);
 
 /* ---- reading TMX ------------------------------------------------------------ */
 
@@ -109,7 +109,10 @@ typedef struct concord_tmx_header {
     const char *attrs;               /* every header attribute as markup */
 } concord_tmx_header;
 
+#define CONCORD_TMX_CALLBACKS_VERSION 1
+
 typedef struct concord_tmx_callbacks {
+    unsigned int version; /* CONCORD_TMX_CALLBACKS_VERSION */
     /* the header, once, before any unit; may be NULL */
     int (*header)(const concord_tmx_header *h, void *ud);
     /* each valid unit, in order; borrowed until the callback returns */
@@ -120,6 +123,11 @@ typedef struct concord_tmx_callbacks {
     void (*progress)(unsigned long long done, unsigned long long total, void *ud);
     void *ud;
 } concord_tmx_callbacks;
+
+#define CONCORD_TMX_CALLBACKS_INIT                                                                 \
+    {                                                                                              \
+        CONCORD_TMX_CALLBACKS_VERSION, NULL, NULL, NULL, NULL, NULL                                \
+    }
 
 /*
  * Read a TMX 1.1–1.4b file (any encoding XML allows: UTF-8 with or without
@@ -172,7 +180,10 @@ typedef enum concord_duplicates {
     CONCORD_DUP_REPLACE   /* drop the stored one(s), keep the new one */
 } concord_duplicates;
 
-#define CONCORD_IMPORT_OPTIONS_VERSION 1
+/*
+ * Version 1: on_duplicate .. ud. Version 2 adds `cancel`.
+ */
+#define CONCORD_IMPORT_OPTIONS_VERSION 2
 
 typedef struct concord_import_options {
     unsigned int version;            /* CONCORD_IMPORT_OPTIONS_VERSION */
@@ -183,14 +194,24 @@ typedef struct concord_import_options {
     void (*progress)(const char *file, unsigned long long done, unsigned long long total,
                      size_t units_read, void *ud);
     void *ud;
+    /*
+     * Version 2. Optional: while *cancel is 0 the import goes on; once it is
+     * nonzero (set from a signal handler or another thread) the import stops
+     * soon after, rolls back and returns CONCORD_EUSER with the TM unchanged.
+     */
+    const volatile int *cancel;
 } concord_import_options;
 
 #define CONCORD_IMPORT_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL                      \
+        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL, NULL                \
     }
 
+#define CONCORD_IMPORT_STATS_VERSION 1
+
+/* The counts of an import; the caller sets version (CONCORD_IMPORT_STATS_INIT). */
 typedef struct concord_import_stats {
+    unsigned int version; /* CONCORD_IMPORT_STATS_VERSION */
     size_t read;         /* units read from the files, invalid ones included */
     size_t imported;     /* units stored as new units */
     size_t variants;     /* variants stored (in new units and added to stored ones) */
@@ -203,6 +224,11 @@ typedef struct concord_import_stats {
     size_t invalid;      /* invalid units skipped (skip_invalid) */
     size_t warnings;     /* warnings reported */
 } concord_import_stats;
+
+#define CONCORD_IMPORT_STATS_INIT                                                                  \
+    {                                                                                              \
+        CONCORD_IMPORT_STATS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0                              \
+    }
 
 /*
  * Import TMX files into the TM, all of them in ONE transaction: on any error
@@ -228,13 +254,16 @@ typedef struct concord_import_stats {
  * metadata (tuid, props) of a unit whose translations only join another is
  * not kept.
  *
- * `stats` (optional) receives the counts, also on failure. Returns 0, or the
- * error of the reader (CONCORD_EPARSE, CONCORD_EIO, CONCORD_ELIMIT, with
- * file, line and column), CONCORD_ERROR for a database failure, CONCORD_ENOMEM.
+ * `stats` (optional; its version set, see CONCORD_IMPORT_STATS_INIT) receives
+ * the counts, also on failure. Returns 0, or the error of the reader
+ * (CONCORD_EPARSE, CONCORD_EIO, CONCORD_ELIMIT, with file, line and column),
+ * CONCORD_EUSER when `cancel` stopped it, CONCORD_ERROR for a database
+ * failure, CONCORD_ENOMEM, CONCORD_EINVAL for a version of the options or
+ * the stats that this library does not know.
  */
-CONCORD_API int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npaths,
-                                      const concord_import_options *opts,
-                                      concord_import_stats *stats);
+CONCORD_API int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm,
+                                      const char *const *paths, size_t npaths,
+                                      const concord_import_options *opts);
 
 #define CONCORD_EXPORT_OPTIONS_VERSION 1
 
@@ -263,8 +292,9 @@ typedef int (*concord_write_fn)(const char *data, size_t len, void *ud);
  * (optional) receives the number of units written. Returns 0, CONCORD_EUSER,
  * CONCORD_ERROR (database), CONCORD_ENOMEM.
  */
-CONCORD_API int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
-                                      concord_write_fn write, void *ud, size_t *units_out);
+CONCORD_API int concord_tm_export_tmx(size_t *units_out, concord_tm *tm,
+                                      const concord_export_options *opts, concord_write_fn write,
+                                      void *ud);
 
 /* ---- statistics ------------------------------------------------------------ */
 
@@ -288,7 +318,7 @@ typedef struct concord_tm_stats {
 } concord_tm_stats;
 
 /* Compute statistics. *out belongs to the caller: concord_tm_stats_free(). */
-CONCORD_API int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out);
+CONCORD_API int concord_tm_stats_get(concord_tm_stats **out, concord_tm *tm);
 CONCORD_API void concord_tm_stats_free(concord_tm_stats *stats);
 
 #ifdef __cplusplus

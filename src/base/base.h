@@ -19,6 +19,13 @@
 #define CC_UNUSED(x)    ((void)(x))
 #define CC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Check the version of a caller's options or result struct (concord/common.h:
+ * every version from 1 to the library's own is accepted). 0, or CONCORD_EINVAL
+ * naming `what`.
+ */
+int cc_version_check(unsigned int version, unsigned int current, const char *what);
+
 /* --- errors (error.c) --- */
 
 /* Set the thread's error (no position) and return `code`. */

@@ -126,3 +126,11 @@ const char *concord_version_string(void)
 {
     return CONCORD_VERSION_STRING;
 }
+
+int cc_version_check(unsigned int version, unsigned int current, const char *what)
+{
+    if (version >= 1 && version <= current)
+        return 0;
+    return cc_error_set(CONCORD_EINVAL, "%s version %u is not one this library knows (1 to %u)",
+                        what, version, current);
+}

@@ -195,7 +195,7 @@ int cmd_analyze(int argc, char **argv)
     o.wrapped = a.value[cli_opt_index(&analyze_spec, "wrapped")] != NULL;
     o.progress = on_progress;
     o.ud = &b;
-    rc = concord_analyze(m, text, len, &o, &an);
+    rc = concord_matcher_analyze(&an, m, text, len, &o);
     if (b.drawn)
         fputs("\r\033[K", stderr);
     if (rc < 0) {

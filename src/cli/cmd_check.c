@@ -200,7 +200,7 @@ int cmd_check(int argc, char **argv)
         const char *path = a.pos[i];
         concord_findings *f = NULL;
         if (ends_with(path, ".tmx") || ends_with(path, ".tmx.gz")) {
-            if (concord_check_tmx(c, path, &f) < 0) {
+            if (concord_checker_check_tmx(&f, c, path) < 0) {
                 rc = cli_report_error("check", path);
                 goto done;
             }
@@ -212,7 +212,7 @@ int cmd_check(int argc, char **argv)
             if (fix) {
                 char *fixed;
                 size_t flen, nfixed;
-                if (concord_check_fix(c, path, text, len, NULL, &fixed, &flen, &nfixed) < 0) {
+                if (concord_checker_fix(&fixed, &flen, &nfixed, c, path, text, len, NULL) < 0) {
                     free(text);
                     rc = cli_report_error("check", path);
                     goto done;
@@ -237,7 +237,7 @@ int cmd_check(int argc, char **argv)
                 }
                 fixed_total += nfixed;
             }
-            int crc = concord_check_text(c, path, text, len, NULL, &f);
+            int crc = concord_checker_check_text(&f, c, path, text, len, NULL);
             free(text);
             if (crc < 0) {
                 rc = cli_report_error("check", path);

@@ -84,7 +84,7 @@ int cmd_concordance(int argc, char **argv)
     if (concord_tm_open(&tm, path, 0) < 0)
         return cli_report_error("concordance", path);
     concord_hits *hits;
-    if (concord_concordance(tm, lang, phrase, plen, max, &hits) < 0) {
+    if (concord_concordance_search(&hits, tm, lang, phrase, plen, max) < 0) {
         rc = concord_error_last()->code == CONCORD_EINVAL
                  ? cli_usage_error("concordance", "%s", concord_error_last()->message)
                  : cli_report_error("concordance", path);

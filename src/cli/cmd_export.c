@@ -59,7 +59,7 @@ int cmd_export(int argc, char **argv)
         for (char *t = strtok_r(langbuf, ", ", &save); t && nlangs < 64;
              t = strtok_r(NULL, ", ", &save)) {
             /* "en_US" selects what "en-US" does */
-            if (concord_lang_canonicalize(t, canon[nlangs], sizeof(canon[0])) < 0)
+            if (concord_lang_canonicalize(canon[nlangs], sizeof(canon[0]), t) < 0)
                 return cli_usage_error("export", "%s", concord_error_last()->message);
             langs[nlangs] = canon[nlangs];
             nlangs++;
@@ -96,7 +96,7 @@ int cmd_export(int argc, char **argv)
     opts.langs = nlangs ? langs : NULL;
     opts.nlangs = nlangs;
     size_t units = 0;
-    rc = concord_tm_export_tmx(tm, &opts, write_file, out, &units);
+    rc = concord_tm_export_tmx(&units, tm, &opts, write_file, out);
     concord_tm_close(tm);
     if (output) {
         int bad = rc < 0 || fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;

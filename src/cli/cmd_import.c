@@ -143,9 +143,9 @@ int cmd_import(int argc, char **argv)
     int existed = access(path, F_OK) == 0;
     if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0)
         return cli_report_error("import", path);
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     double t0 = now_seconds();
-    rc = concord_tm_import_tmx(tm, (const char *const *)a.pos, (size_t)a.npos, &opts, &st);
+    rc = concord_tm_import_tmx(&st, tm, (const char *const *)a.pos, (size_t)a.npos, &opts);
     double secs = now_seconds() - t0;
     clear_bar(&u);
     concord_tm_close(tm);

@@ -301,7 +301,7 @@ int cmd_lookup(int argc, char **argv)
             rc = cli_report_error("lookup", NULL);
             goto done;
         }
-        rc = concord_segmenter_split(seg, text, len, &segs, &nsegs);
+        rc = concord_segmenter_split(&segs, &nsegs, seg, text, len);
         concord_segmenter_free(seg);
         if (rc < 0) {
             rc = cli_report_error("lookup", shown);
@@ -330,7 +330,7 @@ int cmd_lookup(int argc, char **argv)
             so.next_len = list[i + 1].end - list[i + 1].start;
         }
         concord_matches *ms;
-        if (concord_matcher_lookup(m, q, qlen, &so, &ms) < 0) {
+        if (concord_matcher_lookup(&ms, m, q, qlen, &so) < 0) {
             rc = cli_report_error("lookup", file ? shown : NULL);
             break;
         }

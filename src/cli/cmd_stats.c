@@ -69,7 +69,7 @@ int cmd_stats(int argc, char **argv)
     if (concord_tm_open(&tm, path, CONCORD_TM_READONLY) < 0)
         return cli_report_error("stats", path);
     concord_tm_stats *s;
-    rc = concord_tm_stats_get(tm, &s);
+    rc = concord_tm_stats_get(&s, tm);
     concord_tm_close(tm);
     if (rc < 0)
         return cli_report_error("stats", path);

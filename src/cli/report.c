@@ -415,7 +415,7 @@ static void put_sarif_location(FILE *out, const char *file)
 static void write_sarif(FILE *out, const char *const *files, size_t nfiles,
                         const concord_finding *v, size_t n)
 {
-    const concord_rule_info *rules = concord_rules();
+    const concord_rule_info *rules = concord_rule_table();
     fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
           "  \"version\": \"2.1.0\",\n"
           "  \"runs\": [\n    {\n"

@@ -3,7 +3,7 @@
  * deprecated terms, paired names at the first mention, mixed spelling
  * variants, and for TMX the bilingual term check and inconsistent
  * translations. Findings carry a stable rule id, a severity, a position and,
- * where a replacement is safe, a fix; concord_check_fix() applies fixes to a
+ * where a replacement is safe, a fix; concord_checker_fix() applies fixes to a
  * fixed point so that a second run changes nothing.
  */
 #include <stdio.h>
@@ -49,7 +49,7 @@ static const concord_rule_info rule_table[] = {
     {NULL, CONCORD_SEVERITY_NOTE, NULL},
 };
 
-const concord_rule_info *concord_rules(void)
+const concord_rule_info *concord_rule_table(void)
 {
     return rule_table;
 }
@@ -183,14 +183,18 @@ int concord_checker_new(concord_checker **out, const concord_glossary *g,
 {
     *out = NULL;
     concord_check_options o = CONCORD_CHECK_OPTIONS_INIT;
-    if (opts)
+    if (opts) {
+        int rc = cc_version_check(opts->version, CONCORD_CHECK_OPTIONS_VERSION, "check options");
+        if (rc < 0)
+            return rc;
         o = *opts;
+    }
     concord_checker *c = cc_calloc(1, sizeof(*c));
     if (!c)
         return cc_error_oom();
     c->g = g;
-    if ((o.from && concord_lang_canonicalize(o.from, c->from, sizeof(c->from)) < 0) ||
-        (o.to && concord_lang_canonicalize(o.to, c->to, sizeof(c->to)) < 0)) {
+    if ((o.from && concord_lang_canonicalize(c->from, sizeof(c->from), o.from) < 0) ||
+        (o.to && concord_lang_canonicalize(c->to, sizeof(c->to), o.to) < 0)) {
         concord_checker_free(c);
         return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag",
                             o.from && !c->from[0] ? o.from : o.to);
@@ -536,7 +540,7 @@ static int mixed_rule(concord_checker *c, const char *text, const cc_mentions *m
             continue;
         const cc_term *kt = &g->terms[keep->term];
         unsigned long line;
-        concord_text_position(text, keep->start + 1, keep->start, &line, NULL);
+        concord_text_position(&line, NULL, text, keep->start + 1, keep->start);
         char *s = surface(text, m);
         if (!s) {
             rc = cc_error_oom();
@@ -1104,8 +1108,8 @@ fail:
     return rc;
 }
 
-int concord_check_text(concord_checker *c, const char *name, const char *text, size_t len,
-                       const char *lang, concord_findings **out)
+int concord_checker_check_text(concord_findings **out, concord_checker *c, const char *name,
+                               const char *text, size_t len, const char *lang)
 {
     *out = NULL;
     if (!name)
@@ -1125,8 +1129,8 @@ int concord_check_text(concord_checker *c, const char *name, const char *text, s
 
 /* ---- fixes ---------------------------------------------------------------------- */
 
-int concord_check_fix(concord_checker *c, const char *name, const char *text, size_t len,
-                      const char *lang, char **out, size_t *out_len, size_t *nfixed)
+int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_checker *c,
+                        const char *name, const char *text, size_t len, const char *lang)
 {
     *out = NULL;
     *out_len = 0;
@@ -1140,7 +1144,7 @@ int concord_check_fix(concord_checker *c, const char *name, const char *text, si
     int rc = 0;
     for (int round = 0; round < 8; round++) {
         concord_findings *f;
-        if ((rc = concord_check_text(c, name, cur.data, cur.len, lang, &f)) < 0)
+        if ((rc = concord_checker_check_text(&f, c, name, cur.data, cur.len, lang)) < 0)
             break;
         cc_buf next = CC_BUF_INIT;
         size_t at = 0, applied = 0;
@@ -1342,14 +1346,14 @@ static int tmx_unit(const concord_unit *u, void *ud)
     return rc;
 }
 
-int concord_check_tmx(concord_checker *c, const char *path, concord_findings **out)
+int concord_checker_check_tmx(concord_findings **out, concord_checker *c, const char *path)
 {
     *out = NULL;
     tmx_ctx x;
     memset(&x, 0, sizeof(x));
     x.c = c;
     x.path = path;
-    concord_tmx_callbacks cb = {NULL, tmx_unit, NULL, NULL, &x};
+    concord_tmx_callbacks cb = {CONCORD_TMX_CALLBACKS_VERSION, NULL, tmx_unit, NULL, NULL, &x};
     int rc = concord_tmx_read(path, 0, &cb);
     if (rc == 0) {
         for (size_t i = 0; i < x.rs.n; i++)

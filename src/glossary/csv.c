@@ -364,7 +364,7 @@ static int decide_layout(csv *c)
         if (is_note_name(v)) {
             cols[k].role = COL_NOTE;
             sure = 1;
-        } else if (concord_lang_canonicalize(v, cols[k].lang, sizeof(cols[k].lang)) == 0) {
+        } else if (concord_lang_canonicalize(cols[k].lang, sizeof(cols[k].lang), v) == 0) {
             cols[k].role = COL_LANG;
             langs++;
             if (strlen(v) == 2 || strchr(cols[k].lang, '-'))
@@ -520,7 +520,7 @@ int cc_gloss_read_csv(concord_glossary *g, const char *name, const char *data, s
         size_t bad = cc_utf8_find_invalid(c.s, c.n, 1, &why);
         if (bad < c.n) {
             unsigned long line, col;
-            concord_text_position(c.s, c.n, bad, &line, &col);
+            concord_text_position(&line, &col, c.s, c.n, bad);
             return cc_error_set_at(CONCORD_EENCODING, name, line, col, c.bom + bad,
                                    "%s at byte offset %zu", why, c.bom + bad);
         }

@@ -36,8 +36,8 @@ void concord_glossary_free(concord_glossary *g)
 int concord_glossary_set_langs(concord_glossary *g, const char *source, const char *target)
 {
     char a[64] = "", b[64] = "";
-    if ((source && concord_lang_canonicalize(source, a, sizeof(a)) < 0) ||
-        (target && concord_lang_canonicalize(target, b, sizeof(b)) < 0))
+    if ((source && concord_lang_canonicalize(a, sizeof(a), source) < 0) ||
+        (target && concord_lang_canonicalize(b, sizeof(b), target) < 0))
         return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag",
                             source && !a[0] ? source : target);
     memcpy(g->src_lang, a, sizeof(a));
@@ -166,7 +166,7 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
                   unsigned long line, unsigned long column)
 {
     char lang[64];
-    if (!spec->lang || concord_lang_canonicalize(spec->lang, lang, sizeof(lang)) < 0)
+    if (!spec->lang || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
                                "'%s' is not a language tag (BCP 47, such as en or ru-RU)",
                                spec->lang ? spec->lang : "");
@@ -225,7 +225,7 @@ int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec 
                         int status_given, int inflect_given)
 {
     char lang[64];
-    if (!spec->lang || !spec->text || concord_lang_canonicalize(spec->lang, lang, sizeof(lang)) < 0)
+    if (!spec->lang || !spec->text || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return 0;
     for (size_t i = 0; i < g->nterms; i++) {
         cc_term *t = &g->terms[i];
@@ -338,9 +338,14 @@ int concord_glossary_load(concord_glossary *g, const char *path)
     return rc;
 }
 
-void concord_glossary_get_stats(const concord_glossary *g, concord_glossary_stats *out)
+int concord_glossary_stats_get(concord_glossary_stats *out, const concord_glossary *g)
 {
+    unsigned int version = out->version;
+    int rc = cc_version_check(version, CONCORD_GLOSSARY_STATS_VERSION, "glossary stats");
+    if (rc < 0)
+        return rc;
     memset(out, 0, sizeof(*out));
+    out->version = version;
     out->concepts = g->nconcepts;
     out->terms = g->nterms;
     out->pairs = g->npairs;
@@ -355,4 +360,5 @@ void concord_glossary_get_stats(const concord_glossary *g, concord_glossary_stat
             seen[nseen++] = g->terms[i].lang;
     }
     out->languages = nseen;
+    return 0;
 }

@@ -292,7 +292,7 @@ static int shape_line(parser *p, const char *lang, char *value, const char *at)
     if ((g1 && g1 < a) || (g2 && g2 < a))
         return fail(p, at, "a gap (…) may stand between {A} and {B} or after {B}, not before {A}");
     char canon[64] = "";
-    if (strcmp(lang, "*") != 0 && concord_lang_canonicalize(lang, canon, sizeof(canon)) < 0)
+    if (strcmp(lang, "*") != 0 && concord_lang_canonicalize(canon, sizeof(canon), lang) < 0)
         return fail(p, at, "'%s' is not a language tag", lang);
     if (cc_grow((void **)&g->shapes, &g->capshapes, g->nshapes + 1, sizeof(*g->shapes)) < 0)
         return CONCORD_ENOMEM;
@@ -306,7 +306,7 @@ static int shape_line(parser *p, const char *lang, char *value, const char *at)
 
 static int rule_line(parser *p, const char *rule, char *value, const char *at)
 {
-    const concord_rule_info *r = concord_rules();
+    const concord_rule_info *r = concord_rule_table();
     while (r->id && strcmp(r->id, rule) != 0)
         r++;
     if (!r->id)
@@ -365,7 +365,7 @@ static int key_line(parser *p, char *s, char *at)
             if (pr->norder == CC_PAIR_MAX_ORDER)
                 return fail(p, at, "too many order lines (at most 8)");
             char canon[64];
-            if (concord_lang_canonicalize(key + 6, canon, sizeof(canon)) < 0 ||
+            if (concord_lang_canonicalize(canon, sizeof(canon), key + 6) < 0 ||
                 strlen(canon) >= sizeof(pr->order_lang[0]))
                 return fail(p, at, "'%s' is not a language tag", key + 6);
             canon[strcspn(canon, "-")] = '\0';
@@ -454,7 +454,7 @@ int cc_gloss_read_text(concord_glossary *g, const char *name, const char *data, 
     size_t bad = cc_utf8_find_invalid(data, len, 1, NULL);
     if (bad != len) {
         unsigned long line, col;
-        concord_text_position(data, len, bad, &line, &col);
+        concord_text_position(&line, &col, data, len, bad);
         return cc_error_set_at(CONCORD_EENCODING, name, line, col, bad, "invalid UTF-8 at byte %zu",
                                bad);
     }

@@ -60,16 +60,17 @@ void concord_analysis_free(concord_analysis *a)
     cc_free(a);
 }
 
-int concord_analyze(concord_matcher *m, const char *text, size_t len,
-                    const concord_analyze_options *opts, concord_analysis **out)
+int concord_matcher_analyze(concord_analysis **out, concord_matcher *m, const char *text,
+                            size_t len, const concord_analyze_options *opts)
 {
     static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
     int rc;
     *out = NULL;
     if (!opts)
         opts = &defaults;
-    if (opts->version != CONCORD_ANALYZE_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown analyze options version %u", opts->version);
+    if ((rc = cc_version_check(opts->version, CONCORD_ANALYZE_OPTIONS_VERSION, "analyze options")) <
+        0)
+        return rc;
     concord_segmenter_options so = CONCORD_SEGMENTER_OPTIONS_INIT;
     so.lang = cc_matcher_from(m);
     so.wrapped = opts->wrapped;
@@ -78,7 +79,7 @@ int concord_analyze(concord_matcher *m, const char *text, size_t len,
         return rc;
     concord_segment *segs = NULL;
     size_t n = 0;
-    rc = concord_segmenter_split(seg, text, len, &segs, &n);
+    rc = concord_segmenter_split(&segs, &n, seg, text, len);
     concord_segmenter_free(seg);
     if (rc < 0)
         return rc;
@@ -116,7 +117,7 @@ int concord_analyze(concord_matcher *m, const char *text, size_t len,
             lo.next = i + 1 < n ? text + segs[i + 1].start : NULL;
             lo.next_len = i + 1 < n ? segs[i + 1].end - segs[i + 1].start : 0;
             concord_matches *ms;
-            if ((rc = concord_matcher_lookup(m, s, sl, &lo, &ms)) < 0)
+            if ((rc = concord_matcher_lookup(&ms, m, s, sl, &lo)) < 0)
                 goto done;
             if (ms->n)
                 x->score = ms->v[0].score;

@@ -203,8 +203,8 @@ static int tail_unit(const cc_tm_unit *u, void *ud)
     return rc < 0 ? rc : c->h->pub.more;
 }
 
-int concord_concordance(concord_tm *tm, const char *lang, const char *phrase, size_t len,
-                        size_t max, concord_hits **out)
+int concord_concordance_search(concord_hits **out, concord_tm *tm, const char *lang,
+                               const char *phrase, size_t len, size_t max)
 {
     int rc;
     *out = NULL;

@@ -80,7 +80,7 @@ static void pairs_message(concord_tm *tm, char *out, size_t size)
 {
     concord_tm_stats *s;
     out[0] = '\0';
-    if (concord_tm_stats_get(tm, &s) < 0)
+    if (concord_tm_stats_get(&s, tm) < 0)
         return;
     size_t o = 0;
     for (size_t i = 0; i < s->npairs && o + 32 < size; i++)
@@ -799,16 +799,17 @@ static int run_pass(concord_matcher *m, lookup_ctx *c, const cc_tm_index_state *
     return 0;
 }
 
-int concord_matcher_lookup(concord_matcher *m, const char *text, size_t len,
-                           const concord_lookup_options *opts, concord_matches **out)
+int concord_matcher_lookup(concord_matches **out, concord_matcher *m, const char *text, size_t len,
+                           const concord_lookup_options *opts)
 {
     static const concord_lookup_options defaults = CONCORD_LOOKUP_OPTIONS_INIT;
     int rc;
     *out = NULL;
     if (!opts)
         opts = &defaults;
-    if (opts->version != CONCORD_LOOKUP_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown lookup options version %u", opts->version);
+    if ((rc = cc_version_check(opts->version, CONCORD_LOOKUP_OPTIONS_VERSION, "lookup options")) <
+        0)
+        return rc;
     if (opts->min_score < 0 || opts->min_score > 101)
         return cc_error_set(CONCORD_EINVAL, "the threshold must be 0 to 101, not %d",
                             opts->min_score);

@@ -145,12 +145,13 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
     *out = NULL;
     if (!opts)
         opts = &defaults;
-    if (opts->version != CONCORD_SEGMENTER_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown segmenter options version %u", opts->version);
+    if ((rc = cc_version_check(opts->version, CONCORD_SEGMENTER_OPTIONS_VERSION,
+                               "segmenter options")) < 0)
+        return rc;
     concord_segmenter *s = cc_calloc(1, sizeof(*s));
     if (!s)
         return cc_error_oom();
-    if ((rc = concord_lang_canonicalize(opts->lang ? opts->lang : "en", s->lang, sizeof(s->lang))) <
+    if ((rc = concord_lang_canonicalize(s->lang, sizeof(s->lang), opts->lang ? opts->lang : "en")) <
         0)
         goto fail;
     cc_lang_primary(s->lang, s->primary, sizeof(s->primary));
@@ -1292,8 +1293,8 @@ static int collect(const concord_segment *sg, void *payload)
     return 0;
 }
 
-int concord_segmenter_split(concord_segmenter *s, const char *text, size_t len,
-                            concord_segment **out, size_t *count)
+int concord_segmenter_split(concord_segment **out, size_t *count, concord_segmenter *s,
+                            const char *text, size_t len)
 {
     seg_array a = {NULL, 0, 0, 0};
     *out = NULL;

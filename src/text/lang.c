@@ -36,7 +36,7 @@ static char upper(char c)
  * as "english" or "rus-RU" is reported instead of silently segmented with
  * the root rules.
  */
-int concord_lang_canonicalize(const char *tag, char *out, size_t outsize)
+int concord_lang_canonicalize(char *out, size_t outsize, const char *tag)
 {
     return cc_lang_canonical(tag, out, outsize, 1);
 }

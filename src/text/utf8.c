@@ -87,8 +87,8 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
     return len;
 }
 
-void concord_text_position(const char *text, size_t len, size_t offset, unsigned long *line,
-                           unsigned long *column)
+void concord_text_position(unsigned long *line, unsigned long *column, const char *text, size_t len,
+                           size_t offset)
 {
     const unsigned char *s = (const unsigned char *)text;
     unsigned long ln = 1, col = 1;
@@ -121,7 +121,7 @@ int concord_text_validate(const char *text, size_t len)
     if (bad == len)
         return 0;
     unsigned long line, col;
-    concord_text_position(text, len, bad, &line, &col);
+    concord_text_position(&line, &col, text, len, bad);
     return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, bad, "%s at byte offset %zu", why,
                            bad);
 }

@@ -238,8 +238,8 @@ static int append_segment(cc_buf *b, const char *text, size_t len, const concord
     return cc_xml_escape(b, text + pos, len - pos, 0);
 }
 
-int concord_segment_to_tmx(const char *text, size_t len, const concord_code *codes, size_t ncodes,
-                           char **out)
+int concord_segment_to_tmx(char **out, const char *text, size_t len, const concord_code *codes,
+                           size_t ncodes)
 {
     cc_buf b = CC_BUF_INIT;
     *out = NULL;

@@ -163,7 +163,7 @@ static int write_unit(exporter *e, const char *common_src, size_t *written)
         if ((rc = cc_buf_puts(&e->out, "        <seg>")) < 0)
             return rc;
         char *seg = NULL;
-        if ((rc = concord_segment_to_tmx(v->text, v->text_len, codes, ncodes, &seg)) < 0)
+        if ((rc = concord_segment_to_tmx(&seg, v->text, v->text_len, codes, ncodes)) < 0)
             return rc;
         rc = cc_buf_printf(&e->out, "%s</seg>\n      </tuv>\n", seg);
         concord_free(seg);
@@ -231,8 +231,8 @@ static int common_value(concord_tm *tm, const char *sql, const char *fallback, c
     return 0;
 }
 
-int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
-                          concord_write_fn write, void *ud, size_t *units_out)
+int concord_tm_export_tmx(size_t *units_out, concord_tm *tm, const concord_export_options *opts,
+                          concord_write_fn write, void *ud)
 {
     static const concord_export_options defaults = CONCORD_EXPORT_OPTIONS_INIT;
     exporter e;
@@ -240,8 +240,9 @@ int concord_tm_export_tmx(concord_tm *tm, const concord_export_options *opts,
     size_t written = 0;
     if (!opts)
         opts = &defaults;
-    if (opts->version != CONCORD_EXPORT_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown export options version %u", opts->version);
+    if ((rc = cc_version_check(opts->version, CONCORD_EXPORT_OPTIONS_VERSION, "export options")) <
+        0)
+        return rc;
     memset(&e, 0, sizeof(e));
     e.tm = tm;
     e.opts = opts;

@@ -17,6 +17,7 @@
  * the stored texts, so neither a collision nor a stale key can drop a unit.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,7 +287,8 @@ static void r_progress(unsigned long long done, unsigned long long total, void *
 static void *reader_main(void *arg)
 {
     pipe_state *ps = arg;
-    concord_tmx_callbacks cb = {r_header, r_unit, r_event, r_progress, ps};
+    concord_tmx_callbacks cb = {
+        CONCORD_TMX_CALLBACKS_VERSION, r_header, r_unit, r_event, r_progress, ps};
     int rc = concord_tmx_read(ps->path, ps->skip_invalid, &cb);
     if (ps->oom)
         rc = cc_error_oom();
@@ -1556,6 +1558,8 @@ static int write_file(importer *im, pipe_state *ps)
         /* the queued rows are copies, but a batch is a natural point to write them */
         if (rc == 0)
             rc = flush_rows(im);
+        if (rc == 0 && im->opts->cancel && *im->opts->cancel)
+            rc = cc_error_set(CONCORD_EUSER, "the import was interrupted");
         pthread_mutex_lock(&ps->mu);
         b->next = ps->free_list;
         ps->free_list = b;
@@ -1628,20 +1632,32 @@ static int import_file(importer *im, const char *path, int skip_invalid)
     return rc;
 }
 
-int concord_tm_import_tmx(concord_tm *tm, const char *const *paths, size_t npaths,
-                          const concord_import_options *opts, concord_import_stats *stats)
+int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const char *const *paths,
+                          size_t npaths, const concord_import_options *opts)
 {
-    static const concord_import_options defaults = CONCORD_IMPORT_OPTIONS_INIT;
-    concord_import_stats local;
+    concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
+    concord_import_stats local = CONCORD_IMPORT_STATS_INIT;
     importer *im;
     int rc;
-    if (!opts)
-        opts = &defaults;
     if (!stats)
         stats = &local;
+    if ((rc = cc_version_check(stats->version, CONCORD_IMPORT_STATS_VERSION, "import stats")) < 0)
+        return rc;
+    unsigned int stats_version = stats->version;
     memset(stats, 0, sizeof(*stats));
-    if (opts->version != CONCORD_IMPORT_OPTIONS_VERSION)
-        return cc_error_set(CONCORD_EINVAL, "unknown import options version %u", opts->version);
+    stats->version = stats_version;
+    if (opts) {
+        /* a caller built against older headers passes a shorter struct: the
+           fields it has, over the defaults of the rest */
+        static const size_t size_of[] = {0, offsetof(concord_import_options, cancel),
+                                         sizeof(concord_import_options)};
+        if ((rc = cc_version_check(opts->version, CONCORD_IMPORT_OPTIONS_VERSION,
+                                   "import options")) < 0)
+            return rc;
+        memcpy(&o, opts, size_of[opts->version]);
+        o.version = CONCORD_IMPORT_OPTIONS_VERSION;
+    }
+    opts = &o;
     if (tm->readonly)
         return cc_error_set_at(CONCORD_EINVAL, tm->path, 0, 0, 0, "the TM is open read-only");
     if (!(im = cc_calloc(1, sizeof(*im))))

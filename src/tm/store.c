@@ -515,7 +515,7 @@ done:
     return rc;
 }
 
-int concord_tm_stats_get(concord_tm *tm, concord_tm_stats **out)
+int concord_tm_stats_get(concord_tm_stats **out, concord_tm *tm)
 {
     int rc;
     long long n;

@@ -893,6 +893,8 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     static const cc_xml_handlers handlers = {on_start, on_end, on_text, on_markup};
     reader r;
     int rc;
+    if ((rc = cc_version_check(cb->version, CONCORD_TMX_CALLBACKS_VERSION, "TMX callbacks")) < 0)
+        return rc;
     memset(&r, 0, sizeof(r));
     r.path = path;
     r.skip_invalid = skip_invalid;

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         concord_matches *r;
         double a = now();
-        if (concord_matcher_lookup(m, q[i], strlen(q[i]), &o, &r) < 0) {
+        if (concord_matcher_lookup(&r, m, q[i], strlen(q[i]), &o) < 0) {
             fprintf(stderr, "lookup '%s': %s\n", q[i], concord_error_last()->message);
             return 2;
         }
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
             concord_lookup_options e = o;
             e.exhaustive = 1;
             concord_matches *x;
-            if (concord_matcher_lookup(m, q[i], strlen(q[i]), &e, &x) < 0) {
+            if (concord_matcher_lookup(&x, m, q[i], strlen(q[i]), &e) < 0) {
                 fprintf(stderr, "scan '%s': %s\n", q[i], concord_error_last()->message);
                 return 2;
             }

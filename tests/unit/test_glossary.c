@@ -89,7 +89,7 @@ static void check(concord_glossary *g, const char *profile, const char *lang, co
     concord_checker *c;
     assert_int_equal(concord_checker_new(&c, g, &o), 0);
     concord_findings *f;
-    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), lang, &f), 0);
+    assert_int_equal(concord_checker_check_text(&f, c, "t.txt", text, strlen(text), lang), 0);
     out[0] = '\0';
     size_t n = 0;
     for (size_t i = 0; i < f->n; i++)
@@ -203,7 +203,7 @@ static void test_severity_setting_and_suppression(void **state)
                        "Still color.\n"
                        "# concord-ignore-next-line forbidden-term\n"
                        "And color.\n";
-    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), "en", &f), 0);
+    assert_int_equal(concord_checker_check_text(&f, c, "t.txt", text, strlen(text), "en"), 0);
     assert_int_equal(f->n, 2);
     assert_int_equal(f->v[0].line, 1);
     assert_int_equal(f->v[0].severity, CONCORD_SEVERITY_NOTE); /* [rules] deprecated-term: note */
@@ -244,7 +244,7 @@ static void test_mixed_variants_keep_plain(void **state)
     assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
     const char *text = "The Southern Kuriles (Northern Territories). Then the Southern Kurils.";
     concord_findings *f;
-    assert_int_equal(concord_check_text(c, "t.txt", text, strlen(text), "en", &f), 0);
+    assert_int_equal(concord_checker_check_text(&f, c, "t.txt", text, strlen(text), "en"), 0);
     assert_int_equal(f->n, 1);
     assert_string_equal(f->v[0].rule, "mixed-variants");
     assert_int_equal(f->v[0].column, 5);
@@ -268,12 +268,12 @@ static void test_fix_shape_with_prefix(void **state)
     const char *text = "Talks on the Southern Kurils resumed.";
     char *out;
     size_t n, k;
-    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &out, &n, &k), 0);
+    assert_int_equal(concord_checker_fix(&out, &n, &k, c, "t.txt", text, strlen(text), "en"), 0);
     assert_string_equal(out, "Talks on the Southern Kurils (Northern Territories) resumed.");
     concord_free(out);
     /* without the words before {A} no shape can be completed: no fix, and no loop */
     text = "Southern Kurils were discussed.";
-    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &out, &n, &k), 0);
+    assert_int_equal(concord_checker_fix(&out, &n, &k, c, "t.txt", text, strlen(text), "en"), 0);
     assert_string_equal(out, text);
     assert_int_equal(k, 0);
     concord_free(out);
@@ -328,8 +328,8 @@ static void test_tbx_then_rules(void **state)
     check(g, NULL, "ru", "Жители Южных Курил.", got, sizeof(got));
     assert_string_equal(got, ""); /* Snowball alone misses the genitive */
     assert_int_equal(concord_glossary_load_memory(g, "r.glossary", rules, strlen(rules)), 0);
-    concord_glossary_stats st;
-    concord_glossary_get_stats(g, &st);
+    concord_glossary_stats st = CONCORD_GLOSSARY_STATS_INIT;
+    assert_int_equal(concord_glossary_stats_get(&st, g), 0);
     assert_int_equal(st.terms, 4); /* amended, not added */
     check(g, NULL, "en", "The South Kuriles.", got, sizeof(got));
     assert_string_equal(got, "1:5 forbidden-term");
@@ -349,19 +349,19 @@ static void test_fix_fixed_point(void **state)
     const char *text = "A map of the South Kuriles.\nLater, color and the Southern Kuriles.\n";
     char *once, *twice;
     size_t n1, n2, k1, k2;
-    assert_int_equal(concord_check_fix(c, "t.txt", text, strlen(text), "en", &once, &n1, &k1), 0);
+    assert_int_equal(concord_checker_fix(&once, &n1, &k1, c, "t.txt", text, strlen(text), "en"), 0);
     /* forbidden -> preferred, then that first mention gets its pair, in a second round */
     assert_string_equal(once, "A map of the Southern Kurils (Northern Territories).\n"
                               "Later, colour and the Southern Kurils.\n");
     assert_int_equal(k1, 4);
-    assert_int_equal(concord_check_fix(c, "t.txt", once, n1, "en", &twice, &n2, &k2), 0);
+    assert_int_equal(concord_checker_fix(&twice, &n2, &k2, c, "t.txt", once, n1, "en"), 0);
     assert_int_equal(k2, 0);
     assert_string_equal(once, twice);
     concord_free(once);
     concord_free(twice);
     /* an inflected mention gets no automatic fix */
     const char *ru = "Переговоры о Южных Курилах.";
-    assert_int_equal(concord_check_fix(c, "t.txt", ru, strlen(ru), "ru", &once, &n1, &k1), 0);
+    assert_int_equal(concord_checker_fix(&once, &n1, &k1, c, "t.txt", ru, strlen(ru), "ru"), 0);
     assert_int_equal(k1, 0);
     assert_string_equal(once, ru);
     concord_free(once);
@@ -381,7 +381,7 @@ static void test_markdown_masking(void **state)
                      "<a title=\"South Kuriles\">x</a>\n"
                      "[^1]: Footnotes are prose: South Kuriles.\n";
     concord_findings *f;
-    assert_int_equal(concord_check_text(c, "doc.md", md, strlen(md), "en", &f), 0);
+    assert_int_equal(concord_checker_check_text(&f, c, "doc.md", md, strlen(md), "en"), 0);
     got[0] = '\0';
     for (size_t i = 0; i < f->n; i++)
         snprintf(got + strlen(got), sizeof(got) - strlen(got), "%lu:%lu %s;", f->v[i].line,
@@ -389,7 +389,7 @@ static void test_markdown_masking(void **state)
     assert_string_equal(got, "7:5 forbidden-term;7:5 paired-name;10:28 forbidden-term;");
     concord_findings_free(f);
     /* the same text as plain text is all prose */
-    assert_int_equal(concord_check_text(c, "doc.txt", md, strlen(md), "en", &f), 0);
+    assert_int_equal(concord_checker_check_text(&f, c, "doc.txt", md, strlen(md), "en"), 0);
     assert_true(f->n > 2);
     concord_findings_free(f);
     concord_checker_free(c);
@@ -432,8 +432,8 @@ static void test_bad_glossaries(void **state)
         const concord_error *e = concord_error_last();
         if (rc >= 0 || !strstr(e->message, cases[i].message) || e->line != cases[i].line)
             fail_msg("case %zu: rc %d, %lu: '%s'", i, rc, e->line, e->message);
-        concord_glossary_stats st;
-        concord_glossary_get_stats(g, &st);
+        concord_glossary_stats st = CONCORD_GLOSSARY_STATS_INIT;
+        assert_int_equal(concord_glossary_stats_get(&st, g), 0);
         assert_int_equal(st.terms, 0); /* rolled back */
         concord_glossary_free(g);
     }
@@ -446,7 +446,7 @@ static void test_invalid_document(void **state)
     assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
     concord_findings *f;
     const char text[] = "ok\nbad \xc3 here";
-    assert_int_equal(concord_check_text(c, "d.txt", text, sizeof(text) - 1, "en", &f),
+    assert_int_equal(concord_checker_check_text(&f, c, "d.txt", text, sizeof(text) - 1, "en"),
                      CONCORD_EENCODING);
     assert_int_equal(concord_error_last()->line, 2);
     assert_int_equal(concord_error_last()->column, 5);

@@ -68,7 +68,7 @@ static concord_tm *tm_with(const char *name, const char *body, concord_duplicate
     assert_int_equal(concord_tm_open(&tm, path_of(name), CONCORD_TM_CREATE), 0);
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
     o.on_duplicate = dup;
-    if (concord_tm_import_tmx(tm, &p, 1, &o, NULL) != 0)
+    if (concord_tm_import_tmx(NULL, tm, &p, 1, &o) != 0)
         fail_msg("import: %s", concord_error_last()->message);
     return tm;
 }
@@ -82,7 +82,7 @@ static void import_more(concord_tm *tm, const char *name, const char *body, conc
     fclose(f);
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
     o.on_duplicate = dup;
-    if (concord_tm_import_tmx(tm, &p, 1, &o, NULL) != 0)
+    if (concord_tm_import_tmx(NULL, tm, &p, 1, &o) != 0)
         fail_msg("import: %s", concord_error_last()->message);
 }
 
@@ -93,7 +93,7 @@ static concord_matches *look_k(concord_matcher *m, const char *q, int min, int e
     o.max_matches = k;
     o.exhaustive = exhaustive;
     concord_matches *ms;
-    if (concord_matcher_lookup(m, q, strlen(q), &o, &ms) != 0)
+    if (concord_matcher_lookup(&ms, m, q, strlen(q), &o) != 0)
         fail_msg("lookup '%s': %s", q, concord_error_last()->message);
     return ms;
 }
@@ -105,7 +105,7 @@ static concord_matches *look(concord_matcher *m, const char *q, int min, int exh
     o.max_matches = 0;
     o.exhaustive = exhaustive;
     concord_matches *ms;
-    if (concord_matcher_lookup(m, q, strlen(q), &o, &ms) != 0)
+    if (concord_matcher_lookup(&ms, m, q, strlen(q), &o) != 0)
         fail_msg("lookup '%s': %s", q, concord_error_last()->message);
     return ms;
 }
@@ -281,21 +281,21 @@ static void test_context_match_is_101(void **state)
     o.prev = "The talks began.";
     o.prev_len = strlen(o.prev);
     concord_matches *ms;
-    assert_int_equal(concord_matcher_lookup(m, q, strlen(q), &o, &ms), 0);
+    assert_int_equal(concord_matcher_lookup(&ms, m, q, strlen(q), &o), 0);
     assert_int_equal(ms->n, 1);
     assert_int_equal(ms->v[0].score, 101);
     concord_matches_free(ms);
     /* another previous segment: a plain 100 */
     o.prev = "Something else happened.";
     o.prev_len = strlen(o.prev);
-    assert_int_equal(concord_matcher_lookup(m, q, strlen(q), &o, &ms), 0);
+    assert_int_equal(concord_matcher_lookup(&ms, m, q, strlen(q), &o), 0);
     assert_int_equal(ms->v[0].score, 100);
     concord_matches_free(ms);
     /* the next segment matches */
     o.prev = NULL;
     o.next = "Both sides were satisfied.";
     o.next_len = strlen(o.next);
-    assert_int_equal(concord_matcher_lookup(m, q, strlen(q), &o, &ms), 0);
+    assert_int_equal(concord_matcher_lookup(&ms, m, q, strlen(q), &o), 0);
     assert_int_equal(ms->v[0].score, 101);
     concord_matches_free(ms);
     concord_matcher_close(m);
@@ -608,11 +608,11 @@ static void test_index_equals_scan_on_pud(void **state)
     if (access(path, R_OK) != 0)
         skip();
     pud *p = calloc(1, sizeof(*p));
-    concord_tmx_callbacks cb = {NULL, collect_pud, NULL, NULL, p};
+    concord_tmx_callbacks cb = {CONCORD_TMX_CALLBACKS_VERSION, NULL, collect_pud, NULL, NULL, p};
     assert_int_equal(concord_tmx_read(path, 0, &cb), 0);
     concord_tm *tm;
     assert_int_equal(concord_tm_open(&tm, path_of("pud.tm"), CONCORD_TM_CREATE), 0);
-    assert_int_equal(concord_tm_import_tmx(tm, &path, 1, NULL, NULL), 0);
+    assert_int_equal(concord_tm_import_tmx(NULL, tm, &path, 1, NULL), 0);
     static const char *const to[] = {"ru", "ja", "en"};
     static const int mins[] = {50, 70, 90};
     for (size_t l = 0; l < 3; l++) {
@@ -652,7 +652,7 @@ static void test_concordance(void **state)
         CONCORD_DUP_KEEP);
     concord_hits *h;
     const char *q = "northern territories";
-    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), 0);
+    assert_int_equal(concord_concordance_search(&h, tm, "en", q, strlen(q), 0), 0);
     assert_int_equal(h->n, 3); /* not "Territories of the north": another order */
     assert_false(h->more);
     /* newest first, the phrase located, the other languages given */
@@ -664,31 +664,31 @@ static void test_concordance(void **state)
     assert_string_equal(h->v[2].text + h->v[2].start, "Northern Territories");
     concord_hits_free(h);
     /* at most max, and says there are more */
-    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 2, &h), 0);
+    assert_int_equal(concord_concordance_search(&h, tm, "en", q, strlen(q), 2), 0);
     assert_int_equal(h->n, 2);
     assert_true(h->more);
     concord_hits_free(h);
     /* Japanese by character; Russian case folded */
     q = "北方領土";
-    assert_int_equal(concord_concordance(tm, "ja", q, strlen(q), 0, &h), 0);
+    assert_int_equal(concord_concordance_search(&h, tm, "ja", q, strlen(q), 0), 0);
     assert_int_equal(h->n, 1);
     assert_int_equal(h->v[0].end - h->v[0].start, strlen("北方領土"));
     concord_hits_free(h);
     q = "СЕВЕРНЫХ территорий";
-    assert_int_equal(concord_concordance(tm, "ru", q, strlen(q), 0, &h), 0);
+    assert_int_equal(concord_concordance_search(&h, tm, "ru", q, strlen(q), 0), 0);
     assert_int_equal(h->n, 1);
     concord_hits_free(h);
     /* units stored after the index was built are found too */
     import_more(tm, "conc2.tmx", TU2("More about the Northern Territories", "Ещё"),
                 CONCORD_DUP_KEEP);
     q = "Northern Territories";
-    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), 0);
+    assert_int_equal(concord_concordance_search(&h, tm, "en", q, strlen(q), 0), 0);
     assert_int_equal(h->n, 4);
     assert_string_equal(h->v[0].text, "More about the Northern Territories");
     concord_hits_free(h);
     /* nothing to search for */
     q = "...";
-    assert_int_equal(concord_concordance(tm, "en", q, strlen(q), 0, &h), CONCORD_EINVAL);
+    assert_int_equal(concord_concordance_search(&h, tm, "en", q, strlen(q), 0), CONCORD_EINVAL);
     concord_tm_close(tm);
 }
 
@@ -701,18 +701,18 @@ static void test_bad_queries(void **state)
     concord_lookup_options o = CONCORD_LOOKUP_OPTIONS_INIT;
     concord_matches *ms;
     /* invalid UTF-8, with its offset */
-    assert_int_equal(concord_matcher_lookup(m, "Hello \xff world", 13, &o, &ms), CONCORD_EENCODING);
+    assert_int_equal(concord_matcher_lookup(&ms, m, "Hello \xff world", 13, &o), CONCORD_EENCODING);
     assert_int_equal(concord_error_last()->offset, 6);
     assert_null(ms);
     /* too many words */
     str big = {NULL, 0, 0};
     for (int i = 0; i < 1500; i++)
         add(&big, "word%d ", i);
-    assert_int_equal(concord_matcher_lookup(m, big.s, big.len, &o, &ms), CONCORD_ELIMIT);
+    assert_int_equal(concord_matcher_lookup(&ms, m, big.s, big.len, &o), CONCORD_ELIMIT);
     assert_non_null(strstr(concord_error_last()->message, "1000"));
     free(big.s);
     /* one character: fine, nothing close */
-    assert_int_equal(concord_matcher_lookup(m, "H", 1, &o, &ms), 0);
+    assert_int_equal(concord_matcher_lookup(&ms, m, "H", 1, &o), 0);
     assert_int_equal(ms->n, 0);
     concord_matches_free(ms);
     concord_matcher_close(m);

@@ -40,12 +40,12 @@ static const char *const files[] = {F_RU, F_CLEAN, F_TMX, F_JA};
 #define MSG_JA         "「北方領土」 is the Japanese name; news style also gives 南クリル諸島"
 
 static concord_finding findings[4];
-/* ids from concord_rules(): these if the table has them, else its first ones */
+/* ids from concord_rule_table(): these if the table has them, else its first ones */
 static const char *rule_a, *rule_b, *rule_c; /* paired-name, deprecated-term, forbidden-term */
 
 static const char *pick_rule(const char *want, size_t fallback)
 {
-    const concord_rule_info *rules = concord_rules();
+    const concord_rule_info *rules = concord_rule_table();
     size_t n = 0;
     while (rules[n].id)
         n++;
@@ -584,7 +584,7 @@ int main(void)
     setenv("VERSION", concord_version_string(), 1);
     char nrules[32];
     size_t k = 0;
-    while (concord_rules()[k].id)
+    while (concord_rule_table()[k].id)
         k++;
     snprintf(nrules, sizeof(nrules), "%zu", k);
     setenv("NRULES", nrules, 1);

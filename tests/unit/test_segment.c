@@ -88,7 +88,7 @@ static char *segment_join(const char *lang, int wrapped, const char *text, size_
     assert_int_equal(concord_segmenter_new(&seg, &o), 0);
     concord_segment *segs;
     size_t n;
-    if (concord_segmenter_split(seg, text, len, &segs, &n) != 0)
+    if (concord_segmenter_split(&segs, &n, seg, text, len) != 0)
         fail_msg("split failed: %s", concord_error_last()->message);
     check_invariants(text, len, segs, n);
     size_t total = 1;
@@ -357,7 +357,7 @@ static void test_offsets_slice_the_input(void **state)
     assert_string_equal(concord_segmenter_lang(seg), "ru");
     concord_segment *s;
     size_t n;
-    assert_int_equal(concord_segmenter_split(seg, text, strlen(text), &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, text, strlen(text)), 0);
     assert_int_equal(n, 4);
     assert_int_equal(s[0].start, 3); /* after the BOM */
     assert_memory_equal(text + s[0].start, "Южные Курилы.", s[0].end - s[0].start);
@@ -377,13 +377,13 @@ static void test_empty_and_blank_input(void **state)
     assert_string_equal(concord_segmenter_lang(seg), "en");
     concord_segment *s = (concord_segment *)1;
     size_t n = 99;
-    assert_int_equal(concord_segmenter_split(seg, "", 0, &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, "", 0), 0);
     assert_int_equal(n, 0);
     assert_null(s);
     const char *blank = " \n\t\r\n  \xE3\x80\x80";
-    assert_int_equal(concord_segmenter_split(seg, blank, strlen(blank), &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, blank, strlen(blank)), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(concord_segmenter_split(seg, "\xEF\xBB\xBF", 3, &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, "\xEF\xBB\xBF", 3), 0);
     assert_int_equal(n, 0);
     concord_segmenter_free(seg);
     concord_segmenter_free(NULL);
@@ -496,7 +496,7 @@ static char *segment_with_srx(const char *lang, const char *srx, const char *tex
         fail_msg("SRX rejected: %s", concord_error_last()->message);
     concord_segment *s;
     size_t n;
-    assert_int_equal(concord_segmenter_split(seg, text, strlen(text), &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, text, strlen(text)), 0);
     check_invariants(text, strlen(text), s, n);
     char *out = calloc(strlen(text) + n + 1, 1);
     for (size_t i = 0; i < n; i++) {
@@ -593,7 +593,7 @@ static void test_malformed_srx_reports_line_and_column(void **state)
         /* the segmenter is unchanged and still works */
         concord_segment *s;
         size_t n;
-        assert_int_equal(concord_segmenter_split(seg, "One. Two.", 9, &s, &n), 0);
+        assert_int_equal(concord_segmenter_split(&s, &n, seg, "One. Two.", 9), 0);
         assert_int_equal(n, 2);
         concord_free(s);
         concord_segmenter_free(seg);
@@ -643,7 +643,7 @@ static void test_srx_review_regressions(void **state)
     assert_int_equal(concord_segmenter_add_srx(seg, caret, strlen(caret), "c.srx"), 0);
     concord_segment *segs;
     size_t n;
-    assert_int_equal(concord_segmenter_split(seg, text, reps * ll, &segs, &n), 0);
+    assert_int_equal(concord_segmenter_split(&segs, &n, seg, text, reps * ll), 0);
     assert_int_equal(n, 2 * reps); /* "alpha" | "beta gamma delta." on every line */
     concord_free(segs);
     concord_segmenter_free(seg);
@@ -659,7 +659,7 @@ static void test_srx_review_regressions(void **state)
     text[39999] = 'b';
     assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
     assert_int_equal(concord_segmenter_add_srx(seg, slow, strlen(slow), "slow.srx"), 0);
-    assert_int_equal(concord_segmenter_split(seg, text, 40000, &segs, &n), CONCORD_ELIMIT);
+    assert_int_equal(concord_segmenter_split(&segs, &n, seg, text, 40000), CONCORD_ELIMIT);
     assert_non_null(strstr(concord_error_last()->message, "slow.srx:3:1"));
     concord_segmenter_free(seg);
     free(text);
@@ -737,7 +737,7 @@ static int oom_run(long fail_at)
         rc = concord_segmenter_add_srx(seg, srx_doc, strlen(srx_doc), "t.srx");
     if (rc == 0) {
         const char *t = "Министр А. Г. Силуанов заявил. В 2019 г. бюджет вырос. Sta. Ten.";
-        rc = concord_segmenter_split(seg, t, strlen(t), &s, &n);
+        rc = concord_segmenter_split(&s, &n, seg, t, strlen(t));
     }
     concord_free(s);
     concord_segmenter_free(seg);
@@ -779,7 +779,7 @@ static void test_long_paragraph_crosses_windows(void **state)
     assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
     concord_segment *s;
     size_t n;
-    assert_int_equal(concord_segmenter_split(seg, t, ulen * reps, &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, t, ulen * reps), 0);
     check_invariants(t, ulen * reps, s, n);
     assert_int_equal(n, 2 * reps);
     for (size_t i = 0; i < n; i++) {
@@ -794,7 +794,7 @@ static void test_long_paragraph_crosses_windows(void **state)
 
     /* a single "word" longer than a window: one segment, nothing lost */
     memset(t, 'x', ulen * reps);
-    assert_int_equal(concord_segmenter_split(seg, t, ulen * reps, &s, &n), 0);
+    assert_int_equal(concord_segmenter_split(&s, &n, seg, t, ulen * reps), 0);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].start, 0);
     assert_int_equal(s[0].end, ulen * reps);
@@ -824,7 +824,7 @@ static concord_segment *split_with_window(const char *lang, int wrapped, int32_t
     if (window)
         cc_segmenter_set_window(seg, window);
     concord_segment *s;
-    if (concord_segmenter_split(seg, t, len, &s, n) != 0)
+    if (concord_segmenter_split(&s, n, seg, t, len) != 0)
         fail_msg("split: %s", concord_error_last()->message);
     concord_segmenter_free(seg);
     return s;

@@ -86,19 +86,19 @@ static void test_position(void **state)
     (void)state;
     const char *t = "ab\r\nкд\rx\ny";
     unsigned long l, c;
-    concord_text_position(t, strlen(t), 0, &l, &c);
+    concord_text_position(&l, &c, t, strlen(t), 0);
     assert_int_equal(l, 1);
     assert_int_equal(c, 1);
-    concord_text_position(t, strlen(t), 4, &l, &c); /* 'к' after CRLF */
+    concord_text_position(&l, &c, t, strlen(t), 4); /* 'к' after CRLF */
     assert_int_equal(l, 2);
     assert_int_equal(c, 1);
-    concord_text_position(t, strlen(t), 6, &l, &c); /* 'д': columns count code points */
+    concord_text_position(&l, &c, t, strlen(t), 6); /* 'д': columns count code points */
     assert_int_equal(l, 2);
     assert_int_equal(c, 2);
-    concord_text_position(t, strlen(t), 9, &l, &c); /* 'x' after a lone CR */
+    concord_text_position(&l, &c, t, strlen(t), 9); /* 'x' after a lone CR */
     assert_int_equal(l, 3);
     assert_int_equal(c, 1);
-    concord_text_position(t, strlen(t), 1000, &l, &c); /* clamped */
+    concord_text_position(&l, &c, t, strlen(t), 1000); /* clamped */
     assert_int_equal(l, 4);
     assert_int_equal(c, 2);
 }
@@ -139,17 +139,17 @@ static void test_lang_canonicalize(void **state)
                 {"fr", "fr"}};
     char out[64];
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        assert_int_equal(concord_lang_canonicalize(good[i].in, out, sizeof(out)), 0);
+        assert_int_equal(concord_lang_canonicalize(out, sizeof(out), good[i].in), 0);
         assert_string_equal(out, good[i].out);
     }
     const char *bad[] = {"",       "english",        "e", "ru-", "-ru", "r u", "qq",
                          "ja--JP", "toolongsubtagxx"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (concord_lang_canonicalize(bad[i], out, sizeof(out)) != CONCORD_EINVAL)
+        if (concord_lang_canonicalize(out, sizeof(out), bad[i]) != CONCORD_EINVAL)
             fail_msg("'%s' was accepted as '%s'", bad[i], out);
         assert_non_null(strstr(concord_error_last()->message, "language"));
     }
-    assert_int_equal(concord_lang_canonicalize("en-US", out, 3), CONCORD_ELIMIT);
+    assert_int_equal(concord_lang_canonicalize(out, 3, "en-US"), CONCORD_ELIMIT);
 }
 
 static void test_utf16_round_trip(void **state)

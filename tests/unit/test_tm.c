@@ -76,7 +76,7 @@ static int collect_unit(const concord_unit *u, void *ud)
             c->offsets[k][j] = v->codes[j].offset;
         }
         char *m;
-        assert_int_equal(concord_segment_to_tmx(v->text, v->text_len, v->codes, v->ncodes, &m), 0);
+        assert_int_equal(concord_segment_to_tmx(&m, v->text, v->text_len, v->codes, v->ncodes), 0);
         snprintf(c->markup[k], sizeof(c->markup[k]), "%s", m);
         concord_free(m);
     }
@@ -99,7 +99,8 @@ static void collect_event(const concord_tmx_event *e, void *ud)
 static int read_tmx(const char *path, int skip, collected *c)
 {
     memset(c, 0, sizeof(*c));
-    concord_tmx_callbacks cb = {NULL, collect_unit, collect_event, NULL, c};
+    concord_tmx_callbacks cb = {
+        CONCORD_TMX_CALLBACKS_VERSION, NULL, collect_unit, collect_event, NULL, c};
     return concord_tmx_read(path, skip, &cb);
 }
 
@@ -333,7 +334,7 @@ static int import_one(concord_tm *tm, const char *path, concord_duplicates dup,
 {
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
     o.on_duplicate = dup;
-    return concord_tm_import_tmx(tm, &path, 1, &o, st);
+    return concord_tm_import_tmx(st, tm, &path, 1, &o);
 }
 
 typedef struct sink {
@@ -357,7 +358,7 @@ static char *export_all(concord_tm *tm, const char *const *langs, size_t nlangs,
     concord_export_options o = CONCORD_EXPORT_OPTIONS_INIT;
     o.langs = langs;
     o.nlangs = nlangs;
-    if (concord_tm_export_tmx(tm, &o, to_sink, &s, units) != 0)
+    if (concord_tm_export_tmx(units, tm, &o, to_sink, &s) != 0)
         fail_msg("export: %s", concord_error_last()->message);
     return s.data;
 }
@@ -375,7 +376,7 @@ static void test_import_stats_export(void **state)
     (void)state;
     const char *p = write_str("sample.tmx", SAMPLE);
     concord_tm *tm = open_tm("a.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.read, 4);
     assert_int_equal(st.imported, 3);
@@ -384,7 +385,7 @@ static void test_import_stats_export(void **state)
     assert_int_equal(st.variants, 7);
 
     concord_tm_stats *s;
-    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
     assert_int_equal(s->units, 3);
     assert_int_equal(s->variants, 7);
     assert_int_equal(lang_count(s, "en-US"), 3);
@@ -469,7 +470,7 @@ static void test_duplicate_policies(void **state)
         char name[32];
         snprintf(name, sizeof(name), "dup%zu.tm", i);
         concord_tm *tm = open_tm(name);
-        concord_import_stats st;
+        concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
         assert_int_equal(import_one(tm, first, cases[i].dup, &st), 0);
         assert_int_equal(import_one(tm, second, cases[i].dup, &st), 0);
         assert_int_equal(st.skipped, cases[i].skipped);
@@ -477,7 +478,7 @@ static void test_duplicate_policies(void **state)
         assert_int_equal(st.alternatives, cases[i].alternatives);
         assert_int_equal(st.merged, cases[i].merged);
         concord_tm_stats *s;
-        assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+        assert_int_equal(concord_tm_stats_get(&s, tm), 0);
         assert_int_equal(s->units, cases[i].units);
         assert_int_equal(lang_count(s, "ru"), 1);
         concord_tm_stats_free(s);
@@ -538,7 +539,7 @@ static const char *write_body(const char *name, body *b)
 static size_t tm_units(concord_tm *tm)
 {
     concord_tm_stats *s;
-    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
     size_t n = s->units;
     concord_tm_stats_free(s);
     return n;
@@ -559,7 +560,7 @@ static void test_duplicates_across_unit_shapes(void **state)
     add(&b, "</tu>\n");
     const char *ten = write_body("ten.tmx", &b);
     concord_tm *tm = open_tm("shapes.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, ten, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.imported, 1);
     assert_int_equal(st.variants, 10);
@@ -642,13 +643,13 @@ static void test_srclang_is_matched_by_language(void **state)
                      "<tu><tuv xml:lang=\"ru\"><seg>Итуруп</seg></tuv>"
                      "<tuv xml:lang=\"en-US\"><seg>Iturup</seg></tuv></tu></body></tmx>");
     concord_tm *tm = open_tm("srcEN.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
     /* both units have the source Iturup: the second joins the first */
     assert_int_equal(st.imported, 1);
     assert_int_equal(st.merged, 1);
     concord_tm_stats *s;
-    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
     assert_int_equal(s->units, 1);
     assert_int_equal(s->npairs, 2);
     assert_string_equal(s->pairs[0].name, "en-US>ja");
@@ -671,7 +672,7 @@ static void test_many_alternatives_of_one_source(void **state)
             i);
     const char *many = write_body("many.tmx", &b);
     concord_tm *tm = open_tm("many.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, many, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.imported, 5000);
     assert_int_equal(st.alternatives, 4999);
@@ -711,11 +712,11 @@ static void test_stats_with_hundreds_of_languages(void **state)
             i, 'a' + i / 26, 'a' + i % 26, i);
     const char *p = write_body("langs.tmx", &b);
     concord_tm *tm = open_tm("langs.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.imported, 300);
     concord_tm_stats *s;
-    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
     assert_int_equal(s->nlangs, 301);
     assert_int_equal(s->npairs, 300);
     assert_int_equal(lang_count(s, "en-US"), 300);
@@ -738,7 +739,7 @@ static void test_foreign_attributes_do_not_break_export(void **state)
     assert_int_equal(c.units, 1);
     assert_true(c.events >= 1);
     concord_tm *tm = open_tm("ns.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, p, CONCORD_DUP_KEEP, &st), 0);
     size_t units;
     char *x = export_all(tm, NULL, 0, &units);
@@ -773,7 +774,7 @@ static void test_duplicates_review_cases(void **state)
 {
     (void)state;
     size_t units;
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
 #define TU_(src, body) "<tu srclang=\"" src "\">" body "</tu>\n"
 #define V_(l, t)       "<tuv xml:lang=\"" l "\"><seg>" t "</seg></tuv>"
     /* replace keeps a stored translation that the new unit also carries */
@@ -856,14 +857,14 @@ static void test_schema_1_is_migrated(void **state)
     assert_non_null(strstr(concord_error_last()->message, "upgrade"));
     assert_int_equal(concord_tm_open(&tm, path_of("v1.tm"), 0), 0);
     concord_tm_stats *s;
-    assert_int_equal(concord_tm_stats_get(tm, &s), 0);
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
     assert_int_equal(s->units, 21);
     assert_int_equal(s->schema_version, 2);
     concord_tm_stats_free(s);
     /* the sample again: every unit known */
     char tmx[1024];
     snprintf(tmx, sizeof(tmx), "%s/../../tmx/kurils-en-ru-ja.tmx", CONCORD_TEST_DATA);
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, tmx, CONCORD_DUP_KEEP, &st), 0);
     assert_int_equal(st.identical, 21);
     concord_tm_close(tm);
@@ -891,7 +892,7 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
                                       "</tu><tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x"
                                       "</ept></seg></tuv></tu>" TMX_TAIL);
     concord_tm *tm = open_tm("c.tm");
-    concord_import_stats st;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     assert_int_equal(import_one(tm, good, CONCORD_DUP_KEEP, &st), 0);
     size_t units;
     char *before = export_all(tm, NULL, 0, &units);
@@ -902,17 +903,94 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
                                         "</tuv></tu>" TMX_TAIL);
     both[0] = fresh;
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
-    assert_int_equal(concord_tm_import_tmx(tm, both, 2, &o, &st), CONCORD_EPARSE);
+    assert_int_equal(concord_tm_import_tmx(&st, tm, both, 2, &o), CONCORD_EPARSE);
     char *after = export_all(tm, NULL, 0, &units);
     assert_string_equal(before, after);
     assert_null(strstr(after, "new unit"));
     free(after);
     /* with skip_invalid both files go in, the bad unit is counted */
     o.skip_invalid = 1;
-    assert_int_equal(concord_tm_import_tmx(tm, both, 2, &o, &st), 0);
+    assert_int_equal(concord_tm_import_tmx(&st, tm, both, 2, &o), 0);
     assert_int_equal(st.invalid, 1);
     assert_int_equal(st.imported, 2);
     free(before);
+    concord_tm_close(tm);
+}
+
+/*
+ * The options of a program built against the version-1 headers: the layout
+ * of concord_import_options before `cancel` was added. A newer library must
+ * take it and read nothing past it.
+ */
+typedef struct import_options_v1 {
+    unsigned int version;
+    concord_duplicates on_duplicate;
+    int skip_invalid;
+    void (*event)(const concord_tmx_event *e, void *ud);
+    void (*progress)(const char *file, unsigned long long done, unsigned long long total,
+                     size_t units_read, void *ud);
+    void *ud;
+} import_options_v1;
+
+static void test_older_option_structs_are_accepted(void **state)
+{
+    (void)state;
+    const char *p = write_str("v1.tmx", SAMPLE);
+    concord_tm *tm = open_tm("v1.tm");
+    /* 0xff bytes right after the v1 struct: a library that read past it
+       would take them for a `cancel` pointer and crash or cancel */
+    struct {
+        import_options_v1 o;
+        unsigned char after[64];
+    } v1;
+    memset(&v1, 0xff, sizeof(v1));
+    v1.o.version = 1;
+    v1.o.on_duplicate = CONCORD_DUP_SKIP;
+    v1.o.skip_invalid = 0;
+    v1.o.event = NULL;
+    v1.o.progress = NULL;
+    v1.o.ud = NULL;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(
+        concord_tm_import_tmx(&st, tm, &p, 1, (const concord_import_options *)(void *)&v1.o), 0);
+    assert_int_equal(st.imported, 2); /* k3 is an alternative: dropped */
+    assert_int_equal(st.skipped, 1);  /* the policy of the v1 struct was read */
+
+    /* a version this library does not know, of options or of stats */
+    concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
+    o.version = CONCORD_IMPORT_OPTIONS_VERSION + 1;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "import options version"));
+    o.version = 0;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EINVAL);
+    o.version = CONCORD_IMPORT_OPTIONS_VERSION;
+    st.version = 0;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "import stats version"));
+    concord_tmx_callbacks cb = CONCORD_TMX_CALLBACKS_INIT;
+    cb.version = 7;
+    assert_int_equal(concord_tmx_read(p, 0, &cb), CONCORD_EINVAL);
+    concord_tm_close(tm);
+}
+
+/* cancel: set before the first batch is written, nothing is imported */
+static void test_cancelled_import_leaves_tm_unchanged(void **state)
+{
+    (void)state;
+    const char *p = write_str("cancel.tmx", SAMPLE);
+    concord_tm *tm = open_tm("cancel.tm");
+    volatile int cancel = 1;
+    concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
+    o.cancel = &cancel;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EUSER);
+    concord_tm_stats *s;
+    assert_int_equal(concord_tm_stats_get(&s, tm), 0);
+    assert_int_equal(s->units, 0);
+    concord_tm_stats_free(s);
+    cancel = 0;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), 0);
+    assert_int_equal(st.imported, 3);
     concord_tm_close(tm);
 }
 
@@ -996,7 +1074,7 @@ static void test_out_of_memory_during_import(void **state)
         concord_allocator_set(&a);
         concord_tm *tm = NULL;
         int rc = concord_tm_open(&tm, path_of(name), CONCORD_TM_CREATE);
-        concord_import_stats st;
+        concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
         if (rc == 0)
             rc = import_one(tm, p, CONCORD_DUP_KEEP, &st);
         concord_tm_close(tm);
@@ -1015,6 +1093,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inline_codes),
+        cmocka_unit_test(test_older_option_structs_are_accepted),
+        cmocka_unit_test(test_cancelled_import_leaves_tm_unchanged),
         cmocka_unit_test(test_reader_versions_and_languages),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_unknown_elements_are_warnings),

@@ -260,7 +260,7 @@ int cmd_check(int argc, char **argv)
         }
     int color = format == CLI_REPORT_TEXT && cli_use_color(stdout);
     cli_report_write(stdout, (cli_report_format)format, (const char *const *)a.pos, (size_t)a.npos,
-                     r.v, r.n, color);
+                     r.v, r.n, fail_on, color);
     if (fix && fixed_total)
         fprintf(stderr, "concord check: %zu fix%s applied\n", fixed_total,
                 fixed_total == 1 ? "" : "es");

@@ -83,7 +83,7 @@ int cli_report_error(const char *cmd, const char *file);
 /* Write s[0..n) as the contents of a JSON string (no quotes). */
 void cli_json_string(FILE *f, const char *s, size_t n);
 
-/* Should output to f be coloured (a terminal, and NO_COLOR unset)? */
+/* Should output to f be coloured (a terminal, TERM set and not "dumb", NO_COLOR unset)? */
 int cli_use_color(FILE *f);
 
 /* Flush stdout and report a write error (e.g. a full disk) as EXIT_USAGE. */

@@ -16,6 +16,11 @@
 
 #include "cli.h"
 
+/* the base URL of docs/, set by the build (CMakeLists.txt, CONCORD_DOCS_URL) */
+#ifndef CONCORD_DOCS_URL
+#error "CONCORD_DOCS_URL (the base URL of the documentation) is set by the build"
+#endif
+
 static const struct {
     const char *name;
     cli_report_format format;
@@ -423,9 +428,10 @@ static void write_sarif(FILE *out, const char *const *files, size_t nfiles,
           out);
     fputs("          \"version\": ", out);
     json_str(out, concord_version_string());
-    fputs(",\n          \"informationUri\": \"https://example.invalid/concord\",\n"
-          "          \"rules\": [",
-          out);
+    /* the tool's page and each rule's section of it (docs/check.md) */
+    fputs(",\n          \"informationUri\": ", out);
+    json_str(out, CONCORD_DOCS_URL "check.md");
+    fputs(",\n          \"rules\": [", out);
     for (size_t i = 0; rules[i].id; i++) {
         fputs(i ? ",\n            {" : "\n            {", out);
         json_member(out, "", "id", rules[i].id);
@@ -433,7 +439,10 @@ static void write_sarif(FILE *out, const char *const *files, size_t nfiles,
         put_rule_name(out, rules[i].id);
         fputs("\", \"shortDescription\": {", out);
         json_member(out, "", "text", nz(rules[i].summary));
-        fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+        fputs("}, \"helpUri\": \"", out);
+        json_chars(out, CONCORD_DOCS_URL "check.md#");
+        json_chars(out, rules[i].id);
+        fprintf(out, "\", \"defaultConfiguration\": {\"level\": \"%s\"}}",
                 sarif_level(rules[i].severity));
     }
     fputs("\n          ]\n        }\n      },\n"

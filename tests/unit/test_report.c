@@ -364,13 +364,15 @@ static void test_sarif(void **state)
               "\"https://json.schemastore.org/sarif-2.1.0.json\" and (.runs | length) == 1 and "
               ".runs[0].columnKind == \"unicodeCodePoints\"");
     /* the driver and its rule table, which code scanning shows with each alert */
-    expect_jq(s, "",
-              ".runs[0].tool.driver | .name == \"concord\" and .version == $ENV.VERSION and "
-              ".informationUri == \"https://example.invalid/concord\" and "
-              "(.rules | length) == ($ENV.NRULES | tonumber) and all(.rules[]; "
-              "(.id | type) == \"string\" and (.name | test(\"^[A-Z][A-Za-z0-9]*$\")) and "
-              "(.shortDescription.text | length) > 0 and "
-              "([.defaultConfiguration.level] | inside([\"error\", \"warning\", \"note\"])))");
+    expect_jq(
+        s, "",
+        ".runs[0].tool.driver | .name == \"concord\" and .version == $ENV.VERSION and "
+        ".informationUri == $ENV.DOCS + \"check.md\" and "
+        "(.rules | length) == ($ENV.NRULES | tonumber) and all(.rules[]; "
+        "(.id | type) == \"string\" and (.name | test(\"^[A-Z][A-Za-z0-9]*$\")) and "
+        "(.shortDescription.text | length) > 0 and .helpUri == $ENV.DOCS + \"check.md#\" + .id "
+        "and "
+        "([.defaultConfiguration.level] | inside([\"error\", \"warning\", \"note\"])))");
     expect_jq(s, "",
               ".runs[0] | .tool.driver.rules as $r | (.results | length) == 4 and "
               "all(.results[]; .ruleId and .level and .message.text and "
@@ -413,6 +415,37 @@ static void test_sarif(void **state)
               ".runs[0] | .results == [] and .artifacts == "
               "[{\"location\": {\"uri\": \"news/kurils%20ru.md\"}}]");
     free(s);
+}
+
+/*
+ * The links of the SARIF report lead somewhere: the documentation base is an
+ * absolute URL of a folder (file:// of the installed docs unless the build
+ * was given another), and docs/check.md, which it names, has a heading for
+ * every rule, whose anchor (#forbidden-term) the rule's helpUri points at.
+ */
+static void test_sarif_links(void **state)
+{
+    (void)state;
+    const char *docs = CONCORD_DOCS_URL;
+    assert_true(strncmp(docs, "file:///", 8) == 0 || strncmp(docs, "https://", 8) == 0 ||
+                strncmp(docs, "http://", 7) == 0);
+    assert_int_equal(docs[strlen(docs) - 1], '/');
+    assert_null(strstr(docs, ".invalid"));
+    FILE *f = fopen(CONCORD_SOURCE_DIR "/docs/check.md", "r");
+    assert_non_null(f);
+    static char md[1 << 20];
+    size_t n = fread(md, 1, sizeof(md) - 1, f);
+    md[n] = '\0';
+    fclose(f);
+    for (const concord_rule_info *r = concord_rule_table(); r->id; r++) {
+        /* "### `forbidden-term`": the heading whose anchor is #forbidden-term */
+        char heading[128];
+        snprintf(heading, sizeof(heading), "\n### `%s`\n", r->id);
+        if (!strstr(md, heading)) {
+            print_error("docs/check.md has no heading %s", heading + 1);
+            fail();
+        }
+    }
 }
 
 /* Annotations: exact lines, as the runner parses them. */
@@ -636,6 +669,7 @@ int main(void)
     setenv("MSG_RU", MSG_RU, 1);
     setenv("MSG_TMX", MSG_TMX, 1);
     setenv("VERSION", concord_version_string(), 1);
+    setenv("DOCS", CONCORD_DOCS_URL, 1);
     char nrules[32];
     size_t k = 0;
     while (concord_rule_table()[k].id)
@@ -644,17 +678,12 @@ int main(void)
     setenv("NRULES", nrules, 1);
 
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format_names),
-        cmocka_unit_test(test_text),
-        cmocka_unit_test(test_text_color),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_sarif),
-        cmocka_unit_test(test_github),
-        cmocka_unit_test(test_github_over_limit),
-        cmocka_unit_test(test_junit),
-        cmocka_unit_test(test_junit_fail_on),
-        cmocka_unit_test(test_rdjsonl),
-        cmocka_unit_test(test_sarif_paths),
+        cmocka_unit_test(test_format_names),   cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_color),     cmocka_unit_test(test_json),
+        cmocka_unit_test(test_sarif),          cmocka_unit_test(test_sarif_links),
+        cmocka_unit_test(test_github),         cmocka_unit_test(test_github_over_limit),
+        cmocka_unit_test(test_junit),          cmocka_unit_test(test_junit_fail_on),
+        cmocka_unit_test(test_rdjsonl),        cmocka_unit_test(test_sarif_paths),
         cmocka_unit_test(test_odd_file_names),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

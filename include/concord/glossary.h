@@ -61,7 +61,8 @@ CONCORD_API void concord_glossary_free(concord_glossary *g);
  * status or option, a rule that names a concept that does not exist. A load
  * that leaves g with no term at all is CONCORD_EPARSE too ("no terms"): a
  * check against an empty glossary would pass silently. On error g is left as
- * it was.
+ * it was, whatever the load had added or amended before it failed (a load is
+ * staged and takes effect only when it succeeds).
  *
  * Loads add up: a .glossary file may name the concepts of a file loaded
  * before it (a TBX entry's id) to give them a side, pair them, or amend one

@@ -3,8 +3,13 @@
  * (text format, TBX, CSV/TSV), the term recognizer and the rules.
  *
  * Readers build a glossary through cc_gloss_concept() and cc_gloss_term();
- * everything they add lives in the glossary's arena. A load that fails is
- * rolled back by the caller (glossary.c) to the counts it started with.
+ * everything they add lives in the glossary's arena. A load is a transaction
+ * (glossary.c): what it adds goes past the counts it started from, and the
+ * first change to a concept or term that was there before (a reopened
+ * concept's side or note, an amended term) journals that item's old value.
+ * A load that fails is undone: counts back, journal replayed. So a reader
+ * may change a concept that cc_gloss_concept() returned, or a term through
+ * cc_gloss_term_amend(), and nothing else that was there before the load.
  */
 #ifndef CC_GLOSSARY_INTERNAL_H
 #define CC_GLOSSARY_INTERNAL_H
@@ -60,6 +65,7 @@ typedef struct cc_term {
     size_t nexcept;
     const char *file; /* where it was defined, for messages */
     unsigned long line;
+    unsigned long journaled; /* the load that journaled it last (glossary.c) */
 } cc_term;
 
 typedef struct cc_concept {
@@ -68,6 +74,7 @@ typedef struct cc_concept {
     char *side;    /* who uses this name (for official profiles), or NULL */
     int generated; /* the id was made up (the entry had none): never found by id */
     size_t first_term, nterms_unused; /* terms are found by scanning g->terms */
+    unsigned long journaled;          /* the load that journaled it last (glossary.c) */
 } cc_concept;
 
 #define CC_PAIR_MAX_ORDER 8
@@ -123,13 +130,20 @@ struct concord_glossary {
     size_t *ids;
     size_t idcap;
     char src_lang[64], tgt_lang[64]; /* for headerless CSV/TSV, "" if unset */
+    /* the load in progress: its number, the counts it started from, and the old
+     * values of the concepts and terms before it it changed */
+    unsigned long load;
+    size_t load_nconcepts, load_nterms;
+    struct cc_undo *undo;
+    size_t nundo, capundo;
 };
 
 /*
  * Add a concept (id NULL or "": a generated one, "#<N>", which no lookup by id
  * finds, so that it never merges with a file's own ids) and give its index.
  * A concept id that exists already returns that concept (readers may meet a
- * concept in several places). Returns 0 or CONCORD_ENOMEM.
+ * concept in several places); one from before the load is journaled first,
+ * so that the reader may change it. Returns 0 or CONCORD_ENOMEM.
  */
 int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out);
 
@@ -146,7 +160,8 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
  * If concept `concept` has a term in spec->lang whose text is spec->text
  * (stem markers aside), amend it with what spec says — the status when
  * `status_given`, the inflection when `inflect_given`, flags added, forms,
- * exceptions, part of speech and note when present — and return 1; else 0.
+ * exceptions, part of speech and note when present — and return 1; else 0
+ * (or CONCORD_ENOMEM). A term from before the load is journaled first.
  * This is how a .glossary loaded after a TBX adds what TBX cannot say
  * (forbidden, stem markers, exceptions) to the TBX's terms.
  */

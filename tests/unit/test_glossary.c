@@ -341,6 +341,72 @@ static void test_tbx_then_rules(void **state)
     concord_glossary_free(g);
 }
 
+/*
+ * A load that fails leaves the glossary as it was (glossary.h), also when it
+ * amended terms and reopened concepts of an earlier file before it failed:
+ * the amendment to forbidden, the stem marker and the side are undone with
+ * the rest, and the same load without its broken line then works.
+ */
+static void test_failed_load_undone(void **state)
+{
+    (void)state;
+    static const char tbx[] =
+        "<?xml version=\"1.0\"?>\n<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n"
+        "<termEntry id=\"sk\"><langSet xml:lang=\"en\">\n"
+        "<tig><term>Southern Kurils</term></tig>\n"
+        "<tig><term>South Kuriles</term>"
+        "<termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>\n"
+        "</langSet><langSet xml:lang=\"ru\"><tig><term>Южные Курилы</term></tig></langSet>\n"
+        "</termEntry>\n"
+        "<termEntry id=\"nt\"><langSet xml:lang=\"en\"><tig><term>Northern Territories</term>"
+        "</tig></langSet></termEntry></body></text></martif>\n";
+    /* amends two TBX terms and gives sk a side, then names a concept nobody defines */
+    static const char broken[] = "[concept sk]\n"
+                                 "side: ru\n"
+                                 "en: South Kuriles ; forbidden\n"
+                                 "ru: Южн|ые Курил|ы ; deprecated\n"
+                                 "en: Kurils ; admitted\n"
+                                 "[pair sk nobody]\n";
+    static const char side_profile[] = "[profile ru-official]\npairs: side ru\n";
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "t.tbx", tbx, strlen(tbx)), 0);
+    concord_glossary_stats before = CONCORD_GLOSSARY_STATS_INIT, after = before;
+    assert_int_equal(concord_glossary_stats_get(&before, g), 0);
+    char got[256];
+    const char *en = "The South Kuriles and the Kurils.", *ru = "Жители Южных Курил.";
+
+    assert_int_equal(concord_glossary_load_memory(g, "b.glossary", broken, strlen(broken)),
+                     CONCORD_EPARSE);
+    assert_int_equal(concord_error_last()->line, 6);
+    assert_int_equal(concord_glossary_stats_get(&after, g), 0);
+    assert_memory_equal(&before, &after, sizeof(before));
+    /* still deprecated, not forbidden; no marker (and not deprecated), so the genitive is not
+     * found */
+    check(g, NULL, "en", en, got, sizeof(got));
+    assert_string_equal(got, "1:5 deprecated-term");
+    check(g, NULL, "ru", ru, got, sizeof(got));
+    assert_string_equal(got, "");
+    /* and sk has no side: a profile of side ru has no concept to use */
+    assert_int_equal(
+        concord_glossary_load_memory(g, "p.glossary", side_profile, strlen(side_profile)),
+        CONCORD_EPARSE);
+    assert_non_null(strstr(concord_error_last()->message, "no concept has side 'ru'"));
+
+    /* the same amendments in a load that succeeds are kept */
+    size_t good = strlen(broken) - strlen("[pair sk nobody]\n");
+    assert_int_equal(concord_glossary_load_memory(g, "a.glossary", broken, good), 0);
+    check(g, NULL, "en", en, got, sizeof(got));
+    assert_string_equal(got, "1:5 forbidden-term");
+    check(g, NULL, "ru", ru, got, sizeof(got));
+    assert_string_equal(got, "1:8 deprecated-term");
+    assert_int_equal(
+        concord_glossary_load_memory(g, "p.glossary", side_profile, strlen(side_profile)), 0);
+    assert_int_equal(concord_glossary_stats_get(&after, g), 0);
+    assert_int_equal(after.terms, before.terms + 1); /* two amended, "Kurils" added */
+    concord_glossary_free(g);
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -466,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_fix_shape_with_prefix),
         cmocka_unit_test(test_katakana_words),
         cmocka_unit_test(test_tbx_then_rules),
+        cmocka_unit_test(test_failed_load_undone),
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),

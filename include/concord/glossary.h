@@ -9,8 +9,10 @@
  * which style profiles require together at the first mention.
  *
  * Glossaries are read from TBX (2008 "martif" and TBX v3 2019, Basic and Min,
- * DCA and DCT styles), CSV/TSV (a header row of language codes; OmegaT's tab
- * format) and concord's own text format (docs/glossary-format.md). A checker
+ * DCA and DCT styles), CSV/TSV (a header row of language codes; Translate
+ * Toolkit's po2csv columns; OmegaT's tab format) and concord's own text
+ * format (docs/glossary-format.md, which also gives the readers' limits:
+ * CONCORD_ELIMIT at the file, line and column). A checker
  * runs the rules of a glossary over documents and gives findings, each with a
  * stable rule id, a severity, a position and, where one is safe, a fix.
  *
@@ -79,11 +81,12 @@ CONCORD_API int concord_glossary_load_memory(concord_glossary *g, const char *na
                                              const char *data, size_t len);
 
 /*
- * The languages of the two columns of a CSV/TSV glossary that has no header
- * row of language codes (OmegaT's tab format: source, target, comment). Set
+ * The languages of the source and target columns of a CSV/TSV glossary that
+ * names none: OmegaT's headerless tab format (source, target, comment) and
+ * Translate Toolkit's po2csv layout ("location","source","target"). Set
  * before concord_glossary_load(); without them such a file is CONCORD_EPARSE
- * ("no header row of language codes"). Returns CONCORD_EINVAL for a tag that
- * is not BCP 47.
+ * ("no header row of language codes", "a Translate Toolkit header ... names
+ * no languages"). Returns CONCORD_EINVAL for a tag that is not BCP 47.
  */
 CONCORD_API int concord_glossary_set_langs(concord_glossary *g, const char *source,
                                            const char *target);

@@ -15,9 +15,11 @@
  * the TBX; and a reader sees its own changes while it reads (a side given to
  * a reopened concept satisfies a profile later in the same file).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "concord/text.h"
 #include "glossary/glossary_internal.h"
@@ -227,9 +229,32 @@ static char **copy_list(concord_glossary *g, const char *const *v, size_t n)
     return out;
 }
 
+/* A term, form or exception over the limit (the recognizer and stemmer see every word of it). */
+static int check_lengths(const cc_term_spec *spec, const char *file, unsigned long line,
+                         unsigned long column)
+{
+    const char *what = NULL;
+    size_t n = 0;
+    if (spec->text && (n = strlen(spec->text)) > CC_GLOSS_TERM_MAX)
+        what = "a term";
+    for (size_t i = 0; !what && i < spec->nforms; i++)
+        if ((n = strlen(spec->forms[i])) > CC_GLOSS_TERM_MAX)
+            what = "a form";
+    for (size_t i = 0; !what && i < spec->nexcept; i++)
+        if ((n = strlen(spec->except[i])) > CC_GLOSS_TERM_MAX)
+            what = "an exception";
+    if (!what)
+        return 0;
+    return cc_error_set_at(CONCORD_ELIMIT, file, line, column, 0,
+                           "%s of %zu bytes: the limit is %d bytes", what, n, CC_GLOSS_TERM_MAX);
+}
+
 int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
                   unsigned long line, unsigned long column)
 {
+    int rc = check_lengths(spec, file, line, column);
+    if (rc < 0)
+        return rc;
     char lang[64];
     if (!spec->lang || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
@@ -287,9 +312,13 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
 }
 
 int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
-                        int status_given, int inflect_given)
+                        int status_given, int inflect_given, const char *file, unsigned long line,
+                        unsigned long column)
 {
     char lang[64];
+    int rc = check_lengths(spec, file, line, column);
+    if (rc < 0)
+        return rc;
     if (!spec->lang || !spec->text || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return 0;
     for (size_t i = 0; i < g->nterms; i++) {
@@ -398,6 +427,12 @@ int concord_glossary_load(concord_glossary *g, const char *path)
 {
     char *data;
     size_t len;
+    /* a glossary is read whole: its terms are held in memory anyway */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CC_GLOSS_FILE_MAX)
+        return cc_error_set_at(CONCORD_ELIMIT, path, 0, 0, 0,
+                               "a glossary file of %jd bytes: the limit is %u bytes",
+                               (intmax_t)st.st_size, CC_GLOSS_FILE_MAX);
     int rc = cc_file_read(path, &data, &len);
     if (rc < 0)
         return rc;

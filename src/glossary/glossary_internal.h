@@ -17,6 +17,22 @@
 #include "concord/glossary.h"
 #include "base/base.h"
 
+/*
+ * The documented limits of the glossary readers (docs/glossary-format.md,
+ * "Limits"), each reported as CONCORD_ELIMIT at the file, line and column it
+ * is met. They keep a hostile file from costing unbounded memory or time,
+ * and are far above what real termbases hold: the longest term of the
+ * 267,379-entry EDICT is 99 bytes, the longest msgid of the gettext
+ * catalogues of ../shared/data (which po2csv may turn into a glossary) 7 KiB.
+ */
+#define CC_GLOSS_TERM_MAX        16384      /* bytes of a term, a form or an exception */
+#define CC_GLOSS_LIST_MAX        64         /* forms=, except= entries of a term */
+#define CC_GLOSS_OPTIONS_MAX     31         /* options after a term (';'-separated) */
+#define CC_GLOSS_TEXT_LINE_MAX   65536      /* bytes of a line of the text format */
+#define CC_GLOSS_CSV_MAX_COLUMNS 1024       /* cells of a CSV/TSV row */
+#define CC_GLOSS_CSV_MAX_ROW     (1 << 20)  /* bytes of a CSV/TSV row */
+#define CC_GLOSS_FILE_MAX        (1u << 30) /* bytes of a glossary file (it is read whole) */
+
 typedef enum cc_term_status {
     CC_TERM_PREFERRED = 0,
     CC_TERM_ADMITTED,
@@ -150,8 +166,9 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out);
 /*
  * Add a term to concept `concept`. file/line/column say where it was read
  * (for messages about it, and about findings' rules later). Returns 0,
- * CONCORD_ENOMEM, or CONCORD_EPARSE with that position for a term that is
- * empty or only punctuation and spaces, or a language tag that is not BCP 47.
+ * CONCORD_ENOMEM, CONCORD_EPARSE with that position for a term that is empty
+ * or only punctuation and spaces, or a language tag that is not BCP 47, or
+ * CONCORD_ELIMIT for a term, form or exception over CC_GLOSS_TERM_MAX bytes.
  */
 int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
                   unsigned long line, unsigned long column);
@@ -166,7 +183,8 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
  * (forbidden, stem markers, exceptions) to the TBX's terms.
  */
 int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
-                        int status_given, int inflect_given);
+                        int status_given, int inflect_given, const char *file, unsigned long line,
+                        unsigned long column);
 
 /* Copy a string into the glossary's arena (NULL stays NULL). */
 char *cc_gloss_strdup(concord_glossary *g, const char *s);

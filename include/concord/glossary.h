@@ -192,11 +192,16 @@ CONCORD_API void concord_checker_free(concord_checker *c);
 /*
  * Check a document: plain text, or Markdown when `name` ends in .md or
  * .markdown (code blocks, inline code, link targets and HTML comments are not
- * checked). lang NULL: the checker's `from`, else detected from the script.
- * Lines holding "concord-ignore-next-line" (optionally followed by rule ids)
- * silence the findings of the next line. text must be valid UTF-8
- * (CONCORD_EENCODING with the byte offset otherwise). *out is sorted by
- * position and belongs to the caller.
+ * checked), a paragraph at a time: a term or a paired name's shape never
+ * runs over an empty line, while the first mention of a pair and the
+ * spellings of a concept are the whole document's. lang NULL: the checker's
+ * `from`, else detected from the script. Lines holding
+ * "concord-ignore-next-line" (optionally followed by rule ids) silence the
+ * findings of the next line. text must be valid UTF-8 (CONCORD_EENCODING with
+ * the byte offset otherwise). A gettext PO, XLIFF or TMX document, told by
+ * its content, is CONCORD_EUNSUPPORTED (at the line of its first entry or
+ * root element): read as text, its markup and source text would be checked
+ * as prose. *out is sorted by position and belongs to the caller.
  */
 CONCORD_API int concord_checker_check_text(concord_findings **out, concord_checker *c,
                                            const char *name, const char *text, size_t len,

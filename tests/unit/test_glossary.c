@@ -407,6 +407,78 @@ static void test_failed_load_undone(void **state)
     concord_glossary_free(g);
 }
 
+/*
+ * Files of the formats users translate that check cannot read yet are
+ * refused by content, whatever their name: checked as text, a msgid or a
+ * <source> would be taken for prose and --fix would rewrite it.
+ */
+static void test_bilingual_refused(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *name, *text, *message;
+        unsigned long line;
+    } cases[] = {
+        {"x.po", "# Russian\nmsgid \"South Kuriles\"\nmsgstr \"Южные Курилы\"\n",
+         "a gettext PO file: concord cannot check PO yet", 2},
+        {"notes.txt", "msgid \"South Kuriles\"\nmsgstr \"\"\n", "a gettext PO file", 1},
+        {"x.xlf",
+         "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file><body><trans-unit "
+         "id=\"1\"><source>South Kuriles</source></trans-unit></body></file></xliff>\n",
+         "an XLIFF file: concord cannot check XLIFF yet", 2},
+        {"memory.xml", "<tmx version=\"1.4\"><body/></tmx>", "a TMX file", 1},
+    };
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        concord_findings *f = NULL;
+        size_t len = strlen(cases[i].text);
+        assert_int_equal(concord_checker_check_text(&f, c, cases[i].name, cases[i].text, len, "en"),
+                         CONCORD_EUNSUPPORTED);
+        assert_null(f);
+        const concord_error *e = concord_error_last();
+        assert_non_null(strstr(e->message, cases[i].message));
+        assert_string_equal(e->file, cases[i].name);
+        assert_int_equal(e->line, cases[i].line);
+        char *fixed = NULL;
+        size_t n, k;
+        assert_int_equal(
+            concord_checker_fix(&fixed, &n, &k, c, cases[i].name, cases[i].text, len, "en"),
+            CONCORD_EUNSUPPORTED);
+        assert_null(fixed);
+    }
+    /* prose that mentions PO and XLIFF is prose */
+    const char *md = "# PO files\n\nA line msgid \"x\" and <xliff> are South Kuriles.\n";
+    concord_findings *f;
+    assert_int_equal(concord_checker_check_text(&f, c, "po.md", md, strlen(md), "en"), 0);
+    assert_true(f->n > 0);
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+/*
+ * A paragraph is a unit: a term, and a paired name's shape, never run over an
+ * empty line (they may run over a line break inside a paragraph).
+ */
+static void test_paragraph_bounds(void **state)
+{
+    fixture *fx = *state;
+    char got[256];
+    check(fx->g, NULL, "en", "The South\nKuriles.", got, sizeof(got));
+    assert_string_equal(got, "1:5 forbidden-term;1:5 paired-name");
+    check(fx->g, NULL, "en", "The South\n\nKuriles.", got, sizeof(got));
+    assert_string_equal(got, "");
+    check(fx->g, NULL, "en", "The Southern Kurils\n(Northern Territories) met.", got, sizeof(got));
+    assert_string_equal(got, "");
+    check(fx->g, NULL, "en", "The Southern Kurils\n\n(Northern Territories) met.", got,
+          sizeof(got));
+    assert_string_equal(got, "1:5 paired-name");
+    /* the first mention and the spellings are still the document's, across paragraphs */
+    check(fx->g, NULL, "en", "The Southern Kurils (Northern Territories).\n\nThe Southern Kuriles.",
+          got, sizeof(got));
+    assert_string_equal(got, "3:5 mixed-variants");
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -536,6 +608,8 @@ int main(void)
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),
+        cmocka_unit_test(test_bilingual_refused),
+        cmocka_unit_test(test_paragraph_bounds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -216,6 +216,65 @@ CONCORD_API int concord_checker_check_text(concord_findings **out, concord_check
 CONCORD_API int concord_checker_check_tmx(concord_findings **out, concord_checker *c,
                                           const char *path);
 
+/* ---- term recognition ------------------------------------------------------ */
+
+typedef enum concord_term_status {
+    CONCORD_TERM_PREFERRED = 0,
+    CONCORD_TERM_ADMITTED = 1,
+    CONCORD_TERM_DEPRECATED = 2,
+    CONCORD_TERM_FORBIDDEN = 3
+} concord_term_status;
+
+/* How a stretch of text matched its term. */
+typedef enum concord_term_match {
+    CONCORD_TERM_MATCH_EXACT = 0, /* the term as written, case and width folded */
+    CONCORD_TERM_MATCH_STEM = 1,  /* inflected: by Snowball stems or a stem marker
+                                     ("Южных Курилах" for "Южные Курилы") */
+    CONCORD_TERM_MATCH_FORM = 2   /* one of the forms the glossary lists for the term */
+} concord_term_match;
+
+/* A glossary term found in a text. Every string is borrowed from the list that holds it. */
+typedef struct concord_term_hit {
+    size_t start, end;   /* byte offsets of the span in the text, end exclusive */
+    const char *concept; /* the concept's id ("#N" for one without an id of its own) */
+    const char *term;    /* the term as the glossary writes it (stem markers removed) */
+    const char *lang;    /* the term's language, canonical BCP 47 ("en-GB") */
+    concord_term_status status;
+    concord_term_match match;
+} concord_term_hit;
+
+typedef struct concord_term_hits {
+    concord_term_hit *v;
+    size_t n;
+} concord_term_hits;
+
+/*
+ * Which terms of the checker's glossary stand in text[0..len), and where:
+ * the recognizer the checks use (case and width folding, Snowball stems,
+ * stem markers, forms and exceptions, Japanese and Chinese without spaces),
+ * so an editor or a server shows what concord check would see. lang NULL:
+ * the checker's `from`, else detected from the script; the terms of that
+ * language (any region) are looked for. The text is plain text (no Markdown
+ * masking, no suppression markers), valid UTF-8 (CONCORD_EENCODING with the
+ * byte offset otherwise), read a paragraph at a time as check reads it: a
+ * term never spans an empty line. Hits are sorted by position and do not
+ * overlap (the longest term wins, as in a check). *out belongs to the
+ * caller: concord_term_hits_free().
+ *
+ *     concord_term_hits *h;
+ *     if (concord_checker_find_terms(&h, c, text, len, "ru") == 0) {
+ *         for (size_t i = 0; i < h->n; i++)
+ *             printf("%zu-%zu %s (%s)\n", h->v[i].start, h->v[i].end, h->v[i].term,
+ *                    h->v[i].concept);
+ *         concord_term_hits_free(h);
+ *     }
+ */
+CONCORD_API int concord_checker_find_terms(concord_term_hits **out, concord_checker *c,
+                                           const char *text, size_t len, const char *lang);
+
+/* Release a list of term hits. NULL is a no-op. */
+CONCORD_API void concord_term_hits_free(concord_term_hits *h);
+
 /*
  * Apply the fixes of the findings in text[0..len) to fixed point: each round
  * re-checks and applies the non-overlapping fixes, until none is left (at

@@ -1097,6 +1097,87 @@ int concord_checker_check_text(concord_findings **out, concord_checker *c, const
     return rc;
 }
 
+/* ---- term recognition ------------------------------------------------------------ */
+
+/* the public statuses are the termbase's, in the same order */
+_Static_assert((int)CONCORD_TERM_PREFERRED == (int)CC_TERM_PREFERRED &&
+                   (int)CONCORD_TERM_ADMITTED == (int)CC_TERM_ADMITTED &&
+                   (int)CONCORD_TERM_DEPRECATED == (int)CC_TERM_DEPRECATED &&
+                   (int)CONCORD_TERM_FORBIDDEN == (int)CC_TERM_FORBIDDEN,
+               "concord_term_status and cc_term_status differ");
+
+typedef struct hits_impl {
+    concord_term_hits pub; /* first: concord_term_hits_free() casts back */
+    size_t cap;
+    cc_arena arena;
+} hits_impl;
+
+void concord_term_hits_free(concord_term_hits *h)
+{
+    if (!h)
+        return;
+    hits_impl *hi = (hits_impl *)h;
+    cc_free(hi->pub.v);
+    cc_arena_free(&hi->arena);
+    cc_free(hi);
+}
+
+typedef struct find_ctx {
+    concord_checker *c;
+    lang_ctx *l;
+    hits_impl *hi;
+} find_ctx;
+
+static int find_unit(const cc_doc_unit *u, void *ud)
+{
+    find_ctx *x = ud;
+    const concord_glossary *g = x->c->g;
+    const cc_doc_piece *p = &u->pieces[0];
+    int rc = cc_recognize(x->l->r, p->text, p->len, &x->c->mentions);
+    const cc_mentions *ms = &x->c->mentions;
+    hits_impl *hi = x->hi;
+    if (rc == 0 && ms->n &&
+        cc_grow((void **)&hi->pub.v, &hi->cap, hi->pub.n + ms->n, sizeof(*hi->pub.v)) < 0)
+        rc = CONCORD_ENOMEM;
+    for (size_t i = 0; i < ms->n && rc == 0; i++) {
+        const cc_mention *m = &ms->v[i];
+        const cc_term *t = &g->terms[m->term];
+        const char *id = g->concepts[t->concept].id;
+        concord_term_hit *h = &hi->pub.v[hi->pub.n];
+        h->start = p->at.offset + m->start;
+        h->end = p->at.offset + m->end;
+        h->status = (concord_term_status)t->status; /* the same order, 0..3 */
+        h->match = m->form    ? CONCORD_TERM_MATCH_FORM
+                   : m->exact ? CONCORD_TERM_MATCH_EXACT
+                              : CONCORD_TERM_MATCH_STEM;
+        if (!(h->concept = cc_arena_strndup(&hi->arena, id, strlen(id))) ||
+            !(h->term = cc_arena_strndup(&hi->arena, t->text, strlen(t->text))) ||
+            !(h->lang = cc_arena_strndup(&hi->arena, t->lang, strlen(t->lang))))
+            rc = CONCORD_ENOMEM;
+        else
+            hi->pub.n++;
+    }
+    return rc;
+}
+
+int concord_checker_find_terms(concord_term_hits **out, concord_checker *c, const char *text,
+                               size_t len, const char *lang)
+{
+    *out = NULL;
+    if (concord_text_validate(text, len) < 0)
+        return concord_error_last()->code;
+    find_ctx x = {c, NULL, cc_calloc(1, sizeof(hits_impl))};
+    int rc = x.hi ? lang_get(c, doc_lang(c, lang, text, len), &x.l) : cc_error_oom();
+    if (rc == 0)
+        rc = cc_doc_read_text(text, len, 0, find_unit, &x);
+    if (rc < 0) {
+        concord_term_hits_free(x.hi ? &x.hi->pub : NULL);
+        return rc;
+    }
+    *out = &x.hi->pub;
+    return 0;
+}
+
 /* ---- fixes ---------------------------------------------------------------------- */
 
 int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_checker *c,

@@ -707,6 +707,7 @@ int cc_recognize(cc_recognizer *r, const char *text, size_t len, cc_mentions *ou
         m->start = tk->v[i].start;
         m->end = tk->v[i + b.len - 1].end;
         m->exact = b.exact && !p->is_form;
+        m->form = p->is_form;
         i += b.len;
     }
     return 0;

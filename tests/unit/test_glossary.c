@@ -479,6 +479,95 @@ static void test_paragraph_bounds(void **state)
     assert_string_equal(got, "3:5 mixed-variants");
 }
 
+/* The hits of text as "start-end term concept status match lang" lines joined by ';'. */
+static void find(concord_checker *c, const char *lang, const char *text, char *out, size_t size)
+{
+    static const char *const status[] = {"preferred", "admitted", "deprecated", "forbidden"};
+    static const char *const match[] = {"exact", "stem", "form"};
+    concord_term_hits *h;
+    assert_int_equal(concord_checker_find_terms(&h, c, text, strlen(text), lang), 0);
+    out[0] = '\0';
+    size_t n = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const concord_term_hit *x = &h->v[i];
+        assert_true(x->start < x->end && x->end <= strlen(text));
+        assert_true(i == 0 || h->v[i - 1].end <= x->start); /* sorted, not overlapping */
+        n += (size_t)snprintf(out + n, size - n, "%s%zu-%zu %s %s %s %s %s", i ? ";" : "", x->start,
+                              x->end, x->term, x->concept, status[x->status], match[x->match],
+                              x->lang);
+    }
+    concord_term_hits_free(h);
+}
+
+/*
+ * "START-END" of the n-th (1-based) occurrence of needle in text, the span a
+ * hit of it must have, followed by `rest`.
+ */
+static const char *at(const char *text, const char *needle, int n, const char *rest)
+{
+    static char buf[8][256];
+    static int k;
+    k = (k + 1) % 8;
+    const char *p = text - 1;
+    for (int i = 0; i < n; i++) {
+        p = strstr(p + 1, needle);
+        assert_non_null(p);
+    }
+    size_t start = (size_t)(p - text);
+    snprintf(buf[k], sizeof(buf[k]), "%zu-%zu %s", start, start + strlen(needle), rest);
+    return buf[k];
+}
+
+/*
+ * Term recognition as a call: where the glossary's terms stand in a text, with
+ * each hit's concept, term, status and how it matched — in English, in
+ * inflected Russian and in Japanese without spaces.
+ */
+static void test_find_terms(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    char got[1024], want[1024];
+    const char *en = "The South Kuriles, the SOUTHERN KURILS and the Southern Kuriles.";
+    find(c, "en", en, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s;%s",
+             at(en, "South Kuriles", 1, "South Kuriles sk forbidden exact en"),
+             at(en, "SOUTHERN KURILS", 1, "Southern Kurils sk preferred exact en"),
+             at(en, "Southern Kuriles", 1, "Southern Kuriles sk admitted exact en"));
+    assert_string_equal(got, want);
+    /* inflected: by the stem markers of "Южн|ые Курил|ы"; a listed form */
+    const char *ru = "Переговоры о Южных Курилах и о Кунашире.";
+    find(c, "ru", ru, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s",
+             at(ru, "Южных Курилах", 1, "Южные Курилы sk preferred stem ru"),
+             at(ru, "Кунашире", 1, "Кунашир kunashir preferred form ru"));
+    assert_string_equal(got, want);
+    /* lang NULL: detected from the script, as check does */
+    find(c, NULL, ru, got, sizeof(got));
+    assert_string_equal(got, want);
+    /* Japanese without spaces, inside longer words, and 東海 but not in 東海地方 */
+    const char *ja = "北方領土問題と日本海、東海地方と東海。";
+    find(c, "ja", ja, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s;%s",
+             at(ja, "北方領土", 1, "北方領土 nt preferred exact ja"),
+             at(ja, "日本海", 1, "日本海 sea-of-japan preferred exact ja"),
+             at(ja, "東海", 2, "東海 east-sea preferred exact ja"));
+    assert_string_equal(got, want);
+    /* a term never spans an empty line; case-sensitive NATO; offsets are the whole text's */
+    const char *para = "South\n\nKuriles. NATO and nato.";
+    find(c, "en", para, got, sizeof(got));
+    assert_string_equal(got, at(para, "NATO", 1, "NATO nato preferred exact en"));
+    find(c, "en", "Nothing here.", got, sizeof(got));
+    assert_string_equal(got, "");
+    concord_term_hits *h = NULL;
+    assert_int_equal(concord_checker_find_terms(&h, c, "bad \xc3 x", 7, "en"), CONCORD_EENCODING);
+    assert_null(h);
+    assert_int_equal(concord_error_last()->offset, 4);
+    concord_term_hits_free(NULL);
+    concord_checker_free(c);
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -610,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_invalid_document),
         cmocka_unit_test(test_bilingual_refused),
         cmocka_unit_test(test_paragraph_bounds),
+        cmocka_unit_test(test_find_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -129,7 +129,8 @@ typedef int (*cc_doc_unit_fn)(const cc_doc_unit *u, void *ud);
 
 /*
  * Units larger than this are cut (a paragraph of more than 1 MiB, such as a
- * file of one long line): at the last line break before the limit, else the
+ * file of one long line): at the last line break before the limit, else
+ * after the last sentence end (". ", "。") in the 64 KiB before it, else the
  * last space, else a character boundary. A term or shape across such a cut
  * is not found.
  */

@@ -7,14 +7,17 @@
  * only; lines end at LF for this purpose), with the empty lines after it, so
  * that the units cover the text. A term, a paired-name shape or a fix never
  * spans two paragraphs. A paragraph longer than CC_DOC_UNIT_MAX is cut, at
- * the last line start within the limit, else after the last space or tab,
- * else at a character boundary, so that the rules' memory per unit (tokens,
- * mentions: about twelve times the text) stays bounded however long a file's
- * lines are.
+ * the last line start within the limit, else after the last sentence end
+ * (". ", "。") in its last 64 KiB, else after the last space or tab, else at a
+ * character boundary, so that the rules' memory per unit (tokens, mentions:
+ * about twelve times the text) stays bounded however long a file's lines are.
  */
 #include <string.h>
 
 #include "doc/doc.h"
+
+/* how far back from the limit a sentence end is looked for */
+#define CUT_SEARCH 65536
 
 void cc_doc_pos_advance(cc_doc_pos *p, const char *text, size_t n)
 {
@@ -42,6 +45,41 @@ static int blank_line(const char *s, size_t a, size_t e)
     return 1;
 }
 
+/* Does a sentence end just before s[k] ("… end. ", "。")? */
+static int sentence_end(const char *s, size_t start, size_t k)
+{
+    if (k - start >= 2 && (s[k - 1] == ' ' || s[k - 1] == '\t') &&
+        (s[k - 2] == '.' || s[k - 2] == '!' || s[k - 2] == '?'))
+        return 1;
+    /* 。！？ */
+    return k - start >= 3 &&
+           (memcmp(s + k - 3, "\xE3\x80\x82", 3) == 0 ||
+            memcmp(s + k - 3, "\xEF\xBC\x81", 3) == 0 || memcmp(s + k - 3, "\xEF\xBC\x9F", 3) == 0);
+}
+
+/*
+ * Where to cut a line that runs past `limit`: after the last sentence end in
+ * the stretch before the limit (so that terms and shapes, which stay inside
+ * a sentence, are not cut), else after the last space or tab, else at the
+ * last character boundary.
+ */
+static size_t cut_line(const char *s, size_t start, size_t limit)
+{
+    size_t low = limit - start > CUT_SEARCH ? limit - CUT_SEARCH : start;
+    for (size_t k = limit; k > low; k--)
+        if (sentence_end(s, start, k))
+            return k;
+    size_t k = limit;
+    while (k > start && s[k - 1] != ' ' && s[k - 1] != '\t')
+        k--;
+    if (k > start)
+        return k;
+    k = limit;
+    while (k > start && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k > start ? k : limit;
+}
+
 /* Where the unit that starts at `start` ends. */
 static size_t unit_end(const char *s, size_t len, size_t start)
 {
@@ -58,20 +96,8 @@ static size_t unit_end(const char *s, size_t len, size_t start)
             gap = 1;
         text_seen |= !b;
         size_t next = e < len ? e + 1 : len;
-        if (next > limit) {
-            /* too long: cut at the last line start, space, or character boundary */
-            if (i > start)
-                return i;
-            size_t k = limit;
-            while (k > start && s[k - 1] != ' ' && s[k - 1] != '\t')
-                k--;
-            if (k > start)
-                return k;
-            k = limit;
-            while (k > start && ((unsigned char)s[k] & 0xC0) == 0x80)
-                k--;
-            return k > start ? k : limit;
-        }
+        if (next > limit)
+            return i > start ? i : cut_line(s, start, limit);
         i = next;
     }
     return len;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -680,6 +681,105 @@ static void test_invalid_document(void **state)
     concord_checker_free(c);
 }
 
+/* ---- memory of a check: an allocation hook that counts the live bytes ---- */
+
+static size_t live, peak;
+
+static void *count_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    size_t *p = malloc(size + sizeof(max_align_t));
+    if (!p)
+        return NULL;
+    *p = size;
+    live += size;
+    peak = live > peak ? live : peak;
+    return (char *)p + sizeof(max_align_t);
+}
+
+static void count_free(void *ptr, void *ud)
+{
+    (void)ud;
+    if (!ptr)
+        return;
+    size_t *p = (size_t *)((char *)ptr - sizeof(max_align_t));
+    live -= *p;
+    free(p);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ud)
+{
+    if (!ptr)
+        return count_malloc(size, ud);
+    size_t *p = (size_t *)((char *)ptr - sizeof(max_align_t)), old = *p;
+    size_t *q = realloc(p, size + sizeof(max_align_t));
+    if (!q)
+        return NULL;
+    *q = size;
+    live = live - old + size;
+    peak = live > peak ? live : peak;
+    return (char *)q + sizeof(max_align_t);
+}
+
+/*
+ * The peak of libconcord's own allocations while checking `mb` MiB of one
+ * line of text (no paragraph break at all), whose last sentence has a
+ * forbidden term that must still be found at its column.
+ */
+static size_t check_peak(size_t mb)
+{
+    concord_allocator a = {count_malloc, count_realloc, count_free, NULL};
+    concord_allocator_set(&a);
+    live = peak = 0;
+    static const char sentence[] = "Talks on the Southern Kurils (Northern Territories) resumed. ";
+    static const char last[] = "A map of the South Kuriles.";
+    size_t n = mb << 20, k = 0;
+    char *text = malloc(n + sizeof(last));
+    assert_non_null(text);
+    while (k + sizeof(sentence) - 1 <= n) {
+        memcpy(text + k, sentence, sizeof(sentence) - 1);
+        k += sizeof(sentence) - 1;
+    }
+    memcpy(text + k, last, sizeof(last));
+    size_t len = k + sizeof(last) - 1;
+    concord_glossary *g;
+    concord_checker *c;
+    concord_findings *f;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(
+        concord_glossary_load_memory(g, "t.glossary", glossary_text, strlen(glossary_text)), 0);
+    assert_int_equal(concord_checker_new(&c, g, NULL), 0);
+    size_t before = live;
+    assert_int_equal(concord_checker_check_text(&f, c, "long.txt", text, len, "en"), 0);
+    assert_int_equal(f->n, 1);
+    assert_string_equal(f->v[0].rule, "forbidden-term");
+    assert_int_equal(f->v[0].line, 1);
+    assert_int_equal(f->v[0].column, k + 14); /* after "A map of the " */
+    size_t used = peak - before;
+    concord_findings_free(f);
+    concord_checker_free(c);
+    concord_glossary_free(g);
+    assert_int_equal(live, 0);
+    concord_allocator_set(NULL);
+    free(text);
+    return used;
+}
+
+/*
+ * A check holds what one unit needs (a paragraph, or a piece of at most
+ * CC_DOC_UNIT_MAX of a longer one), not the whole document's tokens: the
+ * memory of checking a line of 8 MiB is that of 2 MiB, and a small multiple
+ * of a unit (it was about twelve times the text: 100 MB of one line took
+ * 1.2 GB).
+ */
+static void test_check_memory_bounded(void **state)
+{
+    (void)state;
+    size_t small = check_peak(2), large = check_peak(8);
+    if (large > small + small / 4 || large > 32u << 20)
+        fail_msg("peak %zu bytes for 2 MiB of text, %zu for 8 MiB", small, large);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_bilingual_refused),
         cmocka_unit_test(test_paragraph_bounds),
         cmocka_unit_test(test_find_terms),
+        cmocka_unit_test(test_check_memory_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

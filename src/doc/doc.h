@@ -44,10 +44,11 @@ typedef enum cc_doc_format {
  * prefix) or that declares an XLIFF namespace is XLIFF, one whose root is tmx
  * is TMX; text whose first line that is not blank or a # comment starts a
  * gettext entry (msgid "…" or msgctxt "…") followed by its msgstr is PO.
- * Otherwise the name decides: .md and .markdown are Markdown, the rest text.
+ * Otherwise the name decides: .po and .pot are PO, .xlf, .xliff, .sdlxliff,
+ * .mxliff and .mqxliff XLIFF, .md and .markdown Markdown, the rest text.
  * UTF-8 (BOM or not) and UTF-16 with a BOM are looked into. *line and *column
  * (may be NULL) get the position of the evidence (the root element, the
- * msgid), 0 for text and Markdown.
+ * msgid), 0 when the name decided.
  */
 cc_doc_format cc_doc_sniff(const char *name, const char *data, size_t len, unsigned long *line,
                            unsigned long *column);

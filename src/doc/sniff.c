@@ -10,7 +10,9 @@
  *   PO     the first line that is neither blank nor a `#` comment starts
  *          an entry, `msgid "` or `msgctxt "`, and a line starting with
  *          `msgstr` follows (within the bytes looked at);
- *   else   Markdown for .md and .markdown, text for the rest.
+ *   else   the name: .po and .pot are PO, .xlf, .xliff, .sdlxliff, .mxliff and
+ *          .mqxliff XLIFF (a file of only comments, or too broken to tell),
+ *          .md and .markdown Markdown, the rest text.
  */
 #include <string.h>
 #include <strings.h>
@@ -155,6 +157,12 @@ cc_doc_format cc_doc_sniff(const char *name, const char *data, size_t len, unsig
             f = CC_DOC_TMX, evidence = 1;
     } else if (po_entry(head, n, &at)) {
         f = CC_DOC_PO, evidence = 1;
+    } else if (ends_with(name, ".po") || ends_with(name, ".pot")) {
+        f = CC_DOC_PO; /* by its name: no entry in sight (only comments, or broken) */
+    } else if (ends_with(name, ".xlf") || ends_with(name, ".xliff") ||
+               ends_with(name, ".sdlxliff") || ends_with(name, ".mxliff") ||
+               ends_with(name, ".mqxliff")) {
+        f = CC_DOC_XLIFF;
     }
     if (line)
         *line = 0;

@@ -52,6 +52,9 @@ static void test_sniff(void **state)
         /* other XML, and an XLIFF namespace only further in, are text */
         {"h.txt", "<html><body>urn:oasis:names:tc:xliff:document:1.2</body></html>", 0, CC_DOC_TEXT,
          0, 0},
+        /* no entry or root element in sight: the name decides */
+        {"empty.pot", "# SOME DESCRIPTIVE TITLE.\n", 0, CC_DOC_PO, 0, 0},
+        {"cut.XLF", "", 0, CC_DOC_XLIFF, 0, 0},
         {"a.md", "Southern Kurils\n", 0, CC_DOC_MARKDOWN, 0, 0},
         {"a.MARKDOWN", "text", 0, CC_DOC_MARKDOWN, 0, 0},
         {"a.txt", "", 0, CC_DOC_TEXT, 0, 0},

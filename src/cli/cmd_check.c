@@ -14,8 +14,12 @@
 
 static const cli_opt check_opts[] = {
     {"glossary", 'g', "FILE", "a glossary (.glossary, .tbx, .csv, .tsv; repeatable; required)"},
-    {"from", 0, "L", "language of text files, and the source language of TMX units"},
-    {"to", 0, "L", "target language for TMX units (default: every other language)"},
+    {"from", 0, "L",
+     "language of text files, the source language of TMX units and of a glossary that "
+     "names none"},
+    {"to", 0, "L",
+     "target language for TMX units (default: every other language) and of a glossary "
+     "that names none"},
     {"profile", 'p', "NAME", "style profile (default: the glossary's, else neutral-news)"},
     {"format", 'f', "FORMAT", "text (default), json, sarif, github, junit or rdjsonl"},
     {"fail-on", 0, "LEVEL",

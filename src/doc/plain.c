@@ -74,8 +74,11 @@ static size_t cut_line(const char *s, size_t start, size_t limit)
         k--;
     if (k > start)
         return k;
+    /* not inside a character, nor between the CR and LF of a line break (positions are
+     * counted a unit at a time, and a CR at a unit's end would be a line break) */
     k = limit;
-    while (k > start && ((unsigned char)s[k] & 0xC0) == 0x80)
+    while (k > start &&
+           (((unsigned char)s[k] & 0xC0) == 0x80 || (s[k] == '\n' && s[k - 1] == '\r')))
         k--;
     return k > start ? k : limit;
 }

@@ -161,6 +161,20 @@ static void test_long_line_cut(void **state)
     us.n = us.total = 0;
     assert_int_equal(cc_doc_read_text(s, n, 0, keep_unit, &us), 0);
     assert_int_equal(us.v[1].offset, CC_DOC_UNIT_MAX - 6);
+    /* a sentence end within the last 64 KiB wins over a later space */
+    memcpy(s + CC_DOC_UNIT_MAX - 5000, "end. ", 5);
+    us.n = us.total = 0;
+    assert_int_equal(cc_doc_read_text(s, n, 0, keep_unit, &us), 0);
+    assert_int_equal(us.v[1].offset, CC_DOC_UNIT_MAX - 5000 + 5);
+    /* never between the CR and the LF of a line break: the next line is line 2 */
+    memset(s, 'a', n);
+    s[CC_DOC_UNIT_MAX - 1] = '\r';
+    s[CC_DOC_UNIT_MAX] = '\n';
+    us.n = us.total = 0;
+    assert_int_equal(cc_doc_read_text(s, n, 0, keep_unit, &us), 0);
+    assert_int_equal(us.v[1].offset, CC_DOC_UNIT_MAX - 1);
+    assert_int_equal(us.v[2].offset, CC_DOC_UNIT_MAX + 1);
+    assert_int_equal(us.v[2].line, 2);
     free(s);
 }
 

@@ -60,7 +60,9 @@ CONCORD_API void concord_glossary_free(concord_glossary *g);
  * Bad input is CONCORD_EPARSE (or CONCORD_EENCODING) with the file, line and
  * column in concord_error_last(): malformed XML, a TBX that breaks its
  * dialect's structure, a term that is empty or only punctuation, an unknown
- * status or option, a rule that names a concept that does not exist. A load
+ * status or option, a rule that names a concept that does not exist; a
+ * documented limit passed (a term over 16 KiB, a CSV row of more than 1024
+ * columns, ...: docs/glossary-format.md) is CONCORD_ELIMIT there. A load
  * that leaves g with no term at all is CONCORD_EPARSE too ("no terms"): a
  * check against an empty glossary would pass silently. On error g is left as
  * it was, whatever the load had added or amended before it failed (a load is

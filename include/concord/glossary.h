@@ -9,8 +9,10 @@
  * which style profiles require together at the first mention.
  *
  * Glossaries are read from TBX (2008 "martif" and TBX v3 2019, Basic and Min,
- * DCA and DCT styles), CSV/TSV (a header row of language codes; OmegaT's tab
- * format) and concord's own text format (docs/glossary-format.md). A checker
+ * DCA and DCT styles), CSV/TSV (a header row of language codes; Translate
+ * Toolkit's po2csv columns; OmegaT's tab format) and concord's own text
+ * format (docs/glossary-format.md, which also gives the readers' limits:
+ * CONCORD_ELIMIT at the file, line and column). A checker
  * runs the rules of a glossary over documents and gives findings, each with a
  * stable rule id, a severity, a position and, where one is safe, a fix.
  *
@@ -58,10 +60,13 @@ CONCORD_API void concord_glossary_free(concord_glossary *g);
  * Bad input is CONCORD_EPARSE (or CONCORD_EENCODING) with the file, line and
  * column in concord_error_last(): malformed XML, a TBX that breaks its
  * dialect's structure, a term that is empty or only punctuation, an unknown
- * status or option, a rule that names a concept that does not exist. A load
+ * status or option, a rule that names a concept that does not exist; a
+ * documented limit passed (a term over 16 KiB, a CSV row of more than 1024
+ * columns, ...: docs/glossary-format.md) is CONCORD_ELIMIT there. A load
  * that leaves g with no term at all is CONCORD_EPARSE too ("no terms"): a
  * check against an empty glossary would pass silently. On error g is left as
- * it was.
+ * it was, whatever the load had added or amended before it failed (a load is
+ * staged and takes effect only when it succeeds).
  *
  * Loads add up: a .glossary file may name the concepts of a file loaded
  * before it (a TBX entry's id) to give them a side, pair them, or amend one
@@ -78,11 +83,12 @@ CONCORD_API int concord_glossary_load_memory(concord_glossary *g, const char *na
                                              const char *data, size_t len);
 
 /*
- * The languages of the two columns of a CSV/TSV glossary that has no header
- * row of language codes (OmegaT's tab format: source, target, comment). Set
+ * The languages of the source and target columns of a CSV/TSV glossary that
+ * names none: OmegaT's headerless tab format (source, target, comment) and
+ * Translate Toolkit's po2csv layout ("location","source","target"). Set
  * before concord_glossary_load(); without them such a file is CONCORD_EPARSE
- * ("no header row of language codes"). Returns CONCORD_EINVAL for a tag that
- * is not BCP 47.
+ * ("no header row of language codes", "a Translate Toolkit header ... names
+ * no languages"). Returns CONCORD_EINVAL for a tag that is not BCP 47.
  */
 CONCORD_API int concord_glossary_set_langs(concord_glossary *g, const char *source,
                                            const char *target);
@@ -188,11 +194,16 @@ CONCORD_API void concord_checker_free(concord_checker *c);
 /*
  * Check a document: plain text, or Markdown when `name` ends in .md or
  * .markdown (code blocks, inline code, link targets and HTML comments are not
- * checked). lang NULL: the checker's `from`, else detected from the script.
- * Lines holding "concord-ignore-next-line" (optionally followed by rule ids)
- * silence the findings of the next line. text must be valid UTF-8
- * (CONCORD_EENCODING with the byte offset otherwise). *out is sorted by
- * position and belongs to the caller.
+ * checked), a paragraph at a time: a term or a paired name's shape never
+ * runs over an empty line, while the first mention of a pair and the
+ * spellings of a concept are the whole document's. lang NULL: the checker's
+ * `from`, else detected from the script. Lines holding
+ * "concord-ignore-next-line" (optionally followed by rule ids) silence the
+ * findings of the next line. text must be valid UTF-8 (CONCORD_EENCODING with
+ * the byte offset otherwise). A gettext PO, XLIFF or TMX document, told by
+ * its content, is CONCORD_EUNSUPPORTED (at the line of its first entry or
+ * root element): read as text, its markup and source text would be checked
+ * as prose. *out is sorted by position and belongs to the caller.
  */
 CONCORD_API int concord_checker_check_text(concord_findings **out, concord_checker *c,
                                            const char *name, const char *text, size_t len,
@@ -206,6 +217,65 @@ CONCORD_API int concord_checker_check_text(concord_findings **out, concord_check
  */
 CONCORD_API int concord_checker_check_tmx(concord_findings **out, concord_checker *c,
                                           const char *path);
+
+/* ---- term recognition ------------------------------------------------------ */
+
+typedef enum concord_term_status {
+    CONCORD_TERM_PREFERRED = 0,
+    CONCORD_TERM_ADMITTED = 1,
+    CONCORD_TERM_DEPRECATED = 2,
+    CONCORD_TERM_FORBIDDEN = 3
+} concord_term_status;
+
+/* How a stretch of text matched its term. */
+typedef enum concord_term_match {
+    CONCORD_TERM_MATCH_EXACT = 0, /* the term as written, case and width folded */
+    CONCORD_TERM_MATCH_STEM = 1,  /* inflected: by Snowball stems or a stem marker
+                                     ("Южных Курилах" for "Южные Курилы") */
+    CONCORD_TERM_MATCH_FORM = 2   /* one of the forms the glossary lists for the term */
+} concord_term_match;
+
+/* A glossary term found in a text. Every string is borrowed from the list that holds it. */
+typedef struct concord_term_hit {
+    size_t start, end;   /* byte offsets of the span in the text, end exclusive */
+    const char *concept; /* the concept's id ("#N" for one without an id of its own) */
+    const char *term;    /* the term as the glossary writes it (stem markers removed) */
+    const char *lang;    /* the term's language, canonical BCP 47 ("en-GB") */
+    concord_term_status status;
+    concord_term_match match;
+} concord_term_hit;
+
+typedef struct concord_term_hits {
+    concord_term_hit *v;
+    size_t n;
+} concord_term_hits;
+
+/*
+ * Which terms of the checker's glossary stand in text[0..len), and where:
+ * the recognizer the checks use (case and width folding, Snowball stems,
+ * stem markers, forms and exceptions, Japanese and Chinese without spaces),
+ * so an editor or a server shows what concord check would see. lang NULL:
+ * the checker's `from`, else detected from the script; the terms of that
+ * language (any region) are looked for. The text is plain text (no Markdown
+ * masking, no suppression markers), valid UTF-8 (CONCORD_EENCODING with the
+ * byte offset otherwise), read a paragraph at a time as check reads it: a
+ * term never spans an empty line. Hits are sorted by position and do not
+ * overlap (the longest term wins, as in a check). *out belongs to the
+ * caller: concord_term_hits_free().
+ *
+ *     concord_term_hits *h;
+ *     if (concord_checker_find_terms(&h, c, text, len, "ru") == 0) {
+ *         for (size_t i = 0; i < h->n; i++)
+ *             printf("%zu-%zu %s (%s)\n", h->v[i].start, h->v[i].end, h->v[i].term,
+ *                    h->v[i].concept);
+ *         concord_term_hits_free(h);
+ *     }
+ */
+CONCORD_API int concord_checker_find_terms(concord_term_hits **out, concord_checker *c,
+                                           const char *text, size_t len, const char *lang);
+
+/* Release a list of term hits. NULL is a no-op. */
+CONCORD_API void concord_term_hits_free(concord_term_hits *h);
 
 /*
  * Apply the fixes of the findings in text[0..len) to fixed point: each round

@@ -83,7 +83,7 @@ int cli_report_error(const char *cmd, const char *file);
 /* Write s[0..n) as the contents of a JSON string (no quotes). */
 void cli_json_string(FILE *f, const char *s, size_t n);
 
-/* Should output to f be coloured (a terminal, and NO_COLOR unset)? */
+/* Should output to f be coloured (a terminal, TERM set and not "dumb", NO_COLOR unset)? */
 int cli_use_color(FILE *f);
 
 /* Flush stdout and report a write error (e.g. a full disk) as EXIT_USAGE. */
@@ -118,10 +118,12 @@ int cli_report_format_parse(const char *name);
 /*
  * Write the findings of a check of files[0..nfiles) (every file checked, with
  * or without findings, in order) to out. Findings are sorted by file and
- * position. `color` only for text on a terminal.
+ * position. `fail_on` is the --fail-on level: formats that say pass or fail
+ * (junit) fail a file as the exit status does, on a finding at that level or
+ * above. `color` only for text on a terminal.
  */
-void cli_report_write(FILE *out, cli_report_format format, const char *const *files,
-                      size_t nfiles, const concord_finding *v, size_t n, int color);
+void cli_report_write(FILE *out, cli_report_format format, const char *const *files, size_t nfiles,
+                      const concord_finding *v, size_t n, concord_severity fail_on, int color);
 
 /* ---- commands ---- */
 

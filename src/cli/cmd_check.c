@@ -14,8 +14,12 @@
 
 static const cli_opt check_opts[] = {
     {"glossary", 'g', "FILE", "a glossary (.glossary, .tbx, .csv, .tsv; repeatable; required)"},
-    {"from", 0, "L", "language of text files, and the source language of TMX units"},
-    {"to", 0, "L", "target language for TMX units (default: every other language)"},
+    {"from", 0, "L",
+     "language of text files, the source language of TMX units and of a glossary that "
+     "names none"},
+    {"to", 0, "L",
+     "target language for TMX units (default: every other language) and of a glossary "
+     "that names none"},
     {"profile", 'p', "NAME", "style profile (default: the glossary's, else neutral-news)"},
     {"format", 'f', "FORMAT", "text (default), json, sarif, github, junit or rdjsonl"},
     {"fail-on", 0, "LEVEL",
@@ -36,7 +40,9 @@ static const cli_spec check_spec = {
     "forbidden terms; each source/target pair for the glossary's terms); .md and\n"
     ".markdown as Markdown (code, link targets and HTML comments are skipped); any\n"
     "other file as plain text, in the language of --from or, without it, the one its\n"
-    "script suggests (Japanese, Cyrillic -> ru, else en).\n"
+    "script suggests (Japanese, Cyrillic -> ru, else en), a paragraph at a time.\n"
+    "PO and XLIFF files, recognised by content, are refused (exit 2): check cannot\n"
+    "read them yet, and as text their msgid or <source> would be checked as prose.\n"
     "\n"
     "A line containing 'concord-ignore-next-line' (optionally followed by rule ids)\n"
     "silences the findings of the next line. Rules and their ids: docs/check.md.\n"
@@ -260,7 +266,7 @@ int cmd_check(int argc, char **argv)
         }
     int color = format == CLI_REPORT_TEXT && cli_use_color(stdout);
     cli_report_write(stdout, (cli_report_format)format, (const char *const *)a.pos, (size_t)a.npos,
-                     r.v, r.n, color);
+                     r.v, r.n, fail_on, color);
     if (fix && fixed_total)
         fprintf(stderr, "concord check: %zu fix%s applied\n", fixed_total,
                 fixed_total == 1 ? "" : "es");

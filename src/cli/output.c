@@ -127,8 +127,10 @@ void cli_json_string(FILE *f, const char *s, size_t n)
 
 int cli_use_color(FILE *f)
 {
-    const char *nc = getenv("NO_COLOR");
-    if (nc && *nc)
+    /* NO_COLOR (no-color.org); a terminal that says it cannot do escapes, or
+     * says nothing, gets none either, as git and GNU tools decide */
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if ((nc && *nc) || !term || !*term || strcmp(term, "dumb") == 0)
         return 0;
     return isatty(fileno(f));
 }

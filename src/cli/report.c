@@ -16,6 +16,11 @@
 
 #include "cli.h"
 
+/* the base URL of docs/, set by the build (CMakeLists.txt, CONCORD_DOCS_URL) */
+#ifndef CONCORD_DOCS_URL
+#error "CONCORD_DOCS_URL (the base URL of the documentation) is set by the build"
+#endif
+
 static const struct {
     const char *name;
     cli_report_format format;
@@ -423,9 +428,10 @@ static void write_sarif(FILE *out, const char *const *files, size_t nfiles,
           out);
     fputs("          \"version\": ", out);
     json_str(out, concord_version_string());
-    fputs(",\n          \"informationUri\": \"https://example.invalid/concord\",\n"
-          "          \"rules\": [",
-          out);
+    /* the tool's page and each rule's section of it (docs/check.md) */
+    fputs(",\n          \"informationUri\": ", out);
+    json_str(out, CONCORD_DOCS_URL "check.md");
+    fputs(",\n          \"rules\": [", out);
     for (size_t i = 0; rules[i].id; i++) {
         fputs(i ? ",\n            {" : "\n            {", out);
         json_member(out, "", "id", rules[i].id);
@@ -433,7 +439,10 @@ static void write_sarif(FILE *out, const char *const *files, size_t nfiles,
         put_rule_name(out, rules[i].id);
         fputs("\", \"shortDescription\": {", out);
         json_member(out, "", "text", nz(rules[i].summary));
-        fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+        fputs("}, \"helpUri\": \"", out);
+        json_chars(out, CONCORD_DOCS_URL "check.md#");
+        json_chars(out, rules[i].id);
+        fprintf(out, "\", \"defaultConfiguration\": {\"level\": \"%s\"}}",
                 sarif_level(rules[i].severity));
     }
     fputs("\n          ]\n        }\n      },\n"
@@ -561,20 +570,27 @@ static void write_github(FILE *out, size_t nfiles, const concord_finding *v, siz
 
 /*
  * One testcase per checked file, so that CI test views list every file and
- * mark those with findings. A file fails if it has any finding, whatever its
- * severity: --fail-on decides the exit status, the report shows everything.
- * The failure's message and type are those of the file's most severe finding
- * (the first of them), its text every finding as a text-report line.
- * time="0": some readers compute durations and reject a missing one; a real
- * time would make the report differ from run to run.
+ * mark those that fail. A file fails as the exit status does: when it has a
+ * finding at the --fail-on level or above. The failure's message and type are
+ * those of the file's most severe finding (the first of them), its text every
+ * failing finding as a text-report line. Findings below the level do not fail
+ * the file (a warning under the default --fail-on error would otherwise turn
+ * a passing run red); they are listed, as text-report lines, in the
+ * testcase's <system-out>, which CI views show with the test. time="0": some
+ * readers compute durations and reject a missing one; a real time would make
+ * the report differ from run to run.
  */
 static void write_junit(FILE *out, const char *const *files, size_t nfiles,
-                        const concord_finding *v, size_t n)
+                        const concord_finding *v, size_t n, concord_severity fail_on)
 {
     size_t failures = 0, hint = 0, lo, hi;
     for (size_t i = 0; i < nfiles; i++) {
         findings_of(nz(files[i]), v, n, &hint, &lo, &hi);
-        failures += hi > lo;
+        for (size_t k = lo; k < hi; k++)
+            if (v[k].severity >= fail_on) {
+                failures++;
+                break;
+            }
     }
     fprintf(out,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -592,22 +608,38 @@ static void write_junit(FILE *out, const char *const *files, size_t nfiles,
             fputs("/>\n", out);
             continue;
         }
-        size_t worst = lo;
-        for (size_t k = lo + 1; k < hi; k++)
+        fputs(">\n", out);
+        size_t worst = lo, nfail = 0;
+        for (size_t k = lo; k < hi; k++) {
+            nfail += v[k].severity >= fail_on;
             if (v[k].severity > v[worst].severity)
                 worst = k;
-        fputs(">\n      <failure type=\"", out);
-        put_xml(out, v[worst].rule, 1);
-        fprintf(out, "\" message=\"%lu:%lu: ", v[worst].line, v[worst].column);
-        put_xml(out, v[worst].message, 1);
-        if (hi - lo > 1)
-            fprintf(out, " (and %zu more)", hi - lo - 1);
-        fputs("\">", out);
-        for (size_t k = lo; k < hi; k++) {
-            put_finding_line(out, &v[k], put_xml_text, 0);
-            fputc('\n', out);
         }
-        fputs("</failure>\n    </testcase>\n", out);
+        if (nfail) {
+            fputs("      <failure type=\"", out);
+            put_xml(out, v[worst].rule, 1);
+            fprintf(out, "\" message=\"%lu:%lu: ", v[worst].line, v[worst].column);
+            put_xml(out, v[worst].message, 1);
+            if (nfail > 1)
+                fprintf(out, " (and %zu more)", nfail - 1);
+            fputs("\">", out);
+            for (size_t k = lo; k < hi; k++)
+                if (v[k].severity >= fail_on) {
+                    put_finding_line(out, &v[k], put_xml_text, 0);
+                    fputc('\n', out);
+                }
+            fputs("</failure>\n", out);
+        }
+        if (nfail < hi - lo) {
+            fputs("      <system-out>", out);
+            for (size_t k = lo; k < hi; k++)
+                if (v[k].severity < fail_on) {
+                    put_finding_line(out, &v[k], put_xml_text, 0);
+                    fputc('\n', out);
+                }
+            fputs("</system-out>\n", out);
+        }
+        fputs("    </testcase>\n", out);
     }
     fputs("  </testsuite>\n</testsuites>\n", out);
 }
@@ -652,7 +684,7 @@ static void write_rdjsonl(FILE *out, const concord_finding *v, size_t n)
 /* ---- entry point --------------------------------------------------------- */
 
 void cli_report_write(FILE *out, cli_report_format format, const char *const *files, size_t nfiles,
-                      const concord_finding *v, size_t n, int color)
+                      const concord_finding *v, size_t n, concord_severity fail_on, int color)
 {
     switch (format) {
     case CLI_REPORT_TEXT:
@@ -668,7 +700,7 @@ void cli_report_write(FILE *out, cli_report_format format, const char *const *fi
         write_github(out, nfiles, v, n);
         break;
     case CLI_REPORT_JUNIT:
-        write_junit(out, files, nfiles, v, n);
+        write_junit(out, files, nfiles, v, n, fail_on);
         break;
     case CLI_REPORT_RDJSONL:
         write_rdjsonl(out, v, n);

@@ -5,13 +5,20 @@
  * translations. Findings carry a stable rule id, a severity, a position and,
  * where a replacement is safe, a fix; concord_checker_fix() applies fixes to a
  * fixed point so that a second run changes nothing.
+ *
+ * Documents come from src/doc, a unit at a time (a paragraph of text or
+ * Markdown, a TMX <tu>), with their positions and suppression markers; the
+ * rules run on each unit and keep across units only what the document-level
+ * rules need: which pairs had their first mention, and per concept the
+ * spellings met so far with the mentions of variants to report at the end.
+ * So memory follows the largest unit, not the document.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "concord/text.h"
-#include "concord/tm.h"
+#include "doc/doc.h"
 #include "glossary/recognize.h"
 #include "text/unicode.h"
 
@@ -500,60 +507,244 @@ static int term_rules(concord_checker *c, const char *text, const char *lang, co
     return rc;
 }
 
+/* ---- a document being checked ------------------------------------------------------ */
+
+/* What the spelling-variant rule keeps of each concept across a document's units. */
+typedef struct spelling {
+    size_t first, plain; /* term + 1 of the first allowed mention, of the first non-variant one */
+    unsigned long first_line, plain_line;
+    int mixed; /* an allowed mention with another term than the first one */
+} spelling;
+
+/* A mention of a variant term, reported at the end if its concept turns out mixed. */
+typedef struct variant_use {
+    size_t term;
+    size_t start, end; /* in the document */
+    cc_doc_pos at, to;
+    int exact;
+    char *surface;
+} variant_use;
+
+/* A TMX source seen before: its hash, its translation's, and the line. */
+typedef struct seen {
+    uint64_t key, target;
+    unsigned long line;
+} seen;
+
+typedef struct doc_ctx {
+    concord_checker *c;
+    const char *lang; /* text and Markdown: the document's */
+    lang_ctx *l;
+    findings_impl *fi;     /* the document's findings so far */
+    const char *file, *lg; /* in fi's arena */
+    raws rs;               /* the current unit's, before their positions */
+    unsigned char *pair_done;
+    spelling *sp; /* per concept, made at the first mention of one */
+    variant_use *uses;
+    size_t nuses, capuses;
+    unsigned *ig_rules; /* the rules each of the unit's markers silences (bit per rule) */
+    size_t capig;
+    /* TMX */
+    cc_mentions src, tgt;
+    seen *seen;
+    size_t nseen, capseen;
+} doc_ctx;
+
+static int doc_begin(doc_ctx *d, concord_checker *c, const char *name, const char *lang)
+{
+    memset(d, 0, sizeof(*d));
+    d->c = c;
+    d->lang = lang;
+    if (!(d->fi = cc_calloc(1, sizeof(*d->fi))) ||
+        (c->g->npairs && !(d->pair_done = cc_calloc(c->g->npairs, 1))) ||
+        !(d->file = cc_arena_strndup(&d->fi->arena, name, strlen(name))) ||
+        !(d->lg = cc_arena_strndup(&d->fi->arena, lang, strlen(lang))))
+        return cc_error_oom();
+    return 0;
+}
+
+static void doc_end(doc_ctx *d)
+{
+    concord_findings_free(d->fi ? &d->fi->pub : NULL);
+    raws_free(&d->rs);
+    cc_free(d->pair_done);
+    cc_free(d->sp);
+    for (size_t i = 0; i < d->nuses; i++)
+        cc_free(d->uses[i].surface);
+    cc_free(d->uses);
+    cc_free(d->ig_rules);
+    cc_mentions_free(&d->src);
+    cc_mentions_free(&d->tgt);
+    cc_free(d->seen);
+}
+
+/* Add a finding, its strings copied into the list's arena (message and fix are taken). */
+static int add_finding(doc_ctx *d, int rule, const char *concept, char *message, char *fix,
+                       size_t start, size_t end, const cc_doc_pos *at, const cc_doc_pos *to)
+{
+    findings_impl *fi = d->fi;
+    int rc = 0;
+    if (!message)
+        rc = cc_error_oom();
+    else if (cc_grow((void **)&fi->pub.v, &fi->cap, fi->pub.n + 1, sizeof(*fi->pub.v)) < 0)
+        rc = CONCORD_ENOMEM;
+    concord_finding *f = rc == 0 ? &fi->pub.v[fi->pub.n] : NULL;
+    if (f) {
+        memset(f, 0, sizeof(*f));
+        f->file = d->file;
+        f->lang = d->lg;
+        f->line = at->line;
+        f->column = at->column;
+        f->byte_column = at->byte_column;
+        f->end_line = to->line;
+        f->end_column = to->column;
+        f->end_byte_column = to->byte_column;
+        f->start = start;
+        f->end = end;
+        f->rule = rule_table[rule].id;
+        f->severity = d->c->severity[rule];
+        f->concept = concept ? cc_arena_strndup(&fi->arena, concept, strlen(concept)) : NULL;
+        f->message = cc_arena_strndup(&fi->arena, message, strlen(message));
+        f->fix = fix ? cc_arena_strndup(&fi->arena, fix, strlen(fix)) : NULL;
+        if (!f->message || (concept && !f->concept) || (fix && !f->fix))
+            rc = cc_error_oom();
+        else
+            fi->pub.n++;
+    }
+    cc_free(message);
+    cc_free(fix);
+    return rc;
+}
+
+/* ---- suppression ------------------------------------------------------------------ */
+
+/*
+ * The rules a "concord-ignore-next-line" marker silences, from the words
+ * after it (up to a comment closer, "-->" or "*\/"): the rule ids among
+ * them; every rule if there are no words; none if there are words but no
+ * rule id (a misspelt one must not silence everything).
+ */
+static unsigned ignore_rules(const char *w, size_t n)
+{
+    const char *q = w, *end = w + n;
+    unsigned rules = 0;
+    int words = 0;
+    while (q < end) {
+        while (q < end && (*q == ' ' || *q == ',' || *q == '\t' || *q == ':'))
+            q++;
+        const char *st = q;
+        while (q < end && *q != ' ' && *q != ',' && *q != '\t')
+            q++;
+        size_t wl = (size_t)(q - st);
+        if (!wl || (wl >= 3 && strncmp(st, "-->", 3) == 0) ||
+            (wl >= 2 && strncmp(st, "*/", 2) == 0))
+            break;
+        words++;
+        for (int r = 0; r < R_COUNT; r++)
+            if (strlen(rule_table[r].id) == wl && strncmp(rule_table[r].id, st, wl) == 0)
+                rules |= 1u << r;
+    }
+    return words ? rules : ~0u;
+}
+
+/* Read the markers of unit u into d->ig_rules. */
+static int unit_ignores(doc_ctx *d, const cc_doc_unit *u)
+{
+    if (u->nignores &&
+        cc_grow((void **)&d->ig_rules, &d->capig, u->nignores, sizeof(*d->ig_rules)) < 0)
+        return CONCORD_ENOMEM;
+    for (size_t i = 0; i < u->nignores; i++)
+        d->ig_rules[i] = ignore_rules(u->ignores[i].words, u->ignores[i].len);
+    return 0;
+}
+
+/* Is rule silenced on `line` of unit u (unit_ignores() read its markers)? */
+static int ignored(const doc_ctx *d, const cc_doc_unit *u, unsigned long line, int rule)
+{
+    for (size_t i = 0; i < u->nignores; i++)
+        if (u->ignores[i].line == line)
+            return (d->ig_rules[i] >> rule) & 1u;
+    return 0;
+}
+
+/* ---- spelling variants ---------------------------------------------------------------- */
+
 /*
  * Spelling variants: when a document names a concept with two of its allowed
  * terms and one of them is marked `variant`, each mention of a variant is
  * flagged and pointed at the document's non-variant spelling (else at the
- * spelling it used first) — whichever came first in the document.
+ * spelling it used first) — whichever came first in the document. Which
+ * concepts are mixed is known only at the end: each unit adds its mentions
+ * to the concepts' spellings and keeps its variant mentions (not silenced
+ * ones) for mixed_finish().
  */
-static int mixed_rule(concord_checker *c, const char *text, const cc_mentions *ms, raws *out)
+static int mixed_unit(doc_ctx *d, const cc_doc_unit *u, const cc_doc_piece *p,
+                      const cc_mentions *ms)
 {
-    const concord_glossary *g = c->g;
-    if (!ms->n || !g->nconcepts)
+    const concord_glossary *g = d->c->g;
+    if (!ms->n || !g->nconcepts || !d->c->enabled[R_MIXED])
         return 0;
-    /* per concept: first allowed mention, first non-variant one (index + 1), mixed? */
-    size_t *first = cc_calloc(g->nconcepts * 3, sizeof(*first));
-    if (!first)
-        return cc_error_oom();
-    size_t *plain = first + g->nconcepts, *mixed = plain + g->nconcepts;
+    cc_doc_pos at = p->at;
+    size_t walked = 0;
     for (size_t i = 0; i < ms->n; i++) {
-        const cc_term *t = &g->terms[ms->v[i].term];
-        if (!allowed(t))
-            continue;
-        size_t k = t->concept;
-        if (!first[k])
-            first[k] = i + 1;
-        else if (ms->v[first[k] - 1].term != ms->v[i].term)
-            mixed[k] = 1;
-        if (!plain[k] && !(t->flags & CC_TERMF_VARIANT))
-            plain[k] = i + 1;
-    }
-    int rc = 0;
-    for (size_t i = 0; i < ms->n && rc == 0; i++) {
         const cc_mention *m = &ms->v[i];
         const cc_term *t = &g->terms[m->term];
-        size_t k = t->concept;
-        if (!allowed(t) || !mixed[k] || !(t->flags & CC_TERMF_VARIANT))
+        if (!allowed(t))
             continue;
-        const cc_mention *keep = &ms->v[(plain[k] ? plain[k] : first[k]) - 1];
-        if (keep->term == m->term)
-            continue;
-        const cc_term *kt = &g->terms[keep->term];
-        unsigned long line;
-        concord_text_position(&line, NULL, text, keep->start + 1, keep->start);
-        char *s = surface(text, m);
-        if (!s) {
-            rc = cc_error_oom();
-            break;
+        if (!d->sp && !(d->sp = cc_calloc(g->nconcepts, sizeof(*d->sp))))
+            return cc_error_oom();
+        cc_doc_pos_advance(&at, p->orig + walked, m->start - walked);
+        walked = m->start;
+        spelling *sp = &d->sp[t->concept];
+        if (!sp->first) {
+            sp->first = m->term + 1;
+            sp->first_line = at.line;
+        } else if (sp->first - 1 != m->term) {
+            sp->mixed = 1;
         }
+        if (!sp->plain && !(t->flags & CC_TERMF_VARIANT)) {
+            sp->plain = m->term + 1;
+            sp->plain_line = at.line;
+        }
+        if (!(t->flags & CC_TERMF_VARIANT) || ignored(d, u, at.line, R_MIXED))
+            continue;
+        if (cc_grow((void **)&d->uses, &d->capuses, d->nuses + 1, sizeof(*d->uses)) < 0)
+            return CONCORD_ENOMEM;
+        variant_use *v = &d->uses[d->nuses];
+        v->term = m->term;
+        v->start = p->at.offset + m->start;
+        v->end = p->at.offset + m->end;
+        v->at = v->to = at;
+        cc_doc_pos_advance(&v->to, p->orig + m->start, m->end - m->start);
+        v->exact = m->exact;
+        if (!(v->surface = surface(p->orig, m)))
+            return cc_error_oom();
+        d->nuses++;
+    }
+    return 0;
+}
+
+static int mixed_finish(doc_ctx *d)
+{
+    const concord_glossary *g = d->c->g;
+    int rc = 0;
+    for (size_t i = 0; i < d->nuses && rc == 0; i++) {
+        const variant_use *v = &d->uses[i];
+        size_t k = g->terms[v->term].concept;
+        const spelling *sp = &d->sp[k];
+        if (!sp->mixed)
+            continue;
+        size_t keep = (sp->plain ? sp->plain : sp->first) - 1;
+        unsigned long line = sp->plain ? sp->plain_line : sp->first_line;
+        if (keep == v->term)
+            continue;
+        const cc_term *kt = &g->terms[keep];
         char *msg = dup_printf("'%s' is another spelling of '%s' (line %lu): keep one "
                                "spelling in a document",
-                               s, kt->text, line);
-        char *fix = m->exact ? cc_strdup(kt->text) : NULL;
-        cc_free(s);
-        rc = add_raw(c, out, R_MIXED, m->start, m->end, 0, g->concepts[k].id, msg, fix);
+                               v->surface, kt->text, line);
+        char *fix = v->exact ? cc_strdup(kt->text) : NULL;
+        rc = add_finding(d, R_MIXED, g->concepts[k].id, msg, fix, v->start, v->end, &v->at, &v->to);
     }
-    cc_free(first);
     return rc;
 }
 
@@ -651,8 +842,12 @@ static char *fill_shape(const char *shape, const char *a, const char *b)
     return out.data;
 }
 
+/*
+ * The paired-name rules on one unit's mentions. done[pi]: pair pi had its
+ * first mention in an earlier unit (or has it now).
+ */
 static int pair_rules(concord_checker *c, const char *text, const char *lang, lang_ctx *l,
-                      const cc_mentions *ms, raws *out)
+                      const cc_mentions *ms, unsigned char *done, raws *out)
 {
     const concord_glossary *g = c->g;
     const cc_tokens *tk = cc_recognizer_tokens(l->r);
@@ -685,6 +880,8 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
             continue;
         }
         /* both names at the first mention */
+        if (done[pi])
+            continue;
         const cc_mention *first = NULL;
         for (size_t i = 0; i < ms->n && !first; i++) {
             size_t k = g->terms[ms->v[i].term].concept;
@@ -693,6 +890,7 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
         }
         if (!first)
             continue;
+        done[pi] = 1;
         size_t mine = g->terms[first->term].concept;
         size_t other = mine == pr->a ? pr->b : pr->a;
         size_t must_first = (size_t)-1;
@@ -748,147 +946,68 @@ static int pair_rules(concord_checker *c, const char *text, const char *lang, la
 
 /* ---- documents ------------------------------------------------------------------ */
 
-static int is_markdown(const char *name)
+static int by_position(const void *a, const void *b)
 {
-    size_t n = name ? strlen(name) : 0;
-    return (n >= 3 && strcmp(name + n - 3, ".md") == 0) ||
-           (n >= 9 && strcmp(name + n - 9, ".markdown") == 0);
-}
-
-static void blank(char *s, size_t a, size_t b)
-{
-    for (size_t i = a; i < b; i++)
-        if (s[i] != '\n' && s[i] != '\r')
-            s[i] = ' ';
+    const raw *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->rule - y->rule;
 }
 
 /*
- * Markdown: blank out (keeping every offset) fenced code blocks, inline code,
- * HTML comments and link targets, which are not prose.
+ * Turn the unit's raw findings into findings: positions from the offsets
+ * (one walk over the piece) or, for a piece whose text is not the file's
+ * bytes (TMX), the line each carries; suppression.
  */
-static void mask_markdown(char *s, size_t len)
+static int emit(doc_ctx *d, const cc_doc_unit *u, const cc_doc_piece *p)
 {
-    /* YAML front matter */
-    if (len >= 4 && memcmp(s, "---", 3) == 0 && (s[3] == '\n' || s[3] == '\r')) {
-        for (size_t j = 4; j + 3 <= len; j++)
-            if (s[j - 1] == '\n' && memcmp(s + j, "---", 3) == 0) {
-                blank(s, 0, j + 3);
-                break;
-            }
-    }
-    /* line by line: fenced code blocks, and link reference definitions "[label]: target" */
-    size_t i = 0;
-    int fence = 0;
-    char fch = 0;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && s[e] != '\n')
-            e++;
-        size_t k = i;
-        while (k < e && k - i < 4 && s[k] == ' ')
-            k++;
-        int is_fence =
-            e - k >= 3 && (s[k] == '`' || s[k] == '~') && s[k + 1] == s[k] && s[k + 2] == s[k];
-        if (fence) {
-            if (is_fence && s[k] == fch)
-                fence = 0;
-            blank(s, i, e);
-        } else if (is_fence) {
-            fence = 1;
-            fch = s[k];
-            blank(s, i, e);
-        } else if (k + 1 < e && s[k] == '[' && s[k + 1] != '^') {
-            /* "[label]: destination "title"": the destination is no prose, the
-             * title is; "[^note]: text" is a footnote, all prose */
-            size_t j = k + 1;
-            while (j < e && s[j] != ']')
-                j++;
-            if (j + 1 < e && s[j + 1] == ':') {
-                size_t d = j + 2;
-                while (d < e && s[d] == ' ')
-                    d++;
-                size_t de = d;
-                while (de < e && s[de] != ' ')
-                    de++;
-                blank(s, d, de);
-            }
+    raws *rs = &d->rs;
+    int rc = 0;
+    if (rs->n > 1 && p)
+        qsort(rs->v, rs->n, sizeof(*rs->v), by_position);
+    cc_doc_pos at = p ? p->at : (cc_doc_pos)CC_DOC_POS_START;
+    size_t walked = 0;
+    for (size_t i = 0; i < rs->n && rc == 0; i++) {
+        raw *r = &rs->v[i];
+        cc_doc_pos to;
+        size_t start = 0, end = 0;
+        if (p && p->exact) {
+            cc_doc_pos_advance(&at, p->orig + walked, r->start - walked);
+            walked = r->start;
+            to = at;
+            cc_doc_pos_advance(&to, p->orig + r->start, r->end - r->start);
+            start = p->at.offset + r->start;
+            end = p->at.offset + r->end;
+        } else {
+            at.line = r->line;
+            at.column = at.byte_column = 1;
+            to = at;
         }
-        i = e + 1;
-    }
-    for (i = 0; i < len; i++) {
-        if (s[i] == '<' && i + 1 < len &&
-            ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z') ||
-             s[i + 1] == '/')) {
-            /* an HTML tag: its name and attributes are not prose */
-            size_t j = i + 1;
-            while (j < len && s[j] != '>' && s[j] != '\n')
-                j++;
-            if (j < len && s[j] == '>') {
-                blank(s, i, j + 1);
-                i = j;
-            }
+        if (ignored(d, u, at.line, r->rule))
             continue;
-        }
-        if (s[i] == '`') {
-            size_t j = i + 1;
-            while (j < len && s[j] != '`' && s[j] != '\n')
-                j++;
-            if (j < len && s[j] == '`') {
-                blank(s, i, j + 1);
-                i = j;
-            }
-        } else if (s[i] == '<' && i + 3 < len && memcmp(s + i, "<!--", 4) == 0) {
-            const char *e = NULL;
-            for (size_t j = i + 4; j + 2 < len + 0 && !e; j++)
-                if (memcmp(s + j, "-->", 3) == 0)
-                    e = s + j + 3;
-            size_t stop = e ? (size_t)(e - s) : len;
-            blank(s, i, stop);
-            i = stop - 1;
-        } else if (s[i] == ']' && i + 1 < len && s[i + 1] == '(') {
-            size_t j = i + 2;
-            while (j < len && s[j] != ')' && s[j] != '\n')
-                j++;
-            if (j < len && s[j] == ')') {
-                blank(s, i + 2, j);
-                i = j;
-            }
-        } else if (s[i] == '<' && i + 8 < len &&
-                   (memcmp(s + i + 1, "http://", 7) == 0 || memcmp(s + i + 1, "https:/", 7) == 0)) {
-            size_t j = i + 1;
-            while (j < len && s[j] != '>' && s[j] != '\n' && s[j] != ' ')
-                j++;
-            blank(s, i, j);
-            i = j;
-        }
+        rc = add_finding(d, r->rule, r->concept, r->message, r->fix, start, end, &at, &to);
+        r->message = r->fix = NULL; /* taken */
     }
+    raws_clear(rs);
+    return rc;
 }
 
-static int check_doc(concord_checker *c, const char *text, size_t len, const char *lang,
-                     int markdown, raws *out)
+static int text_unit(const cc_doc_unit *u, void *ud)
 {
-    lang_ctx *l;
-    int rc = lang_get(c, lang, &l);
-    if (rc < 0)
-        return rc;
-    char *masked = NULL;
-    const char *scan = text;
-    if (markdown) {
-        if (!(masked = cc_malloc(len + 1)))
-            return cc_error_oom();
-        memcpy(masked, text, len);
-        masked[len] = '\0';
-        mask_markdown(masked, len);
-        scan = masked;
-    }
-    rc = cc_recognize(l->r, scan, len, &c->mentions);
+    doc_ctx *d = ud;
+    concord_checker *c = d->c;
+    const cc_doc_piece *p = &u->pieces[0];
+    int rc = cc_recognize(d->l->r, p->text, p->len, &c->mentions);
     if (rc == 0)
-        rc = term_rules(c, text, lang, &c->mentions, 0, out);
+        rc = unit_ignores(d, u);
     if (rc == 0)
-        rc = mixed_rule(c, text, &c->mentions, out);
+        rc = term_rules(c, p->orig, d->lang, &c->mentions, 0, &d->rs);
     if (rc == 0)
-        rc = pair_rules(c, text, lang, l, &c->mentions, out);
-    cc_free(masked);
+        rc = mixed_unit(d, u, p, &c->mentions);
+    if (rc == 0)
+        rc = pair_rules(c, p->orig, d->lang, d->l, &c->mentions, d->pair_done, &d->rs);
+    if (rc == 0)
+        rc = emit(d, u, p);
     return rc;
 }
 
@@ -902,210 +1021,51 @@ static const char *doc_lang(const concord_checker *c, const char *lang, const ch
     return concord_lang_detect(text, len);
 }
 
-/* ---- positions, suppression, output ------------------------------------------- */
-
-static int by_start(const void *a, const void *b)
+/* In the order of a report: by line, then offset, then the rule table's order. */
+static int rule_index(const char *id)
 {
-    const raw *x = a, *y = b;
+    for (int r = 0; r < R_COUNT; r++)
+        if (rule_table[r].id == id)
+            return r;
+    return R_COUNT;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    const concord_finding *x = a, *y = b;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    return x->rule - y->rule;
+    return rule_index(x->rule) - rule_index(y->rule);
 }
 
-/* Is rule silenced on `line` by a "concord-ignore-next-line" on the line before? */
-typedef struct ignore {
-    unsigned long line;
-    char rules[256]; /* space-separated ids, "" = all */
-} ignore;
-
-/* The end of the line that starts at i (LF, CR LF or a lone CR), and where the next starts. */
-static size_t line_end(const char *text, size_t len, size_t i, size_t *next)
+/* Hand the document's findings over, sorted. */
+static void doc_findings(doc_ctx *d, concord_findings **out)
 {
-    size_t e = i;
-    while (e < len && text[e] != '\n' && text[e] != '\r')
-        e++;
-    *next = e + (e + 1 < len && text[e] == '\r' && text[e + 1] == '\n' ? 2 : 1);
-    return e;
-}
-
-/*
- * "concord-ignore-next-line [RULE...]" anywhere in a line (a comment of the
- * file's own syntax). The words after the marker up to a comment closer
- * ("-->", "*\/") are rule ids; with none, every rule is silenced; with words
- * none of which is a rule id (a typo), none is.
- */
-static int collect_ignores(const char *text, size_t len, ignore **out, size_t *n)
-{
-    static const char mark[] = "concord-ignore-next-line";
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    unsigned long line = 1;
-    size_t i = 0, next;
-    while (i < len) {
-        size_t e = line_end(text, len, i, &next);
-        const char *p = NULL;
-        for (size_t k = i; k + sizeof(mark) - 1 <= e && !p; k++)
-            if (memcmp(text + k, mark, sizeof(mark) - 1) == 0)
-                p = text + k + sizeof(mark) - 1;
-        if (p) {
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 8;
-                ignore *v = cc_realloc(*out, cap * sizeof(*v));
-                if (!v)
-                    return cc_error_oom();
-                *out = v;
-            }
-            ignore *ig = &(*out)[(*n)++];
-            ig->line = line + 1;
-            ig->rules[0] = '\0';
-            size_t w = 0;
-            int words = 0;
-            const char *q = p, *end = text + e;
-            while (q < end) {
-                while (q < end && (*q == ' ' || *q == ',' || *q == '\t' || *q == ':'))
-                    q++;
-                const char *st = q;
-                while (q < end && *q != ' ' && *q != ',' && *q != '\t')
-                    q++;
-                size_t wl = (size_t)(q - st);
-                if (!wl || (wl >= 3 && strncmp(st, "-->", 3) == 0) ||
-                    (wl >= 2 && strncmp(st, "*/", 2) == 0))
-                    break;
-                words++;
-                int known = 0;
-                for (const concord_rule_info *r = rule_table; r->id; r++)
-                    known |= strlen(r->id) == wl && strncmp(r->id, st, wl) == 0;
-                if (known && w + wl + 2 < sizeof(ig->rules)) {
-                    memcpy(ig->rules + w, st, wl);
-                    w += wl;
-                    ig->rules[w++] = ' ';
-                    ig->rules[w] = '\0';
-                }
-            }
-            if (words && !w)
-                strcpy(ig->rules, "(none) ");
-        }
-        line++;
-        i = next;
-    }
-    return 0;
-}
-
-static int ignored(const ignore *ig, size_t n, unsigned long line, const char *rule)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (ig[i].line != line)
-            continue;
-        if (!ig[i].rules[0])
-            return 1;
-        size_t rl = strlen(rule);
-        for (const char *p = ig[i].rules; (p = strstr(p, rule)); p += rl)
-            if ((p == ig[i].rules || p[-1] == ' ') && p[rl] == ' ')
-                return 1;
-    }
-    return 0;
-}
-
-/* A position in a text: byte offset, line, its start, code points since. */
-typedef struct cursor {
-    size_t pos;
-    unsigned long line;
-    size_t line_start, cps;
-} cursor;
-
-/* Move c forward to byte offset `to` (lines end at LF, CR LF or a lone CR). */
-static void advance(cursor *c, const char *text, size_t len, size_t to)
-{
-    while (c->pos < to && c->pos < len) {
-        unsigned char ch = (unsigned char)text[c->pos];
-        if (ch == '\n' || (ch == '\r' && !(c->pos + 1 < len && text[c->pos + 1] == '\n'))) {
-            c->line++;
-            c->line_start = c->pos + 1;
-            c->cps = 0;
-        } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
-            c->cps++;
-        }
-        c->pos++;
-    }
-}
-
-/*
- * Turn raw findings into the public list: positions from the offsets (one
- * pass over the text), suppression, sorting. text NULL for TMX findings,
- * which carry their line.
- */
-static int finish(concord_checker *c, const char *name, const char *text, size_t len,
-                  const char *lang, raws *rs, concord_findings **out)
-{
-    *out = NULL;
-    findings_impl *fi = cc_calloc(1, sizeof(*fi));
-    if (!fi)
-        return cc_error_oom();
-    int rc = 0;
-    ignore *ig = NULL;
-    size_t nig = 0;
-    if (text && (rc = collect_ignores(text, len, &ig, &nig)) < 0)
-        goto fail;
-    if (rs->n > 1)
-        qsort(rs->v, rs->n, sizeof(*rs->v), by_start);
-    if (rs->n && !(fi->pub.v = cc_calloc(rs->n, sizeof(*fi->pub.v)))) {
-        rc = cc_error_oom();
-        goto fail;
-    }
-    const char *file = cc_arena_strndup(&fi->arena, name, strlen(name));
-    const char *lg = cc_arena_strndup(&fi->arena, lang, strlen(lang));
-    if (!file || !lg) {
-        rc = cc_error_oom();
-        goto fail;
-    }
-    /* one walk over the text: starts come sorted, and each end is a short way on */
-    cursor at = {0, 1, 0, 0};
-    for (size_t i = 0; i < rs->n; i++) {
-        raw *r = &rs->v[i];
-        concord_finding *f = &fi->pub.v[fi->pub.n];
-        memset(f, 0, sizeof(*f));
-        if (text) {
-            advance(&at, text, len, r->start);
-            cursor e = at;
-            advance(&e, text, len, r->end);
-            f->line = at.line;
-            f->column = (unsigned long)at.cps + 1;
-            f->byte_column = (unsigned long)(at.pos - at.line_start) + 1;
-            f->end_line = e.line;
-            f->end_column = (unsigned long)e.cps + 1;
-            f->end_byte_column = (unsigned long)(e.pos - e.line_start) + 1;
-        } else {
-            f->line = f->end_line = r->line;
-            f->column = f->byte_column = f->end_column = f->end_byte_column = 1;
-        }
-        if (ignored(ig, nig, f->line, rule_table[r->rule].id))
-            continue;
-        f->file = file;
-        f->lang = lg;
-        f->start = r->start;
-        f->end = r->end;
-        f->rule = rule_table[r->rule].id;
-        f->severity = c->severity[r->rule];
-        f->concept =
-            r->concept ? cc_arena_strndup(&fi->arena, r->concept, strlen(r->concept)) : NULL;
-        f->message = cc_arena_strndup(&fi->arena, r->message, strlen(r->message));
-        f->fix = r->fix ? cc_arena_strndup(&fi->arena, r->fix, strlen(r->fix)) : NULL;
-        if (!f->message || (r->concept && !f->concept) || (r->fix && !f->fix)) {
-            rc = cc_error_oom();
-            goto fail;
-        }
-        fi->pub.n++;
-    }
-    cc_free(ig);
+    findings_impl *fi = d->fi;
+    if (fi->pub.n > 1)
+        qsort(fi->pub.v, fi->pub.n, sizeof(*fi->pub.v), by_line);
     *out = &fi->pub;
-    return 0;
-fail:
-    cc_free(ig);
-    concord_findings_free(&fi->pub);
-    return rc;
+    d->fi = NULL;
+}
+
+/*
+ * Files of the formats users translate that are not read as documents yet:
+ * checked as text, their markup and source text would be taken for prose
+ * (and --fix would rewrite a msgid or a <source>).
+ */
+static int refuse(const char *name, cc_doc_format f, unsigned long line, unsigned long column)
+{
+    const char *why = f == CC_DOC_PO ? "concord cannot check PO yet (its msgid would be "
+                                       "checked as prose)"
+                      : f == CC_DOC_XLIFF
+                          ? "concord cannot check XLIFF yet (its <source> would be checked "
+                            "as prose)"
+                          : "not text: it is checked as TMX, unit by unit (concord check: a "
+                            "file named .tmx or .tmx.gz)";
+    return cc_error_set_at(CONCORD_EUNSUPPORTED, name, line, column, 0, "%s: %s",
+                           cc_doc_format_name(f), why);
 }
 
 int concord_checker_check_text(concord_findings **out, concord_checker *c, const char *name,
@@ -1114,17 +1074,108 @@ int concord_checker_check_text(concord_findings **out, concord_checker *c, const
     *out = NULL;
     if (!name)
         name = "-";
+    unsigned long line, column;
+    cc_doc_format f = cc_doc_sniff(name, text, len, &line, &column);
+    if (f == CC_DOC_PO || f == CC_DOC_XLIFF || f == CC_DOC_TMX)
+        return refuse(name, f, line, column);
     if (concord_text_validate(text, len) < 0) {
         cc_error_set_file(name);
         return concord_error_last()->code;
     }
     lang = doc_lang(c, lang, text, len);
-    raws rs = {NULL, 0, 0};
-    int rc = check_doc(c, text, len, lang, is_markdown(name), &rs);
+    doc_ctx d;
+    int rc = doc_begin(&d, c, name, lang);
     if (rc == 0)
-        rc = finish(c, name, text, len, lang, &rs, out);
-    raws_free(&rs);
+        rc = lang_get(c, lang, &d.l);
+    if (rc == 0)
+        rc = cc_doc_read_text(text, len, f == CC_DOC_MARKDOWN, text_unit, &d);
+    if (rc == 0)
+        rc = mixed_finish(&d);
+    if (rc == 0)
+        doc_findings(&d, out);
+    doc_end(&d);
     return rc;
+}
+
+/* ---- term recognition ------------------------------------------------------------ */
+
+/* the public statuses are the termbase's, in the same order */
+_Static_assert((int)CONCORD_TERM_PREFERRED == (int)CC_TERM_PREFERRED &&
+                   (int)CONCORD_TERM_ADMITTED == (int)CC_TERM_ADMITTED &&
+                   (int)CONCORD_TERM_DEPRECATED == (int)CC_TERM_DEPRECATED &&
+                   (int)CONCORD_TERM_FORBIDDEN == (int)CC_TERM_FORBIDDEN,
+               "concord_term_status and cc_term_status differ");
+
+typedef struct hits_impl {
+    concord_term_hits pub; /* first: concord_term_hits_free() casts back */
+    size_t cap;
+    cc_arena arena;
+} hits_impl;
+
+void concord_term_hits_free(concord_term_hits *h)
+{
+    if (!h)
+        return;
+    hits_impl *hi = (hits_impl *)h;
+    cc_free(hi->pub.v);
+    cc_arena_free(&hi->arena);
+    cc_free(hi);
+}
+
+typedef struct find_ctx {
+    concord_checker *c;
+    lang_ctx *l;
+    hits_impl *hi;
+} find_ctx;
+
+static int find_unit(const cc_doc_unit *u, void *ud)
+{
+    find_ctx *x = ud;
+    const concord_glossary *g = x->c->g;
+    const cc_doc_piece *p = &u->pieces[0];
+    int rc = cc_recognize(x->l->r, p->text, p->len, &x->c->mentions);
+    const cc_mentions *ms = &x->c->mentions;
+    hits_impl *hi = x->hi;
+    if (rc == 0 && ms->n &&
+        cc_grow((void **)&hi->pub.v, &hi->cap, hi->pub.n + ms->n, sizeof(*hi->pub.v)) < 0)
+        rc = CONCORD_ENOMEM;
+    for (size_t i = 0; i < ms->n && rc == 0; i++) {
+        const cc_mention *m = &ms->v[i];
+        const cc_term *t = &g->terms[m->term];
+        const char *id = g->concepts[t->concept].id;
+        concord_term_hit *h = &hi->pub.v[hi->pub.n];
+        h->start = p->at.offset + m->start;
+        h->end = p->at.offset + m->end;
+        h->status = (concord_term_status)t->status; /* the same order, 0..3 */
+        h->match = m->form    ? CONCORD_TERM_MATCH_FORM
+                   : m->exact ? CONCORD_TERM_MATCH_EXACT
+                              : CONCORD_TERM_MATCH_STEM;
+        if (!(h->concept = cc_arena_strndup(&hi->arena, id, strlen(id))) ||
+            !(h->term = cc_arena_strndup(&hi->arena, t->text, strlen(t->text))) ||
+            !(h->lang = cc_arena_strndup(&hi->arena, t->lang, strlen(t->lang))))
+            rc = CONCORD_ENOMEM;
+        else
+            hi->pub.n++;
+    }
+    return rc;
+}
+
+int concord_checker_find_terms(concord_term_hits **out, concord_checker *c, const char *text,
+                               size_t len, const char *lang)
+{
+    *out = NULL;
+    if (concord_text_validate(text, len) < 0)
+        return concord_error_last()->code;
+    find_ctx x = {c, NULL, cc_calloc(1, sizeof(hits_impl))};
+    int rc = x.hi ? lang_get(c, doc_lang(c, lang, text, len), &x.l) : cc_error_oom();
+    if (rc == 0)
+        rc = cc_doc_read_text(text, len, 0, find_unit, &x);
+    if (rc < 0) {
+        concord_term_hits_free(x.hi ? &x.hi->pub : NULL);
+        return rc;
+    }
+    *out = &x.hi->pub;
+    return 0;
 }
 
 /* ---- fixes ---------------------------------------------------------------------- */
@@ -1184,20 +1235,6 @@ int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_che
 
 /* ---- TMX ------------------------------------------------------------------------ */
 
-typedef struct seen {
-    uint64_t key, target;
-    unsigned long line;
-} seen;
-
-typedef struct tmx_ctx {
-    concord_checker *c;
-    raws rs;
-    cc_mentions src, tgt;
-    seen *seen;
-    size_t nseen, capseen;
-    const char *path;
-} tmx_ctx;
-
 static uint64_t fnv(uint64_t h, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -1208,7 +1245,7 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
 }
 
 /* Record (key -> target) and return the line of an earlier different target, or 0. */
-static int remember(tmx_ctx *x, uint64_t key, uint64_t target, unsigned long line,
+static int remember(doc_ctx *x, uint64_t key, uint64_t target, unsigned long line,
                     unsigned long *earlier)
 {
     *earlier = 0;
@@ -1245,33 +1282,32 @@ static int remember(tmx_ctx *x, uint64_t key, uint64_t target, unsigned long lin
     return 0;
 }
 
-static int tmx_unit(const concord_unit *u, void *ud)
+/* The bilingual rules and the term rules on one <tu> (src/doc: a piece per <tuv>). */
+static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
 {
-    tmx_ctx *x = ud;
     concord_checker *c = x->c;
     const concord_glossary *g = c->g;
     int rc = 0;
-    if (!u->nvariants)
+    if (!u->npieces)
         return 0;
     /* the source variant */
-    const concord_variant *src = NULL;
+    const cc_doc_piece *src = NULL;
     const char *want = c->from[0]                                         ? c->from
                        : (u->srclang && strcmp(u->srclang, "*all*") != 0) ? u->srclang
                                                                           : NULL;
-    for (size_t i = 0; i < u->nvariants && !src; i++)
-        if (!want || cc_lang_primary_eq(u->variants[i].lang, want))
-            src = &u->variants[i];
+    for (size_t i = 0; i < u->npieces && !src; i++)
+        if (!want || cc_lang_primary_eq(u->pieces[i].lang, want))
+            src = &u->pieces[i];
     /* monolingual term rules on every variant */
-    for (size_t i = 0; i < u->nvariants && rc == 0; i++) {
-        const concord_variant *v = &u->variants[i];
+    for (size_t i = 0; i < u->npieces && rc == 0; i++) {
+        const cc_doc_piece *v = &u->pieces[i];
         lang_ctx *l;
         if ((rc = lang_get(c, v->lang, &l)) < 0)
             return rc;
-        if ((rc = cc_recognize(l->r, v->text, v->text_len, &c->mentions)) < 0)
+        if ((rc = cc_recognize(l->r, v->text, v->len, &c->mentions)) < 0)
             return rc;
         size_t before = x->rs.n;
-        if ((rc = term_rules(c, v->text, v->lang, &c->mentions, v->line ? v->line : u->line,
-                             &x->rs)) < 0)
+        if ((rc = term_rules(c, v->text, v->lang, &c->mentions, v->at.line, &x->rs)) < 0)
             return rc;
         for (size_t k = before; k < x->rs.n; k++) {
             char *m = dup_printf("%s: %s", v->lang, x->rs.v[k].message);
@@ -1288,18 +1324,18 @@ static int tmx_unit(const concord_unit *u, void *ud)
     lang_ctx *ls;
     if ((rc = lang_get(c, src->lang, &ls)) < 0)
         return rc;
-    for (size_t i = 0; i < u->nvariants && rc == 0; i++) {
-        const concord_variant *t = &u->variants[i];
+    for (size_t i = 0; i < u->npieces && rc == 0; i++) {
+        const cc_doc_piece *t = &u->pieces[i];
         if (t == src || (c->to[0] && !cc_lang_primary_eq(t->lang, c->to)))
             continue;
         if (cc_lang_primary_eq(t->lang, src->lang))
             continue;
-        unsigned long line = t->line ? t->line : u->line;
+        unsigned long line = t->at.line;
         /* the same source translated differently */
         uint64_t key = fnv(fnv(fnv(1469598103934665603ull, src->lang, strlen(src->lang)), "\0", 1),
-                           src->text, src->text_len);
+                           src->text, src->len);
         key = fnv(fnv(key, "\0", 1), t->lang, strlen(t->lang));
-        uint64_t target = fnv(1469598103934665603ull, t->text, t->text_len);
+        uint64_t target = fnv(1469598103934665603ull, t->text, t->len);
         unsigned long earlier;
         if ((rc = remember(x, key, target, line, &earlier)) < 0)
             return rc;
@@ -1309,13 +1345,13 @@ static int tmx_unit(const concord_unit *u, void *ud)
                                     t->lang, earlier),
                          NULL);
         /* every concept of the source needs an allowed term in the target */
-        if ((rc = cc_recognize(ls->r, src->text, src->text_len, &x->src)) < 0)
+        if ((rc = cc_recognize(ls->r, src->text, src->len, &x->src)) < 0)
             return rc;
         if (!x->src.n)
             continue;
         lang_ctx *lt;
         if ((rc = lang_get(c, t->lang, &lt)) < 0 ||
-            (rc = cc_recognize(lt->r, t->text, t->text_len, &x->tgt)) < 0)
+            (rc = cc_recognize(lt->r, t->text, t->len, &x->tgt)) < 0)
             return rc;
         for (size_t k = 0; k < x->src.n && rc == 0; k++) {
             size_t concept = g->terms[x->src.v[k].term].concept;
@@ -1346,23 +1382,23 @@ static int tmx_unit(const concord_unit *u, void *ud)
     return rc;
 }
 
+static int tmx_unit(const cc_doc_unit *u, void *ud)
+{
+    doc_ctx *x = ud;
+    int rc = tmx_rules(x, u);
+    /* a TMX finding is at its <tuv>'s line; its span is not the file's (offsets 0) */
+    return rc < 0 ? rc : emit(x, u, NULL);
+}
+
 int concord_checker_check_tmx(concord_findings **out, concord_checker *c, const char *path)
 {
     *out = NULL;
-    tmx_ctx x;
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.path = path;
-    concord_tmx_callbacks cb = {CONCORD_TMX_CALLBACKS_VERSION, NULL, tmx_unit, NULL, NULL, &x};
-    int rc = concord_tmx_read(path, 0, &cb);
-    if (rc == 0) {
-        for (size_t i = 0; i < x.rs.n; i++)
-            x.rs.v[i].start = x.rs.v[i].end = 0;
-        rc = finish(c, path, NULL, 0, c->from[0] ? c->from : "*all*", &x.rs, out);
-    }
-    raws_free(&x.rs);
-    cc_mentions_free(&x.src);
-    cc_mentions_free(&x.tgt);
-    cc_free(x.seen);
+    doc_ctx d;
+    int rc = doc_begin(&d, c, path, c->from[0] ? c->from : "*all*");
+    if (rc == 0)
+        rc = cc_doc_read_tmx(path, tmx_unit, &d);
+    if (rc == 0)
+        doc_findings(&d, out);
+    doc_end(&d);
     return rc;
 }

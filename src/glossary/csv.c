@@ -14,13 +14,19 @@
  * (as OmegaT does), and a quote inside an unquoted cell is an ordinary
  * character. TSV has no quoting at all, as in OmegaT: quotes are text.
  *
- * Columns: if every non-empty cell of the first row is a BCP 47 language tag
- * or a note column ("note", "notes", "comment", "comments", "description",
- * any case), with at least one tag, that row is a header naming each
- * column's language (but see decide_layout() for rows like "cat,sun");
- * cells of note columns become the concept's note. Else
- * the file is OmegaT's headerless glossary: source term (g->src_lang),
- * target term (g->tgt_lang), comment (the note), further columns ignored.
+ * Columns: if every non-empty cell of the first row is a column name of
+ * Translate Toolkit's CSV (po2csv's "location","source","target" and the
+ * rest of csvl10n.py's names), one of them the source, the file is in that
+ * layout: source and target terms in g->src_lang and g->tgt_lang (an error
+ * without them: the file names no languages), comments as the note, a fuzzy
+ * row's target skipped, and a row without a source term an error. Else, if
+ * every non-empty cell of the first row is a BCP 47 language tag or a note
+ * column ("note", "notes", "comment", "comments", "description", any case),
+ * with at least one tag, that row is a header naming each column's language
+ * (but see decide_layout() for rows like "cat,sun"); cells of note columns
+ * become the concept's note. Else the file is OmegaT's headerless glossary:
+ * source term (g->src_lang), target term (g->tgt_lang), comment (the note),
+ * further columns ignored.
  *
  * A cell is ONE term, whatever it holds: OmegaT's own test (test.csv,
  * GlossaryReaderCSVTest) expects "kde; question" as a single source term, so
@@ -33,7 +39,9 @@
  * (CONCORD_EENCODING with the file's byte offset, line and column); a quoted
  * cell never closed (CONCORD_EPARSE at its opening quote); a headerless file
  * without --from and --to; and, through cc_gloss_term(), a term that is only
- * punctuation (at its cell).
+ * punctuation (at its cell). Limits (CONCORD_ELIMIT at the cell or row):
+ * CC_GLOSS_CSV_MAX_COLUMNS cells and CC_GLOSS_CSV_MAX_ROW bytes in a row, so
+ * that one row of a million cells cannot cost hundreds of megabytes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,11 +52,12 @@
 #include "glossary/glossary_internal.h"
 #include "text/unicode.h"
 
-enum role { COL_IGNORE = 0, COL_LANG, COL_NOTE };
+enum role { COL_IGNORE = 0, COL_LANG, COL_NOTE, COL_FUZZY };
 
 typedef struct column {
     int role;
     char lang[64];
+    int source; /* the source column of a source/target layout */
 } column;
 
 /* A cell of the current row: its text is rowbuf[start..start+len). */
@@ -84,6 +93,7 @@ typedef struct csv {
     int layout_known;
     column *cols;
     size_t ncols;
+    int source_col; /* the column every row needs a term in (Translate Toolkit's), or -1 */
 } csv;
 
 /* ---- positions ---------------------------------------------------------------------------- */
@@ -257,6 +267,17 @@ static int cell_text(csv *c, size_t k)
     return put_normalized(&c->text, c->rowbuf.data + c->cells[k].start, c->cells[k].len);
 }
 
+/* Add s[0..n) to the row's text, within the row limit. */
+static int row_append(csv *c, const char *s, size_t n)
+{
+    if (c->rowbuf.len + n > CC_GLOSS_CSV_MAX_ROW)
+        return cc_error_set_at(CONCORD_ELIMIT, c->name, c->cells[0].line, c->cells[0].col,
+                               file_offset(c, c->row_start),
+                               "a row longer than %d bytes (the limit of a CSV/TSV glossary row)",
+                               CC_GLOSS_CSV_MAX_ROW);
+    return cc_buf_append(&c->rowbuf, s, n);
+}
+
 /* Read one row from c->i (not an empty or comment line) into c->cells. */
 static int read_row(csv *c)
 {
@@ -265,6 +286,10 @@ static int read_row(csv *c)
     c->row_start = c->i;
     cc_buf_clear(&c->rowbuf);
     for (;;) {
+        if (c->ncells == CC_GLOSS_CSV_MAX_COLUMNS)
+            return cc_error_set_at(CONCORD_ELIMIT, c->name, c->line, column_at(c, c->i),
+                                   file_offset(c, c->i), "more than %d columns in a row",
+                                   CC_GLOSS_CSV_MAX_COLUMNS);
         if (c->ncells == c->capcells) {
             size_t cap = c->capcells ? c->capcells * 2 : 16;
             cell *v = cc_realloc(c->cells, cap * sizeof(*v));
@@ -286,7 +311,7 @@ static int read_row(csv *c)
                 size_t j = c->i;
                 while (j < c->n && c->s[j] != '"' && !is_eol(c->s[j]))
                     j++;
-                if ((rc = cc_buf_append(&c->rowbuf, c->s + c->i, j - c->i)) < 0)
+                if ((rc = row_append(c, c->s + c->i, j - c->i)) < 0)
                     return rc;
                 c->i = j;
                 if (j >= c->n)
@@ -313,7 +338,7 @@ static int read_row(csv *c)
         size_t j = c->i;
         while (j < c->n && c->s[j] != c->sep && !is_eol(c->s[j]))
             j++;
-        if ((rc = cc_buf_append(&c->rowbuf, c->s + c->i, j - c->i)) < 0)
+        if ((rc = row_append(c, c->s + c->i, j - c->i)) < 0)
             return rc;
         c->i = j;
         f->len = c->rowbuf.len - f->start;
@@ -340,11 +365,100 @@ static int is_note_name(const char *s)
 }
 
 /*
- * The first row: a header of language codes, or OmegaT's columns. Returns 1
- * for a header. Many English words are ISO 639-2/3 codes ("cat", "car",
- * "sun"), so a row of bare three-letter codes alone is not taken for a
- * header: one cell must be unmistakable, a two-letter code ("en"), a tag
- * with a subtag ("fil-PH", "en_US") or a note column.
+ * The columns of Translate Toolkit's CSV (storage/csvl10n.py), which po2csv
+ * writes with the header "location","source","target" (or the columns
+ * --columnorder names) and csv2po reads back by these names and aliases.
+ */
+static int tt_role(const char *s, int *is_source)
+{
+    static const struct {
+        const char *name;
+        int role, source;
+    } NAMES[] = {
+        {"source", COL_LANG, 1},
+        {"original", COL_LANG, 1},
+        {"untranslated", COL_LANG, 1},
+        {"target", COL_LANG, 0},
+        {"translated", COL_LANG, 0},
+        {"translation", COL_LANG, 0},
+        {"location", COL_IGNORE, 0},
+        {"id", COL_IGNORE, 0},
+        {"identified", COL_IGNORE, 0},
+        {"key", COL_IGNORE, 0},
+        {"label", COL_IGNORE, 0},
+        {"context", COL_IGNORE, 0},
+        {"fuzzy", COL_FUZZY, 0},
+        {"state", COL_FUZZY, 0},
+        {"translator_comments", COL_NOTE, 0},
+        {"translator comments", COL_NOTE, 0},
+        {"developer_comments", COL_NOTE, 0},
+        {"developer comments", COL_NOTE, 0},
+    };
+    *is_source = 0;
+    for (size_t k = 0; k < CC_ARRAY_LEN(NAMES); k++)
+        if (strcasecmp(s, NAMES[k].name) == 0) {
+            *is_source = NAMES[k].source;
+            return NAMES[k].role;
+        }
+    return is_note_name(s) ? COL_NOTE : -1;
+}
+
+/*
+ * A Translate Toolkit header: every non-empty cell one of its column names,
+ * one of them the source (csvl10n.py's own test). Returns 1 and sets the
+ * columns, 0 if the row is not such a header, or an error: the file names no
+ * languages, so they must come from --from and --to.
+ */
+static int tt_header(csv *c, column *cols)
+{
+    int rc, sources = 0, targets = 0;
+    for (size_t k = 0; k < c->ncells; k++) {
+        if ((rc = cell_text(c, k)) < 0)
+            return rc;
+        if (!c->text.len)
+            continue;
+        int src, role = tt_role(c->text.data, &src);
+        if (role < 0)
+            return 0;
+        sources += src;
+        targets += role == COL_LANG && !src;
+    }
+    if (!sources)
+        return 0;
+    if (!c->g->src_lang[0] || (targets && !c->g->tgt_lang[0]))
+        return cc_error_set_at(CONCORD_EPARSE, c->name, c->cells[0].line, 1,
+                               file_offset(c, c->row_start),
+                               "a Translate Toolkit header (\"location\",\"source\",\"target\", as "
+                               "po2csv writes) names no languages: give --from and --to");
+    int seen_source = 0, seen_target = 0;
+    for (size_t k = 0; k < c->ncells; k++) {
+        if ((rc = cell_text(c, k)) < 0)
+            return rc;
+        int src, role = c->text.len ? tt_role(c->text.data, &src) : COL_IGNORE;
+        if (!c->text.len)
+            src = 0;
+        /* a second source or target column (an alias) would be a second term: ignored */
+        if (role == COL_LANG && (src ? seen_source++ : seen_target++))
+            role = COL_IGNORE;
+        cols[k].role = role;
+        if (role == COL_LANG) {
+            cols[k].source = src;
+            memcpy(cols[k].lang, src ? c->g->src_lang : c->g->tgt_lang, sizeof(cols[k].lang));
+            if (src)
+                c->source_col = (int)k;
+        }
+    }
+    c->ncols = c->ncells;
+    return 1;
+}
+
+/*
+ * The first row: a Translate Toolkit header, a header of language codes, or
+ * OmegaT's columns. Returns 1 for a header. Many English words are ISO
+ * 639-2/3 codes ("cat", "car", "sun"), so a row of bare three-letter codes
+ * alone is not taken for a header: one cell must be unmistakable, a
+ * two-letter code ("en"), a tag with a subtag ("fil-PH", "en_US") or a note
+ * column.
  */
 static int decide_layout(csv *c)
 {
@@ -354,6 +468,9 @@ static int decide_layout(csv *c)
         return cc_error_oom();
     c->cols = cols;
     c->layout_known = 1;
+    c->source_col = -1;
+    if ((rc = tt_header(c, cols)) != 0)
+        return rc;
     int header = 1;
     for (size_t k = 0; k < c->ncells && header; k++) {
         if ((rc = cell_text(c, k)) < 0)
@@ -383,21 +500,39 @@ static int decide_layout(csv *c)
                                "no header row of language codes: give --from and --to");
     memset(cols, 0, 3 * sizeof(*cols));
     cols[0].role = COL_LANG;
+    cols[0].source = 1;
     memcpy(cols[0].lang, c->g->src_lang, sizeof(cols[0].lang));
     cols[1].role = COL_LANG;
     memcpy(cols[1].lang, c->g->tgt_lang, sizeof(cols[1].lang));
     cols[2].role = COL_NOTE;
     c->ncols = 3;
+    /* a row with an empty source still adds its target, as before: OmegaT's and
+     * Okapi's own test files hold such rows */
     return 0;
 }
 
-/* A data row: one concept with a term per non-empty language cell. */
+/* Does a fuzzy cell say the row's translation is fuzzy (csvl10n.py's values)? */
+static int is_fuzzy(const char *s)
+{
+    static const char *const YES[] = {"1", "x", "true", "yes", "fuzzy"};
+    for (size_t k = 0; k < CC_ARRAY_LEN(YES); k++)
+        if (strcasecmp(s, YES[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A data row: one concept with a term per non-empty language cell. In
+ * Translate Toolkit's layout a row needs its source term (po2csv never
+ * writes one without: an empty source is a broken or misread file), and the
+ * target of a row marked fuzzy is not taken (an unreviewed translation).
+ */
 static int add_row(csv *c)
 {
     int rc;
     size_t n = c->ncells < c->ncols ? c->ncells : c->ncols;
     cc_buf_clear(&c->note);
-    int any = 0;
+    int any = 0, fuzzy = 0, source = c->source_col < 0;
     for (size_t k = 0; k < n; k++) {
         if (c->cols[k].role == COL_IGNORE)
             continue;
@@ -407,6 +542,9 @@ static int add_row(csv *c)
             continue;
         if (c->cols[k].role == COL_LANG) {
             any = 1;
+            source |= c->cols[k].source;
+        } else if (c->cols[k].role == COL_FUZZY) {
+            fuzzy = is_fuzzy(c->text.data);
         } else if ((c->note.len && (rc = cc_buf_puts(&c->note, "; ")) < 0) ||
                    (rc = cc_buf_puts(&c->note, c->text.data)) < 0) {
             return rc;
@@ -414,13 +552,20 @@ static int add_row(csv *c)
     }
     if (!any)
         return 0;
+    if (!source) {
+        size_t k = (size_t)c->source_col < c->ncells ? (size_t)c->source_col : c->ncells - 1;
+        return cc_error_set_at(CONCORD_EPARSE, c->name, c->cells[k].line, c->cells[k].col,
+                               file_offset(c, c->cells[k].off),
+                               "a row without a source term (column %d is empty)",
+                               c->source_col + 1);
+    }
     size_t concept;
     if ((rc = cc_gloss_concept(c->g, NULL, &concept)) < 0)
         return rc;
     if (c->note.len && !(c->g->concepts[concept].note = cc_gloss_strdup(c->g, c->note.data)))
         return cc_error_oom();
     for (size_t k = 0; k < n; k++) {
-        if (c->cols[k].role != COL_LANG)
+        if (c->cols[k].role != COL_LANG || (fuzzy && c->source_col >= 0 && !c->cols[k].source))
             continue;
         if ((rc = cell_text(c, k)) < 0)
             return rc;

@@ -1,16 +1,78 @@
 /*
  * glossary.c — the termbase: concepts, terms, pairs, shapes, profiles and
  * rule settings, built by the readers (textfmt.c, tbx.c, csv.c) and read by
- * the recognizer and the rules. Everything lives in one arena; a load that
- * fails is undone by restoring the counts it started from.
+ * the recognizer and the rules. Everything lives in one arena.
+ *
+ * A load is a transaction, so that "on error g is left as it was" holds for
+ * loads that amend what earlier files defined (a .glossary that makes a TBX
+ * term forbidden, then fails on a later line). What the load adds is staged
+ * past the counts it started from; what it changes of the concepts and terms
+ * before it is changed in place after its old value went into the load's
+ * journal (once per item and load: cc_gloss_concept(), cc_gloss_term_amend()).
+ * On success the journal is dropped; on failure the counts are restored and
+ * the journal replayed, newest first. The journal holds only what was changed,
+ * so a rules file after a 267k-entry TBX costs what it touches, not a copy of
+ * the TBX; and a reader sees its own changes while it reads (a side given to
+ * a reopened concept satisfies a profile later in the same file).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "concord/text.h"
 #include "glossary/glossary_internal.h"
 #include "text/unicode.h"
+
+/* The value of a concept or term before the load in progress changed it. */
+typedef struct cc_undo {
+    int is_term;
+    size_t index;
+    union {
+        cc_concept concept;
+        cc_term term;
+    } old;
+} cc_undo;
+
+static int journal(concord_glossary *g, int is_term, size_t index)
+{
+    if (cc_grow((void **)&g->undo, &g->capundo, g->nundo + 1, sizeof(*g->undo)) < 0)
+        return CONCORD_ENOMEM;
+    cc_undo *u = &g->undo[g->nundo++];
+    u->is_term = is_term;
+    u->index = index;
+    if (is_term) {
+        u->old.term = g->terms[index];
+        g->terms[index].journaled = g->load;
+    } else {
+        u->old.concept = g->concepts[index];
+        g->concepts[index].journaled = g->load;
+    }
+    return 0;
+}
+
+static void load_begin(concord_glossary *g)
+{
+    g->load++;
+    g->load_nconcepts = g->nconcepts;
+    g->load_nterms = g->nterms;
+    g->nundo = 0;
+}
+
+/* Undo the load in progress: its journal, newest first (restoring `journaled` too). */
+static void load_undo(concord_glossary *g)
+{
+    while (g->nundo) {
+        const cc_undo *u = &g->undo[--g->nundo];
+        if (u->is_term)
+            g->terms[u->index] = u->old.term;
+        else
+        g->concepts[u->index] = u->old.concept;
+    }
+    g->nconcepts = g->load_nconcepts;
+    g->nterms = g->load_nterms;
+}
 
 int concord_glossary_new(concord_glossary **out)
 {
@@ -29,6 +91,7 @@ void concord_glossary_free(concord_glossary *g)
     cc_free(g->profiles);
     cc_free(g->settings);
     cc_free(g->ids);
+    cc_free(g->undo);
     cc_arena_free(&g->arena);
     cc_free(g);
 }
@@ -106,6 +169,10 @@ int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out)
     if (!generated) {
         long k = cc_gloss_find_concept(g, id);
         if (k >= 0) {
+            /* a concept of an earlier file, which the reader may now change */
+            if ((size_t)k < g->load_nconcepts && g->concepts[k].journaled != g->load &&
+                journal(g, 0, (size_t)k) < 0)
+                return CONCORD_ENOMEM;
             *out = (size_t)k;
             return 0;
         }
@@ -162,9 +229,32 @@ static char **copy_list(concord_glossary *g, const char *const *v, size_t n)
     return out;
 }
 
+/* A term, form or exception over the limit (the recognizer and stemmer see every word of it). */
+static int check_lengths(const cc_term_spec *spec, const char *file, unsigned long line,
+                         unsigned long column)
+{
+    const char *what = NULL;
+    size_t n = 0;
+    if (spec->text && (n = strlen(spec->text)) > CC_GLOSS_TERM_MAX)
+        what = "a term";
+    for (size_t i = 0; !what && i < spec->nforms; i++)
+        if ((n = strlen(spec->forms[i])) > CC_GLOSS_TERM_MAX)
+            what = "a form";
+    for (size_t i = 0; !what && i < spec->nexcept; i++)
+        if ((n = strlen(spec->except[i])) > CC_GLOSS_TERM_MAX)
+            what = "an exception";
+    if (!what)
+        return 0;
+    return cc_error_set_at(CONCORD_ELIMIT, file, line, column, 0,
+                           "%s of %zu bytes: the limit is %d bytes", what, n, CC_GLOSS_TERM_MAX);
+}
+
 int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
                   unsigned long line, unsigned long column)
 {
+    int rc = check_lengths(spec, file, line, column);
+    if (rc < 0)
+        return rc;
     char lang[64];
     if (!spec->lang || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return cc_error_set_at(CONCORD_EPARSE, file, line, column, 0,
@@ -222,9 +312,13 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
 }
 
 int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
-                        int status_given, int inflect_given)
+                        int status_given, int inflect_given, const char *file, unsigned long line,
+                        unsigned long column)
 {
     char lang[64];
+    int rc = check_lengths(spec, file, line, column);
+    if (rc < 0)
+        return rc;
     if (!spec->lang || !spec->text || concord_lang_canonicalize(lang, sizeof(lang), spec->lang) < 0)
         return 0;
     for (size_t i = 0; i < g->nterms; i++) {
@@ -244,6 +338,9 @@ int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec 
         }
         if (*a || *b)
             continue;
+        if (i < g->load_nterms && t->journaled != g->load && journal(g, 1, i) < 0)
+            return CONCORD_ENOMEM;
+        t = &g->terms[i];
         if (strchr(spec->text, '|')) {
             if (!(t->pattern = cc_gloss_strdup(g, spec->text)))
                 return cc_error_oom();
@@ -281,9 +378,9 @@ static int ends_with(const char *s, const char *suffix)
 int concord_glossary_load_memory(concord_glossary *g, const char *name, const char *data,
                                  size_t len)
 {
-    size_t nc = g->nconcepts, nt = g->nterms, np = g->npairs, ns = g->nshapes, npr = g->nprofiles,
-           nse = g->nsettings;
+    size_t np = g->npairs, ns = g->nshapes, npr = g->nprofiles, nse = g->nsettings;
     char *dp = g->default_profile;
+    load_begin(g);
     size_t i = 0;
     /* skip a UTF-8 BOM and spaces to see whether this is XML */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -315,14 +412,14 @@ int concord_glossary_load_memory(concord_glossary *g, const char *name, const ch
                              "no terms: an empty glossary would pass every check");
     if (rc < 0) {
         cc_error_set_file(name);
-        g->nconcepts = nc;
-        g->nterms = nt;
+        load_undo(g);
         g->npairs = np;
         g->nshapes = ns;
         g->nprofiles = npr;
         g->nsettings = nse;
         g->default_profile = dp;
     }
+    g->nundo = 0; /* committed, or undone */
     return rc;
 }
 
@@ -330,6 +427,12 @@ int concord_glossary_load(concord_glossary *g, const char *path)
 {
     char *data;
     size_t len;
+    /* a glossary is read whole: its terms are held in memory anyway */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CC_GLOSS_FILE_MAX)
+        return cc_error_set_at(CONCORD_ELIMIT, path, 0, 0, 0,
+                               "a glossary file of %jd bytes: the limit is %u bytes",
+                               (intmax_t)st.st_size, CC_GLOSS_FILE_MAX);
     int rc = cc_file_read(path, &data, &len);
     if (rc < 0)
         return rc;

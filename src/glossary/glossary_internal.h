@@ -3,14 +3,35 @@
  * (text format, TBX, CSV/TSV), the term recognizer and the rules.
  *
  * Readers build a glossary through cc_gloss_concept() and cc_gloss_term();
- * everything they add lives in the glossary's arena. A load that fails is
- * rolled back by the caller (glossary.c) to the counts it started with.
+ * everything they add lives in the glossary's arena. A load is a transaction
+ * (glossary.c): what it adds goes past the counts it started from, and the
+ * first change to a concept or term that was there before (a reopened
+ * concept's side or note, an amended term) journals that item's old value.
+ * A load that fails is undone: counts back, journal replayed. So a reader
+ * may change a concept that cc_gloss_concept() returned, or a term through
+ * cc_gloss_term_amend(), and nothing else that was there before the load.
  */
 #ifndef CC_GLOSSARY_INTERNAL_H
 #define CC_GLOSSARY_INTERNAL_H
 
 #include "concord/glossary.h"
 #include "base/base.h"
+
+/*
+ * The documented limits of the glossary readers (docs/glossary-format.md,
+ * "Limits"), each reported as CONCORD_ELIMIT at the file, line and column it
+ * is met. They keep a hostile file from costing unbounded memory or time,
+ * and are far above what real termbases hold: the longest term of the
+ * 267,379-entry EDICT is 99 bytes, the longest msgid of the gettext
+ * catalogues of ../shared/data (which po2csv may turn into a glossary) 7 KiB.
+ */
+#define CC_GLOSS_TERM_MAX        16384      /* bytes of a term, a form or an exception */
+#define CC_GLOSS_LIST_MAX        64         /* forms=, except= entries of a term */
+#define CC_GLOSS_OPTIONS_MAX     31         /* options after a term (';'-separated) */
+#define CC_GLOSS_TEXT_LINE_MAX   65536      /* bytes of a line of the text format */
+#define CC_GLOSS_CSV_MAX_COLUMNS 1024       /* cells of a CSV/TSV row */
+#define CC_GLOSS_CSV_MAX_ROW     (1 << 20)  /* bytes of a CSV/TSV row */
+#define CC_GLOSS_FILE_MAX        (1u << 30) /* bytes of a glossary file (it is read whole) */
 
 typedef enum cc_term_status {
     CC_TERM_PREFERRED = 0,
@@ -60,6 +81,7 @@ typedef struct cc_term {
     size_t nexcept;
     const char *file; /* where it was defined, for messages */
     unsigned long line;
+    unsigned long journaled; /* the load that journaled it last (glossary.c) */
 } cc_term;
 
 typedef struct cc_concept {
@@ -68,6 +90,7 @@ typedef struct cc_concept {
     char *side;    /* who uses this name (for official profiles), or NULL */
     int generated; /* the id was made up (the entry had none): never found by id */
     size_t first_term, nterms_unused; /* terms are found by scanning g->terms */
+    unsigned long journaled;          /* the load that journaled it last (glossary.c) */
 } cc_concept;
 
 #define CC_PAIR_MAX_ORDER 8
@@ -123,21 +146,29 @@ struct concord_glossary {
     size_t *ids;
     size_t idcap;
     char src_lang[64], tgt_lang[64]; /* for headerless CSV/TSV, "" if unset */
+    /* the load in progress: its number, the counts it started from, and the old
+     * values of the concepts and terms before it it changed */
+    unsigned long load;
+    size_t load_nconcepts, load_nterms;
+    struct cc_undo *undo;
+    size_t nundo, capundo;
 };
 
 /*
  * Add a concept (id NULL or "": a generated one, "#<N>", which no lookup by id
  * finds, so that it never merges with a file's own ids) and give its index.
  * A concept id that exists already returns that concept (readers may meet a
- * concept in several places). Returns 0 or CONCORD_ENOMEM.
+ * concept in several places); one from before the load is journaled first,
+ * so that the reader may change it. Returns 0 or CONCORD_ENOMEM.
  */
 int cc_gloss_concept(concord_glossary *g, const char *id, size_t *out);
 
 /*
  * Add a term to concept `concept`. file/line/column say where it was read
  * (for messages about it, and about findings' rules later). Returns 0,
- * CONCORD_ENOMEM, or CONCORD_EPARSE with that position for a term that is
- * empty or only punctuation and spaces, or a language tag that is not BCP 47.
+ * CONCORD_ENOMEM, CONCORD_EPARSE with that position for a term that is empty
+ * or only punctuation and spaces, or a language tag that is not BCP 47, or
+ * CONCORD_ELIMIT for a term, form or exception over CC_GLOSS_TERM_MAX bytes.
  */
 int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec, const char *file,
                   unsigned long line, unsigned long column);
@@ -146,12 +177,14 @@ int cc_gloss_term(concord_glossary *g, size_t concept, const cc_term_spec *spec,
  * If concept `concept` has a term in spec->lang whose text is spec->text
  * (stem markers aside), amend it with what spec says — the status when
  * `status_given`, the inflection when `inflect_given`, flags added, forms,
- * exceptions, part of speech and note when present — and return 1; else 0.
+ * exceptions, part of speech and note when present — and return 1; else 0
+ * (or CONCORD_ENOMEM). A term from before the load is journaled first.
  * This is how a .glossary loaded after a TBX adds what TBX cannot say
  * (forbidden, stem markers, exceptions) to the TBX's terms.
  */
 int cc_gloss_term_amend(concord_glossary *g, size_t concept, const cc_term_spec *spec,
-                        int status_given, int inflect_given);
+                        int status_given, int inflect_given, const char *file, unsigned long line,
+                        unsigned long column);
 
 /* Copy a string into the glossary's arena (NULL stays NULL). */
 char *cc_gloss_strdup(concord_glossary *g, const char *s);

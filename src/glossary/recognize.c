@@ -167,9 +167,19 @@ static slot *table_find(cc_recognizer *r, uint64_t h, int create)
     return &r->table[j];
 }
 
-/* The stem of a folded word, cached. */
+/*
+ * The stem of a folded word, cached. A word far longer than any term may be
+ * (CC_GLOSS_TERM_MAX) is its own stem: no term word can match it, and a
+ * document of one 100 MB "word" must not fail ("word too long to stem") or
+ * fill the cache.
+ */
 static int stem_of(cc_recognizer *r, const char *s, size_t n, const char **out, size_t *out_len)
 {
+    if (n > 2 * (size_t)CC_GLOSS_TERM_MAX) {
+        *out = s;
+        *out_len = n;
+        return 0;
+    }
     uint64_t h = hash_bytes(0, s, n);
     if (r->sn * 2 >= r->scap) {
         size_t cap = r->scap ? r->scap * 2 : 4096;
@@ -697,6 +707,7 @@ int cc_recognize(cc_recognizer *r, const char *text, size_t len, cc_mentions *ou
         m->start = tk->v[i].start;
         m->end = tk->v[i + b.len - 1].end;
         m->exact = b.exact && !p->is_form;
+        m->form = p->is_form;
         i += b.len;
     }
     return 0;

@@ -13,6 +13,7 @@ typedef struct cc_mention {
     size_t tok, ntok;  /* the tokens it covers */
     size_t start, end; /* byte offsets in the text */
     int exact;         /* the words are the term as written (not a stem, prefix or form) */
+    int form;          /* matched one of the term's forms (forms=) */
 } cc_mention;
 
 typedef struct cc_mentions {

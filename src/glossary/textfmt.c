@@ -80,6 +80,16 @@ static int fail(const parser *p, const char *at, const char *fmt, ...)
     return CONCORD_EPARSE;
 }
 
+static int limit(const parser *p, const char *at, const char *fmt, ...) CC_PRINTF(3, 4);
+static int limit(const parser *p, const char *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cc_error_vset_at(CONCORD_ELIMIT, p->name, p->line, col_of(p, at), 0, fmt, ap);
+    va_end(ap);
+    return CONCORD_ELIMIT;
+}
+
 static char *trim(char *s)
 {
     while (*s == ' ' || *s == '\t')
@@ -107,7 +117,10 @@ static int add_ref(parser *p, const char *id, enum ref_kind kind, size_t pair, s
     return 0;
 }
 
-/* Split s at unescaped ';' into at most max pieces (trimmed, "\;" unescaped). */
+/*
+ * Split s at unescaped ';' (trimmed, "\;" unescaped), keeping the first max
+ * pieces; returns how many there are, so that the caller can refuse more.
+ */
 static size_t split_semi(char *s, char **out, size_t max)
 {
     size_t n = 0;
@@ -122,7 +135,8 @@ static size_t split_semi(char *s, char **out, size_t max)
             int end = *r == '\0';
             *w = '\0';
             if (n < max)
-                out[n++] = trim(start);
+                out[n] = trim(start);
+            n++;
             if (end)
                 break;
             start = w = r + 1;
@@ -133,17 +147,20 @@ static size_t split_semi(char *s, char **out, size_t max)
     return n;
 }
 
-/* Split a comma-separated list in place. */
+/* Split a comma-separated list in place, keeping the first max entries; returns how many. */
 static size_t split_commas(char *s, const char **out, size_t max)
 {
     size_t n = 0;
-    while (n < max) {
+    for (;;) {
         char *c = strchr(s, ',');
         if (c)
             *c = '\0';
         char *t = trim(s);
-        if (*t)
-            out[n++] = t;
+        if (*t) {
+            if (n < max)
+                out[n] = t;
+            n++;
+        }
         if (!c)
             break;
         s = c + 1;
@@ -151,12 +168,14 @@ static size_t split_commas(char *s, const char **out, size_t max)
     return n;
 }
 
-#define MAX_LIST 64
+#define MAX_LIST CC_GLOSS_LIST_MAX
 
 static int term_line(parser *p, const char *lang, char *value, const char *at)
 {
-    char *piece[32];
+    char *piece[CC_GLOSS_OPTIONS_MAX + 1];
     size_t n = split_semi(value, piece, CC_ARRAY_LEN(piece));
+    if (n > CC_ARRAY_LEN(piece))
+        return limit(p, at, "more than %d options after a term", CC_GLOSS_OPTIONS_MAX);
     cc_term_spec spec;
     memset(&spec, 0, sizeof(spec));
     const char *forms[MAX_LIST], *except[MAX_LIST];
@@ -171,10 +190,12 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
             char *key = trim(a), *val = trim(eq + 1);
             if (strcmp(key, "forms") == 0) {
                 spec.forms = forms;
-                spec.nforms = split_commas(val, forms, MAX_LIST);
+                if ((spec.nforms = split_commas(val, forms, MAX_LIST)) > MAX_LIST)
+                    return limit(p, at, "more than %d forms", MAX_LIST);
             } else if (strcmp(key, "except") == 0) {
                 spec.except = except;
-                spec.nexcept = split_commas(val, except, MAX_LIST);
+                if ((spec.nexcept = split_commas(val, except, MAX_LIST)) > MAX_LIST)
+                    return limit(p, at, "more than %d exceptions", MAX_LIST);
             } else if (strcmp(key, "pos") == 0) {
                 spec.pos = val;
             } else if (strcmp(key, "note") == 0) {
@@ -212,7 +233,8 @@ static int term_line(parser *p, const char *lang, char *value, const char *at)
     }
     /* a concept reopened from an earlier file (a TBX): a term it has is amended */
     if (p->cur < p->first_concept) {
-        int rc = cc_gloss_term_amend(p->g, p->cur, &spec, status_given, inflect_given);
+        int rc = cc_gloss_term_amend(p->g, p->cur, &spec, status_given, inflect_given, p->name,
+                                     p->line, col_of(p, at));
         if (rc != 0)
             return rc < 0 ? rc : 0;
     }
@@ -470,9 +492,14 @@ int cc_gloss_read_text(concord_glossary *g, const char *name, const char *data, 
     int rc = 0;
     while (i < len && rc == 0) {
         size_t e = i;
-        while (e < len && data[e] != '\n')
+        while (e < len && data[e] != '\n' && e - i <= CC_GLOSS_TEXT_LINE_MAX)
             e++;
         p.line++;
+        if (e - i > CC_GLOSS_TEXT_LINE_MAX) {
+            rc = cc_error_set_at(CONCORD_ELIMIT, name, p.line, 1, i, "a line longer than %d bytes",
+                                 CC_GLOSS_TEXT_LINE_MAX);
+            break;
+        }
         cc_buf_clear(&line);
         if ((rc = cc_buf_append(&line, data + i, e - i)) < 0 || (rc = cc_buf_putc(&line, 0)) < 0)
             break;

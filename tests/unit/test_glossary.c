@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -341,6 +342,233 @@ static void test_tbx_then_rules(void **state)
     concord_glossary_free(g);
 }
 
+/*
+ * A load that fails leaves the glossary as it was (glossary.h), also when it
+ * amended terms and reopened concepts of an earlier file before it failed:
+ * the amendment to forbidden, the stem marker and the side are undone with
+ * the rest, and the same load without its broken line then works.
+ */
+static void test_failed_load_undone(void **state)
+{
+    (void)state;
+    static const char tbx[] =
+        "<?xml version=\"1.0\"?>\n<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n"
+        "<termEntry id=\"sk\"><langSet xml:lang=\"en\">\n"
+        "<tig><term>Southern Kurils</term></tig>\n"
+        "<tig><term>South Kuriles</term>"
+        "<termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>\n"
+        "</langSet><langSet xml:lang=\"ru\"><tig><term>Южные Курилы</term></tig></langSet>\n"
+        "</termEntry>\n"
+        "<termEntry id=\"nt\"><langSet xml:lang=\"en\"><tig><term>Northern Territories</term>"
+        "</tig></langSet></termEntry></body></text></martif>\n";
+    /* amends two TBX terms and gives sk a side, then names a concept nobody defines */
+    static const char broken[] = "[concept sk]\n"
+                                 "side: ru\n"
+                                 "en: South Kuriles ; forbidden\n"
+                                 "ru: Южн|ые Курил|ы ; deprecated\n"
+                                 "en: Kurils ; admitted\n"
+                                 "[pair sk nobody]\n";
+    static const char side_profile[] = "[profile ru-official]\npairs: side ru\n";
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "t.tbx", tbx, strlen(tbx)), 0);
+    concord_glossary_stats before = CONCORD_GLOSSARY_STATS_INIT, after = before;
+    assert_int_equal(concord_glossary_stats_get(&before, g), 0);
+    char got[256];
+    const char *en = "The South Kuriles and the Kurils.", *ru = "Жители Южных Курил.";
+
+    assert_int_equal(concord_glossary_load_memory(g, "b.glossary", broken, strlen(broken)),
+                     CONCORD_EPARSE);
+    assert_int_equal(concord_error_last()->line, 6);
+    assert_int_equal(concord_glossary_stats_get(&after, g), 0);
+    assert_memory_equal(&before, &after, sizeof(before));
+    /* still deprecated, not forbidden; no marker (and not deprecated), so the genitive is not
+     * found */
+    check(g, NULL, "en", en, got, sizeof(got));
+    assert_string_equal(got, "1:5 deprecated-term");
+    check(g, NULL, "ru", ru, got, sizeof(got));
+    assert_string_equal(got, "");
+    /* and sk has no side: a profile of side ru has no concept to use */
+    assert_int_equal(
+        concord_glossary_load_memory(g, "p.glossary", side_profile, strlen(side_profile)),
+        CONCORD_EPARSE);
+    assert_non_null(strstr(concord_error_last()->message, "no concept has side 'ru'"));
+
+    /* the same amendments in a load that succeeds are kept */
+    size_t good = strlen(broken) - strlen("[pair sk nobody]\n");
+    assert_int_equal(concord_glossary_load_memory(g, "a.glossary", broken, good), 0);
+    check(g, NULL, "en", en, got, sizeof(got));
+    assert_string_equal(got, "1:5 forbidden-term");
+    check(g, NULL, "ru", ru, got, sizeof(got));
+    assert_string_equal(got, "1:8 deprecated-term");
+    assert_int_equal(
+        concord_glossary_load_memory(g, "p.glossary", side_profile, strlen(side_profile)), 0);
+    assert_int_equal(concord_glossary_stats_get(&after, g), 0);
+    assert_int_equal(after.terms, before.terms + 1); /* two amended, "Kurils" added */
+    concord_glossary_free(g);
+}
+
+/*
+ * Files of the formats users translate that check cannot read yet are
+ * refused by content, whatever their name: checked as text, a msgid or a
+ * <source> would be taken for prose and --fix would rewrite it.
+ */
+static void test_bilingual_refused(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *name, *text, *message;
+        unsigned long line;
+    } cases[] = {
+        {"x.po", "# Russian\nmsgid \"South Kuriles\"\nmsgstr \"Южные Курилы\"\n",
+         "a gettext PO file: concord cannot check PO yet", 2},
+        {"notes.txt", "msgid \"South Kuriles\"\nmsgstr \"\"\n", "a gettext PO file", 1},
+        {"x.xlf",
+         "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file><body><trans-unit "
+         "id=\"1\"><source>South Kuriles</source></trans-unit></body></file></xliff>\n",
+         "an XLIFF file: concord cannot check XLIFF yet", 2},
+        {"memory.xml", "<tmx version=\"1.4\"><body/></tmx>", "a TMX file", 1},
+    };
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        concord_findings *f = NULL;
+        size_t len = strlen(cases[i].text);
+        assert_int_equal(concord_checker_check_text(&f, c, cases[i].name, cases[i].text, len, "en"),
+                         CONCORD_EUNSUPPORTED);
+        assert_null(f);
+        const concord_error *e = concord_error_last();
+        assert_non_null(strstr(e->message, cases[i].message));
+        assert_string_equal(e->file, cases[i].name);
+        assert_int_equal(e->line, cases[i].line);
+        char *fixed = NULL;
+        size_t n, k;
+        assert_int_equal(
+            concord_checker_fix(&fixed, &n, &k, c, cases[i].name, cases[i].text, len, "en"),
+            CONCORD_EUNSUPPORTED);
+        assert_null(fixed);
+    }
+    /* prose that mentions PO and XLIFF is prose */
+    const char *md = "# PO files\n\nA line msgid \"x\" and <xliff> are South Kuriles.\n";
+    concord_findings *f;
+    assert_int_equal(concord_checker_check_text(&f, c, "po.md", md, strlen(md), "en"), 0);
+    assert_true(f->n > 0);
+    concord_findings_free(f);
+    concord_checker_free(c);
+}
+
+/*
+ * A paragraph is a unit: a term, and a paired name's shape, never run over an
+ * empty line (they may run over a line break inside a paragraph).
+ */
+static void test_paragraph_bounds(void **state)
+{
+    fixture *fx = *state;
+    char got[256];
+    check(fx->g, NULL, "en", "The South\nKuriles.", got, sizeof(got));
+    assert_string_equal(got, "1:5 forbidden-term;1:5 paired-name");
+    check(fx->g, NULL, "en", "The South\n\nKuriles.", got, sizeof(got));
+    assert_string_equal(got, "");
+    check(fx->g, NULL, "en", "The Southern Kurils\n(Northern Territories) met.", got, sizeof(got));
+    assert_string_equal(got, "");
+    check(fx->g, NULL, "en", "The Southern Kurils\n\n(Northern Territories) met.", got,
+          sizeof(got));
+    assert_string_equal(got, "1:5 paired-name");
+    /* the first mention and the spellings are still the document's, across paragraphs */
+    check(fx->g, NULL, "en", "The Southern Kurils (Northern Territories).\n\nThe Southern Kuriles.",
+          got, sizeof(got));
+    assert_string_equal(got, "3:5 mixed-variants");
+}
+
+/* The hits of text as "start-end term concept status match lang" lines joined by ';'. */
+static void find(concord_checker *c, const char *lang, const char *text, char *out, size_t size)
+{
+    static const char *const status[] = {"preferred", "admitted", "deprecated", "forbidden"};
+    static const char *const match[] = {"exact", "stem", "form"};
+    concord_term_hits *h;
+    assert_int_equal(concord_checker_find_terms(&h, c, text, strlen(text), lang), 0);
+    out[0] = '\0';
+    size_t n = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const concord_term_hit *x = &h->v[i];
+        assert_true(x->start < x->end && x->end <= strlen(text));
+        assert_true(i == 0 || h->v[i - 1].end <= x->start); /* sorted, not overlapping */
+        n += (size_t)snprintf(out + n, size - n, "%s%zu-%zu %s %s %s %s %s", i ? ";" : "", x->start,
+                              x->end, x->term, x->concept, status[x->status], match[x->match],
+                              x->lang);
+    }
+    concord_term_hits_free(h);
+}
+
+/*
+ * "START-END" of the n-th (1-based) occurrence of needle in text, the span a
+ * hit of it must have, followed by `rest`.
+ */
+static const char *at(const char *text, const char *needle, int n, const char *rest)
+{
+    static char buf[8][256];
+    static int k;
+    k = (k + 1) % 8;
+    const char *p = text - 1;
+    for (int i = 0; i < n; i++) {
+        p = strstr(p + 1, needle);
+        assert_non_null(p);
+    }
+    size_t start = (size_t)(p - text);
+    snprintf(buf[k], sizeof(buf[k]), "%zu-%zu %s", start, start + strlen(needle), rest);
+    return buf[k];
+}
+
+/*
+ * Term recognition as a call: where the glossary's terms stand in a text, with
+ * each hit's concept, term, status and how it matched — in English, in
+ * inflected Russian and in Japanese without spaces.
+ */
+static void test_find_terms(void **state)
+{
+    fixture *fx = *state;
+    concord_checker *c;
+    assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
+    char got[1024], want[1024];
+    const char *en = "The South Kuriles, the SOUTHERN KURILS and the Southern Kuriles.";
+    find(c, "en", en, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s;%s",
+             at(en, "South Kuriles", 1, "South Kuriles sk forbidden exact en"),
+             at(en, "SOUTHERN KURILS", 1, "Southern Kurils sk preferred exact en"),
+             at(en, "Southern Kuriles", 1, "Southern Kuriles sk admitted exact en"));
+    assert_string_equal(got, want);
+    /* inflected: by the stem markers of "Южн|ые Курил|ы"; a listed form */
+    const char *ru = "Переговоры о Южных Курилах и о Кунашире.";
+    find(c, "ru", ru, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s",
+             at(ru, "Южных Курилах", 1, "Южные Курилы sk preferred stem ru"),
+             at(ru, "Кунашире", 1, "Кунашир kunashir preferred form ru"));
+    assert_string_equal(got, want);
+    /* lang NULL: detected from the script, as check does */
+    find(c, NULL, ru, got, sizeof(got));
+    assert_string_equal(got, want);
+    /* Japanese without spaces, inside longer words, and 東海 but not in 東海地方 */
+    const char *ja = "北方領土問題と日本海、東海地方と東海。";
+    find(c, "ja", ja, got, sizeof(got));
+    snprintf(want, sizeof(want), "%s;%s;%s",
+             at(ja, "北方領土", 1, "北方領土 nt preferred exact ja"),
+             at(ja, "日本海", 1, "日本海 sea-of-japan preferred exact ja"),
+             at(ja, "東海", 2, "東海 east-sea preferred exact ja"));
+    assert_string_equal(got, want);
+    /* a term never spans an empty line; case-sensitive NATO; offsets are the whole text's */
+    const char *para = "South\n\nKuriles. NATO and nato.";
+    find(c, "en", para, got, sizeof(got));
+    assert_string_equal(got, at(para, "NATO", 1, "NATO nato preferred exact en"));
+    find(c, "en", "Nothing here.", got, sizeof(got));
+    assert_string_equal(got, "");
+    concord_term_hits *h = NULL;
+    assert_int_equal(concord_checker_find_terms(&h, c, "bad \xc3 x", 7, "en"), CONCORD_EENCODING);
+    assert_null(h);
+    assert_int_equal(concord_error_last()->offset, 4);
+    concord_term_hits_free(NULL);
+    concord_checker_free(c);
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -453,6 +681,105 @@ static void test_invalid_document(void **state)
     concord_checker_free(c);
 }
 
+/* ---- memory of a check: an allocation hook that counts the live bytes ---- */
+
+static size_t live, peak;
+
+static void *count_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    size_t *p = malloc(size + sizeof(max_align_t));
+    if (!p)
+        return NULL;
+    *p = size;
+    live += size;
+    peak = live > peak ? live : peak;
+    return (char *)p + sizeof(max_align_t);
+}
+
+static void count_free(void *ptr, void *ud)
+{
+    (void)ud;
+    if (!ptr)
+        return;
+    size_t *p = (size_t *)((char *)ptr - sizeof(max_align_t));
+    live -= *p;
+    free(p);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ud)
+{
+    if (!ptr)
+        return count_malloc(size, ud);
+    size_t *p = (size_t *)((char *)ptr - sizeof(max_align_t)), old = *p;
+    size_t *q = realloc(p, size + sizeof(max_align_t));
+    if (!q)
+        return NULL;
+    *q = size;
+    live = live - old + size;
+    peak = live > peak ? live : peak;
+    return (char *)q + sizeof(max_align_t);
+}
+
+/*
+ * The peak of libconcord's own allocations while checking `mb` MiB of one
+ * line of text (no paragraph break at all), whose last sentence has a
+ * forbidden term that must still be found at its column.
+ */
+static size_t check_peak(size_t mb)
+{
+    concord_allocator a = {count_malloc, count_realloc, count_free, NULL};
+    concord_allocator_set(&a);
+    live = peak = 0;
+    static const char sentence[] = "Talks on the Southern Kurils (Northern Territories) resumed. ";
+    static const char last[] = "A map of the South Kuriles.";
+    size_t n = mb << 20, k = 0;
+    char *text = malloc(n + sizeof(last));
+    assert_non_null(text);
+    while (k + sizeof(sentence) - 1 <= n) {
+        memcpy(text + k, sentence, sizeof(sentence) - 1);
+        k += sizeof(sentence) - 1;
+    }
+    memcpy(text + k, last, sizeof(last));
+    size_t len = k + sizeof(last) - 1;
+    concord_glossary *g;
+    concord_checker *c;
+    concord_findings *f;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(
+        concord_glossary_load_memory(g, "t.glossary", glossary_text, strlen(glossary_text)), 0);
+    assert_int_equal(concord_checker_new(&c, g, NULL), 0);
+    size_t before = live;
+    assert_int_equal(concord_checker_check_text(&f, c, "long.txt", text, len, "en"), 0);
+    assert_int_equal(f->n, 1);
+    assert_string_equal(f->v[0].rule, "forbidden-term");
+    assert_int_equal(f->v[0].line, 1);
+    assert_int_equal(f->v[0].column, k + 14); /* after "A map of the " */
+    size_t used = peak - before;
+    concord_findings_free(f);
+    concord_checker_free(c);
+    concord_glossary_free(g);
+    assert_int_equal(live, 0);
+    concord_allocator_set(NULL);
+    free(text);
+    return used;
+}
+
+/*
+ * A check holds what one unit needs (a paragraph, or a piece of at most
+ * CC_DOC_UNIT_MAX of a longer one), not the whole document's tokens: the
+ * memory of checking a line of 8 MiB is that of 2 MiB, and a small multiple
+ * of a unit (it was about twelve times the text: 100 MB of one line took
+ * 1.2 GB).
+ */
+static void test_check_memory_bounded(void **state)
+{
+    (void)state;
+    size_t small = check_peak(2), large = check_peak(8);
+    if (large > small + small / 4 || large > 32u << 20)
+        fail_msg("peak %zu bytes for 2 MiB of text, %zu for 8 MiB", small, large);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,9 +793,14 @@ int main(void)
         cmocka_unit_test(test_fix_shape_with_prefix),
         cmocka_unit_test(test_katakana_words),
         cmocka_unit_test(test_tbx_then_rules),
+        cmocka_unit_test(test_failed_load_undone),
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),
+        cmocka_unit_test(test_bilingual_refused),
+        cmocka_unit_test(test_paragraph_bounds),
+        cmocka_unit_test(test_find_terms),
+        cmocka_unit_test(test_check_memory_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -139,13 +139,16 @@ static int setup(void **state)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* The report of v[0..n) over fs[0..nfiles), as a NUL-terminated string. */
-static char *render_with(cli_report_format format, const char *const *fs, size_t nfiles,
-                         const concord_finding *v, size_t n, int color)
+/*
+ * The report of v[0..n) over fs[0..nfiles) under --fail-on `fail_on`, as a
+ * NUL-terminated string.
+ */
+static char *render_fail_on(cli_report_format format, const char *const *fs, size_t nfiles,
+                            const concord_finding *v, size_t n, concord_severity fail_on, int color)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    cli_report_write(f, format, fs, nfiles, v, n, color);
+    cli_report_write(f, format, fs, nfiles, v, n, fail_on, color);
     assert_false(ferror(f));
     long len = ftell(f);
     assert_true(len >= 0);
@@ -156,6 +159,13 @@ static char *render_with(cli_report_format format, const char *const *fs, size_t
     s[len] = '\0';
     fclose(f);
     return s;
+}
+
+/* The report under the default --fail-on (error). */
+static char *render_with(cli_report_format format, const char *const *fs, size_t nfiles,
+                         const concord_finding *v, size_t n, int color)
+{
+    return render_fail_on(format, fs, nfiles, v, n, CONCORD_SEVERITY_ERROR, color);
 }
 
 /* The report of the first n findings over the first nfiles files. */
@@ -354,13 +364,15 @@ static void test_sarif(void **state)
               "\"https://json.schemastore.org/sarif-2.1.0.json\" and (.runs | length) == 1 and "
               ".runs[0].columnKind == \"unicodeCodePoints\"");
     /* the driver and its rule table, which code scanning shows with each alert */
-    expect_jq(s, "",
-              ".runs[0].tool.driver | .name == \"concord\" and .version == $ENV.VERSION and "
-              ".informationUri == \"https://example.invalid/concord\" and "
-              "(.rules | length) == ($ENV.NRULES | tonumber) and all(.rules[]; "
-              "(.id | type) == \"string\" and (.name | test(\"^[A-Z][A-Za-z0-9]*$\")) and "
-              "(.shortDescription.text | length) > 0 and "
-              "([.defaultConfiguration.level] | inside([\"error\", \"warning\", \"note\"])))");
+    expect_jq(
+        s, "",
+        ".runs[0].tool.driver | .name == \"concord\" and .version == $ENV.VERSION and "
+        ".informationUri == $ENV.DOCS + \"check.md\" and "
+        "(.rules | length) == ($ENV.NRULES | tonumber) and all(.rules[]; "
+        "(.id | type) == \"string\" and (.name | test(\"^[A-Z][A-Za-z0-9]*$\")) and "
+        "(.shortDescription.text | length) > 0 and .helpUri == $ENV.DOCS + \"check.md#\" + .id "
+        "and "
+        "([.defaultConfiguration.level] | inside([\"error\", \"warning\", \"note\"])))");
     expect_jq(s, "",
               ".runs[0] | .tool.driver.rules as $r | (.results | length) == 4 and "
               "all(.results[]; .ruleId and .level and .message.text and "
@@ -403,6 +415,37 @@ static void test_sarif(void **state)
               ".runs[0] | .results == [] and .artifacts == "
               "[{\"location\": {\"uri\": \"news/kurils%20ru.md\"}}]");
     free(s);
+}
+
+/*
+ * The links of the SARIF report lead somewhere: the documentation base is an
+ * absolute URL of a folder (file:// of the installed docs unless the build
+ * was given another), and docs/check.md, which it names, has a heading for
+ * every rule, whose anchor (#forbidden-term) the rule's helpUri points at.
+ */
+static void test_sarif_links(void **state)
+{
+    (void)state;
+    const char *docs = CONCORD_DOCS_URL;
+    assert_true(strncmp(docs, "file:///", 8) == 0 || strncmp(docs, "https://", 8) == 0 ||
+                strncmp(docs, "http://", 7) == 0);
+    assert_int_equal(docs[strlen(docs) - 1], '/');
+    assert_null(strstr(docs, ".invalid"));
+    FILE *f = fopen(CONCORD_SOURCE_DIR "/docs/check.md", "r");
+    assert_non_null(f);
+    static char md[1 << 20];
+    size_t n = fread(md, 1, sizeof(md) - 1, f);
+    md[n] = '\0';
+    fclose(f);
+    for (const concord_rule_info *r = concord_rule_table(); r->id; r++) {
+        /* "### `forbidden-term`": the heading whose anchor is #forbidden-term */
+        char heading[128];
+        snprintf(heading, sizeof(heading), "\n### `%s`\n", r->id);
+        if (!strstr(md, heading)) {
+            print_error("docs/check.md has no heading %s", heading + 1);
+            fail();
+        }
+    }
 }
 
 /* Annotations: exact lines, as the runner parses them. */
@@ -450,7 +493,9 @@ static void test_github_over_limit(void **state)
 static void test_junit(void **state)
 {
     (void)state;
-    char *s = render(CLI_REPORT_JUNIT, NFILES, 4, 0);
+    /* --fail-on note: every finding fails its file */
+    char *s =
+        render_fail_on(CLI_REPORT_JUNIT, files, NFILES, findings, 4, CONCORD_SEVERITY_NOTE, 0);
     char out[256];
     int st = run_tool("xmllint --noout -", s, out, sizeof(out));
     if (st != 0)
@@ -459,6 +504,7 @@ static void test_junit(void **state)
     expect_xpath(s, "count(//testcase)", "4");
     expect_xpath(s, "count(//testcase[failure])", "3");
     expect_xpath(s, "count(//failure)", "3");
+    expect_xpath(s, "count(//system-out)", "0");
     expect_xpath(s, "string(/testsuites/@tests)", "4");
     expect_xpath(s, "string(/testsuites/@failures)", "3");
     expect_xpath(s, "string(/testsuites/testsuite/@failures)", "3");
@@ -481,10 +527,51 @@ static void test_junit(void **state)
 
     /* files named in another order than the findings follow still get theirs */
     static const char *const reversed[] = {F_JA, F_TMX, F_CLEAN, F_RU};
-    s = render_with(CLI_REPORT_JUNIT, reversed, 4, findings, 4, 0);
+    s = render_fail_on(CLI_REPORT_JUNIT, reversed, 4, findings, 4, CONCORD_SEVERITY_NOTE, 0);
     expect_xpath(s, "count(//testcase[failure])", "3");
     expect_xpath(s, "concat(//testcase[1]/@name, \" \", count(//testcase[1]/failure))", F_JA " 1");
     expect_xpath(s, "string(//testcase[4]/failure)", with_rules(LINE_RU "\n" LINE_DEPRECATED));
+    free(s);
+}
+
+/*
+ * JUnit follows --fail-on as the exit status does: a file fails only on a
+ * finding at that level or above; the findings below it are in the
+ * testcase's system-out, not lost and not a failure.
+ */
+static void test_junit_fail_on(void **state)
+{
+    (void)state;
+    /* the default, error: only the Russian file has an error */
+    char *s = render(CLI_REPORT_JUNIT, NFILES, 4, 0);
+    char out[256];
+    assert_int_equal(run_tool("xmllint --noout -", s, out, sizeof(out)), 0);
+    expect_xpath(s, "string(/testsuites/@failures)", "1");
+    expect_xpath(s, "string(/testsuites/testsuite/@failures)", "1");
+    expect_xpath(s, "count(//failure)", "1");
+    expect_xpath(s, "string(//testcase[1]/failure/@type)", rule_b);
+    /* "(and N more)" counts the failing findings only */
+    expect_xpath(s, "string(//testcase[1]/failure/@message)", "5:9: " MSG_DEPRECATED);
+    expect_xpath(s, "string(//testcase[1]/failure)", with_rules(LINE_DEPRECATED));
+    expect_xpath(s, "string(//testcase[1]/system-out)", with_rules(LINE_RU));
+    /* a warning and a note: passed, their findings shown in system-out */
+    expect_xpath(s, "count(//testcase[3]/failure)", "0");
+    expect_xpath(s, "string(//testcase[3]/system-out)", with_rules(LINE_TMX));
+    expect_xpath(s, "count(//testcase[4]/failure)", "0");
+    expect_xpath(s, "string(//testcase[4]/system-out)", with_rules(LINE_JA));
+    expect_xpath(s, "count(//testcase[2]/*)", "0");
+    free(s);
+
+    /* warning: the TMX file's warning fails too, the Japanese note does not */
+    s = render_fail_on(CLI_REPORT_JUNIT, files, NFILES, findings, 4, CONCORD_SEVERITY_WARNING, 0);
+    expect_xpath(s, "string(/testsuites/@failures)", "2");
+    expect_xpath(s,
+                 "concat(count(//testcase[1]/failure), count(//testcase[3]/failure), "
+                 "count(//testcase[4]/failure))",
+                 "110");
+    expect_xpath(s, "string(//testcase[1]/failure)", with_rules(LINE_RU "\n" LINE_DEPRECATED));
+    expect_xpath(s, "count(//testcase[1]/system-out)", "0");
+    expect_xpath(s, "string(//testcase[4]/system-out)", with_rules(LINE_JA));
     free(s);
 }
 
@@ -582,6 +669,7 @@ int main(void)
     setenv("MSG_RU", MSG_RU, 1);
     setenv("MSG_TMX", MSG_TMX, 1);
     setenv("VERSION", concord_version_string(), 1);
+    setenv("DOCS", CONCORD_DOCS_URL, 1);
     char nrules[32];
     size_t k = 0;
     while (concord_rule_table()[k].id)
@@ -590,16 +678,12 @@ int main(void)
     setenv("NRULES", nrules, 1);
 
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format_names),
-        cmocka_unit_test(test_text),
-        cmocka_unit_test(test_text_color),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_sarif),
-        cmocka_unit_test(test_github),
-        cmocka_unit_test(test_github_over_limit),
-        cmocka_unit_test(test_junit),
-        cmocka_unit_test(test_rdjsonl),
-        cmocka_unit_test(test_sarif_paths),
+        cmocka_unit_test(test_format_names),   cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_color),     cmocka_unit_test(test_json),
+        cmocka_unit_test(test_sarif),          cmocka_unit_test(test_sarif_links),
+        cmocka_unit_test(test_github),         cmocka_unit_test(test_github_over_limit),
+        cmocka_unit_test(test_junit),          cmocka_unit_test(test_junit_fail_on),
+        cmocka_unit_test(test_rdjsonl),        cmocka_unit_test(test_sarif_paths),
         cmocka_unit_test(test_odd_file_names),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

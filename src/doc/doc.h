@@ -1,0 +1,177 @@
+/*
+ * doc.h — documents users translate (src/doc): what a file is, and its text
+ * as a sequence of units, each with its pieces of text and where they are in
+ * the original file. The layer below the rules: glossary checks read
+ * documents through it (and analysis, lookup --file and import will), so
+ * that a reader for a new format (XLIFF, PO) is written once, here.
+ *
+ * A document is a sequence of units, delivered one at a time to a callback:
+ *
+ *   text, Markdown   one unit per paragraph (a run of lines up to an empty
+ *                    line), one piece: the paragraph, Markdown with what is
+ *                    not prose blanked out (code, link targets, HTML, front
+ *                    matter), and the suppression markers of its lines;
+ *   TMX              one unit per <tu>, one piece per <tuv> (its language,
+ *                    its plain text, the line of the <tuv>);
+ *   XLIFF, PO        (recognised, not read yet) one unit per trans-unit /
+ *                    entry, a source piece and a target piece per segment.
+ *
+ * A reader holds one unit at a time (memory does not grow with the
+ * document), and what a callback is handed is valid until it returns. The
+ * state a rule needs across units (the first mention of a name, the
+ * spellings used so far) is the rule's to keep, and small.
+ */
+#ifndef CC_DOC_H
+#define CC_DOC_H
+
+#include <stddef.h>
+
+#include "base/base.h"
+
+/* ---- what a file is ---------------------------------------------------------------------- */
+
+typedef enum cc_doc_format {
+    CC_DOC_TEXT = 0,
+    CC_DOC_MARKDOWN,
+    CC_DOC_TMX,
+    CC_DOC_XLIFF, /* XLIFF 1.x or 2.x: recognised, not read yet */
+    CC_DOC_PO     /* gettext PO or POT: recognised, not read yet */
+} cc_doc_format;
+
+/*
+ * What data[0..len) (the start of a file is enough: 64 KiB are looked at) is,
+ * by its content first: an XML document whose root element is xliff (any
+ * prefix) or that declares an XLIFF namespace is XLIFF, one whose root is tmx
+ * is TMX; text whose first line that is not blank or a # comment starts a
+ * gettext entry (msgid "…" or msgctxt "…") followed by its msgstr is PO.
+ * Otherwise the name decides: .po and .pot are PO, .xlf, .xliff, .sdlxliff,
+ * .mxliff and .mqxliff XLIFF, .md and .markdown Markdown, the rest text.
+ * UTF-8 (BOM or not) and UTF-16 with a BOM are looked into. *line and *column
+ * (may be NULL) get the position of the evidence (the root element, the
+ * msgid), 0 when the name decided.
+ */
+cc_doc_format cc_doc_sniff(const char *name, const char *data, size_t len, unsigned long *line,
+                           unsigned long *column);
+
+/* "a gettext PO file", "an XLIFF file", "a TMX file", "a Markdown file", "a text file". */
+const char *cc_doc_format_name(cc_doc_format f);
+
+/* ---- positions --------------------------------------------------------------------------- */
+
+/* A place in a file. Lines end at LF, CR LF or a lone CR. */
+typedef struct cc_doc_pos {
+    size_t offset;             /* byte offset in the file */
+    unsigned long line;        /* 1-based */
+    unsigned long column;      /* 1-based, in code points */
+    unsigned long byte_column; /* 1-based, in bytes */
+} cc_doc_pos;
+
+#define CC_DOC_POS_START                                                                           \
+    {                                                                                              \
+        0, 1, 1, 1                                                                                 \
+    }
+
+/*
+ * Move *p forward over text[0..n), the bytes of the file that follow it (so
+ * that it ends at p->offset + n). Walking a piece once from its start to each
+ * finding in order is linear.
+ */
+void cc_doc_pos_advance(cc_doc_pos *p, const char *text, size_t n);
+
+/* ---- units ------------------------------------------------------------------------------- */
+
+typedef enum cc_doc_role { CC_DOC_SOURCE = 0, CC_DOC_TARGET } cc_doc_role;
+
+/*
+ * A line silenced by a "concord-ignore-next-line [RULE...]" marker on the
+ * line before it: `words` is what follows the marker on its line, up to a
+ * comment closer ("-->", "*\/") or the end of the line; which of them are
+ * rule ids is the rules' business.
+ */
+typedef struct cc_doc_ignore {
+    unsigned long line;
+    const char *words;
+    size_t len;
+} cc_doc_ignore;
+
+/*
+ * A piece of text of a unit. `text` is what rules read, `orig` the same span
+ * as the file has it (for messages and fixes); they have the same length and
+ * differ only where a reader blanked out what is not prose (Markdown). With
+ * `exact`, text[i] is the file's byte at.offset + i; without, the piece's
+ * text is not the file's bytes (a TMX segment, with its markup and character
+ * references resolved) and `at` is the place of the element that holds it
+ * (the <tuv>'s line, column 1). A reader of XLIFF or PO, whose text is
+ * decoded (escape sequences, references, multi-line strings), will add the
+ * map from text offsets to file positions here.
+ */
+typedef struct cc_doc_piece {
+    cc_doc_role role;
+    const char *lang; /* canonical BCP 47 tag, or NULL: the document's language */
+    const char *text, *orig;
+    size_t len;
+    cc_doc_pos at;
+    int exact;
+} cc_doc_piece;
+
+typedef struct cc_doc_unit {
+    size_t index;        /* 0, 1, … in the document */
+    unsigned long line;  /* the unit's line in the file (TMX: the <tu>), 0 if unknown */
+    const char *srclang; /* the unit's source language (TMX: the TU's or header's srclang,
+                            possibly "*all*"), or NULL */
+    const cc_doc_piece *pieces;
+    size_t npieces;
+    const cc_doc_ignore *ignores; /* the silenced lines among the unit's, in order */
+    size_t nignores;
+} cc_doc_unit;
+
+/* Called for each unit in order; a negative return stops the reading with that code. */
+typedef int (*cc_doc_unit_fn)(const cc_doc_unit *u, void *ud);
+
+/*
+ * Units larger than this are cut (a paragraph of more than 1 MiB, such as a
+ * file of one long line): at the last line break before the limit, else
+ * after the last sentence end (". ", "。") in the 64 KiB before it, else the
+ * last space, else a character boundary. A term or shape across such a cut
+ * is not found.
+ */
+#define CC_DOC_UNIT_MAX (1u << 20)
+
+/*
+ * Read text[0..len) (valid UTF-8, the whole file) as text or, with
+ * `markdown`, Markdown, one unit per paragraph. The reader copies one unit
+ * at a time (for Markdown masking); nothing else grows with the text.
+ */
+int cc_doc_read_text(const char *text, size_t len, int markdown, cc_doc_unit_fn fn, void *ud);
+
+/*
+ * Read the TMX file at path as a document, one unit per <tu> (through
+ * concord_tmx_read(), streaming). The pieces' text is the segment's plain
+ * text; their `at` is the <tuv>'s line (or the <tu>'s), column 1.
+ */
+int cc_doc_read_tmx(const char *path, cc_doc_unit_fn fn, void *ud);
+
+/* ---- Markdown (markdown.c) --------------------------------------------------------------- */
+
+/* What Markdown masking carries from one piece of a document to the next. */
+typedef struct cc_md_state {
+    size_t front_end; /* the YAML front matter is text[0..front_end), 0 if none */
+    int fence;        /* inside a fenced code block */
+    char fence_ch;    /* its '`' or '~' */
+    int comment;      /* inside an HTML comment */
+    int mid_line;     /* the piece starts inside a line (a unit cut in a long line) */
+} cc_md_state;
+
+/* The state at the start of the document text[0..len) (finds its front matter). */
+void cc_md_begin(cc_md_state *st, const char *text, size_t len);
+
+/*
+ * Blank out (with spaces, keeping line breaks and every offset) what is not
+ * prose in s[0..n), the copy of text[off..off+n) of the document: front
+ * matter, fenced code blocks, inline code, HTML comments and tags, link
+ * targets, link reference definitions' destinations, autolinks. Pieces are
+ * masked in order, each after the one before it.
+ */
+void cc_md_mask(cc_md_state *st, char *s, size_t off, size_t n);
+
+#endif

@@ -157,15 +157,30 @@ CONCORD_API int concord_tmx_read(const char *path, int skip_invalid,
 
 typedef struct concord_tm concord_tm;
 
-#define CONCORD_TM_CREATE   1u /* create the file if it does not exist */
+#define CONCORD_TM_CREATE   1u /* create the file if it does not exist, or a TM in an empty file */
 #define CONCORD_TM_READONLY 2u /* open for reading only */
 
 /*
  * Open (or with CONCORD_TM_CREATE create) the TM in the SQLite file `path`.
- * The file is migrated to the current schema when opened for writing. A file
- * that is not a concord TM, or one made by a newer concord (a higher schema
- * version), is refused with CONCORD_EUNSUPPORTED and left untouched. *out
- * belongs to the caller: concord_tm_close(). Returns 0, CONCORD_EIO
+ * Without CONCORD_TM_CREATE nothing is created: neither a missing file, nor a
+ * TM in an empty one (CONCORD_EUNSUPPORTED "an empty file, not a concord TM
+ * yet", the file left as it is). The file is migrated to the current schema
+ * when opened for writing. A file that is not a concord TM, or one made by a
+ * newer concord (a higher schema version), is refused with
+ * CONCORD_EUNSUPPORTED and left untouched.
+ *
+ * A TM that this process cannot write (a read-only file, directory or mount,
+ * or a full disk, where SQLite cannot make its -wal and -shm files) is
+ * opened for reading, whatever the flags: everything reads it as usual, and
+ * nothing is created beside it; writes (an import, the matcher's index)
+ * fail with CONCORD_EIO "the TM file is read-only" and the reason. It reads
+ * the -wal of an earlier writer where that writer left its -shm too; a -wal
+ * with changes but no -shm cannot be read there, and the open fails with
+ * CONCORD_EIO saying so (rather than showing the TM without those changes).
+ * Without a WAL, such a TM is read without SQLite's locks (immutable=1): a
+ * writer elsewhere that starts meanwhile may make that read fail; read again.
+ *
+ * *out belongs to the caller: concord_tm_close(). Returns 0, CONCORD_EIO
  * (cannot open or create), CONCORD_EUNSUPPORTED, CONCORD_ENOMEM.
  */
 CONCORD_API int concord_tm_open(concord_tm **out, const char *path, unsigned flags);
@@ -233,7 +248,10 @@ typedef struct concord_import_stats {
 /*
  * Import TMX files into the TM, all of them in ONE transaction: on any error
  * the TM is left exactly as it was (and a process killed midway leaves it so
- * too). Readers of the TM in other processes are not blocked and see the TM
+ * too). A TM that fails SQLite's quick check (PRAGMA quick_check) is refused
+ * before anything is written to it (CONCORD_ERROR, "the TM file is damaged");
+ * a TM opened for reading only, with CONCORD_EINVAL or CONCORD_EIO (see
+ * concord_tm_open()). Readers of the TM in other processes are not blocked and see the TM
  * as it was until the import commits.
  *
  * Duplicates are judged per translation. The source of a unit is its

@@ -1658,8 +1658,8 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
         o.version = CONCORD_IMPORT_OPTIONS_VERSION;
     }
     opts = &o;
-    if (tm->readonly)
-        return cc_error_set_at(CONCORD_EINVAL, tm->path, 0, 0, 0, "the TM is open read-only");
+    if ((rc = cc_tm_writable(tm)) < 0)
+        return rc;
     if (!(im = cc_calloc(1, sizeof(*im))))
         return cc_error_oom();
     im->tm = tm;
@@ -1687,7 +1687,9 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
                                  "the TM is being written by another process; try again later");
         goto done;
     }
-    rc = last_unit_id(im);
+    /* a damaged TM is refused before anything is written to it */
+    if ((rc = cc_tm_check(tm)) == 0)
+        rc = last_unit_id(im);
     for (size_t i = 0; i < npaths && rc == 0; i++)
         rc = import_file(im, paths[i], opts->skip_invalid);
     if (rc == 0)

@@ -56,7 +56,9 @@ int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute);
 struct concord_tm {
     sqlite3 *db;
     char *path;
-    int readonly;
+    int readonly;             /* opened with CONCORD_TM_READONLY */
+    const char *cannot_write; /* why this process cannot write the TM (static text), or NULL */
+    int checked;              /* PRAGMA quick_check passed (see cc_tm_check()) */
     /* index_store.c: statements prepared on first use, and the language tags by id */
     sqlite3_stmt *q_unit, *q_scan, *q_src, *q_pcount, *q_pread, *q_pput;
     char **tags;
@@ -68,6 +70,18 @@ void cc_tm_index_free(concord_tm *tm);
 
 /* The current schema version (PRAGMA user_version). */
 #define CC_TM_SCHEMA_VERSION 2
+
+/*
+ * May this handle write the TM? 0, CONCORD_EINVAL (opened read-only) or
+ * CONCORD_EIO ("the TM file is read-only", with the file and the reason).
+ */
+int cc_tm_writable(concord_tm *tm);
+
+/*
+ * SQLite's quick check, once per handle, before its first write: a damaged
+ * TM is refused with CONCORD_ERROR before anything is written to it.
+ */
+int cc_tm_check(concord_tm *tm);
 
 /* Report a SQLite failure as CONCORD_ERROR (or CONCORD_ENOMEM) with its message. */
 int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what);

@@ -52,7 +52,7 @@ static const char *const migrations[] = {
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
     /* hashes of a (source, translation) pair (either way round) and of (source,
        language of a translation), each with a unit that had it: the duplicate
-       policy looks them up instead of scanning (see find_stored() in import.c) */
+       policy looks them up instead of scanning (see cc_import_find() in import_find.c) */
     "CREATE TABLE dupkey (\n"
     "  key INTEGER PRIMARY KEY,\n"
     "  unit INTEGER NOT NULL\n"

@@ -1,7 +1,8 @@
 /*
  * test_tm.c — the translation memory: the TMX reader and its inline codes,
- * the store (import, duplicates, export, statistics), every kind of bad
- * input, files that are not TMs, and out-of-memory during an import.
+ * the duplicate policy on its own (a pure function, no SQLite), the store
+ * (import, duplicates, export, statistics), every kind of bad input, files
+ * that are not TMs, and out-of-memory during an import.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "tm/dup_policy.h"
 #include "tmpdir.h"
 
 static int setup(void **state)
@@ -46,6 +48,341 @@ static const char *write_str(const char *name, const char *content)
     "<header creationtool=\"Test\" creationtoolversion=\"1\" segtype=\"sentence\" "                \
     "o-tmf=\"t\" adminlang=\"en\" srclang=\"en-US\" datatype=\"plaintext\"/>\n<body>\n"
 #define TMX_TAIL "</body>\n</tmx>\n"
+
+/* ---- the duplicate policy, without a store --------------------------------------------- */
+
+/* Shorthands for the policy's tables: what the store has, what is done. */
+enum {
+    SRC = CC_DUP_IS_SOURCE,
+    REP = CC_DUP_REPEAT,
+    PAIR = CC_DUP_PAIR,
+    LANG = CC_DUP_LANG,
+    NONE = CC_DUP_NONE
+};
+enum { DROP = CC_DUP_DROP, NEW = CC_DUP_NEW_UNIT, JOIN = CC_DUP_JOIN, SOURCE = CC_DUP_SOURCE };
+enum { EN = 1, RU, JA, DE };
+
+typedef struct policy_case {
+    const char *what;
+    concord_duplicates policy;
+    int source_stored;
+    size_t n, src;
+    struct {
+        int found, lang;
+        size_t repeat_of;
+        int reversed;
+    } v[5];
+    int act[5], remove[5];
+    int identical, alternative, skipped, replace;
+    size_t stored;
+} policy_case;
+
+/* Every rule of concord_tm_import_tmx() (concord/tm.h), one row or more each. */
+/* clang-format off: one case per row */
+static const policy_case policy_cases[] = {
+    {"a source alone, new: stored",
+     CONCORD_DUP_KEEP,
+     0,
+     1,
+     0,
+     {{SRC, EN, 0, 0}},
+     {SOURCE},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     0},
+    {"a source alone, stored: stored once",
+     CONCORD_DUP_KEEP,
+     1,
+     1,
+     0,
+     {{SRC, EN, 0, 0}},
+     {DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a new unit: stored as it is",
+     CONCORD_DUP_KEEP,
+     0,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {NONE, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW, NEW},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     2},
+    {"the pair is stored: not stored again",
+     CONCORD_DUP_KEEP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}},
+     {DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"the pair is stored the other way round: not stored again",
+     CONCORD_DUP_REPLACE,
+     0,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}},
+     {DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a pair of a many-language unit is stored, whatever the policy",
+     CONCORD_DUP_SKIP,
+     1,
+     3,
+     1,
+     {{PAIR, EN, 0, 0}, {SRC, RU, 0, 0}, {PAIR, DE, 0, 1}},
+     {DROP, DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a new language of a stored source joins its unit",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, DROP, JOIN},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"two translations of one source are not a pair: ru>ja of them is new",
+     CONCORD_DUP_KEEP,
+     0,
+     2,
+     0,
+     {{SRC, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"another translation, keep: stored too, an alternative",
+     CONCORD_DUP_KEEP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     1},
+    {"another translation, skip: dropped",
+     CONCORD_DUP_SKIP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {DROP, DROP},
+     {0},
+     0,
+     0,
+     1,
+     0,
+     0},
+    {"another translation, replace: the stored ones in its language go",
+     CONCORD_DUP_REPLACE,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW},
+     {0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"skip drops the other translation, a new language still joins",
+     CONCORD_DUP_SKIP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, DROP, JOIN},
+     {0},
+     0,
+     0,
+     1,
+     0,
+     1},
+    {"keep: the new language joins, the other translation is an alternative",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW, JOIN},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     2},
+    {"replace keeps a stored translation the unit carries too",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW, NEW},
+     {0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     2},
+    {"replace leaves a pair stored the other way round where it is",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}, {LANG, RU, 0, 0}},
+     {SOURCE, DROP, NEW},
+     {0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"replace in one language leaves stored pairs of the others",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {PAIR, DE, 0, 0}},
+     {SOURCE, NEW, DROP},
+     {0, 1, 0},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"the same translation twice in a unit is stored once",
+     CONCORD_DUP_KEEP,
+     0,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {NONE, RU, 0, 0}, {REP, RU, 1, 0}},
+     {SOURCE, NEW, DROP},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"a stored translation twice, replace: kept once",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {REP, RU, 1, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW, DROP, NEW},
+     {0, 0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     2},
+    {"a pair stored the other way round, twice, replace: stays",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}, {REP, RU, 1, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, DROP, DROP, NEW},
+     {0, 0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"nothing new: identical",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     2,
+     {{PAIR, RU, 0, 0}, {REP, RU, 0, 0}, {SRC, EN, 0, 0}, {PAIR, JA, 0, 1}},
+     {DROP, DROP, DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"the source need not be first",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     2,
+     {{NONE, JA, 0, 0}, {LANG, RU, 0, 0}, {SRC, EN, 0, 0}},
+     {JOIN, NEW, SOURCE},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     2},
+};
+/* clang-format on */
+
+static void test_duplicate_policy_table(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof(policy_cases) / sizeof(policy_cases[0]); c++) {
+        const policy_case *pc = &policy_cases[c];
+        cc_dup_variant v[5];
+        unsigned char act[5], remove[5];
+        for (size_t i = 0; i < pc->n; i++) {
+            v[i].found = pc->v[i].found;
+            v[i].lang = pc->v[i].lang;
+            v[i].repeat_of = pc->v[i].repeat_of;
+            v[i].reversed = pc->v[i].reversed;
+        }
+        cc_dup_decision d;
+        memset(act, 0xee, sizeof(act));
+        cc_dup_decide(&d, act, remove, v, pc->n, pc->src, pc->source_stored, pc->policy);
+        for (size_t i = 0; i < pc->n; i++) {
+            if (act[i] != pc->act[i] || remove[i] != pc->remove[i])
+                fail_msg("%s: variant %zu: action %d (expected %d), remove %d (expected %d)",
+                         pc->what, i, act[i], pc->act[i], remove[i], pc->remove[i]);
+        }
+        if (d.identical != pc->identical || d.alternative != pc->alternative ||
+            d.skipped != pc->skipped || d.replace != pc->replace || d.stored != pc->stored)
+            fail_msg("%s: identical %d alternative %d skipped %d replace %d stored %zu", pc->what,
+                     d.identical, d.alternative, d.skipped, d.replace, d.stored);
+    }
+}
 
 /* ---- the reader and inline codes ----------------------------------------------------- */
 
@@ -1092,6 +1429,7 @@ static void test_out_of_memory_during_import(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duplicate_policy_table),
         cmocka_unit_test(test_inline_codes),
         cmocka_unit_test(test_older_option_structs_are_accepted),
         cmocka_unit_test(test_cancelled_import_leaves_tm_unchanged),

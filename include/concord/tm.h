@@ -196,9 +196,9 @@ typedef enum concord_duplicates {
 } concord_duplicates;
 
 /*
- * Version 1: on_duplicate .. ud. Version 2 adds `cancel`.
+ * Version 1: on_duplicate .. ud. Version 2 adds `cancel`, version 3 `busy`.
  */
-#define CONCORD_IMPORT_OPTIONS_VERSION 2
+#define CONCORD_IMPORT_OPTIONS_VERSION 3
 
 typedef struct concord_import_options {
     unsigned int version;            /* CONCORD_IMPORT_OPTIONS_VERSION */
@@ -212,14 +212,25 @@ typedef struct concord_import_options {
     /*
      * Version 2. Optional: while *cancel is 0 the import goes on; once it is
      * nonzero (set from a signal handler or another thread) the import stops
-     * soon after, rolls back and returns CONCORD_EUSER with the TM unchanged.
+     * soon after (at the end of the batch of at most 512 units it is
+     * writing, or while it waits for another writer), rolls back and returns
+     * CONCORD_EUSER with the TM unchanged.
      */
     const volatile int *cancel;
+    /*
+     * Version 3. Optional: the TM is being written by another process (an
+     * import, or a lookup updating the index), and the import waits for it.
+     * Called on the calling thread about every 50 ms of the wait with the
+     * milliseconds waited so far; return 0 to go on waiting, nonzero to give
+     * up (CONCORD_EIO, "the TM is being written by another process", the TM
+     * unchanged). Without it the import waits up to 10 s, then gives up so.
+     */
+    int (*busy)(unsigned long waited_ms, void *ud);
 } concord_import_options;
 
 #define CONCORD_IMPORT_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL, NULL                \
+        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL, NULL, NULL          \
     }
 
 #define CONCORD_IMPORT_STATS_VERSION 1

@@ -724,6 +724,46 @@ static int import_source(import_run *r, const cc_tmx_source *src)
     return cc_import_pipe(src, r->opts->skip_invalid, &sink);
 }
 
+/* While BEGIN IMMEDIATE waits for another writer: the caller's busy callback, and cancel. */
+typedef struct wait_state {
+    const concord_import_options *opts;
+    int cancelled;
+} wait_state;
+
+#define WAIT_STEP_MS 50
+#define WAIT_MAX_MS  10000 /* without a busy callback */
+
+static int on_busy(void *ud, int count)
+{
+    wait_state *w = ud;
+    unsigned long waited = (unsigned long)count * WAIT_STEP_MS;
+    if (w->opts->cancel && *w->opts->cancel) {
+        w->cancelled = 1;
+        return 0;
+    }
+    if (w->opts->busy ? w->opts->busy(waited, w->opts->ud) != 0 : waited >= WAIT_MAX_MS)
+        return 0;
+    sqlite3_sleep(WAIT_STEP_MS);
+    return 1;
+}
+
+/* BEGIN IMMEDIATE, waiting for another writer as the options say. */
+static int begin_write(concord_tm *tm, const concord_import_options *o)
+{
+    wait_state w = {o, 0};
+    sqlite3_busy_handler(tm->db, on_busy, &w);
+    int rc = sqlite3_exec(tm->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    sqlite3_busy_timeout(tm->db, 10000); /* what the rest of the store expects */
+    if (rc == SQLITE_OK)
+        return 0;
+    if (w.cancelled)
+        return cc_error_set(CONCORD_EUSER, "the import was interrupted");
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return cc_error_set_at(CONCORD_EIO, tm->path, 0, 0, 0,
+                               "the TM is being written by another process; try again later");
+    return cc_tm_db_error(tm, rc, "updating the TM");
+}
+
 int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const char *const *paths,
                           size_t npaths, const concord_import_options *opts)
 {
@@ -742,6 +782,7 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
         /* a caller built against older headers passes a shorter struct: the
            fields it has, over the defaults of the rest */
         static const size_t size_of[] = {0, offsetof(concord_import_options, cancel),
+                                         offsetof(concord_import_options, busy),
                                          sizeof(concord_import_options)};
         if ((rc = cc_version_check(opts->version, CONCORD_IMPORT_OPTIONS_VERSION,
                                    "import options")) < 0)
@@ -751,15 +792,13 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
     }
     if ((rc = cc_tm_writable(tm)) < 0)
         return rc;
+    if (o.cancel && *o.cancel)
+        return cc_error_set(CONCORD_EUSER, "the import was interrupted");
     if ((rc = cc_importer_new(&im, tm, o.on_duplicate, stats)) < 0)
         return rc;
     /* one transaction for everything: all or nothing */
-    if ((rc = cc_tm_exec(tm, "BEGIN IMMEDIATE")) < 0) {
-        if (strstr(concord_error_last()->message, "locked"))
-            rc = cc_error_set_at(CONCORD_EIO, tm->path, 0, 0, 0,
-                                 "the TM is being written by another process; try again later");
+    if ((rc = begin_write(tm, &o)) < 0)
         goto done;
-    }
     /* a damaged TM is refused before anything is written to it */
     if ((rc = cc_tm_check(tm)) == 0)
         rc = cc_importer_begin(im);

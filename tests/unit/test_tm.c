@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "concord/concord.h"
@@ -1331,6 +1332,104 @@ static void test_cancelled_import_leaves_tm_unchanged(void **state)
     concord_tm_close(tm);
 }
 
+/* The layout of concord_import_options version 2, before `busy`. */
+typedef struct import_options_v2 {
+    import_options_v1 v1;
+    const volatile int *cancel;
+} import_options_v2;
+
+typedef struct busy_calls {
+    int calls;
+    unsigned long last_ms;
+    int give_up_after;
+    volatile int *cancel; /* set on the call that gives up, if not NULL */
+} busy_calls;
+
+static int count_busy(unsigned long waited_ms, void *ud)
+{
+    busy_calls *b = ud;
+    b->calls++;
+    b->last_ms = waited_ms;
+    if (b->calls < b->give_up_after)
+        return 0;
+    if (b->cancel) {
+        *b->cancel = 1;
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct v2_import {
+    struct {
+        import_options_v2 o;
+        unsigned char after[64];
+    } v2;
+    concord_tm *tm;
+    const char *path;
+    concord_import_stats st;
+    int rc;
+} v2_import;
+
+static void *run_v2_import(void *arg)
+{
+    v2_import *imp = arg;
+    imp->rc = concord_tm_import_tmx(&imp->st, imp->tm, &imp->path, 1,
+                                    (const concord_import_options *)(void *)&imp->v2.o);
+    return NULL;
+}
+
+/* An import that meets another writer waits, asking `busy` as it goes: it
+ * gives up when busy says so, stops when cancelled, goes on once the writer
+ * is done. A version-2 struct (no `busy`) waits as before. */
+static void test_import_waits_for_another_writer(void **state)
+{
+    (void)state;
+    const char *p = write_str("busy.tmx", SAMPLE);
+    concord_tm *tm = open_tm("busy.tm");
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path_of("busy.tm"), &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    busy_calls b = {0, 0, 3, NULL};
+    concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
+    o.busy = count_busy;
+    o.ud = &b;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EIO);
+    assert_non_null(strstr(concord_error_last()->message, "another process"));
+    assert_int_equal(b.calls, 3);
+    assert_true(b.last_ms > 0);
+
+    /* cancelled while it waits */
+    volatile int cancel = 0;
+    busy_calls c = {0, 0, 2, &cancel};
+    o.ud = &c;
+    o.cancel = &cancel;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EUSER);
+    assert_int_equal(c.calls, 2);
+    assert_int_equal(tm_units(tm), 0);
+
+    /* a version-2 caller waits as before, and never calls the 0xff bytes
+       where `busy` would be: the other writer finishes while it waits */
+    v2_import imp;
+    memset(&imp.v2, 0xff, sizeof(imp.v2));
+    memset(&imp.v2.o, 0, sizeof(imp.v2.o));
+    imp.v2.o.v1.version = 2;
+    imp.v2.o.v1.on_duplicate = CONCORD_DUP_KEEP;
+    imp.tm = tm;
+    imp.path = p;
+    imp.st = (concord_import_stats)CONCORD_IMPORT_STATS_INIT;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_v2_import, &imp), 0);
+    nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    pthread_join(th, NULL);
+    sqlite3_close(other);
+    assert_int_equal(imp.rc, 0);
+    assert_int_equal(imp.st.imported, 3);
+    concord_tm_close(tm);
+}
+
 static void test_not_a_tm_is_refused_untouched(void **state)
 {
     (void)state;
@@ -1449,6 +1548,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_review_cases),
         cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
+        cmocka_unit_test(test_import_waits_for_another_writer),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),
     };

@@ -4,8 +4,6 @@
  * the rules of concord_tm_import_tmx() in concord/tm.h). Pure: no SQLite, no
  * allocation, no state.
  */
-#include <string.h>
-
 #include "tm/dup_policy.h"
 
 /* Is variant e (earlier than t) the same translation as t? */
@@ -32,40 +30,40 @@ void cc_dup_decide(cc_dup_decision *out, unsigned char *act, unsigned char *remo
                    const cc_dup_variant *v, size_t n, size_t src, int source_stored,
                    concord_duplicates policy)
 {
-    memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < n; i++) {
-        act[i] = CC_DUP_DROP;
-        remove[i] = 0;
+    size_t nconflict = 0, nnew = 0;
+    out->identical = out->alternative = out->skipped = out->replace = 0;
+    /* new languages join the stored source; other translations make a new unit */
+    for (size_t t = 0; t < n; t++) {
+        int f = v[t].found;
+        remove[t] = 0;
+        if (t == src) {
+            act[t] = CC_DUP_SOURCE;
+        } else if (f == CC_DUP_NONE) {
+            act[t] = source_stored ? CC_DUP_JOIN : CC_DUP_NEW_UNIT;
+            nnew++;
+        } else if (f == CC_DUP_LANG) {
+            act[t] = CC_DUP_NEW_UNIT;
+            nconflict++;
+        } else {
+            act[t] = CC_DUP_DROP;
+        }
     }
-    act[src] = CC_DUP_SOURCE;
+    out->join = source_stored ? nnew : 0;
+    out->fresh = nnew + nconflict - out->join;
     if (n == 1) {
         /* a source alone: stored once */
         if (source_stored) {
             out->identical = 1;
             act[src] = CC_DUP_DROP;
         }
+        out->stored = 0;
         return;
-    }
-    size_t nconflict = 0, nnew = 0;
-    for (size_t t = 0; t < n; t++) {
-        if (t == src)
-            continue;
-        nconflict += v[t].found == CC_DUP_LANG;
-        nnew += v[t].found == CC_DUP_NONE;
     }
     if (nconflict == 0 && nnew == 0) {
         out->identical = 1;
+        out->stored = 0;
         act[src] = CC_DUP_DROP;
         return;
-    }
-    /* new languages join the stored source; other translations make a new unit */
-    for (size_t t = 0; t < n; t++) {
-        if (t == src)
-            continue;
-        if (v[t].found == CC_DUP_NONE)
-            act[t] = source_stored ? CC_DUP_JOIN : CC_DUP_NEW_UNIT;
-        else if (v[t].found == CC_DUP_LANG)
-            act[t] = CC_DUP_NEW_UNIT;
     }
     if (nconflict) {
         switch (policy) {
@@ -73,6 +71,7 @@ void cc_dup_decide(cc_dup_decision *out, unsigned char *act, unsigned char *remo
             for (size_t t = 0; t < n; t++)
                 if (t != src && v[t].found == CC_DUP_LANG)
                     act[t] = CC_DUP_DROP;
+            out->fresh -= nconflict;
             out->skipped = 1;
             break;
         case CONCORD_DUP_REPLACE:
@@ -97,6 +96,7 @@ void cc_dup_decide(cc_dup_decision *out, unsigned char *act, unsigned char *remo
                 if (e < t || stays_stored(v, t))
                     continue;
                 act[t] = CC_DUP_NEW_UNIT;
+                out->fresh++;
             }
             break;
         default:
@@ -104,8 +104,7 @@ void cc_dup_decide(cc_dup_decision *out, unsigned char *act, unsigned char *remo
             break;
         }
     }
-    for (size_t t = 0; t < n; t++)
-        out->stored += t != src && act[t] != CC_DUP_DROP;
+    out->stored = out->join + out->fresh;
     if (out->stored == 0)
         act[src] = CC_DUP_DROP;
 }

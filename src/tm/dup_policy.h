@@ -49,6 +49,8 @@ typedef struct cc_dup_decision {
     int skipped;     /* skip: another translation of a known source is dropped */
     int replace;     /* replace: remove the stored translations marked in remove[] first */
     size_t stored;   /* variants stored (joined or in a new unit), the source not counted */
+    size_t join;     /* of which CC_DUP_JOIN */
+    size_t fresh;    /* of which CC_DUP_NEW_UNIT */
 } cc_dup_decision;
 
 /*

@@ -214,12 +214,7 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     char first[64] = "", last[64] = "";
     int has_extra = u->nprops > 0;
     note_dates(u->attrs, first, last);
-    /* the kept variants, in their order */
-    concord_variant *kv = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kv));
-    int64_t *kl = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kl));
-    cc_buf *kc = cc_arena_alloc(&im->arena, u->nvariants * sizeof(*kc));
-    if (!kv || !kl || !kc)
-        return CONCORD_ENOMEM;
+    /* the kept variants, in their order (most often all of them: no copy) */
     size_t n = 0, src_seq = 0;
     for (size_t i = 0; i < u->nvariants; i++) {
         if (!im->keep[i])
@@ -228,10 +223,27 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
             src_seq = n;
         has_extra |= u->variants[i].nprops > 0;
         note_dates(u->variants[i].attrs, first, last);
-        kv[n] = u->variants[i];
-        kl[n] = im->vlang[i];
-        kc[n] = im->codes[i];
         n++;
+    }
+    const concord_variant *kv = u->variants;
+    const int64_t *kl = im->vlang;
+    const cc_buf *kc = im->codes;
+    if (n < u->nvariants) {
+        concord_variant *v = cc_arena_alloc(&im->arena, n * sizeof(*v));
+        int64_t *l = cc_arena_alloc(&im->arena, n * sizeof(*l));
+        cc_buf *c = cc_arena_alloc(&im->arena, n * sizeof(*c));
+        if (!v || !l || !c)
+            return CONCORD_ENOMEM;
+        for (size_t i = 0, k = 0; i < u->nvariants; i++) {
+            if (!im->keep[i])
+                continue;
+            v[k] = u->variants[i];
+            l[k] = im->vlang[i];
+            c[k++] = im->codes[i];
+        }
+        kv = v;
+        kl = l;
+        kc = c;
     }
     cc_buf_clear(&im->blob);
     if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
@@ -562,13 +574,8 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         return 0; /* skip dropped every translation */
 
     /* translations into languages new for the source join the first unit with it */
-    size_t join = 0, fresh = 0;
-    for (size_t t = 0; t < u->nvariants; t++) {
-        join += im->act[t] == CC_DUP_JOIN;
-        fresh += im->act[t] == CC_DUP_NEW_UNIT;
-    }
     int joined = 0;
-    if (join) {
+    if (d.join) {
         if ((rc = cc_import_find(im, u, s, s, CC_WANT_SOURCE, src_hash, &su, &found, NULL)) < 0)
             return rc;
         if (found) {
@@ -582,7 +589,7 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         }
     }
     /* the rest, with the source, in a new unit (the joiners too, if no unit took them) */
-    if (fresh || (join && !joined) || u->nvariants == 1) {
+    if (d.fresh || (d.join && !joined) || u->nvariants == 1) {
         for (size_t t = 0; t < u->nvariants; t++)
             im->keep[t] = im->act[t] == CC_DUP_SOURCE || im->act[t] == CC_DUP_NEW_UNIT ||
                           (!joined && im->act[t] == CC_DUP_JOIN);

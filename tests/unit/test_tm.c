@@ -378,10 +378,18 @@ static void test_duplicate_policy_table(void **state)
                 fail_msg("%s: variant %zu: action %d (expected %d), remove %d (expected %d)",
                          pc->what, i, act[i], pc->act[i], remove[i], pc->remove[i]);
         }
+        size_t join = 0, fresh = 0;
+        for (size_t i = 0; i < pc->n; i++) {
+            join += pc->act[i] == JOIN;
+            fresh += pc->act[i] == NEW;
+        }
         if (d.identical != pc->identical || d.alternative != pc->alternative ||
-            d.skipped != pc->skipped || d.replace != pc->replace || d.stored != pc->stored)
-            fail_msg("%s: identical %d alternative %d skipped %d replace %d stored %zu", pc->what,
-                     d.identical, d.alternative, d.skipped, d.replace, d.stored);
+            d.skipped != pc->skipped || d.replace != pc->replace || d.stored != pc->stored ||
+            d.join != join || d.fresh != fresh)
+            fail_msg("%s: identical %d alternative %d skipped %d replace %d stored %zu "
+                     "(%zu joining, %zu in a new unit)",
+                     pc->what, d.identical, d.alternative, d.skipped, d.replace, d.stored, d.join,
+                     d.fresh);
     }
 }
 

@@ -294,6 +294,73 @@ CONCORD_API int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *t
                                       const char *const *paths, size_t npaths,
                                       const concord_import_options *opts);
 
+#define CONCORD_PUT_OPTIONS_VERSION 1
+
+/* Version 1: on_duplicate, user, date. */
+typedef struct concord_put_options {
+    unsigned int version; /* CONCORD_PUT_OPTIONS_VERSION */
+    /*
+     * Another translation of a stored source in a language it has:
+     * CONCORD_DUP_REPLACE updates (the stored translations of that source in
+     * that language go, the new one is stored: what an editor does when a
+     * translator corrects a segment; the default), CONCORD_DUP_KEEP stores
+     * it as an alternative, CONCORD_DUP_SKIP keeps the stored one.
+     */
+    concord_duplicates on_duplicate;
+    /* Who: written as changeid (and creationid where there is none), or NULL. */
+    const char *user;
+    /*
+     * When, as TMX writes it (YYYYMMDDThhmmssZ, UTC): changedate (and
+     * creationdate where there is none). NULL: now.
+     */
+    const char *date;
+} concord_put_options;
+
+#define CONCORD_PUT_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CONCORD_PUT_OPTIONS_VERSION, CONCORD_DUP_REPLACE, NULL, NULL                               \
+    }
+
+/*
+ * Add one unit to the TM, or update the translations of one: what an editor
+ * does when a translator confirms a segment, or a server when it is sent
+ * one. One transaction per call, with the rules of an import (see
+ * concord_tm_import_tmx(); the source is the variant in u->srclang, else the
+ * first): a pair already stored is not stored again, a translation into a
+ * language new for a stored source joins its unit, and another translation
+ * of a known source follows opts->on_duplicate. Every variant of u, and u
+ * itself, gets changedate/changeid (and creationdate/creationid unless u has
+ * them) from opts->date and opts->user. The matcher sees the change at once:
+ * a lookup made after the call finds the new translation and not a replaced
+ * one (its index is brought up to date on the next concord_matcher_open(),
+ * and units it does not cover are scanned meanwhile).
+ *
+ * u is the caller's (read during the call only): language tags are made
+ * canonical; texts must be UTF-8 (CONCORD_EENCODING), attributes TMX markup
+ * (` name="value"`) and codes as concord_code describes (CONCORD_EINVAL).
+ * *id_out (optional) gets the unit the new translations are stored in (a
+ * new unit, or the stored one they joined), or 0 when nothing was stored
+ * (the TM had every translation, or SKIP kept the stored ones). opts may be
+ * NULL (CONCORD_PUT_OPTIONS_INIT).
+ *
+ * Returns 0; CONCORD_EINVAL (a bad unit or option, or a TM opened with
+ * CONCORD_TM_READONLY), CONCORD_EENCODING, CONCORD_ELIMIT; CONCORD_EIO (the
+ * TM file is read-only, or another process writes it for more than 10 s);
+ * CONCORD_ERROR (a damaged TM: nothing is written; a database failure: the
+ * TM is as it was); CONCORD_ENOMEM.
+ *
+ *     concord_variant v[2] = {{.lang = "en", .text = "Kunashir", .text_len = 8},
+ *                             {.lang = "ru", .text = "Кунашир", .text_len = 14}};
+ *     concord_unit u = {.srclang = "en", .variants = v, .nvariants = 2};
+ *     concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+ *     o.user = "tanaka";
+ *     int64_t id;
+ *     if (concord_tm_unit_put(&id, tm, &u, &o) < 0)
+ *         fprintf(stderr, "%s\n", concord_error_last()->message);
+ */
+CONCORD_API int concord_tm_unit_put(int64_t *id_out, concord_tm *tm, const concord_unit *u,
+                                    const concord_put_options *opts);
+
 #define CONCORD_EXPORT_OPTIONS_VERSION 1
 
 typedef struct concord_export_options {

@@ -458,6 +458,7 @@ void concord_tm_close(concord_tm *tm)
 {
     if (!tm)
         return;
+    cc_tm_put_free(tm);
     cc_tm_index_free(tm);
     if (tm->db)
         sqlite3_close_v2(tm->db);

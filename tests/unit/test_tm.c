@@ -1438,6 +1438,159 @@ static void test_import_waits_for_another_writer(void **state)
     concord_tm_close(tm);
 }
 
+/* The best match of text in m (NULL if none) and how many matches have target t. */
+static const concord_match *best_match(concord_matcher *m, const char *text, concord_matches **ms,
+                                       const char *t, size_t *with_t)
+{
+    concord_lookup_options lo = CONCORD_LOOKUP_OPTIONS_INIT;
+    lo.max_matches = 0;
+    assert_int_equal(concord_matcher_lookup(ms, m, text, strlen(text), &lo), 0);
+    *with_t = 0;
+    for (size_t i = 0; i < (*ms)->n; i++)
+        *with_t += t && strcmp((*ms)->v[i].target, t) == 0;
+    return (*ms)->n ? &(*ms)->v[0] : NULL;
+}
+
+static int64_t put2(concord_tm *tm, const char *l1, const char *t1, const char *l2, const char *t2,
+                    const concord_put_options *o)
+{
+    concord_variant v[2];
+    memset(v, 0, sizeof(v));
+    v[0].lang = l1;
+    v[0].text = t1;
+    v[0].text_len = strlen(t1);
+    v[1].lang = l2;
+    v[1].text = t2;
+    v[1].text_len = strlen(t2);
+    concord_unit u;
+    memset(&u, 0, sizeof(u));
+    u.srclang = l1;
+    u.variants = v;
+    u.nvariants = 2;
+    int64_t id = -1;
+    if (concord_tm_unit_put(&id, tm, &u, o) != 0)
+        fail_msg("put: %s", concord_error_last()->message);
+    return id;
+}
+
+/* One unit at a time, with who and when: stored, updated, joined, kept as an
+ * alternative, not stored twice; a lookup right after each sees it. */
+static void test_unit_put(void **state)
+{
+    (void)state;
+    static const char *const src = "Kunashir is the closest of the islands.";
+    static const char *const ru1 = "Кунашир — ближайший из островов.";
+    static const char *const ru2 = "Кунашир — самый близкий из островов.";
+    static const char *const ru3 = "Ближе всех — Кунашир.";
+    concord_tm *tm = open_tm("put.tm");
+    concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+    o.user = "tanaka";
+    o.date = "20240102T030405Z";
+    int64_t id1 = put2(tm, "EN", src, "ru", ru1, &o);
+    assert_true(id1 > 0);
+    size_t units, with;
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 1);
+    assert_non_null(strstr(x, "<tuv xml:lang=\"en\" creationdate=\"20240102T030405Z\" "
+                              "creationid=\"tanaka\" changedate=\"20240102T030405Z\" "
+                              "changeid=\"tanaka\">"));
+    free(x);
+
+    concord_matcher *m;
+    concord_matches *ms;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    const concord_match *b = best_match(m, src, &ms, ru1, &with);
+    assert_non_null(b);
+    assert_int_equal(b->score, 100);
+    assert_string_equal(b->target, ru1);
+    concord_matches_free(ms);
+
+    /* an update (the default, replace): the new translation, and only it */
+    o.user = "ivanova";
+    o.date = NULL;
+    int64_t id2 = put2(tm, "en", src, "ru", ru2, &o);
+    assert_true(id2 > id1);
+    b = best_match(m, src, &ms, ru1, &with);
+    assert_non_null(b);
+    assert_string_equal(b->target, ru2);
+    assert_int_equal(with, 0);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+    assert_int_equal(tm_units(tm), 1);
+    x = export_all(tm, NULL, 0, &units);
+    assert_non_null(strstr(x, "changeid=\"ivanova\""));
+    assert_null(strstr(x, "tanaka"));
+    free(x);
+
+    /* the same again: nothing stored */
+    assert_int_equal(put2(tm, "en", src, "ru", ru2, &o), 0);
+    /* the pair the other way round: nothing stored */
+    assert_int_equal(put2(tm, "ru", ru2, "en", src, &o), 0);
+    assert_int_equal(tm_units(tm), 1);
+    /* keep: an alternative, in a unit of its own; skip: nothing */
+    o.on_duplicate = CONCORD_DUP_KEEP;
+    int64_t id3 = put2(tm, "en", src, "ru", ru3, &o);
+    assert_true(id3 > id2);
+    o.on_duplicate = CONCORD_DUP_SKIP;
+    assert_int_equal(put2(tm, "en", src, "ru", "Другой перевод.", &o), 0);
+    /* a new language joins the first unit with the source */
+    assert_int_equal(put2(tm, "en", src, "ja", "国後島は最も近い島だ。", &o), id2);
+    assert_int_equal(tm_units(tm), 2);
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    b = best_match(m, src, &ms, ru3, &with);
+    assert_int_equal(ms->n, 2);
+    assert_int_equal(with, 1);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ja"), 0);
+    b = best_match(m, src, &ms, NULL, &with);
+    assert_non_null(b);
+    assert_string_equal(b->target, "国後島は最も近い島だ。");
+    assert_int_equal(b->unit, id2);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+
+    /* what a TM cannot keep is refused, the TM unchanged */
+    concord_variant v[2];
+    memset(v, 0, sizeof(v));
+    v[0].lang = "en";
+    v[0].text = "bad";
+    v[0].text_len = 3;
+    v[1].lang = "ru";
+    v[1].text = "\xff";
+    v[1].text_len = 1;
+    concord_unit u;
+    memset(&u, 0, sizeof(u));
+    u.variants = v;
+    u.nvariants = 2;
+    int64_t id;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EENCODING);
+    v[1].text = "плохо";
+    v[1].text_len = strlen(v[1].text);
+    v[1].attrs = "\"><evil/>";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    v[1].attrs = NULL;
+    v[1].lang = "not a tag!";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    v[1].lang = "ru";
+    u.nvariants = 0;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    u.nvariants = 2;
+    o.date = "2024-01-02";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, &o), CONCORD_EINVAL);
+    o.date = NULL;
+    o.version = CONCORD_PUT_OPTIONS_VERSION + 1;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, &o), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "put options version"));
+    assert_int_equal(tm_units(tm), 2);
+    concord_tm_close(tm);
+
+    /* a TM opened read-only takes nothing */
+    assert_int_equal(concord_tm_open(&tm, path_of("put.tm"), CONCORD_TM_READONLY), 0);
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    concord_tm_close(tm);
+}
+
 static void test_not_a_tm_is_refused_untouched(void **state)
 {
     (void)state;
@@ -1533,6 +1686,54 @@ static void test_out_of_memory_during_import(void **state)
     assert_true(completed);
 }
 
+/* Every allocation of a put failing in turn: CONCORD_ENOMEM, no leak, and the
+ * TM as it was (the update that failed is not half made). */
+static void test_out_of_memory_during_put(void **state)
+{
+    (void)state;
+    concord_tm *tm = open_tm("oom-put.tm");
+    concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+    put2(tm, "en", "Shikotan", "ru", "Шикотан", &o);
+    int completed = 0;
+    for (long k = 1; k < 5000 && !completed; k++) {
+        oom_count = 0;
+        oom_fail_at = k;
+        concord_allocator a = {o_malloc, o_realloc, o_free, NULL};
+        concord_allocator_set(&a);
+        concord_variant v[3];
+        memset(v, 0, sizeof(v));
+        const char *t[3][2] = {{"en", "Shikotan"}, {"ru", "остров Шикотан"}, {"ja", "色丹島"}};
+        for (int i = 0; i < 3; i++) {
+            v[i].lang = t[i][0];
+            v[i].text = t[i][1];
+            v[i].text_len = strlen(t[i][1]);
+        }
+        concord_unit u;
+        memset(&u, 0, sizeof(u));
+        u.variants = v;
+        u.nvariants = 3;
+        int64_t id;
+        int rc = concord_tm_unit_put(&id, tm, &u, &o);
+        concord_allocator_set(NULL);
+        if (rc != 0 && rc != CONCORD_ENOMEM)
+            fail_msg("allocation %ld failing gave %s: %s", k, concord_error_name(rc),
+                     concord_error_last()->message);
+        size_t units;
+        char *x = export_all(tm, NULL, 0, &units);
+        assert_int_equal(units, 1);
+        /* all of the update or none of it */
+        int updated = strstr(x, "остров Шикотан") != NULL;
+        assert_int_equal(updated, rc == 0);
+        assert_int_equal(strstr(x, "色丹島") != NULL, rc == 0);
+        assert_int_equal(strstr(x, ">Шикотан<") == NULL, rc == 0);
+        free(x);
+        if (rc == 0)
+            completed = oom_count < k;
+    }
+    assert_true(completed);
+    concord_tm_close(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1557,8 +1758,10 @@ int main(void)
         cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
         cmocka_unit_test(test_import_waits_for_another_writer),
+        cmocka_unit_test(test_unit_put),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),
+        cmocka_unit_test(test_out_of_memory_during_put),
     };
     return cmocka_run_group_tests_name("tm", tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1438,6 +1439,188 @@ static void test_import_waits_for_another_writer(void **state)
     concord_tm_close(tm);
 }
 
+/* ---- a TM this process cannot write ------------------------------------------------------ */
+
+/*
+ * Run fn in a child process that cannot write the directory `dir` nor the
+ * files in it: the directory is made read-only, and a child of root becomes
+ * nobody (root ignores permissions). fn returns 0 for success or a number
+ * naming what failed; that is returned here.
+ */
+static int as_reader(const char *dir, int (*fn)(void))
+{
+    assert_int_equal(chmod(tmpdir, 0755), 0);
+    assert_int_equal(chmod(dir, 0555), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(99);
+        _exit(fn());
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* In a child: change a committed unit's tuid and stop without closing, so that
+ * the change stays in a -wal (with its -shm) beside the TM, not yet in the file. */
+static void leave_wal(const char *tm)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *db;
+        if (sqlite3_open(tm, &db) != SQLITE_OK ||
+            sqlite3_exec(db,
+                         "PRAGMA wal_autocheckpoint = 0; UPDATE unit SET tuid = 'in-the-wal' "
+                         "WHERE tuid = 'k1'",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            _exit(1);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static const char *ro_tm; /* the TM the readers below read */
+
+/* 0 if the export of ro_tm has `want` (and nothing was created beside it), else a step number */
+static int export_has(const char *want)
+{
+    concord_tm *tm;
+    if (concord_tm_open(&tm, ro_tm, CONCORD_TM_READONLY) != 0)
+        return 1;
+    sink out = {NULL, 0};
+    concord_export_options o = CONCORD_EXPORT_OPTIONS_INIT;
+    size_t units;
+    int rc = concord_tm_export_tmx(&units, tm, &o, to_sink, &out);
+    concord_tm_close(tm);
+    int found = out.data && strstr(out.data, want) != NULL;
+    free(out.data);
+    return rc != 0 ? 2 : found ? 0 : 3;
+}
+
+static int sees_the_wal(void)
+{
+    return export_has("tuid=\"in-the-wal\"");
+}
+
+static int sees_the_file(void)
+{
+    return export_has("tuid=\"k1\"");
+}
+
+/* the open fails, saying that the -wal cannot be read */
+static int refuses_the_wal(void)
+{
+    concord_tm *tm;
+    int rc = concord_tm_open(&tm, ro_tm, CONCORD_TM_READONLY);
+    concord_tm_close(tm);
+    if (rc != CONCORD_EIO)
+        return 1;
+    return strstr(concord_error_last()->message, "holds changes not yet written") ? 0 : 2;
+}
+
+/* a lookup finds a unit of the index and one stored after it, as an exhaustive scan does */
+static int lookup_uses_index_and_scan(void)
+{
+    concord_tm *tm;
+    concord_matcher *m;
+    if (concord_tm_open(&tm, ro_tm, 0) != 0)
+        return 1;
+    if (concord_matcher_open(&m, tm, "en", "ja") != 0) {
+        concord_tm_close(tm);
+        return 2;
+    }
+    static const char *const queries[] = {"Iturup", "Habomai"};
+    int rc = 0;
+    for (size_t q = 0; q < 2 && rc == 0; q++) {
+        concord_lookup_options lo = CONCORD_LOOKUP_OPTIONS_INIT;
+        lo.max_matches = 0;
+        concord_matches *a = NULL, *b = NULL;
+        if (concord_matcher_lookup(&a, m, queries[q], strlen(queries[q]), &lo) != 0)
+            rc = 3;
+        lo.exhaustive = 1;
+        if (rc == 0 && concord_matcher_lookup(&b, m, queries[q], strlen(queries[q]), &lo) != 0)
+            rc = 4;
+        if (rc == 0 && (a->n == 0 || a->n != b->n))
+            rc = 5;
+        for (size_t i = 0; rc == 0 && i < a->n; i++)
+            if (a->v[i].unit != b->v[i].unit || a->v[i].score != b->v[i].score)
+                rc = 6;
+        concord_matches_free(a);
+        concord_matches_free(b);
+    }
+    /* and the index was not written: the TM cannot be */
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+    return rc;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/*
+ * A TM in a directory this process cannot write is read as it is: with the
+ * -wal and -shm an earlier writer left (its last changes seen), without any
+ * (the file is the whole TM), but not with a -wal alone (refused rather than
+ * read without its changes); nothing is created beside it; a lookup uses the
+ * index the TM has and scans the units stored after it.
+ */
+static void test_read_only_tm_is_read_as_it_is(void **state)
+{
+    (void)state;
+    char dir[512], tmx[512], more[512], wal[640], shm[640];
+    snprintf(dir, sizeof(dir), "%s", path_of("ro"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(tmx, sizeof(tmx), "%s", write_str("ro.tmx", SAMPLE));
+    snprintf(more, sizeof(more), "%s",
+             write_str("ro-more.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en-US\"><seg>Habomai</seg>"
+                                               "</tuv><tuv xml:lang=\"ja\"><seg>歯舞群島</seg>"
+                                               "</tuv></tu>" TMX_TAIL));
+    static char tm_path[600];
+    snprintf(tm_path, sizeof(tm_path), "%s/t.tm", dir);
+    ro_tm = tm_path;
+    snprintf(wal, sizeof(wal), "%s-wal", tm_path);
+    snprintf(shm, sizeof(shm), "%s-shm", tm_path);
+    concord_tm *tm;
+    assert_int_equal(concord_tm_open(&tm, tm_path, CONCORD_TM_CREATE), 0);
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(import_one(tm, tmx, CONCORD_DUP_KEEP, &st), 0);
+    /* the en index is built, then a unit is stored that it does not cover */
+    concord_matcher *m;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ja"), 0);
+    concord_matcher_close(m);
+    assert_int_equal(import_one(tm, more, CONCORD_DUP_KEEP, &st), 0);
+    concord_tm_close(tm);
+    assert_int_equal(chmod(tm_path, 0644), 0);
+    assert_false(exists(wal));
+
+    assert_int_equal(as_reader(dir, sees_the_file), 0);
+    assert_int_equal(as_reader(dir, lookup_uses_index_and_scan), 0);
+    assert_false(exists(wal) || exists(shm));
+
+    leave_wal(tm_path);
+    assert_true(exists(wal) && exists(shm));
+    assert_int_equal(as_reader(dir, sees_the_wal), 0);
+    /* a -wal without its -shm */
+    assert_int_equal(unlink(shm), 0);
+    assert_int_equal(as_reader(dir, refuses_the_wal), 0);
+    assert_false(exists(shm));
+    /* an empty -wal is no change: the file is read */
+    FILE *f = fopen(wal, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(as_reader(dir, sees_the_file), 0);
+}
+
 /* The best match of text in m (NULL if none) and how many matches have target t. */
 static const concord_match *best_match(concord_matcher *m, const char *text, concord_matches **ms,
                                        const char *t, size_t *with_t)
@@ -1759,6 +1942,7 @@ int main(void)
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
         cmocka_unit_test(test_import_waits_for_another_writer),
         cmocka_unit_test(test_unit_put),
+        cmocka_unit_test(test_read_only_tm_is_read_as_it_is),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),
         cmocka_unit_test(test_out_of_memory_during_put),

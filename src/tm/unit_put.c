@@ -89,6 +89,18 @@ static int stamp_attrs(cc_buf *out, const char *attrs, const char *user, const c
     return rc;
 }
 
+/* stamp_attrs() into arena a. */
+static int stamped(const char **out, cc_arena *a, const char *attrs, const char *user,
+                   const char *date)
+{
+    cc_buf b = CC_BUF_INIT;
+    int rc = stamp_attrs(&b, attrs ? attrs : "", user, date);
+    if (rc == 0 && !(*out = cc_arena_strndup(a, b.data ? b.data : "", b.len)))
+        rc = CONCORD_ENOMEM;
+    cc_buf_free(&b);
+    return rc;
+}
+
 /* Text the store keeps as it is: UTF-8, and neither of its separators (codes.c). */
 static int plain_ok(const char *s)
 {
@@ -135,7 +147,6 @@ static int prepare_unit(concord_unit *out, const concord_unit *u, const char *us
 {
     int rc;
     char tag[64];
-    cc_buf attrs = CC_BUF_INIT;
     *out = *u;
     if (u->nvariants == 0 || !u->variants)
         return cc_error_set(CONCORD_EINVAL, "a unit without variants");
@@ -183,18 +194,11 @@ static int prepare_unit(concord_unit *out, const concord_unit *u, const char *us
         if (!(v[i].lang = cc_arena_strndup(a, tag, strlen(tag))) ||
             !(v[i].text = cc_arena_strndup(a, in->text, in->text_len)))
             return CONCORD_ENOMEM;
-        if ((rc = stamp_attrs(&attrs, in->attrs ? in->attrs : "", user, date)) < 0 ||
-            !(v[i].attrs = cc_arena_strndup(a, attrs.data, attrs.len))) {
-            cc_buf_free(&attrs);
-            return rc < 0 ? rc : CONCORD_ENOMEM;
-        }
+        if ((rc = stamped(&v[i].attrs, a, in->attrs, user, date)) < 0)
+            return rc;
     }
     out->variants = v;
-    if ((rc = stamp_attrs(&attrs, u->attrs ? u->attrs : "", user, date)) == 0 &&
-        !(out->attrs = cc_arena_strndup(a, attrs.data, attrs.len)))
-        rc = CONCORD_ENOMEM;
-    cc_buf_free(&attrs);
-    return rc;
+    return stamped(&out->attrs, a, u->attrs, user, date);
 }
 
 /* A TMX date: YYYYMMDDThhmmssZ. */

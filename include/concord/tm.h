@@ -157,15 +157,30 @@ CONCORD_API int concord_tmx_read(const char *path, int skip_invalid,
 
 typedef struct concord_tm concord_tm;
 
-#define CONCORD_TM_CREATE   1u /* create the file if it does not exist */
+#define CONCORD_TM_CREATE   1u /* create the file if it does not exist, or a TM in an empty file */
 #define CONCORD_TM_READONLY 2u /* open for reading only */
 
 /*
  * Open (or with CONCORD_TM_CREATE create) the TM in the SQLite file `path`.
- * The file is migrated to the current schema when opened for writing. A file
- * that is not a concord TM, or one made by a newer concord (a higher schema
- * version), is refused with CONCORD_EUNSUPPORTED and left untouched. *out
- * belongs to the caller: concord_tm_close(). Returns 0, CONCORD_EIO
+ * Without CONCORD_TM_CREATE nothing is created: neither a missing file, nor a
+ * TM in an empty one (CONCORD_EUNSUPPORTED "an empty file, not a concord TM
+ * yet", the file left as it is). The file is migrated to the current schema
+ * when opened for writing. A file that is not a concord TM, or one made by a
+ * newer concord (a higher schema version), is refused with
+ * CONCORD_EUNSUPPORTED and left untouched.
+ *
+ * A TM that this process cannot write (a read-only file, directory or mount,
+ * or a full disk, where SQLite cannot make its -wal and -shm files) is
+ * opened for reading, whatever the flags: everything reads it as usual, and
+ * nothing is created beside it; writes (an import, the matcher's index)
+ * fail with CONCORD_EIO "the TM file is read-only" and the reason. It reads
+ * the -wal of an earlier writer where that writer left its -shm too; a -wal
+ * with changes but no -shm cannot be read there, and the open fails with
+ * CONCORD_EIO saying so (rather than showing the TM without those changes).
+ * Without a WAL, such a TM is read without SQLite's locks (immutable=1): a
+ * writer elsewhere that starts meanwhile may make that read fail; read again.
+ *
+ * *out belongs to the caller: concord_tm_close(). Returns 0, CONCORD_EIO
  * (cannot open or create), CONCORD_EUNSUPPORTED, CONCORD_ENOMEM.
  */
 CONCORD_API int concord_tm_open(concord_tm **out, const char *path, unsigned flags);
@@ -181,9 +196,9 @@ typedef enum concord_duplicates {
 } concord_duplicates;
 
 /*
- * Version 1: on_duplicate .. ud. Version 2 adds `cancel`.
+ * Version 1: on_duplicate .. ud. Version 2 adds `cancel`, version 3 `busy`.
  */
-#define CONCORD_IMPORT_OPTIONS_VERSION 2
+#define CONCORD_IMPORT_OPTIONS_VERSION 3
 
 typedef struct concord_import_options {
     unsigned int version;            /* CONCORD_IMPORT_OPTIONS_VERSION */
@@ -197,14 +212,25 @@ typedef struct concord_import_options {
     /*
      * Version 2. Optional: while *cancel is 0 the import goes on; once it is
      * nonzero (set from a signal handler or another thread) the import stops
-     * soon after, rolls back and returns CONCORD_EUSER with the TM unchanged.
+     * soon after (at the end of the batch of at most 512 units it is
+     * writing, or while it waits for another writer), rolls back and returns
+     * CONCORD_EUSER with the TM unchanged.
      */
     const volatile int *cancel;
+    /*
+     * Version 3. Optional: the TM is being written by another process (an
+     * import, or a lookup updating the index), and the import waits for it.
+     * Called on the calling thread about every 50 ms of the wait with the
+     * milliseconds waited so far; return 0 to go on waiting, nonzero to give
+     * up (CONCORD_EIO, "the TM is being written by another process", the TM
+     * unchanged). Without it the import waits up to 10 s, then gives up so.
+     */
+    int (*busy)(unsigned long waited_ms, void *ud);
 } concord_import_options;
 
 #define CONCORD_IMPORT_OPTIONS_INIT                                                                \
     {                                                                                              \
-        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL, NULL                \
+        CONCORD_IMPORT_OPTIONS_VERSION, CONCORD_DUP_KEEP, 0, NULL, NULL, NULL, NULL, NULL          \
     }
 
 #define CONCORD_IMPORT_STATS_VERSION 1
@@ -233,7 +259,10 @@ typedef struct concord_import_stats {
 /*
  * Import TMX files into the TM, all of them in ONE transaction: on any error
  * the TM is left exactly as it was (and a process killed midway leaves it so
- * too). Readers of the TM in other processes are not blocked and see the TM
+ * too). A TM that fails SQLite's quick check (PRAGMA quick_check) is refused
+ * before anything is written to it (CONCORD_ERROR, "the TM file is damaged");
+ * a TM opened for reading only, with CONCORD_EINVAL or CONCORD_EIO (see
+ * concord_tm_open()). Readers of the TM in other processes are not blocked and see the TM
  * as it was until the import commits.
  *
  * Duplicates are judged per translation. The source of a unit is its
@@ -264,6 +293,73 @@ typedef struct concord_import_stats {
 CONCORD_API int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm,
                                       const char *const *paths, size_t npaths,
                                       const concord_import_options *opts);
+
+#define CONCORD_PUT_OPTIONS_VERSION 1
+
+/* Version 1: on_duplicate, user, date. */
+typedef struct concord_put_options {
+    unsigned int version; /* CONCORD_PUT_OPTIONS_VERSION */
+    /*
+     * Another translation of a stored source in a language it has:
+     * CONCORD_DUP_REPLACE updates (the stored translations of that source in
+     * that language go, the new one is stored: what an editor does when a
+     * translator corrects a segment; the default), CONCORD_DUP_KEEP stores
+     * it as an alternative, CONCORD_DUP_SKIP keeps the stored one.
+     */
+    concord_duplicates on_duplicate;
+    /* Who: written as changeid (and creationid where there is none), or NULL. */
+    const char *user;
+    /*
+     * When, as TMX writes it (YYYYMMDDThhmmssZ, UTC): changedate (and
+     * creationdate where there is none). NULL: now.
+     */
+    const char *date;
+} concord_put_options;
+
+#define CONCORD_PUT_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        CONCORD_PUT_OPTIONS_VERSION, CONCORD_DUP_REPLACE, NULL, NULL                               \
+    }
+
+/*
+ * Add one unit to the TM, or update the translations of one: what an editor
+ * does when a translator confirms a segment, or a server when it is sent
+ * one. One transaction per call, with the rules of an import (see
+ * concord_tm_import_tmx(); the source is the variant in u->srclang, else the
+ * first): a pair already stored is not stored again, a translation into a
+ * language new for a stored source joins its unit, and another translation
+ * of a known source follows opts->on_duplicate. Every variant of u, and u
+ * itself, gets changedate/changeid (and creationdate/creationid unless u has
+ * them) from opts->date and opts->user. The matcher sees the change at once:
+ * a lookup made after the call finds the new translation and not a replaced
+ * one (its index is brought up to date on the next concord_matcher_open(),
+ * and units it does not cover are scanned meanwhile).
+ *
+ * u is the caller's (read during the call only): language tags are made
+ * canonical; texts must be UTF-8 (CONCORD_EENCODING), attributes TMX markup
+ * (` name="value"`) and codes as concord_code describes (CONCORD_EINVAL).
+ * *id_out (optional) gets the unit the new translations are stored in (a
+ * new unit, or the stored one they joined), or 0 when nothing was stored
+ * (the TM had every translation, or SKIP kept the stored ones). opts may be
+ * NULL (CONCORD_PUT_OPTIONS_INIT).
+ *
+ * Returns 0; CONCORD_EINVAL (a bad unit or option, or a TM opened with
+ * CONCORD_TM_READONLY), CONCORD_EENCODING, CONCORD_ELIMIT; CONCORD_EIO (the
+ * TM file is read-only, or another process writes it for more than 10 s);
+ * CONCORD_ERROR (a damaged TM: nothing is written; a database failure: the
+ * TM is as it was); CONCORD_ENOMEM.
+ *
+ *     concord_variant v[2] = {{.lang = "en", .text = "Kunashir", .text_len = 8},
+ *                             {.lang = "ru", .text = "Кунашир", .text_len = 14}};
+ *     concord_unit u = {.srclang = "en", .variants = v, .nvariants = 2};
+ *     concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+ *     o.user = "tanaka";
+ *     int64_t id;
+ *     if (concord_tm_unit_put(&id, tm, &u, &o) < 0)
+ *         fprintf(stderr, "%s\n", concord_error_last()->message);
+ */
+CONCORD_API int concord_tm_unit_put(int64_t *id_out, concord_tm *tm, const concord_unit *u,
+                                    const concord_put_options *opts);
 
 #define CONCORD_EXPORT_OPTIONS_VERSION 1
 

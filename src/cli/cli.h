@@ -98,6 +98,38 @@ int cli_finish_output(const char *cmd, int status);
 const char *cli_tm_path(const char *cmd, const char *option, int create_dirs, char *buf,
                         size_t size);
 
+/*
+ * An output file (export -o, check --fix). A regular file, or a path where
+ * there is none yet, is written beside itself and renamed over once
+ * complete, so that a failure never leaves half a file and the old one stays;
+ * it keeps its permissions. A symbolic link is followed: its target is
+ * written and the link stays. Anything else (a FIFO, a terminal, /dev/null)
+ * is written in place: renaming would replace it with a regular file.
+ */
+typedef struct cli_output {
+    FILE *f;
+    char target[4096]; /* what is written: the path, or where its links lead */
+    char tmp[4200];    /* the file beside it, or "" when written in place */
+    int err;           /* errno of the first failure, 0 if none */
+} cli_output;
+
+/* Open path for writing. 0, or -1 with errno (nothing was created). */
+int cli_output_open(cli_output *o, const char *path);
+
+/* Write data[0..len). 0, or -1 with the errno kept in o->err. */
+int cli_output_write(cli_output *o, const void *data, size_t len);
+
+/*
+ * Finish: with `keep`, flush, sync and rename over the target (or close the
+ * file written in place); without, throw the temporary file away. 0, or -1
+ * with errno (the temporary file is then gone and the target as it was,
+ * unless it is written in place).
+ */
+int cli_output_close(cli_output *o, int keep);
+
+/* Replace the contents of path with data[0..len) as above. 0, or -1 with errno. */
+int cli_output_replace(const char *path, const char *data, size_t len);
+
 /* "1234567" -> "1,234,567" in buf (for summaries people read) */
 const char *cli_thousands(unsigned long long n, char *buf, size_t size);
 

@@ -91,36 +91,10 @@ static int keep(run *r, concord_findings *f)
     return 0;
 }
 
-/*
- * Replace a file's contents: write beside it, then rename, so that a full disk
- * never leaves half a file. A symbolic link is followed (its target is
- * rewritten) and the file keeps its permissions.
- */
+/* Replace a file's contents (cli_output_replace(): only whole, links followed). */
 static int write_file(const char *path, const char *data, size_t len)
 {
-    char real[PATH_MAX];
-    if (!realpath(path, real))
-        return -1;
-    struct stat st;
-    if (stat(real, &st) != 0)
-        return -1;
-    size_t n = strlen(real) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.concord-tmp", real);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (ok && chmod(tmp, st.st_mode & 07777) != 0)
-        ok = 0;
-    if (ok && rename(tmp, real) != 0)
-        ok = 0;
-    if (!ok)
-        remove(tmp);
-    free(tmp);
-    return ok ? 0 : -1;
+    return cli_output_replace(path, data, len);
 }
 
 /* Fixed texts, written only once every file was read and checked. */

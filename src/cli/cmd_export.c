@@ -5,16 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
 static const cli_opt export_opts[] = {
     {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
     {"lang", 'l', "L,...", "only these languages (en selects en, en-US, en-GB...)"},
-    {"output", 'o', "FILE.tmx",
-     "write to FILE.tmx (replaced only once complete) instead of stdout"},
+    {"output", 'o', "FILE.tmx", "write to FILE.tmx instead of stdout (see below)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -27,16 +24,27 @@ static const cli_spec export_spec = {
     "and other attributes as imported. With --lang and two or more languages, units\n"
     "left with fewer than two variants are not written.\n"
     "\n"
-    "Exit status: 0 written, 2 bad usage or an error (with -o, FILE is then untouched).\n"
+    "With -o, a regular file is written beside itself and renamed over FILE once\n"
+    "complete: on an error FILE is left as it was. A symbolic link is followed (its\n"
+    "target is written, the link stays); a FIFO or a device (/dev/null) is written\n"
+    "as it is, never replaced by a regular file.\n"
+    "\n"
+    "Exit status: 0 written, 2 bad usage or an error (with -o, a regular FILE is\n"
+    "then as it was).\n"
     "\n"
     "Examples:\n"
     "  concord export > all.tmx\n"
     "  concord export --lang en,ru -o en-ru.tmx\n",
 };
 
-static int write_file(const char *data, size_t len, void *ud)
+static int write_stdout(const char *data, size_t len, void *ud)
 {
     return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : 1;
+}
+
+static int write_output(const char *data, size_t len, void *ud)
+{
+    return cli_output_write(ud, data, len) == 0 ? 0 : 1;
 }
 
 int cmd_export(int argc, char **argv)
@@ -74,48 +82,36 @@ int cmd_export(int argc, char **argv)
     if (concord_tm_open(&tm, path, CONCORD_TM_READONLY) < 0)
         return cli_report_error("export", path);
 
-    FILE *out = stdout;
-    char tmp[4200] = "";
-    if (output) {
-        snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", output);
-        int fd = mkstemp(tmp);
-        if (fd >= 0) {
-            /* mkstemp makes the file private: give it the mode a new file gets (or the old one's) */
-            struct stat st;
-            mode_t mask = umask(0);
-            umask(mask);
-            fchmod(fd, stat(output, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask));
-        }
-        if (fd < 0 || !(out = fdopen(fd, "wb"))) {
-            fprintf(stderr, "concord export: %s: cannot create: %s\n", output, strerror(errno));
-            concord_tm_close(tm);
-            return EXIT_USAGE;
-        }
-    }
     concord_export_options opts = CONCORD_EXPORT_OPTIONS_INIT;
     opts.langs = nlangs ? langs : NULL;
     opts.nlangs = nlangs;
     size_t units = 0;
-    rc = concord_tm_export_tmx(&units, tm, &opts, write_file, out);
+    if (!output) {
+        /* a failed write to stdout (CONCORD_EUSER) is reported by cli_finish_output() */
+        rc = concord_tm_export_tmx(&units, tm, &opts, write_stdout, stdout);
+        if (rc < 0 && concord_error_last()->code != CONCORD_EUSER)
+            cli_report_error("export", path);
+        concord_tm_close(tm);
+        return cli_finish_output("export", rc < 0 ? EXIT_USAGE : EXIT_OK);
+    }
+    cli_output out;
+    if (cli_output_open(&out, output) != 0) {
+        fprintf(stderr, "concord export: cannot create %s: %s\n", output, strerror(errno));
+        concord_tm_close(tm);
+        return EXIT_USAGE;
+    }
+    rc = concord_tm_export_tmx(&units, tm, &opts, write_output, &out);
+    if (rc < 0 && !out.err) {
+        /* the TM failed, not the writing */
+        cli_report_error("export", path);
+        cli_output_close(&out, 0);
+        concord_tm_close(tm);
+        return EXIT_USAGE;
+    }
     concord_tm_close(tm);
-    if (output) {
-        int bad = rc < 0 || fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
-        fclose(out);
-        if (!bad && rename(tmp, output) != 0)
-            bad = 1;
-        if (bad) {
-            unlink(tmp);
-            if (rc < 0)
-                return cli_report_error("export", path);
-            fprintf(stderr, "concord export: %s: cannot write: %s\n", output, strerror(errno));
-            return EXIT_USAGE;
-        }
-        return EXIT_OK;
+    if (cli_output_close(&out, 1) != 0) {
+        fprintf(stderr, "concord export: cannot write %s: %s\n", output, strerror(errno));
+        return EXIT_USAGE;
     }
-    if (rc < 0) {
-        if (concord_error_last()->code == CONCORD_EUSER)
-            return cli_finish_output("export", EXIT_USAGE);
-        return cli_report_error("export", path);
-    }
-    return cli_finish_output("export", EXIT_OK);
+    return EXIT_OK;
 }

@@ -1,6 +1,9 @@
 /*
  * cmd_import.c — `concord import`: TMX files into the TM, in one transaction.
+ * Ctrl-C or SIGTERM asks the import to stop: it rolls back, the TM is closed
+ * (so SQLite removes its -wal and -shm) and the command says so.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +17,7 @@ static const cli_opt import_opts[] = {
      "keep (default), skip or replace: a known source with a new translation"},
     {"skip-invalid", 's', NULL,
      "skip invalid units (each reported with file:line:col) instead of failing"},
-    {"quiet", 'q', NULL, "print no summary"},
+    {"quiet", 'q', NULL, "print no summary and no progress bar"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -40,9 +43,14 @@ static const cli_spec import_spec = {
     "always stops it. Unknown elements are skipped with a warning.\n"
     "\n"
     "A summary goes to standard output; warnings and skipped units to standard\n"
-    "error; a progress bar to a terminal.\n"
+    "error; a progress bar to a terminal (not with --quiet).\n"
     "\n"
-    "Exit status: 0 imported, 2 bad usage or an error (the TM is unchanged).\n"
+    "An import that finds another one writing the TM waits for it to finish,\n"
+    "and after a second says so on standard error. Ctrl-C (or SIGTERM) stops an\n"
+    "import, waiting or not: the TM is left unchanged.\n"
+    "\n"
+    "Exit status: 0 imported, 2 bad usage or an error (the TM is unchanged),\n"
+    "130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM (the TM is unchanged).\n"
     "\n"
     "Examples:\n"
     "  concord import tmx/kurils.tmx\n"
@@ -54,7 +62,36 @@ typedef struct ui {
     double last;
     int drawn;
     int quiet;
+    const char *tm;
+    int said_waiting;
 } ui;
+
+/* The signal that asked the import to stop (the import's `cancel`), or 0. */
+static volatile int stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/*
+ * Ctrl-C and SIGTERM ask the import to stop. A second one ends the process
+ * at once (SA_RESETHAND): SQLite's journal still keeps the TM as it was. A
+ * signal the parent ignores stays ignored (a shell script's `import &` is not
+ * meant to stop at the Ctrl-C of the script's terminal).
+ */
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+}
 
 static double now_seconds(void)
 {
@@ -87,7 +124,7 @@ static void on_progress(const char *file, unsigned long long done, unsigned long
                         size_t units, void *ud)
 {
     ui *u = ud;
-    if (!u->tty)
+    if (!u->tty || u->quiet)
         return;
     double t = now_seconds();
     if (t - u->last < 0.1)
@@ -105,6 +142,21 @@ static void on_progress(const char *file, unsigned long long done, unsigned long
         fprintf(stderr, "\r\033[K%-24.24s %s units", base, n);
     }
     u->drawn = 1;
+}
+
+/* Another process writes the TM: say so once, after a second, and wait on (Ctrl-C stops). */
+static int on_busy(unsigned long waited_ms, void *ud)
+{
+    ui *u = ud;
+    if (waited_ms >= 1000 && !u->said_waiting) {
+        clear_bar(u);
+        fprintf(stderr,
+                "concord import: waiting for another import to finish with TM %s "
+                "(Ctrl-C to stop)\n",
+                u->tm);
+        u->said_waiting = 1;
+    }
+    return 0;
 }
 
 int cmd_import(int argc, char **argv)
@@ -130,15 +182,19 @@ int cmd_import(int argc, char **argv)
         if (strcmp(a.pos[i], "-") == 0)
             return cli_usage_error("import", "TMX cannot be read from standard input; give a file");
     opts.skip_invalid = a.value[cli_opt_index(&import_spec, "skip-invalid")] != NULL;
-    ui u = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0,
-            a.value[cli_opt_index(&import_spec, "quiet")] != NULL};
+    ui u = {isatty(2) && !(getenv("CI") && *getenv("CI")),         0,    0,
+            a.value[cli_opt_index(&import_spec, "quiet")] != NULL, NULL, 0};
     opts.event = on_event;
     opts.progress = on_progress;
+    opts.busy = on_busy;
+    opts.cancel = &stop_signal;
     opts.ud = &u;
 
     char path[4096];
     if (!cli_tm_path("import", a.value[cli_opt_index(&import_spec, "tm")], 1, path, sizeof(path)))
         return EXIT_USAGE;
+    u.tm = path;
+    catch_signals();
     concord_tm *tm;
     int existed = access(path, F_OK) == 0;
     if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0)
@@ -149,10 +205,15 @@ int cmd_import(int argc, char **argv)
     double secs = now_seconds() - t0;
     clear_bar(&u);
     concord_tm_close(tm);
+    int interrupted = rc < 0 && stop_signal && concord_error_last()->code == CONCORD_EUSER;
     if (rc < 0) {
-        cli_report_error("import", NULL);
+        if (!interrupted)
+            cli_report_error("import", NULL);
         if (existed) {
-            fprintf(stderr, "concord import: nothing was imported; %s is unchanged\n", path);
+            if (interrupted)
+                fprintf(stderr, "concord import: interrupted; the TM is unchanged\n");
+            else
+                fprintf(stderr, "concord import: nothing was imported; %s is unchanged\n", path);
         } else {
             /* the TM did not exist before: do not leave an empty one behind */
             char side[4200];
@@ -161,9 +222,11 @@ int cmd_import(int argc, char **argv)
             unlink(side);
             snprintf(side, sizeof(side), "%s-shm", path);
             unlink(side);
-            fprintf(stderr, "concord import: nothing was imported; no TM was created\n");
+            fprintf(stderr, interrupted
+                                ? "concord import: interrupted; no TM was created\n"
+                                : "concord import: nothing was imported; no TM was created\n");
         }
-        return EXIT_USAGE;
+        return interrupted ? 128 + stop_signal : EXIT_USAGE;
     }
     if (!u.quiet) {
         char b[9][32];

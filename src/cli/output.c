@@ -1,8 +1,12 @@
 /*
  * output.c — reading inputs, printing errors with their position, JSON
- * strings, colour policy, and checking that output was really written.
+ * strings, colour policy, checking that output was really written, and
+ * output files that are replaced only when complete (and only when they are
+ * regular files).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,6 +191,125 @@ const char *cli_tm_path(const char *cmd, const char *option, int create_dirs, ch
         return NULL;
     }
     return buf;
+}
+
+/* Follow the symbolic links of path (a dangling one too: its target is made). */
+static int resolve_links(const char *path, char *out, size_t size)
+{
+    char cur[4096], link[4096];
+    if ((size_t)snprintf(cur, sizeof(cur), "%s", path) >= sizeof(cur)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (int depth = 0; depth < 40; depth++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) {
+            if ((size_t)snprintf(out, size, "%s", cur) >= size) {
+                errno = ENAMETOOLONG;
+                return -1;
+            }
+            return 0;
+        }
+        ssize_t n = readlink(cur, link, sizeof(link) - 1);
+        if (n < 0)
+            return -1;
+        link[n] = '\0';
+        char *slash = strrchr(cur, '/');
+        if (link[0] == '/' || !slash) {
+            snprintf(cur, sizeof(cur), "%s", link);
+        } else {
+            /* relative to the directory of the link */
+            char dir[4096];
+            snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cur), cur);
+            if ((size_t)snprintf(cur, sizeof(cur), "%s/%s", dir, link) >= sizeof(cur)) {
+                errno = ENAMETOOLONG;
+                return -1;
+            }
+        }
+    }
+    errno = ELOOP;
+    return -1;
+}
+
+int cli_output_open(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof(*o));
+    if (resolve_links(path, o->target, sizeof(o->target)) != 0)
+        return -1;
+    struct stat st;
+    int exists = stat(o->target, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* a FIFO, a device: written as it is */
+        if (!(o->f = fopen(o->target, "wb")))
+            return -1;
+        return 0;
+    }
+    snprintf(o->tmp, sizeof(o->tmp), "%s.concord-XXXXXX", o->target);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        o->tmp[0] = '\0';
+        return -1;
+    }
+    /* mkstemp makes the file private: give it the mode a new file gets (or the old one's) */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask)) != 0 ||
+        !(o->f = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_write(cli_output *o, const void *data, size_t len)
+{
+    if (o->err)
+        return -1;
+    if (len && fwrite(data, 1, len, o->f) != len) {
+        o->err = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_close(cli_output *o, int keep)
+{
+    errno = 0;
+    if (keep && !o->err && (fflush(o->f) != 0 || ferror(o->f)))
+        o->err = errno ? errno : EIO;
+    /* a regular file reaches the disk before it replaces the old one */
+    if (keep && !o->err && o->tmp[0] && fsync(fileno(o->f)) != 0)
+        o->err = errno;
+    if (fclose(o->f) != 0 && keep && !o->err)
+        o->err = errno ? errno : EIO;
+    o->f = NULL;
+    if (o->tmp[0]) {
+        if (keep && !o->err && rename(o->tmp, o->target) != 0)
+            o->err = errno;
+        if (!keep || o->err)
+            unlink(o->tmp);
+    }
+    if (keep && o->err) {
+        errno = o->err;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_replace(const char *path, const char *data, size_t len)
+{
+    cli_output o;
+    if (cli_output_open(&o, path) != 0)
+        return -1;
+    cli_output_write(&o, data, len);
+    return cli_output_close(&o, 1);
 }
 
 const char *cli_thousands(unsigned long long n, char *buf, size_t size)

@@ -254,6 +254,8 @@ int cc_tm_index_begin(concord_tm *tm, const char *lang, int wait_ms, cc_tm_index
 {
     if (tm->readonly)
         return cc_error_set_at(CONCORD_EIO, tm->path, 0, 0, 0, "the TM is open read-only");
+    if (tm->cannot_write)
+        return cc_error_set_at(CONCORD_EIO, tm->path, 0, 0, 0, "%s", tm->cannot_write);
     sqlite3_busy_timeout(tm->db, wait_ms);
     int rc = sqlite3_exec(tm->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     sqlite3_busy_timeout(tm->db, 10000);

@@ -8,10 +8,12 @@
  * anything is written to it. The journal is WAL, so readers run while an
  * import writes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "tm/tm_internal.h"
@@ -50,7 +52,7 @@ static const char *const migrations[] = {
     "CREATE INDEX unit_src_hash ON unit(src_hash);\n"
     /* hashes of a (source, translation) pair (either way round) and of (source,
        language of a translation), each with a unit that had it: the duplicate
-       policy looks them up instead of scanning (see find_stored() in import.c) */
+       policy looks them up instead of scanning (see cc_import_find() in import_find.c) */
     "CREATE TABLE dupkey (\n"
     "  key INTEGER PRIMARY KEY,\n"
     "  unit INTEGER NOT NULL\n"
@@ -129,6 +131,10 @@ int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what)
     else if (sqlite_rc == SQLITE_CANTOPEN || sqlite_rc == SQLITE_IOERR ||
              sqlite_rc == SQLITE_READONLY || sqlite_rc == SQLITE_FULL)
         code = CONCORD_EIO;
+    /* "disk I/O error" alone does not say that the disk is full: the errno does */
+    int err = tm && tm->db && code == CONCORD_EIO ? sqlite3_system_errno(tm->db) : 0;
+    if (err)
+        return cc_error_set_at(code, tm->path, 0, 0, 0, "%s: %s (%s)", what, msg, strerror(err));
     return cc_error_set_at(code, tm ? tm->path : NULL, 0, 0, 0, "%s: %s", what, msg);
 }
 
@@ -171,6 +177,9 @@ static int query_int(concord_tm *tm, const char *sql, long long *out)
 static int migrate(concord_tm *tm, long long from)
 {
     int rc;
+    /* a TM with data is checked before a migration rewrites it */
+    if (from > 0 && from < NMIGRATIONS && (rc = cc_tm_check(tm)) < 0)
+        return rc;
     for (long long v = from; v < NMIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof(bump), "PRAGMA user_version = %lld;", v + 1);
@@ -186,6 +195,126 @@ static int migrate(concord_tm *tm, long long from)
     return 0;
 }
 
+/* A file beside the TM: PATH-wal, PATH-shm, PATH-journal. */
+static void side_path(char *buf, size_t size, const char *path, const char *suffix)
+{
+    snprintf(buf, size, "%s%s", path, suffix);
+}
+
+/* Can the directory of `path` take a new file: written to, and with room left? */
+static int dir_can_create(const char *path, int *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (access(dir, W_OK) != 0) {
+        *err = errno;
+        return 0;
+    }
+    /* the WAL index (PATH-shm) takes 32 KiB as soon as the TM is read */
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) == 0) {
+        unsigned long long blocks = geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+        if (blocks * (unsigned long long)vfs.f_frsize < 64 * 1024) {
+            *err = ENOSPC;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The size of a file, or -1 if there is none. */
+static long long file_size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+enum open_mode { OPEN_WRITE, OPEN_READ, OPEN_IMMUTABLE };
+
+/*
+ * How to open an existing TM here. SQLite reads a WAL database through its
+ * WAL index, PATH-shm, which it creates beside the file on first use; where
+ * that cannot be done (a read-only file, directory or mount, or a full disk)
+ * it fails with "attempt to write a readonly database" or "disk I/O error",
+ * or, for a file this process cannot write in a directory it can, leaves a
+ * PATH-wal and PATH-shm of this user behind that can stop the owner's next
+ * write. So:
+ *  - this process can write the file, and the WAL files exist or can be
+ *    made: the usual read-write open (readers too: the last one to close
+ *    folds the WAL back and removes the side files);
+ *  - PATH-wal and PATH-shm (its first page at least) exist: SQLite reads
+ *    them as they are, read-only, creating nothing (SQLite 3.22 and later);
+ *  - no WAL with content: everything is in the file itself, which is opened
+ *    with immutable=1 (no WAL, no locks, nothing created);
+ *  - a WAL with content but no index that can be made: the changes in it
+ *    cannot be read here, and the open fails saying so rather than showing
+ *    the TM as it was before them.
+ * In the last three cases *why gets why the TM cannot be written.
+ */
+static int open_mode_for(const char *path, int *mode, const char **why)
+{
+    char wal[4200], shm[4200], journal[4200];
+    side_path(wal, sizeof(wal), path, "-wal");
+    side_path(shm, sizeof(shm), path, "-shm");
+    side_path(journal, sizeof(journal), path, "-journal");
+    /* an index shorter than its first 32 KiB page was never made whole (a full disk) */
+    long long wal_size = file_size_of(wal), shm_size = file_size_of(shm);
+    int have_wal = wal_size >= 0 && shm_size >= 32768;
+    int file_w = access(path, W_OK) == 0, file_err = file_w ? 0 : errno, dir_err = 0;
+    int dir_ok = dir_can_create(path, &dir_err);
+    *why = NULL;
+    if (file_w && (have_wal || dir_ok)) {
+        *mode = OPEN_WRITE;
+        return 0;
+    }
+    if (!file_w)
+        *why = file_err == EROFS ? "the TM file is read-only (on a read-only file system)"
+                                 : "the TM file is read-only";
+    else if (dir_err == ENOSPC)
+        *why = "the TM file cannot be written: no space left on the device";
+    else if (dir_err == EROFS)
+        *why = "the TM file is read-only (on a read-only file system)";
+    else
+        *why = "the TM file is read-only: its directory cannot be written, and SQLite needs to "
+               "create the TM's -wal and -shm files there";
+    if (have_wal) {
+        *mode = OPEN_READ;
+        return 0;
+    }
+    if (wal_size <= 0 && file_size_of(journal) <= 0) {
+        *mode = OPEN_IMMUTABLE;
+        return 0;
+    }
+    return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0,
+                           "%s holds changes not yet written into the TM file, and reading them "
+                           "needs %s, which cannot be created here (%s): open the TM once where "
+                           "it can be written (concord stats by its owner is enough)",
+                           wal_size > 0 ? wal : journal, wal_size > 0 ? shm : "write access",
+                           dir_err == ENOSPC ? "no space left on the device"
+                           : file_w          ? "the directory cannot be written"
+                                             : "the file cannot be written");
+}
+
+/* "file:" URI of a path for sqlite3_open_v2 with ?immutable=1. */
+static int immutable_uri(const char *path, cc_buf *out)
+{
+    int rc = cc_buf_puts(out, path[0] == '/' ? "file://" : "file:");
+    for (const char *p = path; *p && rc == 0; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            rc = cc_buf_printf(out, "%%%02X", (unsigned char)*p);
+        else
+            rc = cc_buf_putc(out, *p);
+    }
+    return rc == 0 ? cc_buf_puts(out, "?immutable=1") : rc;
+}
+
 int concord_tm_open(concord_tm **out, const char *path, unsigned flags)
 {
     int rc;
@@ -197,25 +326,36 @@ int concord_tm_open(concord_tm **out, const char *path, unsigned flags)
     if (!exists && !(flags & CONCORD_TM_CREATE))
         return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0,
                                "no translation memory here (import a TMX file to create one)");
+    int mode = OPEN_WRITE;
+    const char *why = NULL;
+    if (exists && (rc = open_mode_for(path, &mode, &why)) < 0)
+        return rc;
     concord_tm *tm = cc_calloc(1, sizeof(*tm));
     if (!tm)
         return cc_error_oom();
     tm->readonly = (flags & CONCORD_TM_READONLY) != 0;
+    tm->cannot_write = why;
     if (!(tm->path = cc_strdup(path))) {
         cc_free(tm);
         return cc_error_oom();
     }
-    /*
-     * Readers open the file read-write when they may (and never write to
-     * it), so that closing the last connection folds the WAL back into the
-     * database and removes the -wal and -shm files.
-     */
-    int oflags = SQLITE_OPEN_READWRITE | ((flags & CONCORD_TM_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    if (tm->readonly && access(path, W_OK) != 0)
-        oflags = SQLITE_OPEN_READONLY;
-    rc = sqlite3_open_v2(path, &tm->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (mode == OPEN_IMMUTABLE) {
+        cc_buf uri = CC_BUF_INIT;
+        if ((rc = immutable_uri(path, &uri)) < 0) {
+            cc_buf_free(&uri);
+            goto fail;
+        }
+        rc = sqlite3_open_v2(uri.data, &tm->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+        cc_buf_free(&uri);
+    } else {
+        int oflags = mode == OPEN_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+        if (!exists)
+            oflags |= SQLITE_OPEN_CREATE;
+        rc = sqlite3_open_v2(path, &tm->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    }
     if (rc != SQLITE_OK) {
-        rc = cc_tm_db_error(tm, rc, "cannot open the TM");
+        rc = cc_tm_db_error(tm, rc, exists ? "cannot open the TM" : "cannot create the TM");
         goto fail;
     }
     sqlite3_extended_result_codes(tm->db, 0);
@@ -244,12 +384,18 @@ int concord_tm_open(concord_tm **out, const char *path, unsigned flags)
                              version, NMIGRATIONS);
         goto fail;
     }
-    if (tm->readonly) {
+    /* Only CONCORD_TM_CREATE makes a TM of an empty file: nothing else writes to one. */
+    if (objects == 0 && !(flags & CONCORD_TM_CREATE)) {
+        rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                             "an empty file, not a concord TM yet");
+        goto fail;
+    }
+    if (tm->readonly || tm->cannot_write) {
         if (objects == 0 || version < NMIGRATIONS) {
-            rc = cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
-                                 objects == 0 ? "an empty file, not a concord TM yet"
-                                              : "this TM needs an upgrade: open it for writing "
-                                                "once (e.g. concord import) to migrate it");
+            rc = tm->readonly ? cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                                                "this TM needs an upgrade: open it for writing "
+                                                "once (e.g. concord import) to migrate it")
+                              : cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "%s", why);
             goto fail;
         }
     } else {
@@ -266,10 +412,53 @@ fail:
     return rc;
 }
 
+int cc_tm_writable(concord_tm *tm)
+{
+    if (tm->readonly)
+        return cc_error_set_at(CONCORD_EINVAL, tm->path, 0, 0, 0, "the TM is open read-only");
+    if (tm->cannot_write)
+        return cc_error_set_at(CONCORD_EIO, tm->path, 0, 0, 0, "%s", tm->cannot_write);
+    return 0;
+}
+
+int cc_tm_check(concord_tm *tm)
+{
+    if (tm->checked)
+        return 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(tm->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_tm_db_error(tm, rc, "checking the TM");
+    rc = sqlite3_step(st);
+    const char *res = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (rc == SQLITE_ROW && res && strcmp(res, "ok") == 0) {
+        tm->checked = 1;
+        rc = 0;
+    } else if (rc == SQLITE_ROW || rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) {
+        /* the first finding, on one line: "Page 6: btreeInitPage() returns error code 11" */
+        char what[256];
+        snprintf(what, sizeof(what), "%s", res ? res : sqlite3_errmsg(tm->db));
+        const char *prefix = "*** in database main ***\n";
+        char *w = strncmp(what, prefix, strlen(prefix)) == 0 ? what + strlen(prefix) : what;
+        for (char *p = w; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        rc = cc_error_set_at(CONCORD_ERROR, tm->path, 0, 0, 0,
+                             "the TM file is damaged (SQLite's quick check: %s): restore it "
+                             "from a backup",
+                             w);
+    } else {
+        rc = cc_tm_db_error(tm, rc, "checking the TM");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 void concord_tm_close(concord_tm *tm)
 {
     if (!tm)
         return;
+    cc_tm_put_free(tm);
     cc_tm_index_free(tm);
     if (tm->db)
         sqlite3_close_v2(tm->db);

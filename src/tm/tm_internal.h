@@ -1,8 +1,9 @@
 /*
  * tm_internal.h — what the files of the translation-memory module share:
  * the inline-code serialization (codes.c), XML escaping, the TMX reader
- * (tmx_read.c), the store (store.c), import (import.c) and export
- * (export.c). Only this module includes SQLite.
+ * (tmx_read.c), the store (store.c), import (import*.c, dup_policy.c, see
+ * import_internal.h), one unit (unit_put.c) and export (export.c). Only
+ * this module includes SQLite.
  */
 #ifndef CC_TM_INTERNAL_H
 #define CC_TM_INTERNAL_H
@@ -53,10 +54,15 @@ int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute);
 
 /* ---- store.c ---- */
 
+struct cc_importer;
+
 struct concord_tm {
     sqlite3 *db;
     char *path;
-    int readonly;
+    int readonly;             /* opened with CONCORD_TM_READONLY */
+    const char *cannot_write; /* why this process cannot write the TM (static text), or NULL */
+    int checked;              /* PRAGMA quick_check passed (see cc_tm_check()) */
+    struct cc_importer *put;  /* unit_put.c: the writer of concord_tm_unit_put(), kept */
     /* index_store.c: statements prepared on first use, and the language tags by id */
     sqlite3_stmt *q_unit, *q_scan, *q_src, *q_pcount, *q_pread, *q_pput;
     char **tags;
@@ -65,9 +71,23 @@ struct concord_tm {
 
 /* Free what index_store.c keeps in the handle. */
 void cc_tm_index_free(concord_tm *tm);
+/* Free what unit_put.c keeps in the handle. */
+void cc_tm_put_free(concord_tm *tm);
 
 /* The current schema version (PRAGMA user_version). */
 #define CC_TM_SCHEMA_VERSION 2
+
+/*
+ * May this handle write the TM? 0, CONCORD_EINVAL (opened read-only) or
+ * CONCORD_EIO ("the TM file is read-only", with the file and the reason).
+ */
+int cc_tm_writable(concord_tm *tm);
+
+/*
+ * SQLite's quick check, once per handle, before its first write: a damaged
+ * TM is refused with CONCORD_ERROR before anything is written to it.
+ */
+int cc_tm_check(concord_tm *tm);
 
 /* Report a SQLite failure as CONCORD_ERROR (or CONCORD_ENOMEM) with its message. */
 int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what);

@@ -1,7 +1,8 @@
 /*
  * test_tm.c — the translation memory: the TMX reader and its inline codes,
- * the store (import, duplicates, export, statistics), every kind of bad
- * input, files that are not TMs, and out-of-memory during an import.
+ * the duplicate policy on its own (a pure function, no SQLite), the store
+ * (import, duplicates, export, statistics), every kind of bad input, files
+ * that are not TMs, and out-of-memory during an import.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "tm/dup_policy.h"
 #include "tmpdir.h"
 
 static int setup(void **state)
@@ -46,6 +50,349 @@ static const char *write_str(const char *name, const char *content)
     "<header creationtool=\"Test\" creationtoolversion=\"1\" segtype=\"sentence\" "                \
     "o-tmf=\"t\" adminlang=\"en\" srclang=\"en-US\" datatype=\"plaintext\"/>\n<body>\n"
 #define TMX_TAIL "</body>\n</tmx>\n"
+
+/* ---- the duplicate policy, without a store --------------------------------------------- */
+
+/* Shorthands for the policy's tables: what the store has, what is done. */
+enum {
+    SRC = CC_DUP_IS_SOURCE,
+    REP = CC_DUP_REPEAT,
+    PAIR = CC_DUP_PAIR,
+    LANG = CC_DUP_LANG,
+    NONE = CC_DUP_NONE
+};
+enum { DROP = CC_DUP_DROP, NEW = CC_DUP_NEW_UNIT, JOIN = CC_DUP_JOIN, SOURCE = CC_DUP_SOURCE };
+enum { EN = 1, RU, JA, DE };
+
+typedef struct policy_case {
+    const char *what;
+    concord_duplicates policy;
+    int source_stored;
+    size_t n, src;
+    struct {
+        int found, lang;
+        size_t repeat_of;
+        int reversed;
+    } v[5];
+    int act[5], remove[5];
+    int identical, alternative, skipped, replace;
+    size_t stored;
+} policy_case;
+
+/* Every rule of concord_tm_import_tmx() (concord/tm.h), one row or more each. */
+/* clang-format off: one case per row */
+static const policy_case policy_cases[] = {
+    {"a source alone, new: stored",
+     CONCORD_DUP_KEEP,
+     0,
+     1,
+     0,
+     {{SRC, EN, 0, 0}},
+     {SOURCE},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     0},
+    {"a source alone, stored: stored once",
+     CONCORD_DUP_KEEP,
+     1,
+     1,
+     0,
+     {{SRC, EN, 0, 0}},
+     {DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a new unit: stored as it is",
+     CONCORD_DUP_KEEP,
+     0,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {NONE, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW, NEW},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     2},
+    {"the pair is stored: not stored again",
+     CONCORD_DUP_KEEP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}},
+     {DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"the pair is stored the other way round: not stored again",
+     CONCORD_DUP_REPLACE,
+     0,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}},
+     {DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a pair of a many-language unit is stored, whatever the policy",
+     CONCORD_DUP_SKIP,
+     1,
+     3,
+     1,
+     {{PAIR, EN, 0, 0}, {SRC, RU, 0, 0}, {PAIR, DE, 0, 1}},
+     {DROP, DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"a new language of a stored source joins its unit",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, DROP, JOIN},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"two translations of one source are not a pair: ru>ja of them is new",
+     CONCORD_DUP_KEEP,
+     0,
+     2,
+     0,
+     {{SRC, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"another translation, keep: stored too, an alternative",
+     CONCORD_DUP_KEEP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     1},
+    {"another translation, skip: dropped",
+     CONCORD_DUP_SKIP,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {DROP, DROP},
+     {0},
+     0,
+     0,
+     1,
+     0,
+     0},
+    {"another translation, replace: the stored ones in its language go",
+     CONCORD_DUP_REPLACE,
+     1,
+     2,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW},
+     {0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"skip drops the other translation, a new language still joins",
+     CONCORD_DUP_SKIP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, DROP, JOIN},
+     {0},
+     0,
+     0,
+     1,
+     0,
+     1},
+    {"keep: the new language joins, the other translation is an alternative",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {NONE, JA, 0, 0}},
+     {SOURCE, NEW, JOIN},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     2},
+    {"replace keeps a stored translation the unit carries too",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW, NEW},
+     {0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     2},
+    {"replace leaves a pair stored the other way round where it is",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}, {LANG, RU, 0, 0}},
+     {SOURCE, DROP, NEW},
+     {0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"replace in one language leaves stored pairs of the others",
+     CONCORD_DUP_REPLACE,
+     1,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {LANG, RU, 0, 0}, {PAIR, DE, 0, 0}},
+     {SOURCE, NEW, DROP},
+     {0, 1, 0},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"the same translation twice in a unit is stored once",
+     CONCORD_DUP_KEEP,
+     0,
+     3,
+     0,
+     {{SRC, EN, 0, 0}, {NONE, RU, 0, 0}, {REP, RU, 1, 0}},
+     {SOURCE, NEW, DROP},
+     {0},
+     0,
+     0,
+     0,
+     0,
+     1},
+    {"a stored translation twice, replace: kept once",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 0}, {REP, RU, 1, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, NEW, DROP, NEW},
+     {0, 0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     2},
+    {"a pair stored the other way round, twice, replace: stays",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     0,
+     {{SRC, EN, 0, 0}, {PAIR, RU, 0, 1}, {REP, RU, 1, 0}, {LANG, RU, 0, 0}},
+     {SOURCE, DROP, DROP, NEW},
+     {0, 0, 0, 1},
+     0,
+     0,
+     0,
+     1,
+     1},
+    {"nothing new: identical",
+     CONCORD_DUP_REPLACE,
+     1,
+     4,
+     2,
+     {{PAIR, RU, 0, 0}, {REP, RU, 0, 0}, {SRC, EN, 0, 0}, {PAIR, JA, 0, 1}},
+     {DROP, DROP, DROP, DROP},
+     {0},
+     1,
+     0,
+     0,
+     0,
+     0},
+    {"the source need not be first",
+     CONCORD_DUP_KEEP,
+     1,
+     3,
+     2,
+     {{NONE, JA, 0, 0}, {LANG, RU, 0, 0}, {SRC, EN, 0, 0}},
+     {JOIN, NEW, SOURCE},
+     {0},
+     0,
+     1,
+     0,
+     0,
+     2},
+};
+/* clang-format on */
+
+static void test_duplicate_policy_table(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof(policy_cases) / sizeof(policy_cases[0]); c++) {
+        const policy_case *pc = &policy_cases[c];
+        cc_dup_variant v[5];
+        unsigned char act[5], remove[5];
+        for (size_t i = 0; i < pc->n; i++) {
+            v[i].found = pc->v[i].found;
+            v[i].lang = pc->v[i].lang;
+            v[i].repeat_of = pc->v[i].repeat_of;
+            v[i].reversed = pc->v[i].reversed;
+        }
+        cc_dup_decision d;
+        memset(act, 0xee, sizeof(act));
+        cc_dup_decide(&d, act, remove, v, pc->n, pc->src, pc->source_stored, pc->policy);
+        for (size_t i = 0; i < pc->n; i++) {
+            if (act[i] != pc->act[i] || remove[i] != pc->remove[i])
+                fail_msg("%s: variant %zu: action %d (expected %d), remove %d (expected %d)",
+                         pc->what, i, act[i], pc->act[i], remove[i], pc->remove[i]);
+        }
+        size_t join = 0, fresh = 0;
+        for (size_t i = 0; i < pc->n; i++) {
+            join += pc->act[i] == JOIN;
+            fresh += pc->act[i] == NEW;
+        }
+        if (d.identical != pc->identical || d.alternative != pc->alternative ||
+            d.skipped != pc->skipped || d.replace != pc->replace || d.stored != pc->stored ||
+            d.join != join || d.fresh != fresh)
+            fail_msg("%s: identical %d alternative %d skipped %d replace %d stored %zu "
+                     "(%zu joining, %zu in a new unit)",
+                     pc->what, d.identical, d.alternative, d.skipped, d.replace, d.stored, d.join,
+                     d.fresh);
+    }
+}
 
 /* ---- the reader and inline codes ----------------------------------------------------- */
 
@@ -994,6 +1341,439 @@ static void test_cancelled_import_leaves_tm_unchanged(void **state)
     concord_tm_close(tm);
 }
 
+/* The layout of concord_import_options version 2, before `busy`. */
+typedef struct import_options_v2 {
+    import_options_v1 v1;
+    const volatile int *cancel;
+} import_options_v2;
+
+typedef struct busy_calls {
+    int calls;
+    unsigned long last_ms;
+    int give_up_after;
+    volatile int *cancel; /* set on the call that gives up, if not NULL */
+} busy_calls;
+
+static int count_busy(unsigned long waited_ms, void *ud)
+{
+    busy_calls *b = ud;
+    b->calls++;
+    b->last_ms = waited_ms;
+    if (b->calls < b->give_up_after)
+        return 0;
+    if (b->cancel) {
+        *b->cancel = 1;
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct v2_import {
+    struct {
+        import_options_v2 o;
+        unsigned char after[64];
+    } v2;
+    concord_tm *tm;
+    const char *path;
+    concord_import_stats st;
+    int rc;
+} v2_import;
+
+static void *run_v2_import(void *arg)
+{
+    v2_import *imp = arg;
+    imp->rc = concord_tm_import_tmx(&imp->st, imp->tm, &imp->path, 1,
+                                    (const concord_import_options *)(void *)&imp->v2.o);
+    return NULL;
+}
+
+/* An import that meets another writer waits, asking `busy` as it goes: it
+ * gives up when busy says so, stops when cancelled, goes on once the writer
+ * is done. A version-2 struct (no `busy`) waits as before. */
+static void test_import_waits_for_another_writer(void **state)
+{
+    (void)state;
+    const char *p = write_str("busy.tmx", SAMPLE);
+    concord_tm *tm = open_tm("busy.tm");
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path_of("busy.tm"), &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    busy_calls b = {0, 0, 3, NULL};
+    concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
+    o.busy = count_busy;
+    o.ud = &b;
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EIO);
+    assert_non_null(strstr(concord_error_last()->message, "another process"));
+    assert_int_equal(b.calls, 3);
+    assert_true(b.last_ms > 0);
+
+    /* cancelled while it waits */
+    volatile int cancel = 0;
+    busy_calls c = {0, 0, 2, &cancel};
+    o.ud = &c;
+    o.cancel = &cancel;
+    assert_int_equal(concord_tm_import_tmx(&st, tm, &p, 1, &o), CONCORD_EUSER);
+    assert_int_equal(c.calls, 2);
+    assert_int_equal(tm_units(tm), 0);
+
+    /* a version-2 caller waits as before, and never calls the 0xff bytes
+       where `busy` would be: the other writer finishes while it waits */
+    v2_import imp;
+    memset(&imp.v2, 0xff, sizeof(imp.v2));
+    memset(&imp.v2.o, 0, sizeof(imp.v2.o));
+    imp.v2.o.v1.version = 2;
+    imp.v2.o.v1.on_duplicate = CONCORD_DUP_KEEP;
+    imp.tm = tm;
+    imp.path = p;
+    imp.st = (concord_import_stats)CONCORD_IMPORT_STATS_INIT;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_v2_import, &imp), 0);
+    nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    pthread_join(th, NULL);
+    sqlite3_close(other);
+    assert_int_equal(imp.rc, 0);
+    assert_int_equal(imp.st.imported, 3);
+    concord_tm_close(tm);
+}
+
+/* ---- a TM this process cannot write ------------------------------------------------------ */
+
+/*
+ * Run fn in a child process that cannot write the directory `dir` nor the
+ * files in it: the directory is made read-only, and a child of root becomes
+ * nobody (root ignores permissions). fn returns 0 for success or a number
+ * naming what failed; that is returned here.
+ */
+static int as_reader(const char *dir, int (*fn)(void))
+{
+    assert_int_equal(chmod(tmpdir, 0755), 0);
+    assert_int_equal(chmod(dir, 0555), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(99);
+        _exit(fn());
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* In a child: change a committed unit's tuid and stop without closing, so that
+ * the change stays in a -wal (with its -shm) beside the TM, not yet in the file. */
+static void leave_wal(const char *tm)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *db;
+        if (sqlite3_open(tm, &db) != SQLITE_OK ||
+            sqlite3_exec(db,
+                         "PRAGMA wal_autocheckpoint = 0; UPDATE unit SET tuid = 'in-the-wal' "
+                         "WHERE tuid = 'k1'",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            _exit(1);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static const char *ro_tm; /* the TM the readers below read */
+
+/* 0 if the export of ro_tm has `want` (and nothing was created beside it), else a step number */
+static int export_has(const char *want)
+{
+    concord_tm *tm;
+    if (concord_tm_open(&tm, ro_tm, CONCORD_TM_READONLY) != 0)
+        return 1;
+    sink out = {NULL, 0};
+    concord_export_options o = CONCORD_EXPORT_OPTIONS_INIT;
+    size_t units;
+    int rc = concord_tm_export_tmx(&units, tm, &o, to_sink, &out);
+    concord_tm_close(tm);
+    int found = out.data && strstr(out.data, want) != NULL;
+    free(out.data);
+    return rc != 0 ? 2 : found ? 0 : 3;
+}
+
+static int sees_the_wal(void)
+{
+    return export_has("tuid=\"in-the-wal\"");
+}
+
+static int sees_the_file(void)
+{
+    return export_has("tuid=\"k1\"");
+}
+
+/* the open fails, saying that the -wal cannot be read */
+static int refuses_the_wal(void)
+{
+    concord_tm *tm;
+    int rc = concord_tm_open(&tm, ro_tm, CONCORD_TM_READONLY);
+    concord_tm_close(tm);
+    if (rc != CONCORD_EIO)
+        return 1;
+    return strstr(concord_error_last()->message, "holds changes not yet written") ? 0 : 2;
+}
+
+/* a lookup finds a unit of the index and one stored after it, as an exhaustive scan does */
+static int lookup_uses_index_and_scan(void)
+{
+    concord_tm *tm;
+    concord_matcher *m;
+    if (concord_tm_open(&tm, ro_tm, 0) != 0)
+        return 1;
+    if (concord_matcher_open(&m, tm, "en", "ja") != 0) {
+        concord_tm_close(tm);
+        return 2;
+    }
+    static const char *const queries[] = {"Iturup", "Habomai"};
+    int rc = 0;
+    for (size_t q = 0; q < 2 && rc == 0; q++) {
+        concord_lookup_options lo = CONCORD_LOOKUP_OPTIONS_INIT;
+        lo.max_matches = 0;
+        concord_matches *a = NULL, *b = NULL;
+        if (concord_matcher_lookup(&a, m, queries[q], strlen(queries[q]), &lo) != 0)
+            rc = 3;
+        lo.exhaustive = 1;
+        if (rc == 0 && concord_matcher_lookup(&b, m, queries[q], strlen(queries[q]), &lo) != 0)
+            rc = 4;
+        if (rc == 0 && (a->n == 0 || a->n != b->n))
+            rc = 5;
+        for (size_t i = 0; rc == 0 && i < a->n; i++)
+            if (a->v[i].unit != b->v[i].unit || a->v[i].score != b->v[i].score)
+                rc = 6;
+        concord_matches_free(a);
+        concord_matches_free(b);
+    }
+    /* and the index was not written: the TM cannot be */
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+    return rc;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/*
+ * A TM in a directory this process cannot write is read as it is: with the
+ * -wal and -shm an earlier writer left (its last changes seen), without any
+ * (the file is the whole TM), but not with a -wal alone (refused rather than
+ * read without its changes); nothing is created beside it; a lookup uses the
+ * index the TM has and scans the units stored after it.
+ */
+static void test_read_only_tm_is_read_as_it_is(void **state)
+{
+    (void)state;
+    char dir[512], tmx[512], more[512], wal[640], shm[640];
+    snprintf(dir, sizeof(dir), "%s", path_of("ro"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(tmx, sizeof(tmx), "%s", write_str("ro.tmx", SAMPLE));
+    snprintf(more, sizeof(more), "%s",
+             write_str("ro-more.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en-US\"><seg>Habomai</seg>"
+                                               "</tuv><tuv xml:lang=\"ja\"><seg>歯舞群島</seg>"
+                                               "</tuv></tu>" TMX_TAIL));
+    static char tm_path[600];
+    snprintf(tm_path, sizeof(tm_path), "%s/t.tm", dir);
+    ro_tm = tm_path;
+    snprintf(wal, sizeof(wal), "%s-wal", tm_path);
+    snprintf(shm, sizeof(shm), "%s-shm", tm_path);
+    concord_tm *tm;
+    assert_int_equal(concord_tm_open(&tm, tm_path, CONCORD_TM_CREATE), 0);
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(import_one(tm, tmx, CONCORD_DUP_KEEP, &st), 0);
+    /* the en index is built, then a unit is stored that it does not cover */
+    concord_matcher *m;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ja"), 0);
+    concord_matcher_close(m);
+    assert_int_equal(import_one(tm, more, CONCORD_DUP_KEEP, &st), 0);
+    concord_tm_close(tm);
+    assert_int_equal(chmod(tm_path, 0644), 0);
+    assert_false(exists(wal));
+
+    assert_int_equal(as_reader(dir, sees_the_file), 0);
+    assert_int_equal(as_reader(dir, lookup_uses_index_and_scan), 0);
+    assert_false(exists(wal) || exists(shm));
+
+    leave_wal(tm_path);
+    assert_true(exists(wal) && exists(shm));
+    assert_int_equal(as_reader(dir, sees_the_wal), 0);
+    /* a -wal without its -shm */
+    assert_int_equal(unlink(shm), 0);
+    assert_int_equal(as_reader(dir, refuses_the_wal), 0);
+    assert_false(exists(shm));
+    /* an empty -wal is no change: the file is read */
+    FILE *f = fopen(wal, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(as_reader(dir, sees_the_file), 0);
+}
+
+/* The best match of text in m (NULL if none) and how many matches have target t. */
+static const concord_match *best_match(concord_matcher *m, const char *text, concord_matches **ms,
+                                       const char *t, size_t *with_t)
+{
+    concord_lookup_options lo = CONCORD_LOOKUP_OPTIONS_INIT;
+    lo.max_matches = 0;
+    assert_int_equal(concord_matcher_lookup(ms, m, text, strlen(text), &lo), 0);
+    *with_t = 0;
+    for (size_t i = 0; i < (*ms)->n; i++)
+        *with_t += t && strcmp((*ms)->v[i].target, t) == 0;
+    return (*ms)->n ? &(*ms)->v[0] : NULL;
+}
+
+static int64_t put2(concord_tm *tm, const char *l1, const char *t1, const char *l2, const char *t2,
+                    const concord_put_options *o)
+{
+    concord_variant v[2];
+    memset(v, 0, sizeof(v));
+    v[0].lang = l1;
+    v[0].text = t1;
+    v[0].text_len = strlen(t1);
+    v[1].lang = l2;
+    v[1].text = t2;
+    v[1].text_len = strlen(t2);
+    concord_unit u;
+    memset(&u, 0, sizeof(u));
+    u.srclang = l1;
+    u.variants = v;
+    u.nvariants = 2;
+    int64_t id = -1;
+    if (concord_tm_unit_put(&id, tm, &u, o) != 0)
+        fail_msg("put: %s", concord_error_last()->message);
+    return id;
+}
+
+/* One unit at a time, with who and when: stored, updated, joined, kept as an
+ * alternative, not stored twice; a lookup right after each sees it. */
+static void test_unit_put(void **state)
+{
+    (void)state;
+    static const char *const src = "Kunashir is the closest of the islands.";
+    static const char *const ru1 = "Кунашир — ближайший из островов.";
+    static const char *const ru2 = "Кунашир — самый близкий из островов.";
+    static const char *const ru3 = "Ближе всех — Кунашир.";
+    concord_tm *tm = open_tm("put.tm");
+    concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+    o.user = "tanaka";
+    o.date = "20240102T030405Z";
+    int64_t id1 = put2(tm, "EN", src, "ru", ru1, &o);
+    assert_true(id1 > 0);
+    size_t units, with;
+    char *x = export_all(tm, NULL, 0, &units);
+    assert_int_equal(units, 1);
+    assert_non_null(strstr(x, "<tuv xml:lang=\"en\" creationdate=\"20240102T030405Z\" "
+                              "creationid=\"tanaka\" changedate=\"20240102T030405Z\" "
+                              "changeid=\"tanaka\">"));
+    free(x);
+
+    concord_matcher *m;
+    concord_matches *ms;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    const concord_match *b = best_match(m, src, &ms, ru1, &with);
+    assert_non_null(b);
+    assert_int_equal(b->score, 100);
+    assert_string_equal(b->target, ru1);
+    concord_matches_free(ms);
+
+    /* an update (the default, replace): the new translation, and only it */
+    o.user = "ivanova";
+    o.date = NULL;
+    int64_t id2 = put2(tm, "en", src, "ru", ru2, &o);
+    assert_true(id2 > id1);
+    b = best_match(m, src, &ms, ru1, &with);
+    assert_non_null(b);
+    assert_string_equal(b->target, ru2);
+    assert_int_equal(with, 0);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+    assert_int_equal(tm_units(tm), 1);
+    x = export_all(tm, NULL, 0, &units);
+    assert_non_null(strstr(x, "changeid=\"ivanova\""));
+    assert_null(strstr(x, "tanaka"));
+    free(x);
+
+    /* the same again: nothing stored */
+    assert_int_equal(put2(tm, "en", src, "ru", ru2, &o), 0);
+    /* the pair the other way round: nothing stored */
+    assert_int_equal(put2(tm, "ru", ru2, "en", src, &o), 0);
+    assert_int_equal(tm_units(tm), 1);
+    /* keep: an alternative, in a unit of its own; skip: nothing */
+    o.on_duplicate = CONCORD_DUP_KEEP;
+    int64_t id3 = put2(tm, "en", src, "ru", ru3, &o);
+    assert_true(id3 > id2);
+    o.on_duplicate = CONCORD_DUP_SKIP;
+    assert_int_equal(put2(tm, "en", src, "ru", "Другой перевод.", &o), 0);
+    /* a new language joins the first unit with the source */
+    assert_int_equal(put2(tm, "en", src, "ja", "国後島は最も近い島だ。", &o), id2);
+    assert_int_equal(tm_units(tm), 2);
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    b = best_match(m, src, &ms, ru3, &with);
+    assert_int_equal(ms->n, 2);
+    assert_int_equal(with, 1);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ja"), 0);
+    b = best_match(m, src, &ms, NULL, &with);
+    assert_non_null(b);
+    assert_string_equal(b->target, "国後島は最も近い島だ。");
+    assert_int_equal(b->unit, id2);
+    concord_matches_free(ms);
+    concord_matcher_close(m);
+
+    /* what a TM cannot keep is refused, the TM unchanged */
+    concord_variant v[2];
+    memset(v, 0, sizeof(v));
+    v[0].lang = "en";
+    v[0].text = "bad";
+    v[0].text_len = 3;
+    v[1].lang = "ru";
+    v[1].text = "\xff";
+    v[1].text_len = 1;
+    concord_unit u;
+    memset(&u, 0, sizeof(u));
+    u.variants = v;
+    u.nvariants = 2;
+    int64_t id;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EENCODING);
+    v[1].text = "плохо";
+    v[1].text_len = strlen(v[1].text);
+    v[1].attrs = "\"><evil/>";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    v[1].attrs = NULL;
+    v[1].lang = "not a tag!";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    v[1].lang = "ru";
+    u.nvariants = 0;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    u.nvariants = 2;
+    o.date = "2024-01-02";
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, &o), CONCORD_EINVAL);
+    o.date = NULL;
+    o.version = CONCORD_PUT_OPTIONS_VERSION + 1;
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, &o), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "put options version"));
+    assert_int_equal(tm_units(tm), 2);
+    concord_tm_close(tm);
+
+    /* a TM opened read-only takes nothing */
+    assert_int_equal(concord_tm_open(&tm, path_of("put.tm"), CONCORD_TM_READONLY), 0);
+    assert_int_equal(concord_tm_unit_put(&id, tm, &u, NULL), CONCORD_EINVAL);
+    concord_tm_close(tm);
+}
+
 static void test_not_a_tm_is_refused_untouched(void **state)
 {
     (void)state;
@@ -1089,9 +1869,58 @@ static void test_out_of_memory_during_import(void **state)
     assert_true(completed);
 }
 
+/* Every allocation of a put failing in turn: CONCORD_ENOMEM, no leak, and the
+ * TM as it was (the update that failed is not half made). */
+static void test_out_of_memory_during_put(void **state)
+{
+    (void)state;
+    concord_tm *tm = open_tm("oom-put.tm");
+    concord_put_options o = CONCORD_PUT_OPTIONS_INIT;
+    put2(tm, "en", "Shikotan", "ru", "Шикотан", &o);
+    int completed = 0;
+    for (long k = 1; k < 5000 && !completed; k++) {
+        oom_count = 0;
+        oom_fail_at = k;
+        concord_allocator a = {o_malloc, o_realloc, o_free, NULL};
+        concord_allocator_set(&a);
+        concord_variant v[3];
+        memset(v, 0, sizeof(v));
+        const char *t[3][2] = {{"en", "Shikotan"}, {"ru", "остров Шикотан"}, {"ja", "色丹島"}};
+        for (int i = 0; i < 3; i++) {
+            v[i].lang = t[i][0];
+            v[i].text = t[i][1];
+            v[i].text_len = strlen(t[i][1]);
+        }
+        concord_unit u;
+        memset(&u, 0, sizeof(u));
+        u.variants = v;
+        u.nvariants = 3;
+        int64_t id;
+        int rc = concord_tm_unit_put(&id, tm, &u, &o);
+        concord_allocator_set(NULL);
+        if (rc != 0 && rc != CONCORD_ENOMEM)
+            fail_msg("allocation %ld failing gave %s: %s", k, concord_error_name(rc),
+                     concord_error_last()->message);
+        size_t units;
+        char *x = export_all(tm, NULL, 0, &units);
+        assert_int_equal(units, 1);
+        /* all of the update or none of it */
+        int updated = strstr(x, "остров Шикотан") != NULL;
+        assert_int_equal(updated, rc == 0);
+        assert_int_equal(strstr(x, "色丹島") != NULL, rc == 0);
+        assert_int_equal(strstr(x, ">Шикотан<") == NULL, rc == 0);
+        free(x);
+        if (rc == 0)
+            completed = oom_count < k;
+    }
+    assert_true(completed);
+    concord_tm_close(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duplicate_policy_table),
         cmocka_unit_test(test_inline_codes),
         cmocka_unit_test(test_older_option_structs_are_accepted),
         cmocka_unit_test(test_cancelled_import_leaves_tm_unchanged),
@@ -1111,8 +1940,12 @@ int main(void)
         cmocka_unit_test(test_duplicates_review_cases),
         cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
+        cmocka_unit_test(test_import_waits_for_another_writer),
+        cmocka_unit_test(test_unit_put),
+        cmocka_unit_test(test_read_only_tm_is_read_as_it_is),
         cmocka_unit_test(test_not_a_tm_is_refused_untouched),
         cmocka_unit_test(test_out_of_memory_during_import),
+        cmocka_unit_test(test_out_of_memory_during_put),
     };
     return cmocka_run_group_tests_name("tm", tests, setup, teardown);
 }

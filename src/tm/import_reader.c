@@ -1,0 +1,392 @@
+/*
+ * import_reader.c — the reading thread of an import. Parsing TMX is about as
+ * much work as storing it, so one thread reads the source and copies each
+ * unit into a batch while the calling thread writes the batches before it to
+ * SQLite. At most NBATCHES batches exist at a time, so memory stays bounded
+ * whatever the size of the file; everything the caller sees (units, events,
+ * progress, errors) arrives on the calling thread, in order.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tm/import_internal.h"
+
+#define BATCH_UNITS 512
+#define BATCH_BYTES (4u << 20)
+#define NBATCHES    3
+
+enum item_kind { ITEM_HEADER, ITEM_UNIT, ITEM_EVENT, ITEM_PROGRESS };
+
+typedef struct item {
+    int kind;
+    union {
+        concord_tmx_header header;
+        concord_unit unit;
+        concord_tmx_event event;
+        struct {
+            unsigned long long done, total;
+        } progress;
+    } u;
+} item;
+
+typedef struct batch {
+    cc_arena arena;
+    item *items;
+    size_t n, cap;
+    size_t bytes;
+    struct batch *next;
+} batch;
+
+typedef struct pipe_state {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *full_head, *full_tail; /* ready for the writer, in order */
+    batch *free_list;
+    int done;          /* the reader has finished (rc set) */
+    int stop;          /* the writer wants the reader to stop */
+    int rc;            /* the reader's result */
+    concord_error err; /* the reader's error, copied from its thread */
+    char err_msg[1024], err_file[1024];
+    /* reader side */
+    const cc_tmx_source *src;
+    int skip_invalid;
+    batch *cur;
+    int oom;
+} pipe_state;
+
+static char *dup_str(batch *b, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    b->bytes += n + 1;
+    return cc_arena_strndup(&b->arena, s, n);
+}
+
+#define DUP(b, dst, src)                                                                           \
+    do {                                                                                           \
+        if ((src) && !((dst) = dup_str((b), (src))))                                               \
+            return -1;                                                                             \
+    } while (0)
+
+static item *new_item(batch *b, int kind)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        item *p = cc_realloc(b->items, cap * sizeof(*p));
+        if (!p)
+            return NULL;
+        b->items = p;
+        b->cap = cap;
+    }
+    item *it = &b->items[b->n++];
+    memset(it, 0, sizeof(*it));
+    it->kind = kind;
+    return it;
+}
+
+static int copy_props(batch *b, const concord_prop *in, size_t n, const concord_prop **out)
+{
+    *out = NULL;
+    if (!n)
+        return 0;
+    concord_prop *p = cc_arena_alloc(&b->arena, n * sizeof(*p));
+    if (!p)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        p[i].type = p[i].attrs = p[i].value = NULL;
+        DUP(b, p[i].type, in[i].type);
+        DUP(b, p[i].attrs, in[i].attrs);
+        DUP(b, p[i].value, in[i].value);
+    }
+    *out = p;
+    return 0;
+}
+
+/* Deep copy of a unit into the batch arena. */
+static int copy_unit(batch *b, const concord_unit *in, concord_unit *out)
+{
+    *out = *in;
+    out->tuid = out->srclang = out->attrs = NULL;
+    DUP(b, out->tuid, in->tuid);
+    DUP(b, out->srclang, in->srclang);
+    DUP(b, out->attrs, in->attrs);
+    if (copy_props(b, in->props, in->nprops, &out->props) < 0)
+        return -1;
+    concord_variant *v = cc_arena_alloc(&b->arena, in->nvariants * sizeof(*v));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < in->nvariants; i++) {
+        const concord_variant *s = &in->variants[i];
+        v[i] = *s;
+        v[i].lang = v[i].attrs = NULL;
+        DUP(b, v[i].lang, s->lang);
+        DUP(b, v[i].attrs, s->attrs);
+        char *text = cc_arena_strndup(&b->arena, s->text, s->text_len);
+        if (!text)
+            return -1;
+        v[i].text = text;
+        b->bytes += s->text_len;
+        if (s->ncodes) {
+            concord_code *c = cc_arena_alloc(&b->arena, s->ncodes * sizeof(*c));
+            if (!c)
+                return -1;
+            for (size_t k = 0; k < s->ncodes; k++) {
+                c[k] = s->codes[k];
+                c[k].attrs = c[k].content = NULL;
+                DUP(b, c[k].attrs, s->codes[k].attrs);
+                DUP(b, c[k].content, s->codes[k].content);
+            }
+            v[i].codes = c;
+        }
+        if (copy_props(b, s->props, s->nprops, &v[i].props) < 0)
+            return -1;
+    }
+    out->variants = v;
+    return 0;
+}
+
+/* Reader side: get the batch to fill (waiting for a free one). */
+static batch *reader_batch(pipe_state *ps)
+{
+    if (ps->cur)
+        return ps->cur;
+    pthread_mutex_lock(&ps->mu);
+    while (!ps->free_list && !ps->stop)
+        pthread_cond_wait(&ps->cv, &ps->mu);
+    batch *b = ps->stop ? NULL : ps->free_list;
+    if (b)
+        ps->free_list = b->next;
+    pthread_mutex_unlock(&ps->mu);
+    if (b) {
+        cc_arena_reset(&b->arena);
+        b->n = 0;
+        b->bytes = 0;
+        b->next = NULL;
+    }
+    ps->cur = b;
+    return b;
+}
+
+/* Reader side: hand the current batch over. */
+static void reader_flush(pipe_state *ps)
+{
+    batch *b = ps->cur;
+    if (!b)
+        return;
+    ps->cur = NULL;
+    pthread_mutex_lock(&ps->mu);
+    if (ps->full_tail)
+        ps->full_tail->next = b;
+    else
+        ps->full_head = b;
+    ps->full_tail = b;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+}
+
+static int r_header(const concord_tmx_header *h, void *ud)
+{
+    pipe_state *ps = ud;
+    batch *b = reader_batch(ps);
+    if (!b)
+        return 1;
+    item *it = new_item(b, ITEM_HEADER);
+    if (!it)
+        goto oom;
+    concord_tmx_header *c = &it->u.header;
+    *c = *h;
+#define DUPH(f)                                                                                    \
+    if (h->f && !(c->f = dup_str(b, h->f)))                                                        \
+    goto oom
+    DUPH(version);
+    DUPH(creationtool);
+    DUPH(creationtoolversion);
+    DUPH(o_tmf);
+    DUPH(datatype);
+    DUPH(segtype);
+    DUPH(adminlang);
+    DUPH(srclang);
+    DUPH(attrs);
+#undef DUPH
+    return 0;
+oom:
+    /* drop the half-copied item: its pointers still point into the reader's memory */
+    if (it)
+        b->n--;
+    ps->oom = 1;
+    return 1;
+}
+
+static int r_unit(const concord_unit *u, void *ud)
+{
+    pipe_state *ps = ud;
+    batch *b = reader_batch(ps);
+    if (!b)
+        return 1;
+    item *it = new_item(b, ITEM_UNIT);
+    if (!it || copy_unit(b, u, &it->u.unit) < 0) {
+        if (it)
+            b->n--; /* half copied: never hand it over */
+        ps->oom = 1;
+        return 1;
+    }
+    if (b->n >= BATCH_UNITS || b->bytes >= BATCH_BYTES)
+        reader_flush(ps);
+    return 0;
+}
+
+static void r_event(const concord_tmx_event *e, void *ud)
+{
+    pipe_state *ps = ud;
+    batch *b = reader_batch(ps);
+    if (!b)
+        return;
+    item *it = new_item(b, ITEM_EVENT);
+    if (!it) {
+        ps->oom = 1;
+        return;
+    }
+    it->u.event = *e;
+    it->u.event.file = dup_str(b, e->file);
+    it->u.event.message = dup_str(b, e->message);
+    if (!it->u.event.file || !it->u.event.message)
+        b->n--; /* out of memory: the event is lost, the unit counts stay right */
+}
+
+static void r_progress(unsigned long long done, unsigned long long total, void *ud)
+{
+    pipe_state *ps = ud;
+    batch *b = reader_batch(ps);
+    if (!b)
+        return;
+    item *it = new_item(b, ITEM_PROGRESS);
+    if (!it)
+        return;
+    it->u.progress.done = done;
+    it->u.progress.total = total;
+}
+
+static void *reader_main(void *arg)
+{
+    pipe_state *ps = arg;
+    concord_tmx_callbacks cb = {
+        CONCORD_TMX_CALLBACKS_VERSION, r_header, r_unit, r_event, r_progress, ps};
+    int rc = ps->src->run(ps->src, ps->skip_invalid, &cb);
+    if (ps->oom)
+        rc = cc_error_oom();
+    reader_flush(ps);
+    pthread_mutex_lock(&ps->mu);
+    ps->rc = rc;
+    if (rc < 0) {
+        /* the error lives in this thread's storage: copy it for the writer */
+        const concord_error *e = concord_error_last();
+        ps->err = *e;
+        snprintf(ps->err_msg, sizeof(ps->err_msg), "%s", e->message);
+        snprintf(ps->err_file, sizeof(ps->err_file), "%s", e->file ? e->file : "");
+    }
+    ps->done = 1;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+    return NULL;
+}
+
+int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord_tmx_callbacks *cb)
+{
+    return concord_tmx_read(src->name, skip_invalid, cb);
+}
+
+/* Take the batches and hand their items to the sink; returns the first error. */
+static int drain(pipe_state *ps, const cc_import_sink *sink)
+{
+    int rc = 0;
+    for (;;) {
+        pthread_mutex_lock(&ps->mu);
+        while (!ps->full_head && !ps->done)
+            pthread_cond_wait(&ps->cv, &ps->mu);
+        batch *b = ps->full_head;
+        if (b) {
+            ps->full_head = b->next;
+            if (!ps->full_head)
+                ps->full_tail = NULL;
+        }
+        pthread_mutex_unlock(&ps->mu);
+        if (!b)
+            break; /* the reader is done and everything is handed over */
+        for (size_t i = 0; i < b->n && rc == 0; i++) {
+            item *it = &b->items[i];
+            switch (it->kind) {
+            case ITEM_HEADER:
+                rc = sink->header(&it->u.header, sink->ud);
+                break;
+            case ITEM_UNIT:
+                rc = sink->unit(&it->u.unit, sink->ud);
+                break;
+            case ITEM_EVENT:
+                sink->event(&it->u.event, sink->ud);
+                break;
+            case ITEM_PROGRESS:
+                sink->progress(it->u.progress.done, it->u.progress.total, sink->ud);
+                break;
+            default:
+                break;
+            }
+        }
+        if (rc == 0)
+            rc = sink->batch_end(sink->ud);
+        pthread_mutex_lock(&ps->mu);
+        b->next = ps->free_list;
+        ps->free_list = b;
+        if (rc < 0)
+            ps->stop = 1;
+        pthread_cond_broadcast(&ps->cv);
+        pthread_mutex_unlock(&ps->mu);
+        if (rc < 0)
+            break;
+    }
+    return rc;
+}
+
+int cc_import_pipe(const cc_tmx_source *src, int skip_invalid, const cc_import_sink *sink)
+{
+    pipe_state ps;
+    batch batches[NBATCHES];
+    memset(&ps, 0, sizeof(ps));
+    memset(batches, 0, sizeof(batches));
+    for (int i = 0; i < NBATCHES; i++) {
+        batches[i].next = ps.free_list;
+        ps.free_list = &batches[i];
+    }
+    ps.src = src;
+    ps.skip_invalid = skip_invalid;
+    pthread_mutex_init(&ps.mu, NULL);
+    pthread_cond_init(&ps.cv, NULL);
+    pthread_t th;
+    int rc;
+    if (pthread_create(&th, NULL, reader_main, &ps) != 0) {
+        rc = cc_error_set(CONCORD_ERROR, "cannot start the reading thread");
+    } else {
+        rc = drain(&ps, sink);
+        if (rc < 0) {
+            /* make sure the reader is not waiting for a free batch */
+            pthread_mutex_lock(&ps.mu);
+            ps.stop = 1;
+            pthread_cond_broadcast(&ps.cv);
+            pthread_mutex_unlock(&ps.mu);
+        }
+        pthread_join(th, NULL);
+        if (rc == 0 && ps.rc < 0) {
+            /* the reader's error, set again on this thread */
+            rc = cc_error_set_at(ps.err.code, ps.err_file[0] ? ps.err_file : NULL, ps.err.line,
+                                 ps.err.column, ps.err.offset, "%s", ps.err_msg);
+        }
+    }
+    pthread_cond_destroy(&ps.cv);
+    pthread_mutex_destroy(&ps.mu);
+    for (int i = 0; i < NBATCHES; i++) {
+        cc_arena_free(&batches[i].arena);
+        cc_free(batches[i].items);
+    }
+    return rc;
+}

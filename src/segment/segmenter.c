@@ -666,18 +666,22 @@ static int item_start(const concord_segmenter *s, const window *w, int32_t i)
 static int abbreviation_like(const concord_segmenter *s, const window *w, span sp)
 {
     int k;
-    int32_t letters = 0, vowels = 0, lower = 0, other = 0;
-    for (int32_t i = sp.start; i < sp.end; i += k) {
-        uint32_t c = at(w, i, &k);
-        int script = cc_uc_script(c);
-        if (script != CC_SCRIPT_LATIN && script != CC_SCRIPT_CYRILLIC)
-            other = 1;
+    int32_t letters = 0, vowels = 0;
+    for (int32_t i = sp.start; i < sp.end && !vowels; i += k) {
+        vowels += is_vowel(s, at(w, i, &k));
         letters++;
-        vowels += is_vowel(s, c);
-        lower += cc_uc_is_lower(c);
     }
-    if (letters >= 2 && !other && vowels == 0 && lower > 0)
-        return 1;
+    if (!vowels && letters >= 2) {
+        int lower = 0, other = 0;
+        for (int32_t i = sp.start; i < sp.end; i += k) {
+            uint32_t c = at(w, i, &k);
+            int script = cc_uc_script(c);
+            other |= script != CC_SCRIPT_LATIN && script != CC_SCRIPT_CYRILLIC;
+            lower |= cc_uc_is_lower(c);
+        }
+        if (!other && lower)
+            return 1;
+    }
     for (int32_t n = s->abbr_ending_max; n >= 1; n--)
         if (sp.end - sp.start > n && cc_wordset_get(&s->abbr_endings, w->u + sp.end - n, n))
             return 1;
@@ -913,6 +917,9 @@ static void quote_scan(const cc_uchar *u, int32_t from, int32_t to, quote_state 
 {
     for (int32_t i = from; i < to; i++) {
         cc_uchar c = u[i];
+        /* most units are none of the characters below: letters, kana, kanji */
+        if ((c > 0x85 && c < 0x2028) || (c > 0x300F && c < 0xFF08) || (c > '\r' && c < 0x85))
+            continue;
         if (is_hard_newline(c)) {
             q->depth = 0;
         } else if (is_cjk_open(c)) {
@@ -1678,6 +1685,30 @@ static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32
     (*n)++;
 }
 
+/*
+ * Which printable ASCII characters fill_window notes for the rules: after a
+ * space, a digit, a dot or a dash may start a sentence; a colon may follow a
+ * picture credit (or open a list); a capital right after a stop may start one.
+ */
+#define MARK_AFTER_SPACE 1
+#define MARK_ALWAYS      2
+#define MARK_AFTER_STOP  4
+static const unsigned char ascii_marks[128] = {
+    ['0'] = MARK_AFTER_SPACE, ['1'] = MARK_AFTER_SPACE, ['2'] = MARK_AFTER_SPACE,
+    ['3'] = MARK_AFTER_SPACE, ['4'] = MARK_AFTER_SPACE, ['5'] = MARK_AFTER_SPACE,
+    ['6'] = MARK_AFTER_SPACE, ['7'] = MARK_AFTER_SPACE, ['8'] = MARK_AFTER_SPACE,
+    ['9'] = MARK_AFTER_SPACE, ['.'] = MARK_AFTER_SPACE, ['-'] = MARK_AFTER_SPACE,
+    [':'] = MARK_ALWAYS,      ['A'] = MARK_AFTER_STOP,  ['B'] = MARK_AFTER_STOP,
+    ['C'] = MARK_AFTER_STOP,  ['D'] = MARK_AFTER_STOP,  ['E'] = MARK_AFTER_STOP,
+    ['F'] = MARK_AFTER_STOP,  ['G'] = MARK_AFTER_STOP,  ['H'] = MARK_AFTER_STOP,
+    ['I'] = MARK_AFTER_STOP,  ['J'] = MARK_AFTER_STOP,  ['K'] = MARK_AFTER_STOP,
+    ['L'] = MARK_AFTER_STOP,  ['M'] = MARK_AFTER_STOP,  ['N'] = MARK_AFTER_STOP,
+    ['O'] = MARK_AFTER_STOP,  ['P'] = MARK_AFTER_STOP,  ['Q'] = MARK_AFTER_STOP,
+    ['R'] = MARK_AFTER_STOP,  ['S'] = MARK_AFTER_STOP,  ['T'] = MARK_AFTER_STOP,
+    ['U'] = MARK_AFTER_STOP,  ['V'] = MARK_AFTER_STOP,  ['W'] = MARK_AFTER_STOP,
+    ['X'] = MARK_AFTER_STOP,  ['Y'] = MARK_AFTER_STOP,  ['Z'] = MARK_AFTER_STOP,
+};
+
 /* Is byte offset ws at the start of a line, after nothing but spaces or tabs? */
 static int at_line_start(const unsigned char *t, size_t start, size_t ws)
 {
@@ -1708,20 +1739,76 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
     while (i < len) {
         if (n >= s->window - 2)
             break;
-        /* the common case first: printable ASCII */
-        if (t[i] > 0x20 && t[i] < 0x7F) {
-            unsigned char a = t[i];
-            /* after a space, a digit, a dot or a dash may start a sentence; a colon
-               may follow a picture credit, a capital after a stop a sentence */
-            if (run > 0) {
-                if ((a <= '9' && a >= '0') || a == '.' || a == '-')
+        /* the common case first: printable ASCII and spaces, in a tight loop */
+        if (t[i] >= 0x20 && t[i] < 0x7F) {
+            size_t room = (size_t)(s->window - 2 - n);
+            size_t end = len - i < room ? len : i + room;
+            int stored = 0;
+            do {
+                unsigned char a = t[i];
+                if (a == ' ') {
+                    if (run < RUN_MAX) {
+                        s->u[n] = ' ';
+                        s->off[n++] = (uint32_t)(i - ws);
+                        run++;
+                    }
+                    i++;
+                    continue;
+                }
+                unsigned m = ascii_marks[a];
+                if (m &&
+                    ((m & MARK_AFTER_SPACE) ? run > 0
+                                            : (m & MARK_ALWAYS) || (n > 0 && s->u[n - 1] == '.')))
                     note_mark(s, n);
-            } else if (a == ':' || ((unsigned)(a - 'A') < 26u && n > 0 && s->u[n - 1] == '.')) {
+                s->u[n] = a;
+                s->off[n++] = (uint32_t)(i - ws);
+                i++;
+                run = 0;
+                stored = 1;
+            } while (i < end && t[i] >= 0x20 && t[i] < 0x7F);
+            if (stored)
+                line_blank = 0;
+            continue;
+        }
+        /* then letters of two bytes (Cyrillic, Greek) and three (kana, kanji) that are
+           neither spaces, digits nor dashes; the text is valid UTF-8 */
+        uint32_t f = 0;
+        int flen = 0;
+        if (t[i] >= 0xC2 && t[i] <= 0xDF) {
+            f = ((uint32_t)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
+            flen = f != 0x85 && f != 0xA0 ? 2 : 0;
+        } else if (t[i] >= 0xE3 && t[i] <= 0xEF) {
+            f = ((uint32_t)(t[i] & 0x0F) << 12) | ((uint32_t)(t[i + 1] & 0x3F) << 6) |
+                (t[i + 2] & 0x3F);
+            flen = f > 0x3000 && (f < 0xFF10 || f > 0xFF19) ? 3 : 0;
+        }
+        if (flen) {
+            if (n > 0 && s->u[n - 1] == '.' && cc_uc_is_upper(f))
                 note_mark(s, n);
+            /* the rest of a run of such characters of the same length, in a tight loop */
+            size_t room = (size_t)(s->window - 2 - n) * (size_t)flen;
+            size_t end = len - i < room ? len : i + room;
+            for (;;) {
+                s->u[n] = (cc_uchar)f;
+                s->off[n++] = (uint32_t)(i - ws);
+                i += (size_t)flen;
+                if (i >= end)
+                    break;
+                if (flen == 2) {
+                    if (t[i] < 0xC2 || t[i] > 0xDF)
+                        break;
+                    f = ((uint32_t)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
+                    if (f == 0x85 || f == 0xA0)
+                        break;
+                } else {
+                    if (t[i] < 0xE3 || t[i] > 0xEF)
+                        break;
+                    f = ((uint32_t)(t[i] & 0x0F) << 12) | ((uint32_t)(t[i + 1] & 0x3F) << 6) |
+                        (t[i + 2] & 0x3F);
+                    if (f <= 0x3000 || (f >= 0xFF10 && f <= 0xFF19))
+                        break;
+                }
             }
-            s->u[n] = t[i];
-            s->off[n++] = (uint32_t)(i - ws);
-            i++;
             run = 0;
             line_blank = 0;
             continue;

@@ -736,7 +736,7 @@ static int time_breaks(const concord_segmenter *s, const window *w, int32_t star
     int32_t n = nw->qe - nw->q;
     if (n > 0 && cc_wordset_get(&s->time_continuers, w->u + nw->q, n))
         return 0;
-    int caps = n >= 2 && !nw->dotted;
+    int caps = n >= 2;
     for (int32_t j = nw->q; j < nw->qe && caps; j++)
         caps = cc_uc_is_upper(w->u[j]);
     if (caps)
@@ -1221,6 +1221,33 @@ static marker marker_at(const window *w, int32_t p)
     return m;
 }
 
+/* Is position p inside a quotation opened earlier in its paragraph (« », „ “, “ ”, " ")? */
+static int inside_quotation(const window *w, int32_t p)
+{
+    int32_t a = p;
+    while (a > 0 && p - a < 2000 && !is_hard_newline(w->u[a - 1]))
+        a--;
+    int guil = 0, low = 0, dbl = 0, straight = 0;
+    for (int32_t i = a; i < p; i++) {
+        cc_uchar c = w->u[i];
+        if (c == 0xAB)
+            guil++;
+        else if (c == 0xBB && guil > 0)
+            guil--;
+        else if (c == 0x201E)
+            low++;
+        else if (c == 0x201C && low > 0)
+            low--;
+        else if (c == 0x201C)
+            dbl++;
+        else if (c == 0x201D && dbl > 0)
+            dbl--;
+        else if (c == '"')
+            straight ^= 1;
+    }
+    return guil > 0 || low > 0 || dbl > 0 || straight;
+}
+
 /*
  * Inline lists: "1. Open the file 2. Save it", "a) … b) …", "• 9. … • 10. …".
  * When a paragraph (at p) starts with a list marker, the next marker of the
@@ -1242,6 +1269,8 @@ static int push_list_candidates(concord_segmenter *s, const window *w, int32_t p
     if (m.kind == MK_NONE)
         return 0;
     if (colon && m.kind != MK_BULLET && m.value != 1 && m.value != 'a' && m.value != 0x430)
+        return 0;
+    if (colon && inside_quotation(w, p)) /* a list quoted inside a sentence stays in it */
         return 0;
     int32_t first = p; /* after a colon: a list once a second item is found */
     int ordinal = (s->rules->flags & CC_LANG_ORDINAL_DOT) && m.kind == MK_NUM_DOT;
@@ -1281,31 +1310,6 @@ static int push_list_candidates(concord_segmenter *s, const window *w, int32_t p
     return 0;
 }
 
-/* Is position p inside a quotation opened earlier in its paragraph (« », „ “, “ ”)? */
-static int inside_quotation(const window *w, int32_t p)
-{
-    int32_t a = p;
-    while (a > 0 && p - a < 2000 && !is_hard_newline(w->u[a - 1]))
-        a--;
-    int guil = 0, low = 0, dbl = 0;
-    for (int32_t i = a; i < p; i++) {
-        cc_uchar c = w->u[i];
-        if (c == 0xAB)
-            guil++;
-        else if (c == 0xBB && guil > 0)
-            guil--;
-        else if (c == 0x201E)
-            low++;
-        else if (c == 0x201C && low > 0)
-            low--;
-        else if (c == 0x201C)
-            dbl++;
-        else if (c == 0x201D && dbl > 0)
-            dbl--;
-    }
-    return guil > 0 || low > 0 || dbl > 0;
-}
-
 /*
  * A dialogue dash after the end of a sentence: "Что делать? — Ничего.",
  * "— спросил он. — Домой." ICU never breaks before a dash (Unicode counts it
@@ -1327,8 +1331,16 @@ static int dash_candidate(const window *w, int32_t i)
     for (int32_t j = g; j < i; j++)
         if (is_hard_newline(w->u[j]))
             return 0;
-    for (int n = 0; g > 0 && n < 8 && cc_uc_is_closer(before(w, g, &k)); n++)
+    for (int n = 0; g > 0 && n < 8; n++) {
+        uint32_t q = before(w, g, &k);
+        if (!cc_uc_is_closer(q))
+            break;
+        /* after a closing quotation mark the dash names its author ("…game." - M. Ingram) */
+        if (q == '"' || q == '\'' || q == 0xBB || q == 0x201D || q == 0x2019 || q == 0x201C ||
+            q == 0x203A)
+            return 0;
         g -= k;
+    }
     uint32_t t = g > 0 ? before(w, g, &k) : 0;
     if (!(is_aterm(t) || cc_uc_is_sterm(t) || is_ellipsis(t)))
         return 0;
@@ -1338,10 +1350,11 @@ static int dash_candidate(const window *w, int32_t i)
 /*
  * No space after the stop: "ends here.Next it", "bought 1,000.That is". The
  * stop between a word of two letters or more (or a number) and a capitalized
- * word ends a sentence, unless either side looks like a name of a file, a
- * domain, an address or code ("Jane.Doe@example.com", "System.Console.Out").
+ * word that usually starts a sentence (or a title: "Tuesday.Mr. Smith") ends
+ * a sentence, unless either side looks like a name of a file, a domain, an
+ * address or code ("Jane.Doe@example.com", "System.Console.Out").
  */
-static int nospace_candidate(const window *w, int32_t i)
+static int nospace_candidate(const concord_segmenter *s, const window *w, int32_t i)
 {
     int k, k2;
     if (i < 2 || i + 1 >= w->n || w->u[i - 1] != '.')
@@ -1374,7 +1387,15 @@ static int nospace_candidate(const window *w, int32_t i)
         if (a == '.' && e + 1 < w->n && !cc_is_space(w->u[e + 1]) && !cc_uc_is_closer(w->u[e + 1]))
             return 0;
     }
-    return 1;
+    if (!s->has_starters && !s->has_latin)
+        return 1;
+    next_word nw;
+    get_next_word(w, i, &nw);
+    if (nw.dotted) {
+        const cc_wordset *set = s->has_latin && is_latin(w, nw.q) ? &s->latin_abbr : &s->abbr;
+        return cc_wordset_get(set, w->u + nw.q, nw.qe - nw.q) == CC_ABBR_NONFINAL;
+    }
+    return is_starter(s, w, &nw);
 }
 
 /*
@@ -1471,7 +1492,7 @@ static int push_rule_candidates(concord_segmenter *s, const window *w, int32_t h
             at_pos = credit_candidate(s, w, i);
             rule = CAND_RULE;
         } else if (!is_digit_unit(c) && !is_ellipsis(c)) {
-            if (nospace_candidate(w, i))
+            if (nospace_candidate(s, w, i))
                 at_pos = i;
         }
         if (at_pos > w->lo && at_pos <= hi &&

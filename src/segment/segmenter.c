@@ -1627,8 +1627,10 @@ static int list_item_at(const unsigned char *t, size_t len, size_t i)
         return 0;
     if ((t[i] == '-' || t[i] == '*' || t[i] == '+') && i + 1 < len && t[i + 1] == ' ')
         return 1;
-    if (i + 3 < len && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0xA2 && t[i + 3] == ' ')
-        return 1; /* • */
+    if (t[i] >= 0x80) {
+        size_t j = i;
+        return cc_utf8_decode(t, &j) == 0x2022 && j < len && t[j] == ' '; /* • */
+    }
     size_t j = i;
     while (j < len && j - i < 3 && t[j] >= '0' && t[j] <= '9')
         j++;
@@ -1642,10 +1644,11 @@ static int newline_at(const unsigned char *t, size_t len, size_t j)
 {
     if (t[j] == '\n' || t[j] == '\r' || t[j] == '\f' || t[j] == '\v')
         return 1;
-    if (t[j] == 0xC2 && j + 1 < len && t[j + 1] == 0x85)
-        return 1; /* NEL */
-    return t[j] == 0xE2 && j + 2 < len && t[j + 1] == 0x80 &&
-           (t[j + 2] == 0xA8 || t[j + 2] == 0xA9); /* LS, PS */
+    if (t[j] < 0x80)
+        return 0;
+    size_t k = j;
+    uint32_t c = cc_utf8_decode(t, &k);
+    return k <= len && (c == 0x85 || c == 0x2028 || c == 0x2029); /* NEL, LS, PS */
 }
 
 /*
@@ -1704,6 +1707,17 @@ static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32
     s->u[*n] = c;
     s->off[*n] = rel;
     (*n)++;
+}
+
+/*
+ * A character of two or three bytes that no rule looks at on its own: not a
+ * space or line break, a dash, an ellipsis or a full-width digit (the
+ * letters of Cyrillic, Greek, kana and kanji, and most others).
+ */
+static inline int plain_letter(uint32_t c)
+{
+    return (c < 0x1680 && c != 0x85 && c != 0xA0) ||
+           (c > 0x3000 && c <= 0xFFFF && !(c >= 0xFF10 && c <= 0xFF19));
 }
 
 /*
@@ -1791,48 +1805,28 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
                 line_blank = 0;
             continue;
         }
-        /* then letters of two bytes (Cyrillic, Greek) and three (kana, kanji) that are
-           neither spaces, digits nor dashes; the text is valid UTF-8 */
-        uint32_t f = 0;
-        int flen = 0;
-        if (t[i] >= 0xC2 && t[i] <= 0xDF) {
-            f = ((uint32_t)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
-            flen = f != 0x85 && f != 0xA0 ? 2 : 0;
-        } else if (t[i] >= 0xE3 && t[i] <= 0xEF) {
-            f = ((uint32_t)(t[i] & 0x0F) << 12) | ((uint32_t)(t[i + 1] & 0x3F) << 6) |
-                (t[i + 2] & 0x3F);
-            flen = f > 0x3000 && (f < 0xFF10 || f > 0xFF19) ? 3 : 0;
-        }
-        if (flen) {
-            if (n > 0 && s->u[n - 1] == '.' && cc_uc_is_upper(f))
-                note_mark(s, n);
-            /* the rest of a run of such characters of the same length, in a tight loop */
-            size_t room = (size_t)(s->window - 2 - n) * (size_t)flen;
-            size_t end = len - i < room ? len : i + room;
-            for (;;) {
-                s->u[n] = (cc_uchar)f;
-                s->off[n++] = (uint32_t)(i - ws);
-                i += (size_t)flen;
-                if (i >= end)
-                    break;
-                if (flen == 2) {
-                    if (t[i] < 0xC2 || t[i] > 0xDF)
+        /* then runs of letters of two bytes (Cyrillic, Greek) and three (kana, kanji)
+           that are neither spaces, digits, dashes nor ellipses */
+        if (t[i] >= 0xC2 && t[i] <= 0xEF) {
+            size_t j = i;
+            uint32_t f = cc_utf8_decode(t, &j);
+            if (plain_letter(f)) {
+                if (n > 0 && s->u[n - 1] == '.' && cc_uc_is_upper(f))
+                    note_mark(s, n);
+                for (;;) {
+                    s->u[n] = (cc_uchar)f;
+                    s->off[n++] = (uint32_t)(i - ws);
+                    i = j;
+                    if (i >= len || n >= s->window - 2 || t[i] < 0xC2 || t[i] > 0xEF)
                         break;
-                    f = ((uint32_t)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
-                    if (f == 0x85 || f == 0xA0)
-                        break;
-                } else {
-                    if (t[i] < 0xE3 || t[i] > 0xEF)
-                        break;
-                    f = ((uint32_t)(t[i] & 0x0F) << 12) | ((uint32_t)(t[i + 1] & 0x3F) << 6) |
-                        (t[i + 2] & 0x3F);
-                    if (f <= 0x3000 || (f >= 0xFF10 && f <= 0xFF19))
+                    f = cc_utf8_decode(t, &j);
+                    if (!plain_letter(f))
                         break;
                 }
+                run = 0;
+                line_blank = 0;
+                continue;
             }
-            run = 0;
-            line_blank = 0;
-            continue;
         }
         size_t ci = i;
         uint32_t c = t[i] < 0x80 ? t[i++] : cc_utf8_decode(t, &i);

@@ -1762,7 +1762,12 @@ static int at_line_start(const unsigned char *t, size_t start, size_t ws)
 static size_t fill_window(concord_segmenter *s, const char *text, size_t start, size_t len,
                           size_t ws, int32_t *n_out, int *complete)
 {
-    const unsigned char *t = (const unsigned char *)text;
+    /* restrict: the stores into the window never change the text, so the loops
+       below need not read it again after each store */
+    const unsigned char *restrict t = (const unsigned char *)text;
+    cc_uchar *u = s->u;
+    uint32_t *off = s->off;
+    const int32_t cap = s->window - 2;
     int32_t n = 0;
     size_t i = ws;
     int run = 0;
@@ -1772,31 +1777,30 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
     s->nmarks = 0;
     s->mark_oom = 0;
     while (i < len) {
-        if (n >= s->window - 2)
+        if (n >= cap)
             break;
         /* the common case first: printable ASCII and spaces, in a tight loop */
         if (t[i] >= 0x20 && t[i] < 0x7F) {
-            size_t room = (size_t)(s->window - 2 - n);
+            size_t room = (size_t)(cap - n);
             size_t end = len - i < room ? len : i + room;
             int stored = 0;
             do {
                 unsigned char a = t[i];
                 if (a == ' ') {
                     if (run < RUN_MAX) {
-                        s->u[n] = ' ';
-                        s->off[n++] = (uint32_t)(i - ws);
+                        u[n] = ' ';
+                        off[n++] = (uint32_t)(i - ws);
                         run++;
                     }
                     i++;
                     continue;
                 }
                 unsigned m = ascii_marks[a];
-                if (m &&
-                    ((m & MARK_AFTER_SPACE) ? run > 0
-                                            : (m & MARK_ALWAYS) || (n > 0 && s->u[n - 1] == '.')))
+                if (m && ((m & MARK_AFTER_SPACE) ? run > 0
+                                                 : (m & MARK_ALWAYS) || (n > 0 && u[n - 1] == '.')))
                     note_mark(s, n);
-                s->u[n] = a;
-                s->off[n++] = (uint32_t)(i - ws);
+                u[n] = a;
+                off[n++] = (uint32_t)(i - ws);
                 i++;
                 run = 0;
                 stored = 1;
@@ -1811,13 +1815,13 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
             size_t j = i;
             uint32_t f = cc_utf8_decode(t, &j);
             if (plain_letter(f)) {
-                if (n > 0 && s->u[n - 1] == '.' && cc_uc_is_upper(f))
+                if (n > 0 && u[n - 1] == '.' && cc_uc_is_upper(f))
                     note_mark(s, n);
                 for (;;) {
-                    s->u[n] = (cc_uchar)f;
-                    s->off[n++] = (uint32_t)(i - ws);
+                    u[n] = (cc_uchar)f;
+                    off[n++] = (uint32_t)(i - ws);
                     i = j;
-                    if (i >= len || n >= s->window - 2 || t[i] < 0xC2 || t[i] > 0xEF)
+                    if (i >= len || n >= cap || t[i] < 0xC2 || t[i] > 0xEF)
                         break;
                     f = cc_utf8_decode(t, &j);
                     if (!plain_letter(f))

@@ -106,6 +106,10 @@ static const char *const en_starters[] = {
 
 static const char *const en_credit_labels[] = {"Image", "Photo", "Picture", "Video", NULL};
 
+static const char *const en_vowelless_words[] = {
+    "Hmm", "hmm", "Hm",  "hm",  "Mmm", "mmm", "Shh", "shh",  "Sh",   "sh",  "Psst", "psst", "Pst",
+    "pst", "Brr", "brr", "Grr", "grr", "Tsk", "tsk", "Pfft", "pfft", "Nth", "nth",  NULL};
+
 /* ---- Russian ------------------------------------------------------------ */
 
 static const char *const ru_nonfinal[] = {
@@ -172,6 +176,9 @@ static const char *const ru_starters[] = {
 
 static const char *const ru_credit_labels[] = {"Фото", "Видео", "Иллюстрация", NULL};
 
+static const char *const ru_vowelless_words[] = {"Хм",  "хм",  "Тсс", "тсс", "Брр", "брр",
+                                                 "Пст", "пст", "Шш",  "шш",  NULL};
+
 /* ---- German ------------------------------------------------------------- */
 
 static const char *const de_nonfinal[] = {
@@ -233,6 +240,9 @@ static const char *const de_starters[] = {
 
 static const char *const de_credit_labels[] = {"Foto", "Bild", "Video", NULL};
 
+static const char *const de_vowelless_words[] = {
+    "Hm", "hm", "Hmm", "hmm", "Pst", "pst", "Psst", "psst", "Brr", "brr", "Pfft", "pfft", NULL};
+
 /* ---- French ------------------------------------------------------------- */
 
 static const char *const fr_nonfinal[] = {
@@ -281,6 +291,9 @@ static const char *const fr_starters[] = {
 
 static const char *const fr_credit_labels[] = {"Photo", "Vidéo", "Image", NULL};
 
+static const char *const fr_vowelless_words[] = {"Hm",   "hm",   "Hmm",  "hmm", "Pff", "pff",
+                                                 "Pfft", "Psst", "psst", "Brr", "brr", NULL};
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const char *const none[] = {NULL};
@@ -299,7 +312,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = en_time_continuers,
      .abbr_endings = none,
      .surname_endings = none,
-     .credit_labels = en_credit_labels},
+     .credit_labels = en_credit_labels,
+     .vowelless_words = en_vowelless_words},
     {.code = "ru",
      .flags = CC_LANG_SURNAME_FIRST | CC_LANG_LATIN_AS_EN,
      .nonfinal = ru_nonfinal,
@@ -313,7 +327,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = none,
      .abbr_endings = none,
      .surname_endings = ru_surname_endings,
-     .credit_labels = ru_credit_labels},
+     .credit_labels = ru_credit_labels,
+     .vowelless_words = ru_vowelless_words},
     {.code = "de",
      .flags = CC_LANG_ORDINAL_DOT,
      .nonfinal = de_nonfinal,
@@ -327,7 +342,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = none,
      .abbr_endings = de_abbr_endings,
      .surname_endings = none,
-     .credit_labels = de_credit_labels},
+     .credit_labels = de_credit_labels,
+     .vowelless_words = de_vowelless_words},
     {.code = "fr",
      .flags = CC_LANG_SPACED_CLOSE,
      .nonfinal = fr_nonfinal,
@@ -341,7 +357,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = none,
      .abbr_endings = none,
      .surname_endings = none,
-     .credit_labels = fr_credit_labels},
+     .credit_labels = fr_credit_labels,
+     .vowelless_words = fr_vowelless_words},
     {.code = "ja",
      .flags = CC_LANG_CJK | CC_LANG_LATIN_AS_EN,
      .nonfinal = none,
@@ -355,7 +372,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = none,
      .abbr_endings = none,
      .surname_endings = none,
-     .credit_labels = none},
+     .credit_labels = none,
+     .vowelless_words = none},
     {.code = "zh",
      .flags = CC_LANG_CJK | CC_LANG_LATIN_AS_EN,
      .nonfinal = none,
@@ -369,7 +387,8 @@ static const cc_lang_rules g_rules[] = {
      .time_continuers = none,
      .abbr_endings = none,
      .surname_endings = none,
-     .credit_labels = none},
+     .credit_labels = none,
+     .vowelless_words = none},
 };
 
 static const cc_lang_rules g_generic = {.code = "",
@@ -385,7 +404,8 @@ static const cc_lang_rules g_generic = {.code = "",
                                         .time_continuers = none,
                                         .abbr_endings = none,
                                         .surname_endings = none,
-                                        .credit_labels = none};
+                                        .credit_labels = none,
+                                        .vowelless_words = none};
 
 const cc_lang_rules *cc_lang_rules_find(const char *primary)
 {

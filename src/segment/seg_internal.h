@@ -48,6 +48,8 @@ typedef struct cc_lang_rules {
     const char *const *surname_endings;
     /* picture credits that start a segment of their own ("… in Moscow Image: Reuters.") */
     const char *const *credit_labels;
+    /* words without a vowel that are words, not abbreviations ("Hmm.", "Хм.") */
+    const char *const *vowelless_words;
 } cc_lang_rules;
 
 /* The letters that are vowels (Latin and Cyrillic, with diacritics), UTF-8. */

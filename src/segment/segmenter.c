@@ -43,7 +43,7 @@ struct concord_segmenter {
     cc_wordset latin_abbr, latin_starters;
     int has_latin;
     /* words after "9 a.m." that go on with its sentence; picture-credit labels */
-    cc_wordset time_continuers, credit_labels;
+    cc_wordset time_continuers, credit_labels, vowelless_words;
     /* endings that make a word an abbreviation, and surname endings (longest first) */
     cc_wordset abbr_endings, surname_endings;
     int32_t abbr_ending_max, surname_ending_max;
@@ -126,7 +126,7 @@ static int is_roman(uint32_t c)
 
 static int add_list(cc_wordset *ws, const char *const *list, uint8_t value)
 {
-    for (; *list; list++) {
+    for (; list && *list; list++) { /* a table a language leaves out is empty */
         int rc = cc_wordset_add_utf8(ws, *list, value);
         if (rc < 0)
             return rc;
@@ -153,7 +153,7 @@ static int add_tables(cc_wordset *abbr, cc_wordset *starters, const cc_lang_rule
 /* A list of word endings into a set; *max gets the longest, in UTF-16 units. */
 static int add_endings(cc_wordset *ws, int32_t *max, const char *const *list)
 {
-    for (; *list; list++) {
+    for (; list && *list; list++) {
         int rc = cc_wordset_add_utf8(ws, *list, 1);
         if (rc < 0)
             return rc;
@@ -173,6 +173,7 @@ static int add_other_tables(concord_segmenter *s)
     const cc_lang_rules *r = s->rules;
     if ((rc = add_list(&s->time_continuers, r->time_continuers, 1)) < 0 ||
         (rc = add_list(&s->credit_labels, r->credit_labels, 1)) < 0 ||
+        (rc = add_list(&s->vowelless_words, r->vowelless_words, 1)) < 0 ||
         (rc = add_endings(&s->abbr_endings, &s->abbr_ending_max, r->abbr_endings)) < 0 ||
         (rc = add_endings(&s->surname_endings, &s->surname_ending_max, r->surname_endings)) < 0)
         return rc;
@@ -244,6 +245,7 @@ void concord_segmenter_free(concord_segmenter *s)
     cc_wordset_free(&s->latin_starters);
     cc_wordset_free(&s->time_continuers);
     cc_wordset_free(&s->credit_labels);
+    cc_wordset_free(&s->vowelless_words);
     cc_wordset_free(&s->abbr_endings);
     cc_wordset_free(&s->surname_endings);
     cc_breaker_close(s->brk);
@@ -660,8 +662,8 @@ static int item_start(const concord_segmenter *s, const window *w, int32_t i)
 /*
  * Is the word u[sp) an abbreviation by its shape, though no table lists it?
  * A word of two letters or more with no vowel ("пгт.", "Кв.", "bzw.") is one,
- * unless it is in capitals (an acronym: "BBC."), and so is a word with a
- * listed ending ("Bahnhofstr.").
+ * unless it is in capitals (an acronym: "BBC.") or a listed word ("Hmm."),
+ * and so is a word with a listed ending ("Bahnhofstr.").
  */
 static int abbreviation_like(const concord_segmenter *s, const window *w, span sp)
 {
@@ -671,7 +673,8 @@ static int abbreviation_like(const concord_segmenter *s, const window *w, span s
         vowels += is_vowel(s, at(w, i, &k));
         letters++;
     }
-    if (!vowels && letters >= 2) {
+    if (!vowels && letters >= 2 &&
+        !cc_wordset_get(&s->vowelless_words, w->u + sp.start, sp.end - sp.start)) {
         int lower = 0, other = 0;
         for (int32_t i = sp.start; i < sp.end; i += k) {
             uint32_t c = at(w, i, &k);

@@ -394,6 +394,10 @@ static void test_abbreviation_before_quote_bracket_or_name(void **state)
          "Об этом написала газ. «Известия».\nПотом другие."},
         {"ru", 0, "Едем в сторону пгт. Брагиновка, о котором слышали.",
          "Едем в сторону пгт. Брагиновка, о котором слышали."},
+        /* a word without a vowel is an abbreviation, unless it is a listed word */
+        {"en", 0, "Hmm. Nobody knows. Ask the BBC. Officials may.",
+         "Hmm.\nNobody knows.\nAsk the BBC.\nOfficials may."},
+        {"ru", 0, "Хм. Никто не знает.", "Хм.\nНикто не знает."},
         {"en", 0, "The buyer, Acme Ltd. (“the Seller”), pays.",
          "The buyer, Acme Ltd. (“the Seller”), pays."},
         {"en", 0, "The contract was signed by Acme Ltd. “We are glad,” they said.",

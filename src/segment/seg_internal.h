@@ -18,7 +18,8 @@ typedef enum cc_abbr_class {
     CC_ABBR_AFTER_NUMBER,  /* a unit: after a number it may end a sentence, else it never does */
     CC_ABBR_BEFORE_NUMBER, /* "No. 5", "p. 12", "Art. 3": never before a number, else as a word */
     CC_ABBR_FINAL,         /* "etc.", "и т. д.", "руб.": ends a sentence before a capital */
-    CC_ABBR_PLACE          /* "D.C.", "Calif.": after "City, " it ends one, else ambiguous */
+    CC_ABBR_PLACE,         /* "D.C.", "Calif.": after "City, " it ends one, else ambiguous */
+    CC_ABBR_TIME           /* "a.m.": after a number it ends a sentence before a capital */
 } cc_abbr_class;
 
 /* Language flags. */
@@ -37,8 +38,22 @@ typedef struct cc_lang_rules {
     const char *const *before_number;
     const char *const *final;
     const char *const *place;
+    const char *const *time;     /* "a.m", "p.m": CC_ABBR_TIME */
     const char *const *starters; /* capitalized words that often begin a sentence */
+    /* words after "9 a.m." that go on with the sentence ("Monday", "January") */
+    const char *const *time_continuers;
+    /* endings that make a word an abbreviation before a full stop ("Bahnhofstr.") */
+    const char *const *abbr_endings;
+    /* endings of surnames, for CC_LANG_SURNAME_FIRST ("Смирнов А. П.") */
+    const char *const *surname_endings;
+    /* picture credits that start a segment of their own ("… in Moscow Image: Reuters.") */
+    const char *const *credit_labels;
+    /* words without a vowel that are words, not abbreviations ("Hmm.", "Хм.") */
+    const char *const *vowelless_words;
 } cc_lang_rules;
+
+/* The letters that are vowels (Latin and Cyrillic, with diacritics), UTF-8. */
+extern const char cc_vowels[];
 
 /* The rules for a primary language subtag; the generic rules if none. */
 const cc_lang_rules *cc_lang_rules_find(const char *primary);

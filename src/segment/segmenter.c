@@ -42,6 +42,12 @@ struct concord_segmenter {
     /* English tables, for Latin words in a text of another script (CC_LANG_LATIN_AS_EN) */
     cc_wordset latin_abbr, latin_starters;
     int has_latin;
+    /* words after "9 a.m." that go on with its sentence; picture-credit labels */
+    cc_wordset time_continuers, credit_labels, vowelless_words;
+    /* endings that make a word an abbreviation, and surname endings (longest first) */
+    cc_wordset abbr_endings, surname_endings;
+    int32_t abbr_ending_max, surname_ending_max;
+    uint64_t vowels[1024]; /* one bit per BMP code point */
     cc_breaker *brk;
     int wrapped;
     cc_srx_rules srx;
@@ -58,9 +64,14 @@ struct concord_segmenter {
 
 struct cand {
     int32_t pos;
-    int32_t rule; /* SRX rule index, or INT32_MAX for a built-in candidate */
-    int is_break; /* SRX decision */
+    int32_t rule; /* SRX rule index, CAND_RULE, or CAND_BUILTIN */
+    int is_break; /* the decision of an SRX rule or of CAND_RULE */
 };
+
+/* A built-in rule that decides alone (a list item, a picture credit): after the
+   user's SRX rules, before the built-in decision of ICU's candidates. */
+#define CAND_RULE    (INT32_MAX - 1)
+#define CAND_BUILTIN INT32_MAX
 
 /* ---- small character predicates ------------------------------------------ */
 
@@ -115,7 +126,7 @@ static int is_roman(uint32_t c)
 
 static int add_list(cc_wordset *ws, const char *const *list, uint8_t value)
 {
-    for (; *list; list++) {
+    for (; list && *list; list++) { /* a table a language leaves out is empty */
         int rc = cc_wordset_add_utf8(ws, *list, value);
         if (rc < 0)
             return rc;
@@ -133,8 +144,49 @@ static int add_tables(cc_wordset *abbr, cc_wordset *starters, const cc_lang_rule
         (rc = add_list(abbr, r->before_number, CC_ABBR_BEFORE_NUMBER)) < 0 ||
         (rc = add_list(abbr, r->final, CC_ABBR_FINAL)) < 0 ||
         (rc = add_list(abbr, r->place, CC_ABBR_PLACE)) < 0 ||
+        (rc = add_list(abbr, r->time, CC_ABBR_TIME)) < 0 ||
         (rc = add_list(starters, r->starters, 1)) < 0)
         return rc;
+    return 0;
+}
+
+/* A list of word endings into a set; *max gets the longest, in UTF-16 units. */
+static int add_endings(cc_wordset *ws, int32_t *max, const char *const *list)
+{
+    for (; list && *list; list++) {
+        int rc = cc_wordset_add_utf8(ws, *list, 1);
+        if (rc < 0)
+            return rc;
+        int32_t n = 0;
+        for (const unsigned char *p = (const unsigned char *)*list; *p; p++)
+            n += (*p & 0xC0) != 0x80; /* code points; every ending is in the BMP */
+        if (n > *max)
+            *max = n;
+    }
+    return 0;
+}
+
+/* The tables that are not abbreviation classes: continuers, labels, endings, vowels. */
+static int add_other_tables(concord_segmenter *s)
+{
+    int rc;
+    const cc_lang_rules *r = s->rules;
+    if ((rc = add_list(&s->time_continuers, r->time_continuers, 1)) < 0 ||
+        (rc = add_list(&s->credit_labels, r->credit_labels, 1)) < 0 ||
+        (rc = add_list(&s->vowelless_words, r->vowelless_words, 1)) < 0 ||
+        (rc = add_endings(&s->abbr_endings, &s->abbr_ending_max, r->abbr_endings)) < 0 ||
+        (rc = add_endings(&s->surname_endings, &s->surname_ending_max, r->surname_endings)) < 0)
+        return rc;
+    if (s->has_latin &&
+        (rc = add_list(&s->time_continuers, cc_lang_rules_find("en")->time_continuers, 1)) < 0)
+        return rc;
+    const unsigned char *v = (const unsigned char *)cc_vowels;
+    size_t i = 0, n = strlen(cc_vowels);
+    while (i < n) {
+        uint32_t c = cc_utf8_decode(v, &i);
+        if (c < 0x10000)
+            s->vowels[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
     return 0;
 }
 
@@ -165,6 +217,8 @@ int concord_segmenter_new(concord_segmenter **out, const concord_segmenter_optio
             goto fail;
         s->has_latin = 1;
     }
+    if ((rc = add_other_tables(s)) < 0)
+        goto fail;
     if ((rc = cc_breaker_open(&s->brk, CC_BREAK_SENTENCE, s->primary)) < 0)
         goto fail;
     s->window = WINDOW_UNITS;
@@ -189,6 +243,11 @@ void concord_segmenter_free(concord_segmenter *s)
     cc_wordset_free(&s->starters);
     cc_wordset_free(&s->latin_abbr);
     cc_wordset_free(&s->latin_starters);
+    cc_wordset_free(&s->time_continuers);
+    cc_wordset_free(&s->credit_labels);
+    cc_wordset_free(&s->vowelless_words);
+    cc_wordset_free(&s->abbr_endings);
+    cc_wordset_free(&s->surname_endings);
     cc_breaker_close(s->brk);
     cc_srx_rules_free(&s->srx);
     cc_free(s->u);
@@ -394,26 +453,12 @@ static int comma_before(const window *w, int32_t start)
     return i < start && i > 0 && w->u[i - 1] == ',';
 }
 
-/* Does u[b..e) end like a Russian surname (Смирнов, Соколова, Козыревский, Шевченко)? */
-static int surname_like(const window *w, int32_t b, int32_t e)
+/* Does u[b..e) end like a surname of the language (Смирнов, Соколова, Шевченко)? */
+static int surname_like(const concord_segmenter *s, const window *w, int32_t b, int32_t e)
 {
-    static const char *const endings[] = {
-        "ов",   "ев",   "ёв",   "ин",   "ын", "ова", "ева", "ёва", "ина", "ына", "ский", "цкий",
-        "ская", "цкая", "ской", "енко", "ко", "ук",  "юк",  "ич",  "ян",  "дзе", "швили"};
-    for (size_t i = 0; i < CC_ARRAY_LEN(endings); i++) {
-        /* the endings are Cyrillic: two UTF-8 bytes, one UTF-16 unit per letter */
-        const unsigned char *p = (const unsigned char *)endings[i];
-        int32_t n = (int32_t)strlen(endings[i]) / 2;
-        if (e - b <= n)
-            continue;
-        int match = 1;
-        for (int32_t j = 0; j < n && match; j++) {
-            uint32_t c = ((uint32_t)(p[2 * j] & 0x1F) << 6) | (p[2 * j + 1] & 0x3F);
-            match = w->u[e - n + j] == c;
-        }
-        if (match)
+    for (int32_t n = s->surname_ending_max; n >= 1; n--)
+        if (e - b > n && cc_wordset_get(&s->surname_endings, w->u + e - n, n))
             return 1;
-    }
     return 0;
 }
 
@@ -423,7 +468,7 @@ static int surname_like(const window *w, int32_t b, int32_t e)
  * surname and is not the first word of its sentence, and the word after the
  * stop at b does not look like one ("из Москвы Е. В. Соколова").
  */
-static int surname_before(const window *w, int32_t start, int32_t b)
+static int surname_before(const concord_segmenter *s, const window *w, int32_t start, int32_t b)
 {
     int k;
     int32_t e = space_before(w, start);
@@ -432,14 +477,14 @@ static int surname_before(const window *w, int32_t start, int32_t b)
     int32_t s0 = e;
     while (s0 > 0 && cc_uc_is_alpha(before(w, s0, &k)))
         s0 -= k;
-    if (e - s0 < 2 || !cc_uc_is_upper(at(w, s0, &k)) || !surname_like(w, s0, e))
+    if (e - s0 < 2 || !cc_uc_is_upper(at(w, s0, &k)) || !surname_like(s, w, s0, e))
         return 0;
     int32_t p = space_before(w, s0);
     if (p == s0 || p == 0 || !cc_uc_is_lower(before(w, p, &k)))
         return 0;
     next_word nw;
     get_next_word(w, b, &nw);
-    return !(nw.qe > nw.q && surname_like(w, nw.q, nw.qe));
+    return !(nw.qe > nw.q && surname_like(s, w, nw.q, nw.qe));
 }
 
 /* Only horizontal whitespace between the start of the paragraph and position p? */
@@ -476,7 +521,9 @@ static int abbr_parts(const window *w, int32_t d, span *parts, int max)
         while (k > 0 && e - k < 24) {
             int units;
             uint32_t c = before(w, k, &units);
-            if (!(cc_uc_is_alpha(c) || (c == '-' && k < e)))
+            /* "N°", "№": a sign that is part of the word */
+            if (!(cc_uc_is_alpha(c) || (c == '-' && k < e) || c == 0x2116 ||
+                  ((c == 0xB0 || c == 0xBA) && k == e)))
                 break;
             k -= units;
         }
@@ -563,6 +610,187 @@ static int32_t code_points(const window *w, span sp)
     return n;
 }
 
+static int is_bullet(uint32_t c)
+{
+    return c == 0x2022 || c == 0x2043 || c == 0x2023 || c == 0x25E6 || c == 0x25AA || c == 0x25CF;
+}
+
+static int is_dash(uint32_t c)
+{
+    return c == '-' || c == 0x2013 || c == 0x2014 || c == 0x2015;
+}
+
+static int is_vowel(const concord_segmenter *s, uint32_t c)
+{
+    return c < 0x10000 && ((s->vowels[c >> 6] >> (c & 63)) & 1);
+}
+
+/* Is there a candidate of a built-in rule that decides alone (a list item) at p? */
+static int rule_break_at(const concord_segmenter *s, int32_t p)
+{
+    size_t lo = 0, hi = s->ncands;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->cands[mid].pos < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < s->ncands && s->cands[lo].pos == p; lo++)
+        if (s->cands[lo].rule == CAND_RULE)
+            return 1;
+    return 0;
+}
+
+/*
+ * Does a list item start at i, the number or letter of a marker ("1.",
+ * "(a)", "• 9.", "⁃9.")? It does at the start of a paragraph, and where the
+ * list rule found the next item of an inline list.
+ */
+static int item_start(const concord_segmenter *s, const window *w, int32_t i)
+{
+    int k;
+    int32_t j = i;
+    if (j > 0 && before(w, j, &k) == '(')
+        j -= k;
+    int32_t sp = space_before(w, j);
+    if (sp > 0 && is_bullet(before(w, sp, &k)))
+        j = sp - k;
+    return at_paragraph_start(w, j) || rule_break_at(s, j);
+}
+
+/*
+ * Is the word u[sp) an abbreviation by its shape, though no table lists it?
+ * A word of two letters or more with no vowel ("пгт.", "Кв.", "bzw.") is one,
+ * unless it is in capitals (an acronym: "BBC.") or a listed word ("Hmm."),
+ * and so is a word with a listed ending ("Bahnhofstr.").
+ */
+static int abbreviation_like(const concord_segmenter *s, const window *w, span sp)
+{
+    int k;
+    int32_t letters = 0, vowels = 0;
+    for (int32_t i = sp.start; i < sp.end && !vowels; i += k) {
+        vowels += is_vowel(s, at(w, i, &k));
+        letters++;
+    }
+    if (!vowels && letters >= 2 &&
+        !cc_wordset_get(&s->vowelless_words, w->u + sp.start, sp.end - sp.start)) {
+        int lower = 0, other = 0;
+        for (int32_t i = sp.start; i < sp.end; i += k) {
+            uint32_t c = at(w, i, &k);
+            int script = cc_uc_script(c);
+            other |= script != CC_SCRIPT_LATIN && script != CC_SCRIPT_CYRILLIC;
+            lower |= cc_uc_is_lower(c);
+        }
+        if (!other && lower)
+            return 1;
+    }
+    for (int32_t n = s->abbr_ending_max; n >= 1; n--)
+        if (sp.end - sp.start > n && cc_wordset_get(&s->abbr_endings, w->u + sp.end - n, n))
+            return 1;
+    return 0;
+}
+
+/*
+ * "At 5 a.m. Mr. Smith went": does the sentence begin with the number that
+ * ends at `end`, or with one capitalized word before it?
+ */
+static int sentence_opens_with(const window *w, int32_t end)
+{
+    int k;
+    int32_t i = space_before(w, end);
+    while (i > 0) {
+        uint32_t c = before(w, i, &k);
+        if (!(is_digit_unit(c) || c == ':' || c == '.'))
+            break;
+        i -= k;
+    }
+    if (at_paragraph_start(w, i))
+        return 1;
+    int32_t p = space_before(w, i);
+    if (p == i)
+        return 0;
+    int32_t ws = p;
+    while (ws > 0 && cc_uc_is_alpha(before(w, ws, &k)))
+        ws -= k;
+    if (ws == p || !cc_uc_is_upper(at(w, ws, &k)))
+        return 0;
+    if (at_paragraph_start(w, ws))
+        return 1;
+    int32_t q = space_before(w, ws);
+    if (q == ws || q == 0)
+        return 0;
+    while (q > 0 && cc_uc_is_closer(before(w, q, &k)))
+        q -= k;
+    uint32_t t = q > 0 ? before(w, q, &k) : 0;
+    return is_aterm(t) || cc_uc_is_sterm(t) || is_ellipsis(t);
+}
+
+/*
+ * After "9 a.m." (a time after a number): a capitalized word starts a new
+ * sentence ("at 9 a.m. Talks began"), unless it is a day, a month or a time
+ * zone ("9 a.m. Monday", "9 a.m. EST") or the time opens its sentence.
+ */
+static int time_breaks(const concord_segmenter *s, const window *w, int32_t start,
+                       const next_word *nw)
+{
+    if (nw->openers > 0 || !nw->first || !cc_uc_is_upper(nw->first))
+        return 0;
+    int32_t n = nw->qe - nw->q;
+    if (n > 0 && cc_wordset_get(&s->time_continuers, w->u + nw->q, n))
+        return 0;
+    int caps = n >= 2;
+    for (int32_t j = nw->q; j < nw->qe && caps; j++)
+        caps = cc_uc_is_upper(w->u[j]);
+    if (caps)
+        return 0;
+    return !sentence_opens_with(w, start);
+}
+
+/*
+ * A run of full stops that ends at d ("...", ". . .", "word. . . ."): 0 or 1
+ * for the break after it, -1 when d is a single stop. Spaced dots are the
+ * ellipsis of quotations: three of them mark words left out inside a
+ * sentence; a fourth is the full stop of a sentence. "word. . . . Next": the
+ * stop on the word ends the sentence and the ellipsis opens the next one
+ * (the break before the ellipsis is a candidate of its own); "[...]" is
+ * words left out.
+ */
+static int dot_run_breaks(const window *w, int32_t d, int32_t b)
+{
+    int32_t first = d, n = 1;
+    int spaced = 0;
+    for (;;) {
+        if (first >= 1 && is_aterm(w->u[first - 1])) {
+            first--;
+            n++;
+        } else if (first >= 2 && w->u[first - 1] == ' ' && is_aterm(w->u[first - 2])) {
+            first -= 2;
+            n++;
+            spaced = 1;
+        } else {
+            break;
+        }
+        if (n > 16)
+            break;
+    }
+    if (n < 2)
+        return -1;
+    if (first >= 1 && (w->u[first - 1] == '[' || w->u[first - 1] == '(') && d + 1 < w->n &&
+        (w->u[d + 1] == ']' || w->u[d + 1] == ')'))
+        return 0;
+    int attached = first >= 1 && !cc_is_space(w->u[first - 1]);
+    if (spaced && n == 3 && !attached)
+        return 0;
+    if (spaced && n == 4 && attached && b < w->n) {
+        int k;
+        uint32_t c = at(w, b, &k);
+        if (cc_uc_is_alpha(c) || is_digit_unit(c) || cc_uc_is_opener(c))
+            return 0;
+    }
+    return 1;
+}
+
 /* Decide a candidate after a full stop at d (gap = whitespace before b). */
 static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t d, int32_t gap,
                             int32_t b)
@@ -571,9 +799,9 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
     /* "G.D.P.成長": a full stop directly followed by CJK text does not end a sentence. */
     if (gap == b && b < w->n && is_cjk_letter(at(w, b, &k)))
         return 0;
-    /* "...": ICU already breaks only before a capital; keep its decision. */
-    if (d > 0 && is_aterm(before(w, d, &k)))
-        return 1;
+    int run = dot_run_breaks(w, d, b);
+    if (run >= 0)
+        return run;
 
     /* A number: list marker, ordinal, or just the end of a sentence. */
     int32_t i = d, digits = 0;
@@ -588,8 +816,8 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         uint32_t c = i > 0 ? before(w, i, &k) : ' ';
         if (cc_uc_is_alpha(c))
             return 1; /* "A4." "COVID-19." and the like */
-        if (digits <= 3 && at_paragraph_start(w, i))
-            return 0; /* "1. Introduction" */
+        if (digits <= 3 && item_start(s, w, i))
+            return 0; /* "1. Introduction", "2.) The second item" */
         if (digits <= 3 && (s->rules->flags & CC_LANG_ORDINAL_DOT) && c != '.' && c != ',')
             return ambiguous_breaks(s, w, b); /* "am 3. Oktober" */
         return 1;
@@ -608,6 +836,7 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         if (lookup_abbr(s, w, parts, np, &extra, &used) != CC_ABBR_NONE)
             return 0;
     }
+    int before_digit = nw.openers == 0 && nw.first && is_digit_unit(nw.first);
     switch (lookup_abbr(s, w, parts, np, NULL, &used)) {
     case CC_ABBR_NONFINAL:
         return 0;
@@ -622,15 +851,19 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         if (comma_before(w, parts[used - 1].start))
             return 1;
         return ambiguous_breaks(s, w, b);
+    case CC_ABBR_TIME:
+        if (!number_before(w, parts[used - 1].start))
+            return ambiguous_breaks(s, w, b);
+        return time_breaks(s, w, parts[used - 1].start, &nw);
     case CC_ABBR_BEFORE_NUMBER:
-        if (nw.openers == 0 && nw.first && is_digit_unit(nw.first))
+        if (before_digit)
             return 0;
         break; /* otherwise as any other word */
     default:
         break;
     }
-    /* A list marker "a." or "iv." at the start of a paragraph. */
-    if (np == 1 && code_points(w, parts[0]) <= 4 && at_paragraph_start(w, parts[0].start)) {
+    /* A list marker "a." or "iv." at the start of a paragraph or of a list item. */
+    if (np == 1 && code_points(w, parts[0]) <= 4 && item_start(s, w, parts[0].start)) {
         int roman = 1;
         for (int32_t j = parts[0].start; j < parts[0].end; j++)
             roman &= is_roman(w->u[j]);
@@ -649,8 +882,10 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
     if (code_points(w, parts[0]) == 1 && cc_uc_is_upper(at(w, parts[0].start, &k))) {
         /* "…комиссии Смирнов А. П. Следующее…": initials after a surname end the name */
         if ((s->rules->flags & CC_LANG_SURNAME_FIRST) && np >= 2 && code_points(w, parts[1]) == 1 &&
-            surname_before(w, parts[np - 1].start, b))
+            surname_before(s, w, parts[np - 1].start, b))
             return 1;
+        if (before_digit)
+            return 0;
         return ambiguous_breaks(s, w, b);
     }
     /* An acronym with stops ("U.S.", "B.C.E."), but not a domain ("www.mid.ru"). */
@@ -661,6 +896,17 @@ static int full_stop_breaks(const concord_segmenter *s, const window *w, int32_t
         if (acronym)
             return ambiguous_breaks(s, w, b);
     }
+    /* An abbreviation by its shape: like the ambiguous ones, and never before a number. */
+    if (np == 1 && abbreviation_like(s, w, parts[0]))
+        return before_digit ? 0 : ambiguous_breaks(s, w, b);
+    /*
+     * Before a number ICU keeps an unknown word with the number when a
+     * lower-case word follows ("Art. 5 of the treaty"), and a candidate there
+     * is ours (push_digit_candidates): break only after a word, not after a
+     * single letter ("д. 17").
+     */
+    if (before_digit && (np > 1 || code_points(w, parts[0]) < 2))
+        return 0;
     return 1;
 }
 
@@ -674,6 +920,9 @@ static void quote_scan(const cc_uchar *u, int32_t from, int32_t to, quote_state 
 {
     for (int32_t i = from; i < to; i++) {
         cc_uchar c = u[i];
+        /* most units are none of the characters below: letters, kana, kanji */
+        if ((c > 0x85 && c < 0x2028) || (c > 0x300F && c < 0xFF08) || (c > '\r' && c < 0x85))
+            continue;
         if (is_hard_newline(c)) {
             q->depth = 0;
         } else if (is_cjk_open(c)) {
@@ -767,6 +1016,14 @@ static int builtin_breaks(const concord_segmenter *s, window *w, int32_t b)
     int32_t d = j - k; /* position of the terminator */
     int cjk = (s->rules->flags & CC_LANG_CJK) != 0;
 
+    /* "Ｊ．Ｆ．ケネディ": a full-width stop after a single Latin letter is an initial */
+    if (cjk && term == 0xFF0E && d > 0) {
+        uint32_t l = before(w, d, &k);
+        int32_t e = d - k;
+        if (cc_uc_is_alpha(l) && cc_uc_script(l) == CC_SCRIPT_LATIN &&
+            (e == 0 || !cc_uc_is_alpha(before(w, e, &k))))
+            return 0;
+    }
     if (cjk && (is_cjk_stop(term) || term == '!' || term == '?' || term == 0x2026))
         return cjk_breaks(s, w, j, gap, b);
     if (is_aterm(term))
@@ -900,6 +1157,354 @@ static int push_digit_candidates(concord_segmenter *s, const window *w, int32_t 
     return 0;
 }
 
+/* ---- candidates of our own rules ------------------------------------------ */
+
+enum marker_kind {
+    MK_NONE,
+    MK_BULLET,       /* "• ", "⁃" */
+    MK_NUM_DOT,      /* "1. " */
+    MK_NUM_PAREN,    /* "1) " */
+    MK_NUM_DOTPAREN, /* "1.) " */
+    MK_PAREN_NUM,    /* "(1) " */
+    MK_ALPHA_DOT,    /* "a. " */
+    MK_ALPHA_PAREN,  /* "a) " */
+    MK_PAREN_ALPHA   /* "(a) " */
+};
+
+typedef struct marker {
+    enum marker_kind kind;
+    uint32_t value; /* the number, the letter or the bullet */
+} marker;
+
+/* The list marker at u[p], followed by a space (a bullet needs none). */
+static marker marker_at(const window *w, int32_t p)
+{
+    marker m = {MK_NONE, 0};
+    if (p >= w->n)
+        return m;
+    int k;
+    uint32_t c = at(w, p, &k);
+    if (is_bullet(c)) {
+        m.kind = MK_BULLET;
+        m.value = c;
+        return m;
+    }
+    int32_t i = p;
+    int paren = c == '(';
+    if (paren)
+        i++;
+    uint32_t v = 0;
+    int digits = 0;
+    while (i < w->n && digits < 4 && w->u[i] >= '0' && w->u[i] <= '9') {
+        v = v * 10 + (w->u[i] - '0');
+        i++;
+        digits++;
+    }
+    int alpha = 0;
+    if (digits == 0 && i < w->n &&
+        ((w->u[i] >= 'a' && w->u[i] <= 'z') || (w->u[i] >= 0x430 && w->u[i] <= 0x44F))) {
+        v = w->u[i++];
+        alpha = 1;
+    }
+    if ((digits == 0 && !alpha) || digits > 3 || i + 1 >= w->n)
+        return m;
+    enum marker_kind kind = MK_NONE;
+    if (paren && w->u[i] == ')')
+        kind = alpha ? MK_PAREN_ALPHA : MK_PAREN_NUM, i++;
+    else if (!paren && w->u[i] == '.' && w->u[i + 1] == ')')
+        kind = alpha ? MK_NONE : MK_NUM_DOTPAREN, i += 2;
+    else if (!paren && w->u[i] == '.')
+        kind = alpha ? MK_ALPHA_DOT : MK_NUM_DOT, i++;
+    else if (!paren && w->u[i] == ')')
+        kind = alpha ? MK_ALPHA_PAREN : MK_NUM_PAREN, i++;
+    if (kind == MK_NONE || i >= w->n || w->u[i] != ' ')
+        return m;
+    m.kind = kind;
+    m.value = v;
+    return m;
+}
+
+/* Is position p inside a quotation opened earlier in its paragraph (« », „ “, “ ”, " ")? */
+static int inside_quotation(const window *w, int32_t p)
+{
+    int32_t a = p;
+    while (a > 0 && p - a < 2000 && !is_hard_newline(w->u[a - 1]))
+        a--;
+    int guil = 0, low = 0, dbl = 0, straight = 0;
+    for (int32_t i = a; i < p; i++) {
+        cc_uchar c = w->u[i];
+        if (c == 0xAB)
+            guil++;
+        else if (c == 0xBB && guil > 0)
+            guil--;
+        else if (c == 0x201E)
+            low++;
+        else if (c == 0x201C && low > 0)
+            low--;
+        else if (c == 0x201C)
+            dbl++;
+        else if (c == 0x201D && dbl > 0)
+            dbl--;
+        else if (c == '"')
+            straight ^= 1;
+    }
+    return guil > 0 || low > 0 || dbl > 0 || straight;
+}
+
+/*
+ * Inline lists: "1. Open the file 2. Save it", "a) … b) …", "• 9. … • 10. …".
+ * When a paragraph (at p) starts with a list marker, the next marker of the
+ * same kind in sequence (2 after 1, b after a, the same bullet), after a
+ * space, starts a new segment, and so on. After a colon (`colon`), a list
+ * that starts with 1, a or a bullet does the same, its first item staying
+ * with the colon ("Steps: 1. Open the file | 2. Save it"); the first marker
+ * gets a no-break candidate, which tells the stop rules that it is one.
+ * Where "3." may be an ordinal ("am 3. Oktober"), a numbered item must
+ * follow the end of a sentence.
+ */
+static int push_list_candidates(concord_segmenter *s, const window *w, int32_t p, int32_t hi,
+                                int colon)
+{
+    int rc;
+    while (p < w->n && (w->u[p] == ' ' || w->u[p] == '\t'))
+        p++;
+    marker m = marker_at(w, p);
+    if (m.kind == MK_NONE)
+        return 0;
+    if (colon && m.kind != MK_BULLET && m.value != 1 && m.value != 'a' && m.value != 0x430)
+        return 0;
+    if (colon && inside_quotation(w, p)) /* a list quoted inside a sentence stays in it */
+        return 0;
+    int32_t first = p; /* after a colon: a list once a second item is found */
+    int ordinal = (s->rules->flags & CC_LANG_ORDINAL_DOT) && m.kind == MK_NUM_DOT;
+    for (int32_t i = p + 1; i < w->n && i <= hi + 16; i++) {
+        cc_uchar c = w->u[i];
+        if (is_hard_newline(c))
+            break;
+        if (w->u[i - 1] != ' ')
+            continue;
+        marker n = marker_at(w, i);
+        if (n.kind != m.kind)
+            continue;
+        uint32_t want = m.value + 1;
+        if (m.kind == MK_BULLET)
+            want = m.value;
+        else if (want == 0x439) /* й is left out of Russian letter lists */
+            want++;
+        if (n.value != want)
+            continue;
+        if (ordinal) {
+            int k;
+            int32_t g = space_before(w, i);
+            while (g > 0 && cc_uc_is_closer(before(w, g, &k)))
+                g -= k;
+            uint32_t t = g > 0 ? before(w, g, &k) : 0;
+            if (!(is_aterm(t) || cc_uc_is_sterm(t) || is_ellipsis(t)))
+                continue;
+        }
+        if (colon && first >= 0 && first > w->lo && first <= hi &&
+            (rc = push_cand(s, first, CAND_RULE, 0)) < 0)
+            return rc;
+        first = -1;
+        if (i > w->lo && i <= hi && (rc = push_cand(s, i, CAND_RULE, 1)) < 0)
+            return rc;
+        m = n;
+    }
+    return 0;
+}
+
+/*
+ * A dialogue dash after the end of a sentence: "Что делать? — Ничего.",
+ * "— спросил он. — Домой." ICU never breaks before a dash (Unicode counts it
+ * as a continuation); a dash and a space followed by a capital start a new
+ * utterance, unless a quotation is open ("«К чему? – спросила мама. – Завтра»").
+ */
+static int dash_candidate(const window *w, int32_t i)
+{
+    int k;
+    if (i < 2 || i + 2 >= w->n || !is_dash(w->u[i]) || !cc_is_space(w->u[i + 1]) ||
+        is_hard_newline(w->u[i + 1]))
+        return 0;
+    int32_t a = skip_space(w, i + 1);
+    if (a >= w->n || !cc_uc_is_upper(at(w, a, &k)))
+        return 0;
+    int32_t g = space_before(w, i);
+    if (g == i || g == 0)
+        return 0;
+    for (int32_t j = g; j < i; j++)
+        if (is_hard_newline(w->u[j]))
+            return 0;
+    for (int n = 0; g > 0 && n < 8; n++) {
+        uint32_t q = before(w, g, &k);
+        if (!cc_uc_is_closer(q))
+            break;
+        /* after a closing quotation mark the dash names its author ("…game." - M. Ingram) */
+        if (q == '"' || q == '\'' || q == 0xBB || q == 0x201D || q == 0x2019 || q == 0x201C ||
+            q == 0x203A)
+            return 0;
+        g -= k;
+    }
+    uint32_t t = g > 0 ? before(w, g, &k) : 0;
+    if (!(is_aterm(t) || cc_uc_is_sterm(t) || is_ellipsis(t)))
+        return 0;
+    return !inside_quotation(w, i);
+}
+
+/*
+ * No space after the stop: "ends here.Next it", "bought 1,000.That is". The
+ * stop between a word of two letters or more (or a number) and a capitalized
+ * word that usually starts a sentence (or a title: "Tuesday.Mr. Smith") ends
+ * a sentence, unless either side looks like a name of a file, a domain, an
+ * address or code ("Jane.Doe@example.com", "System.Console.Out").
+ */
+static int nospace_candidate(const concord_segmenter *s, const window *w, int32_t i)
+{
+    int k, k2;
+    if (i < 2 || i + 1 >= w->n || w->u[i - 1] != '.')
+        return 0;
+    uint32_t c = at(w, i, &k);
+    if (!cc_uc_is_upper(c) || !cc_uc_is_lower(at(w, i + k, &k2)))
+        return 0;
+    uint32_t p = before(w, i - 1, &k);
+    int lower = cc_uc_is_lower(p);
+    if (!lower && !is_digit_unit(p))
+        return 0;
+    int32_t ws = i - 1, letters = 0;
+    while (ws > 0) {
+        uint32_t b = before(w, ws, &k);
+        if (cc_is_space(b) || cc_uc_is_opener(b))
+            break;
+        if (b == '.' || b == '@' || b == '/' || b == ':' || b == '_' || b == '\\' || i - ws > 64)
+            return 0;
+        letters += cc_uc_is_alpha(b) != 0;
+        ws -= k;
+    }
+    if (lower && letters < 2)
+        return 0;
+    for (int32_t e = i; e < w->n && e - i < 64; e += k) {
+        uint32_t a = at(w, e, &k);
+        if (cc_is_space(a))
+            break;
+        if (a == '@' || a == '/' || a == '_' || a == '(' || a == '\\' || a == '=')
+            return 0;
+        if (a == '.' && e + 1 < w->n && !cc_is_space(w->u[e + 1]) && !cc_uc_is_closer(w->u[e + 1]))
+            return 0;
+    }
+    if (!s->has_starters && !s->has_latin)
+        return 1;
+    next_word nw;
+    get_next_word(w, i, &nw);
+    if (nw.dotted) {
+        const cc_wordset *set = s->has_latin && is_latin(w, nw.q) ? &s->latin_abbr : &s->abbr;
+        return cc_wordset_get(set, w->u + nw.q, nw.qe - nw.q) == CC_ABBR_NONFINAL;
+    }
+    return is_starter(s, w, &nw);
+}
+
+/*
+ * "word. . . . The next": the stop on the word ends the sentence, the
+ * ellipsis opens the next one. i is the first of the three spaced dots.
+ */
+static int ellipsis_after_stop_candidate(const window *w, int32_t i)
+{
+    if (i < 3 || i + 5 > w->n || w->u[i - 1] != ' ' || w->u[i - 2] != '.' ||
+        cc_is_space(w->u[i - 3]) || is_aterm(w->u[i - 3]))
+        return 0;
+    const cc_uchar *u = w->u + i;
+    if (!(u[0] == '.' && u[1] == ' ' && u[2] == '.' && u[3] == ' ' && u[4] == '.'))
+        return 0;
+    if (i + 6 < w->n && u[5] == ' ' && u[6] == '.')
+        return 0;
+    int32_t a = skip_space(w, i + 5);
+    if (a == i + 5 || a >= w->n)
+        return 0;
+    for (int32_t j = i + 5; j < a; j++)
+        if (is_hard_newline(w->u[j]))
+            return 0;
+    int k;
+    uint32_t c = at(w, a, &k);
+    return cc_uc_is_alpha(c) || is_digit_unit(c) || cc_uc_is_opener(c);
+}
+
+/*
+ * A picture credit after a caption: "…Washington D.C. Image: United States
+ * Navy." The label (a table of the language) followed by a colon and a
+ * capital starts a segment, where ICU sees no sentence end. Returns the
+ * position of the label, or -1. i is the colon.
+ */
+static int32_t credit_candidate(const concord_segmenter *s, const window *w, int32_t i)
+{
+    int k;
+    if (!s->credit_labels.count || i + 2 >= w->n)
+        return -1;
+    int32_t e = i;
+    if (e > 0 && cc_is_space(w->u[e - 1]) && !is_hard_newline(w->u[e - 1]))
+        e--; /* French "Photo : …" */
+    int32_t ws = e;
+    while (ws > 0 && e - ws < 24 && cc_uc_is_alpha(before(w, ws, &k)))
+        ws -= k;
+    if (ws == e || !cc_wordset_get(&s->credit_labels, w->u + ws, e - ws))
+        return -1;
+    int32_t a = skip_space(w, i + 1);
+    if (a == i + 1 || a >= w->n) /* only spaces between colon and text */
+        return -1;
+    uint32_t c = at(w, a, &k);
+    if (!cc_uc_is_upper(c) && !is_digit_unit(c))
+        return -1;
+    int32_t g = space_before(w, ws);
+    if (g == ws || g == 0)
+        return -1;
+    for (int32_t j = g; j < ws; j++)
+        if (is_hard_newline(w->u[j]))
+            return -1;
+    uint32_t p = before(w, g, &k);
+    if (!(cc_uc_is_alpha(p) || is_digit_unit(p) || cc_uc_is_closer(p) || is_aterm(p) ||
+          cc_uc_is_sterm(p)))
+        return -1;
+    return ws;
+}
+
+/* The candidates of our own rules at the positions fill_window marked. */
+static int push_rule_candidates(concord_segmenter *s, const window *w, int32_t hi)
+{
+    int rc;
+    if (w->para_start && (rc = push_list_candidates(s, w, 0, hi, 0)) < 0)
+        return rc;
+    for (size_t m = 0; m < s->nmarks; m++) {
+        int32_t i = s->marks[m];
+        if (i >= w->n || i > hi + 16)
+            continue;
+        cc_uchar c = w->u[i];
+        int32_t at_pos = -1;
+        int32_t rule = CAND_BUILTIN;
+        if (is_hard_newline(c)) {
+            if ((rc = push_list_candidates(s, w, i + 1, hi, 0)) < 0)
+                return rc;
+            continue;
+        }
+        if (is_dash(c)) {
+            if (dash_candidate(w, i))
+                at_pos = i;
+        } else if (c == '.') {
+            if (ellipsis_after_stop_candidate(w, i))
+                at_pos = i;
+        } else if (c == ':') {
+            if (i + 1 < w->n && w->u[i + 1] == ' ' &&
+                (rc = push_list_candidates(s, w, i + 1, hi, 1)) < 0)
+                return rc;
+            at_pos = credit_candidate(s, w, i);
+            rule = CAND_RULE;
+        } else if (!is_digit_unit(c) && !is_ellipsis(c)) {
+            if (nospace_candidate(s, w, i))
+                at_pos = i;
+        }
+        if (at_pos > w->lo && at_pos <= hi &&
+            (rc = push_cand(s, at_pos, rule, rule == CAND_RULE)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
 {
     int rc;
@@ -918,6 +1523,8 @@ static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
     if (s->mark_oom)
         return cc_error_oom();
     if (!(s->rules->flags & CC_LANG_CJK) && (rc = push_digit_candidates(s, w, hi)) < 0)
+        return rc;
+    if ((rc = push_rule_candidates(s, w, hi)) < 0)
         return rc;
     /* "Wait… Then": ICU does not treat the ellipsis character as a stop. */
     if (!(s->rules->flags & CC_LANG_CJK)) {
@@ -1023,8 +1630,10 @@ static int list_item_at(const unsigned char *t, size_t len, size_t i)
         return 0;
     if ((t[i] == '-' || t[i] == '*' || t[i] == '+') && i + 1 < len && t[i + 1] == ' ')
         return 1;
-    if (i + 3 < len && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0xA2 && t[i + 3] == ' ')
-        return 1; /* • */
+    if (t[i] >= 0x80) {
+        size_t j = i;
+        return cc_utf8_decode(t, &j) == 0x2022 && j < len && t[j] == ' '; /* • */
+    }
     size_t j = i;
     while (j < len && j - i < 3 && t[j] >= '0' && t[j] <= '9')
         j++;
@@ -1038,10 +1647,11 @@ static int newline_at(const unsigned char *t, size_t len, size_t j)
 {
     if (t[j] == '\n' || t[j] == '\r' || t[j] == '\f' || t[j] == '\v')
         return 1;
-    if (t[j] == 0xC2 && j + 1 < len && t[j + 1] == 0x85)
-        return 1; /* NEL */
-    return t[j] == 0xE2 && j + 2 < len && t[j + 1] == 0x80 &&
-           (t[j + 2] == 0xA8 || t[j + 2] == 0xA9); /* LS, PS */
+    if (t[j] < 0x80)
+        return 0;
+    size_t k = j;
+    uint32_t c = cc_utf8_decode(t, &k);
+    return k <= len && (c == 0x85 || c == 0x2028 || c == 0x2029); /* NEL, LS, PS */
 }
 
 /*
@@ -1102,6 +1712,41 @@ static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32
     (*n)++;
 }
 
+/*
+ * A character of two or three bytes that no rule looks at on its own: not a
+ * space or line break, a dash, an ellipsis or a full-width digit (the
+ * letters of Cyrillic, Greek, kana and kanji, and most others).
+ */
+static inline int plain_letter(uint32_t c)
+{
+    return (c < 0x1680 && c != 0x85 && c != 0xA0) ||
+           (c > 0x3000 && c <= 0xFFFF && !(c >= 0xFF10 && c <= 0xFF19));
+}
+
+/*
+ * Which printable ASCII characters fill_window notes for the rules: after a
+ * space, a digit, a dot or a dash may start a sentence; a colon may follow a
+ * picture credit (or open a list); a capital right after a stop may start one.
+ */
+#define MARK_AFTER_SPACE 1
+#define MARK_ALWAYS      2
+#define MARK_AFTER_STOP  4
+static const unsigned char ascii_marks[128] = {
+    ['0'] = MARK_AFTER_SPACE, ['1'] = MARK_AFTER_SPACE, ['2'] = MARK_AFTER_SPACE,
+    ['3'] = MARK_AFTER_SPACE, ['4'] = MARK_AFTER_SPACE, ['5'] = MARK_AFTER_SPACE,
+    ['6'] = MARK_AFTER_SPACE, ['7'] = MARK_AFTER_SPACE, ['8'] = MARK_AFTER_SPACE,
+    ['9'] = MARK_AFTER_SPACE, ['.'] = MARK_AFTER_SPACE, ['-'] = MARK_AFTER_SPACE,
+    [':'] = MARK_ALWAYS,      ['A'] = MARK_AFTER_STOP,  ['B'] = MARK_AFTER_STOP,
+    ['C'] = MARK_AFTER_STOP,  ['D'] = MARK_AFTER_STOP,  ['E'] = MARK_AFTER_STOP,
+    ['F'] = MARK_AFTER_STOP,  ['G'] = MARK_AFTER_STOP,  ['H'] = MARK_AFTER_STOP,
+    ['I'] = MARK_AFTER_STOP,  ['J'] = MARK_AFTER_STOP,  ['K'] = MARK_AFTER_STOP,
+    ['L'] = MARK_AFTER_STOP,  ['M'] = MARK_AFTER_STOP,  ['N'] = MARK_AFTER_STOP,
+    ['O'] = MARK_AFTER_STOP,  ['P'] = MARK_AFTER_STOP,  ['Q'] = MARK_AFTER_STOP,
+    ['R'] = MARK_AFTER_STOP,  ['S'] = MARK_AFTER_STOP,  ['T'] = MARK_AFTER_STOP,
+    ['U'] = MARK_AFTER_STOP,  ['V'] = MARK_AFTER_STOP,  ['W'] = MARK_AFTER_STOP,
+    ['X'] = MARK_AFTER_STOP,  ['Y'] = MARK_AFTER_STOP,  ['Z'] = MARK_AFTER_STOP,
+};
+
 /* Is byte offset ws at the start of a line, after nothing but spaces or tabs? */
 static int at_line_start(const unsigned char *t, size_t start, size_t ws)
 {
@@ -1120,7 +1765,12 @@ static int at_line_start(const unsigned char *t, size_t start, size_t ws)
 static size_t fill_window(concord_segmenter *s, const char *text, size_t start, size_t len,
                           size_t ws, int32_t *n_out, int *complete)
 {
-    const unsigned char *t = (const unsigned char *)text;
+    /* restrict: the stores into the window never change the text, so the loops
+       below need not read it again after each store */
+    const unsigned char *restrict t = (const unsigned char *)text;
+    cc_uchar *u = s->u;
+    uint32_t *off = s->off;
+    const int32_t cap = s->window - 2;
     int32_t n = 0;
     size_t i = ws;
     int run = 0;
@@ -1130,18 +1780,60 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
     s->nmarks = 0;
     s->mark_oom = 0;
     while (i < len) {
-        if (n >= s->window - 2)
+        if (n >= cap)
             break;
-        /* the common case first: printable ASCII */
-        if (t[i] > 0x20 && t[i] < 0x7F) {
-            if (t[i] <= '9' && t[i] >= '0' && run > 0)
-                note_mark(s, n); /* a digit after a space: a sentence may start here */
-            s->u[n] = t[i];
-            s->off[n++] = (uint32_t)(i - ws);
-            i++;
-            run = 0;
-            line_blank = 0;
+        /* the common case first: printable ASCII and spaces, in a tight loop */
+        if (t[i] >= 0x20 && t[i] < 0x7F) {
+            size_t room = (size_t)(cap - n);
+            size_t end = len - i < room ? len : i + room;
+            int stored = 0;
+            do {
+                unsigned char a = t[i];
+                if (a == ' ') {
+                    if (run < RUN_MAX) {
+                        u[n] = ' ';
+                        off[n++] = (uint32_t)(i - ws);
+                        run++;
+                    }
+                    i++;
+                    continue;
+                }
+                unsigned m = ascii_marks[a];
+                if (m && ((m & MARK_AFTER_SPACE) ? run > 0
+                                                 : (m & MARK_ALWAYS) || (n > 0 && u[n - 1] == '.')))
+                    note_mark(s, n);
+                u[n] = a;
+                off[n++] = (uint32_t)(i - ws);
+                i++;
+                run = 0;
+                stored = 1;
+            } while (i < end && t[i] >= 0x20 && t[i] < 0x7F);
+            if (stored)
+                line_blank = 0;
             continue;
+        }
+        /* then runs of letters of two bytes (Cyrillic, Greek) and three (kana, kanji)
+           that are neither spaces, digits, dashes nor ellipses */
+        if (t[i] >= 0xC2 && t[i] <= 0xEF) {
+            size_t j = i;
+            uint32_t f = cc_utf8_decode(t, &j);
+            if (plain_letter(f)) {
+                if (n > 0 && u[n - 1] == '.' && cc_uc_is_upper(f))
+                    note_mark(s, n);
+                for (;;) {
+                    u[n] = (cc_uchar)f;
+                    off[n++] = (uint32_t)(i - ws);
+                    i = j;
+                    if (i >= len || n >= cap || t[i] < 0xC2 || t[i] > 0xEF)
+                        break;
+                    f = cc_utf8_decode(t, &j);
+                    if (!plain_letter(f))
+                        break;
+                }
+                run = 0;
+                line_blank = 0;
+                continue;
+            }
         }
         size_t ci = i;
         uint32_t c = t[i] < 0x80 ? t[i++] : cc_utf8_decode(t, &i);
@@ -1165,6 +1857,8 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
                 unit = ' ';
             }
             put_unit(s, &n, unit, rel, &run);
+            if (n > 0 && is_hard_newline(s->u[n - 1]))
+                note_mark(s, n - 1); /* a paragraph starts after it: a list? */
             line_blank = 1;
             if (para && n >= s->window / 2) {
                 *complete = 1;
@@ -1175,7 +1869,8 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
         if (line_blank && !cc_is_space(c))
             line_blank = 0;
         if (c < 0x10000) {
-            if (is_ellipsis(c) || (run > 0 && is_digit_unit(c)))
+            if (is_ellipsis(c) || (run > 0 && (is_digit_unit(c) || is_dash(c))) ||
+                (n > 0 && s->u[n - 1] == '.' && cc_uc_is_upper(c)))
                 note_mark(s, n);
             put_unit(s, &n, (cc_uchar)c, rel, &run);
         } else {

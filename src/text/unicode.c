@@ -29,18 +29,27 @@ static int icu_error(UErrorCode st, const char *what)
 
 /* ---- properties -------------------------------------------------------- */
 
+/* ASCII answers without a call into ICU: the segmenter asks about every letter
+   around a candidate break. They are the same as ICU's. */
+
 int cc_uc_is_upper(uint32_t c)
 {
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
     return u_isUUppercase((UChar32)c) || u_istitle((UChar32)c);
 }
 
 int cc_uc_is_lower(uint32_t c)
 {
+    if (c < 0x80)
+        return c >= 'a' && c <= 'z';
     return u_isULowercase((UChar32)c);
 }
 
 int cc_uc_is_alpha(uint32_t c)
 {
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
     return u_isUAlphabetic((UChar32)c);
 }
 
@@ -51,6 +60,8 @@ int cc_uc_is_digit(uint32_t c)
 
 int cc_uc_is_sterm(uint32_t c)
 {
+    if (c < 0x80)
+        return c == '.' || c == '!' || c == '?';
     return u_hasBinaryProperty((UChar32)c, UCHAR_S_TERM);
 }
 
@@ -61,12 +72,16 @@ static int is_ambiguous_quote(uint32_t c)
 
 int cc_uc_is_opener(uint32_t c)
 {
+    if (c < 0x80)
+        return c == '(' || c == '[' || c == '{' || is_ambiguous_quote(c);
     int8_t t = u_charType((UChar32)c);
     return t == U_START_PUNCTUATION || t == U_INITIAL_PUNCTUATION || is_ambiguous_quote(c);
 }
 
 int cc_uc_is_closer(uint32_t c)
 {
+    if (c < 0x80)
+        return c == ')' || c == ']' || c == '}' || is_ambiguous_quote(c);
     int8_t t = u_charType((UChar32)c);
     return t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION || is_ambiguous_quote(c);
 }
@@ -78,6 +93,8 @@ int cc_uc_is_pstart(uint32_t c)
 
 int cc_uc_script(uint32_t c)
 {
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? CC_SCRIPT_LATIN : CC_SCRIPT_COMMON;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript((UChar32)c, &st);
     if (U_FAILURE(st))

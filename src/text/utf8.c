@@ -36,6 +36,24 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
         if (i >= len)
             break;
         unsigned c = s[i];
+        /* Fast path: runs of well-formed two- and three-byte sequences (Cyrillic, kana,
+           kanji), with single ASCII bytes between them. */
+        size_t i0 = i;
+        while (i + 3 < len) {
+            unsigned b1 = s[i + 1];
+            if ((unsigned)(c - 0xC2) < 0x1Eu && (b1 & 0xC0) == 0x80)
+                i += 2;
+            else if (((unsigned)(c - 0xE1) < 0x0Cu || c == 0xEE || c == 0xEF) &&
+                     (b1 & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+                i += 3;
+            else if (c - 1u < 0x7Fu && i > i0 && b1 >= 0x80)
+                i++; /* one ASCII byte between two runs: a space between words */
+            else
+                break;
+            c = s[i];
+        }
+        if (i > i0)
+            continue;
         if (c < 0x80) {
             if (c == 0 && reject_nul) {
                 *why = "NUL byte (is this a binary or UTF-16 file?)";

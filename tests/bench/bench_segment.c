@@ -5,6 +5,7 @@
  *   bench_segment accuracy DATA_DIR [--errors]
  *   bench_segment speed DATA_DIR [MB] [RUNS]
  *   bench_segment large MB
+ *   bench_segment suites CASES_DIR [--errors]
  *
  * DATA_DIR is ../shared/data/segmentation. Accuracy: boundary precision,
  * recall and F1 against the gold sentence offsets (code points), counting
@@ -27,6 +28,7 @@
 #include <unicode/utext.h>
 
 #include "concord/concord.h"
+#include "../unit/seg_cases.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -416,6 +418,39 @@ static void speed(const char *dir, const char *lang, double mb, int runs)
     free(tu);
 }
 
+/* The case files: the public suites (suites/) and our golden files, each with its language. */
+static const struct {
+    const char *file, *lang;
+} case_files[] = {
+    {"suites/golden-rules-en.txt", "en"},
+    {"suites/pragmatic-ru.txt", "ru"},
+    {"suites/pragmatic-ja.txt", "ja"},
+    {"suites/pragmatic-de.txt", "de"},
+    {"suites/pragmatic-fr.txt", "fr"},
+    {"golden-en.txt", "en"},
+    {"golden-ru.txt", "ru"},
+    {"golden-ja.txt", "ja"},
+    {"golden-de.txt", "de"},
+    {"golden-fr.txt", "fr"},
+};
+
+/* Cases exactly right in every case file under dir (tests/data/segment). */
+static void suites(const char *dir, int errors)
+{
+    char path[4096];
+    for (size_t i = 0; i < sizeof(case_files) / sizeof(case_files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, case_files[i].file);
+        segcase_score sc;
+        if (segcase_run_file(path, case_files[i].lang, errors, &sc) < 0) {
+            fprintf(stderr, "bench_segment: cannot read %s\n", path);
+            exit(2);
+        }
+        printf("cases %-28s %-3s %3d of %3d right (%5.1f %%)\n", case_files[i].file,
+               case_files[i].lang, sc.right, sc.cases,
+               sc.cases ? 100.0 * sc.right / sc.cases : 0.0);
+    }
+}
+
 /* Segment MB megabytes of generated text (one long line and many short ones)
    and report speed and peak memory over the size of the input itself. */
 static void large(double mb)
@@ -489,6 +524,10 @@ int main(int argc, char **argv)
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         printf("peak RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+        return 0;
+    }
+    if (strcmp(argv[1], "suites") == 0) {
+        suites(dir, argc > 3 && strcmp(argv[3], "--errors") == 0);
         return 0;
     }
     if (strcmp(argv[1], "large") == 0) {

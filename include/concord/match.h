@@ -52,7 +52,8 @@ typedef struct concord_matcher concord_matcher;
 
 /*
  * Open a matcher on tm for lookups from language `from` to language `to`
- * (BCP 47; "en" also takes en-US and en-GB, "en-US" only en-US). It brings
+ * (BCP 47; "en" also takes en-US and en-GB, "en-US" takes en-US and its
+ * longer forms such as en-US-x-twain, not en; case does not matter). It brings
  * the index of `from` up to date when it can (which writes to the TM file;
  * a TM open read-only, or locked by an import for long, is then searched
  * with the index it has plus a scan of the units added since).

@@ -49,7 +49,8 @@ typedef struct concord_segmenter_options {
     /*
      * BCP 47 language tag, e.g. "en", "ru-RU", "ja". NULL means "en".
      * Built-in rules exist for en, ru, ja, de and fr (any region); any other
-     * well-formed tag gets ICU's rules for that language (ICU's root rules if
+     * well-formed tag (see concord_lang_canonicalize(): "und", "qaa", "xx",
+     * "x-house" too) gets ICU's rules for that language (ICU's root rules if
      * it has none) plus the language-independent corrections.
      */
     const char *lang;

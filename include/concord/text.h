@@ -50,11 +50,15 @@ CONCORD_API const char *concord_lang_detect(const char *text, size_t len);
 
 /*
  * Check that `tag` is a well-formed BCP 47 language tag ("en", "ru-RU",
- * "zh-Hant-TW", "ja") and write its canonical form (language lower case,
- * script title case, region upper case: "EN-us" -> "en-US") into
- * out[0..outsize), NUL-terminated. Returns 0, CONCORD_EINVAL for a malformed
- * tag, or CONCORD_ELIMIT if out is too small (64 bytes is always enough for
- * the tags we accept).
+ * "zh-Hant-TW", "ja", "und", "qaa", "x-house", "i-klingon") and write its
+ * canonical form (language lower case, script title case, region upper case,
+ * everything after a singleton lower case: "EN-us" -> "en-US") into
+ * out[0..outsize), NUL-terminated. Well-formed is the grammar of RFC 5646;
+ * the registry is not consulted, so unassigned codes ("xx") pass. A language
+ * subtag of 4 to 8 letters (reserved, never registered) is refused, so that
+ * "english" is reported. Either '-' or '_' may separate subtags. Returns 0,
+ * CONCORD_EINVAL for a malformed tag, or CONCORD_ELIMIT if out is too small
+ * (64 bytes is always enough for the tags we accept).
  */
 CONCORD_API int concord_lang_canonicalize(char *out, size_t outsize, const char *tag);
 

@@ -393,12 +393,6 @@ static int compile_except(cc_recognizer *r, const char *text, seq *out)
     return 0;
 }
 
-int cc_lang_primary_eq(const char *a, const char *b)
-{
-    size_t na = strcspn(a, "-_"), nb = strcspn(b, "-_");
-    return na == nb && strncmp(a, b, na) == 0;
-}
-
 int cc_recognizer_new(cc_recognizer **out, const concord_glossary *g, const char *lang)
 {
     *out = NULL;

@@ -209,7 +209,7 @@ int concord_concordance_search(concord_hits **out, concord_tm *tm, const char *l
     int rc;
     *out = NULL;
     char want[64], primary[16];
-    if (cc_lang_canonical(lang ? lang : "", want, sizeof(want), 0) < 0)
+    if (concord_lang_canonicalize(want, sizeof(want), lang ? lang : "") < 0)
         return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag (e.g. en, ru, ja)",
                             lang ? lang : "");
     if ((rc = concord_text_validate(phrase, len)) < 0)

@@ -15,18 +15,9 @@
  * variants that a later replace removed stay: lookup reads the unit and
  * finds them gone.
  */
-#include <strings.h>
 #include <string.h>
 
 #include "match/match_internal.h"
-
-int cc_lang_matches(const char *want, const char *tag)
-{
-    size_t n = strlen(want);
-    if (strncasecmp(want, tag, n) != 0)
-        return 0;
-    return tag[n] == '\0' || (tag[n] == '-' && strchr(want, '-') == NULL);
-}
 
 uint64_t cc_index_key(const char *lang, uint64_t word_key)
 {

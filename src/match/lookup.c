@@ -98,8 +98,8 @@ int concord_matcher_open(concord_matcher **out, concord_tm *tm, const char *from
     if (!m)
         return cc_error_oom();
     m->tm = tm;
-    if ((rc = cc_lang_canonical(from ? from : "", m->from, sizeof(m->from), 0)) < 0 ||
-        (rc = cc_lang_canonical(to ? to : "", m->to, sizeof(m->to), 0)) < 0) {
+    if ((rc = concord_lang_canonicalize(m->from, sizeof(m->from), from ? from : "")) < 0 ||
+        (rc = concord_lang_canonicalize(m->to, sizeof(m->to), to ? to : "")) < 0) {
         rc = cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag (e.g. en, ru, ja, en-US)",
                           rc == 0 ? "" : (m->from[0] ? (to ? to : "") : (from ? from : "")));
         goto fail;

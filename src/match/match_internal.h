@@ -113,7 +113,4 @@ int cc_index_update(concord_tm *tm, cc_tokenizer *t, const char *lang, int wait_
 int cc_postings_decode(const void *data, size_t len,
                        int (*fn)(int64_t unit, uint32_t nwords, void *ud), void *ud);
 
-/* Does variant tag belong to the language asked for (lang "en" takes en-US)? */
-int cc_lang_matches(const char *want, const char *tag);
-
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/base.h"
+#include "concord/text.h"
 
 typedef uint16_t cc_uchar;
 
@@ -275,10 +276,22 @@ int cc_stem(cc_stemmer *s, const char *word, size_t len, const char **out, size_
 void cc_lang_primary(const char *tag, char *out, size_t outsize);
 
 /*
- * concord_lang_canonicalize(), with the check that ICU knows the language
- * only when known_only is set (a TM keeps any well-formed tag it is given,
- * including private-use "x-..." tags).
+ * Does language range `range` (a canonical tag such as "en" or "en-US") take
+ * tag `tag`? The basic filtering of RFC 4647 section 3.3.1: the range is the
+ * tag or a prefix of it that ends at a subtag ("en" takes en, en-US, en-GB;
+ * "en-US" takes en-US and en-US-x-twain, not en). Tags are compared without
+ * regard to case, as BCP 47 says, and '_' counts as '-'.
  */
-int cc_lang_canonical(const char *tag, char *out, size_t outsize, int known_only);
+int cc_lang_matches(const char *range, const char *tag);
+
+/*
+ * Is the language of a canonical tag one ICU has data for ("en", "ru-RU";
+ * not "und", "qaa", "xx")? For guessing whether a word is meant as a tag (a
+ * header row of a glossary); a well-formed tag is valid whatever this says.
+ */
+int cc_lang_known(const char *tag);
+
+/* Do tags a and b have the same primary language subtag (en-US and en-GB do)? */
+int cc_lang_primary_eq(const char *a, const char *b);
 
 #endif

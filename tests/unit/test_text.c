@@ -136,20 +136,96 @@ static void test_lang_canonicalize(void **state)
                 {"zh-hant-tw", "zh-Hant-TW"},
                 {"de-CH", "de-CH"},
                 {"es-419", "es-419"},
-                {"fr", "fr"}};
+                {"fr", "fr"},
+                /* well-formed although the registry has no such language, or not yet */
+                {"und", "und"},
+                {"qaa", "qaa"},
+                {"QTZ-latn", "qtz-Latn"},
+                {"xx", "xx"},
+                {"qq", "qq"},
+                /* private use, extensions (lower case after the singleton), variants */
+                {"x-private", "x-private"},
+                {"X-Whatever-AB", "x-whatever-ab"},
+                {"en-x-us", "en-x-us"},
+                {"en-US-u-ca-gregory", "en-US-u-ca-gregory"},
+                {"de-CH-1996", "de-CH-1996"},
+                {"sl-rozaj-biske", "sl-rozaj-biske"},
+                {"zh-yue-HK", "zh-yue-HK"},
+                {"zh-min-nan", "zh-min-nan"},
+                /* grandfathered: irregular ones as registered, regular ones by the grammar */
+                {"i-klingon", "i-klingon"},
+                {"I-DEFAULT", "i-default"},
+                {"en-gb-oed", "en-GB-oed"},
+                {"sgn-be-fr", "sgn-BE-FR"},
+                {"art-lojban", "art-lojban"}};
     char out[64];
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        assert_int_equal(concord_lang_canonicalize(out, sizeof(out), good[i].in), 0);
+        if (concord_lang_canonicalize(out, sizeof(out), good[i].in) != 0)
+            fail_msg("'%s' refused: %s", good[i].in, concord_error_last()->message);
         assert_string_equal(out, good[i].out);
     }
-    const char *bad[] = {"",       "english",        "e", "ru-", "-ru", "r u", "qq",
-                         "ja--JP", "toolongsubtagxx"};
+    const char *bad[] = {"",
+                         "english",
+                         "e",
+                         "ru-",
+                         "-ru",
+                         "r u",
+                         "ja--JP",
+                         "toolongsubtagxx",
+                         "x",
+                         "i-foo",
+                         "en-a",
+                         "en-a-x-foo",
+                         "en-x",
+                         "1en",
+                         "en-US-US",
+                         "en-Latn-Latn",
+                         "en-abc-def-ghi-jkl",
+                         "ru-12"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (concord_lang_canonicalize(out, sizeof(out), bad[i]) != CONCORD_EINVAL)
             fail_msg("'%s' was accepted as '%s'", bad[i], out);
         assert_non_null(strstr(concord_error_last()->message, "language"));
     }
+    /* a typo keeps its helpful message */
+    assert_int_equal(concord_lang_canonicalize(out, sizeof(out), "english"), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "2- or 3-letter"));
     assert_int_equal(concord_lang_canonicalize(out, 3, "en-US"), CONCORD_ELIMIT);
+}
+
+/* "en also matches en-US": one rule everywhere, without regard to case. */
+static void test_lang_matches(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *range, *tag;
+        int matches;
+    } cases[] = {
+        {"en", "en", 1},
+        {"en", "en-US", 1},
+        {"en", "EN-us", 1},
+        {"EN", "en-GB", 1},
+        {"en", "en_US", 1},
+        {"en-US", "en-US", 1},
+        {"en-us", "en-US", 1},
+        {"en-US", "en-US-x-twain", 1},
+        {"en-US", "en", 0},
+        {"en-US", "en-GB", 0},
+        {"en", "eng", 0},
+        {"en", "e", 0},
+        {"ru", "en-RU", 0},
+        {"x-private", "x-private", 1},
+        {"und", "und", 1},
+        {"qaa", "qaa-Latn", 1},
+        {"zh-Hant", "zh-hant-TW", 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (cc_lang_matches(cases[i].range, cases[i].tag) != cases[i].matches)
+            fail_msg("'%s' %s '%s'", cases[i].range, cases[i].matches ? "should take" : "took",
+                     cases[i].tag);
+    assert_true(cc_lang_primary_eq("en-US", "EN-gb"));
+    assert_true(cc_lang_primary_eq("ru", "ru-RU"));
+    assert_false(cc_lang_primary_eq("en", "eng"));
 }
 
 static void test_utf16_round_trip(void **state)
@@ -322,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_position),
         cmocka_unit_test(test_lang_detect),
         cmocka_unit_test(test_lang_canonicalize),
+        cmocka_unit_test(test_lang_matches),
         cmocka_unit_test(test_utf16_round_trip),
         cmocka_unit_test(test_nfc_and_casefold),
         cmocka_unit_test(test_word_breaks_use_dictionaries_for_japanese),

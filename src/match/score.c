@@ -337,6 +337,9 @@ const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_sco
     int swapped[64];
     size_t len = target_len;
     for (size_t k = 0; k < r->nnum; k++) {
+        /* "March 27" -> "27 марта" and the query "June 28": not "28 марта" */
+        if (cc_date_differs(q, r->num_q[k], s, r->num_s[k]))
+            return NULL;
         const cc_token *x = word_tok(q, r->num_q[k]), *y = word_tok(s, r->num_s[k]);
         size_t n = y->end - y->start;
         char alt[64];

@@ -724,6 +724,100 @@ static void test_bad_queries(void **state)
     concord_tm_close(tm);
 }
 
+/* ---- numbers inside dates ------------------------------------------------------------ */
+
+typedef struct date_case {
+    const char *from, *to;
+    const char *source, *target; /* the stored unit */
+    const char *query;
+    const char *numbers; /* the target with the query's numbers expected, or NULL: none offered */
+} date_case;
+
+/*
+ * A number is put into the stored translation only where the date it is
+ * part of is otherwise the same: a target with a wrong date is worse than
+ * none. Each NULL row got a wrong date before ("28 марта" for June 28).
+ */
+static void test_numbers_in_dates(void **state)
+{
+    (void)state;
+    static const date_case cases[] = {
+        /* English: month name or abbreviation, with or without the year */
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on June 28.", NULL},
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on March 28.", "Переговоры возобновятся 28 марта."},
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on Mar. 28.", "Переговоры возобновятся 28 марта."},
+        {"en", "ru", "The treaty was signed on June 27, 2019.",
+         "Договор подписан 27 июня 2019 года.", "The treaty was signed on July 27, 2020.", NULL},
+        {"en", "ru", "The treaty was signed on June 27, 2019.",
+         "Договор подписан 27 июня 2019 года.", "The treaty was signed on June 27, 2020.",
+         "Договор подписан 27 июня 2020 года."},
+        /* numeric dates: the same shape, or nothing */
+        {"en", "ja", "Talks resume on 06/27.", "会談は06/27に再開する。", "Talks resume on 06/28.",
+         "会談は06/28に再開する。"},
+        {"en", "ja", "Talks resume on 06/27.", "会談は06/27に再開する。",
+         "Talks resume on 28 June.", NULL},
+        {"en", "ru", "Talks resume on 2024-06-27.", "Переговоры возобновятся 2024-06-27.",
+         "Talks resume on 2024-06-28.", "Переговоры возобновятся 2024-06-28."},
+        {"en", "ru", "Talks resume on 2024-06-27.", "Переговоры возобновятся 2024-06-27.",
+         "Talks resume on June 2024.", NULL},
+        /* a number that is no part of a date is substituted as before */
+        {"en", "ru", "They signed 3 agreements in March.", "Они подписали 3 соглашения в марте.",
+         "They signed 5 agreements in March.", "Они подписали 5 соглашения в марте."},
+        /* Russian: every case of the month, and its abbreviation */
+        {"ru", "en", "Переговоры возобновятся 27 марта.", "The talks resume on March 27.",
+         "Переговоры возобновятся 28 июня.", NULL},
+        {"ru", "en", "Переговоры возобновятся 27 марта.", "The talks resume on March 27.",
+         "Переговоры возобновятся 28 мар.", "The talks resume on March 28."},
+        {"ru", "en", "Это было в марте 2019 года.", "It was in March 2019.",
+         "Это было в мае 2020 года.", NULL},
+        {"ru", "en", "Это было в марте 2019 года.", "It was in March 2019.",
+         "Это было в марте 2020 года.", "It was in March 2020."},
+        /* German and French */
+        {"de", "en", "Die Gespräche beginnen am 27. März 2024.",
+         "The talks begin on 27 March 2024.", "Die Gespräche beginnen am 28. Juni 2024.", NULL},
+        {"de", "en", "Die Gespräche beginnen am 27. März 2024.",
+         "The talks begin on 27 March 2024.", "Die Gespräche beginnen am 28. März 2024.",
+         "The talks begin on 28 March 2024."},
+        {"fr", "en", "Les pourparlers reprennent le 27 mars.", "The talks resume on 27 March.",
+         "Les pourparlers reprennent le 28 avril.", NULL},
+        {"fr", "en", "Les pourparlers reprennent le 27 mars.", "The talks resume on 27 March.",
+         "Les pourparlers reprennent le 28 mars.", "The talks resume on 28 March."},
+        /* Japanese 年月日 */
+        {"ja", "en", "会談は6月27日に再開する。", "The talks resume on 6/27.",
+         "会談は28日に再開する。", NULL},
+        {"ja", "en", "会談は6月27日に再開する。", "The talks resume on 6/27.",
+         "会談は7月28日に再開する。", "The talks resume on 7/28."},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const date_case *c = &cases[i];
+        char name[32], body[1024];
+        snprintf(name, sizeof(name), "dates%zu.tm", i);
+        snprintf(body, sizeof(body),
+                 "<tu><tuv xml:lang=\"%s\"><seg>%s</seg></tuv><tuv xml:lang=\"%s\"><seg>%s</seg>"
+                 "</tuv></tu>\n",
+                 c->from, c->source, c->to, c->target);
+        concord_tm *tm = tm_with(name, body, CONCORD_DUP_KEEP);
+        concord_matcher *m;
+        assert_int_equal(concord_matcher_open(&m, tm, c->from, c->to), 0);
+        concord_matches *ms = look(m, c->query, 0, 0);
+        if (ms->n != 1)
+            fail_msg("case %zu: %zu matches", i, ms->n);
+        /* the numbers still cost their points whether or not a target is offered */
+        if (points(&ms->v[0], CONCORD_PENALTY_NUMBERS) < 1)
+            fail_msg("case %zu: no numbers penalty", i);
+        const char *got = ms->v[0].target_numbers;
+        if (c->numbers ? !got || strcmp(got, c->numbers) != 0 : got != NULL)
+            fail_msg("case %zu: '%s' gave '%s', expected '%s'", i, c->query, got ? got : "(none)",
+                     c->numbers ? c->numbers : "(none)");
+        concord_matches_free(ms);
+        concord_matcher_close(m);
+        concord_tm_close(tm);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -735,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_index_equals_scan_on_pud),
         cmocka_unit_test(test_concordance),
         cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_numbers_in_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -108,8 +108,13 @@ typedef enum concord_diff_kind {
 
 /*
  * One step of the difference from the stored source to the query: byte
- * ranges [start, end) in each (empty on the side that has nothing). The
- * steps cover both texts in order, gaps between words included.
+ * ranges [start, end) of words in each, in order. The side that has no
+ * words (an insert's source, a delete's query) is an empty range where the
+ * other side's words go: right after its previous word when they come last
+ * or after a space only (stored "discussed." and the query "discussed
+ * today." insert at the end of "discussed", before the stop), otherwise
+ * before its next word. The gaps between steps (spaces, punctuation) belong
+ * to no step.
  */
 typedef struct concord_diff_op {
     int kind; /* concord_diff_kind */

@@ -58,8 +58,17 @@ static void put_span(const char *s, size_t a, size_t b)
     fwrite(s + a, 1, b - a, stdout);
 }
 
-/* The stored source with the differences to the query marked. */
-static void print_diff(const out_ctx *o, const char *query, const concord_match *x)
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The stored source with the differences to the query marked. Words the
+ * source lacks go where the diff puts them, with the query's space on the
+ * side where the source has none: "discussed {+today+}.", "{+Today+} we".
+ */
+static void print_diff(const out_ctx *o, const char *query, size_t qlen, const concord_match *x)
 {
     const char *del_on = o->color ? "\x1b[31m" : "[-", *del_off = o->color ? "\x1b[0m" : "-]";
     const char *ins_on = o->color ? "\x1b[32m" : "{+", *ins_off = o->color ? "\x1b[0m" : "+}";
@@ -76,12 +85,16 @@ static void print_diff(const out_ctx *o, const char *query, const concord_match 
                 fputs(del_off, stdout);
             }
             if (d->query_end > d->query_start) {
+                int ins = d->kind == CONCORD_DIFF_INSERT;
+                size_t at_s = d->source_start;
+                if (ins && at_s > 0 && !is_blank(x->source[at_s - 1]) && d->query_start > 0 &&
+                    is_blank(query[d->query_start - 1]))
+                    fputc(' ', stdout);
                 fputs(ins_on, stdout);
                 put_span(query, d->query_start, d->query_end);
                 fputs(ins_off, stdout);
-                /* an insertion before a word: keep the query's space after it */
-                if (d->kind == CONCORD_DIFF_INSERT && d->source_start < x->source_len &&
-                    query[d->query_end] == ' ')
+                if (ins && at_s < x->source_len && !is_blank(x->source[at_s]) &&
+                    d->query_end < qlen && is_blank(query[d->query_end]))
                     fputc(' ', stdout);
             }
         }
@@ -103,7 +116,7 @@ static void print_text(const out_ctx *o, const char *query, size_t qlen, const c
     for (size_t i = 0; i < ms->n; i++) {
         const concord_match *x = &ms->v[i];
         printf("%5d%%  %s: ", x->score, x->source_lang);
-        print_diff(o, query, x);
+        print_diff(o, query, qlen, x);
         printf("\n        %s: %s\n", x->target_lang, x->target);
         if (x->target_numbers)
             printf("        %s with the query's numbers: %s\n", x->target_lang, x->target_numbers);

@@ -818,6 +818,83 @@ static void test_numbers_in_dates(void **state)
     }
 }
 
+/* ---- where the diff puts words one side lacks ------------------------------------------- */
+
+typedef struct diff_case {
+    const char *source, *query;
+    /* the one insert or delete op: the text of the side without words before its position */
+    const char *before;
+} diff_case;
+
+/*
+ * An insertion after the last word goes before the full stop, not after it
+ * ("discussed {+today+}."), and so does a deletion's place in the query; in
+ * the middle, after the word before when only spaces separate them, else
+ * before the next word (the punctuation stays where the words are).
+ */
+static void test_diff_places_insertions(void **state)
+{
+    (void)state;
+    static const diff_case cases[] = {
+        {"The delegates discussed the islands.", "The delegates discussed the islands today.",
+         "The delegates discussed the islands"},
+        {"They met in Tokyo.", "They met in Tokyo, Japan.", "They met in Tokyo"},
+        {"Talks resumed in Tokyo on Monday.", "Talks resumed in Tokyo again on Monday.",
+         "Talks resumed in Tokyo"},
+        {"Moscow, Tokyo and Kyoto agreed.", "Moscow, Osaka, Tokyo and Kyoto agreed.", "Moscow, "},
+        {"Talks resumed on Monday!", "Today talks resumed on Monday!", ""},
+        {"Talks resumed in Tokyo", "Talks resumed in Tokyo again", "Talks resumed in Tokyo"},
+        /* deletions: the place in the query */
+        {"The delegates discussed the islands today.", "The delegates discussed the islands.",
+         "The delegates discussed the islands"},
+        {"「北方領土の返還を求める」と述べた。", "「北方領土の返還を求める」述べた。",
+         "「北方領土の返還を求める」"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const diff_case *c = &cases[i];
+        char name[32], body[1024];
+        snprintf(name, sizeof(name), "diff%zu.tm", i);
+        const char *lang = strstr(c->source, "北") ? "ja" : "en";
+        snprintf(body, sizeof(body),
+                 "<tu><tuv xml:lang=\"%s\"><seg>%s</seg></tuv><tuv xml:lang=\"ru\"><seg>"
+                 "перевод</seg></tuv></tu>\n",
+                 lang, c->source);
+        concord_tm *tm = tm_with(name, body, CONCORD_DUP_KEEP);
+        concord_matcher *m;
+        assert_int_equal(concord_matcher_open(&m, tm, lang, "ru"), 0);
+        concord_matches *ms = look(m, c->query, 0, 0);
+        assert_int_equal(ms->n, 1);
+        const concord_match *x = &ms->v[0];
+        size_t found = 0, at = 0, prev_end = 0;
+        int ordered = 1;
+        const char *side = NULL; /* the text the op's empty side is in */
+        for (size_t k = 0; k < x->ndiff; k++) {
+            const concord_diff_op *d = &x->diff[k];
+            ordered &= d->source_start >= prev_end && d->source_end >= d->source_start;
+            prev_end = d->source_end;
+            if (d->kind == CONCORD_DIFF_INSERT) {
+                assert_int_equal(d->source_end, d->source_start);
+                at = d->source_start;
+                side = x->source;
+                found++;
+            } else if (d->kind == CONCORD_DIFF_DELETE) {
+                assert_int_equal(d->query_end, d->query_start);
+                at = d->query_start;
+                side = c->query;
+                found++;
+            }
+        }
+        if (found != 1 || !ordered)
+            fail_msg("case %zu: %zu insert/delete ops, in order: %d", i, found, ordered);
+        if (at != strlen(c->before) || memcmp(side, c->before, at) != 0)
+            fail_msg("case %zu: the op sits after '%.*s', expected after '%s'", i, (int)at, side,
+                     c->before);
+        concord_matches_free(ms);
+        concord_matcher_close(m);
+        concord_tm_close(tm);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +907,7 @@ int main(void)
         cmocka_unit_test(test_concordance),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_numbers_in_dates),
+        cmocka_unit_test(test_diff_places_insertions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

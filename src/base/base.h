@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "concord/common.h"
 
@@ -104,6 +105,19 @@ char *cc_arena_strndup(cc_arena *a, const char *s, size_t n);
 /* forget every allocation, keep the memory for reuse */
 void cc_arena_reset(cc_arena *a);
 void cc_arena_free(cc_arena *a);
+
+/* --- hashing (hash.c) --- */
+
+/*
+ * 64-bit FNV-1a over data[0..n), continuing from h: start with CC_HASH_INIT
+ * and feed the parts of a key one after another. Values are stored in TM
+ * files: the function never changes.
+ *
+ *     uint64_t h = cc_hash(CC_HASH_INIT, lang, strlen(lang) + 1);
+ *     h = cc_hash(h, text, len);
+ */
+#define CC_HASH_INIT 14695981039346656037ULL
+uint64_t cc_hash(uint64_t h, const void *data, size_t n);
 
 /* --- files (file.c) --- */
 

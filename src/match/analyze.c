@@ -44,12 +44,7 @@ static size_t characters(const char *s, size_t n)
 
 static uint64_t text_hash(const char *s, size_t n)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h | 1;
+    return cc_hash(CC_HASH_INIT, s, n) | 1; /* 0 marks an empty slot */
 }
 
 void concord_analysis_free(concord_analysis *a)

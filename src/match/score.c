@@ -11,21 +11,11 @@
 
 #include "match/match_internal.h"
 
-static uint64_t key_hash(const char *s, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 uint64_t cc_word_key(int kind, const char *norm, size_t len)
 {
-    uint64_t h = 14695981039346656037ULL;
     if (kind == CC_TOK_NUMBER)
-        return key_hash("#", 1, h);
-    return key_hash(norm, len, key_hash("w", 1, h));
+        return cc_hash(CC_HASH_INIT, "#", 1);
+    return cc_hash(cc_hash(CC_HASH_INIT, "w", 1), norm, len);
 }
 
 static int is_word(int kind)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "match/match_internal.h"
 #include "tmpdir.h"
 
 static int setup(void **state)
@@ -724,6 +725,21 @@ static void test_bad_queries(void **state)
     concord_tm_close(tm);
 }
 
+/*
+ * The keys of the word index are kept in TM files: a TM indexed by an
+ * earlier concord must be searched with the same keys (values of 0.1).
+ */
+static void test_index_keys_are_stable(void **state)
+{
+    (void)state;
+    uint64_t islands = cc_word_key(CC_TOK_WORD, "islands", 7);
+    assert_true(islands == 0xef0ce74507894390ULL);
+    assert_true(cc_word_key(CC_TOK_NUMBER, "2019", 4) == 0xaf639e4c86018332ULL);
+    assert_true(cc_word_key(CC_TOK_NUMBER, "7", 1) == cc_word_key(CC_TOK_NUMBER, "2019", 4));
+    assert_true(cc_index_key("en", islands) == 0xa28646f70820ef5bULL);
+    assert_true(cc_index_key("ja", cc_word_key(CC_TOK_NUMBER, "1", 1)) == 0xf30e0b3867abb7d5ULL);
+}
+
 /* ---- numbers inside dates ------------------------------------------------------------ */
 
 typedef struct date_case {
@@ -906,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_index_equals_scan_on_pud),
         cmocka_unit_test(test_concordance),
         cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_index_keys_are_stable),
         cmocka_unit_test(test_numbers_in_dates),
         cmocka_unit_test(test_diff_places_insertions),
     };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "concord/concord.h"
+#include "failalloc.h"
 #include "segment/seg_internal.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -696,37 +697,9 @@ static void test_srx_file_errors(void **state)
 
 /* ---- out of memory at every allocation ------------------------------------------------ */
 
-typedef struct failing {
-    long count, fail_at;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->count == f->fail_at)
-        return NULL;
-    return malloc(n);
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->count == f->fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    (void)ud;
-    free(p);
-}
-
 static int oom_run(long fail_at)
 {
-    failing f = {0, fail_at};
-    concord_allocator a = {f_malloc, f_realloc, f_free, &f};
-    concord_allocator_set(&a);
+    failalloc_install(fail_at);
     concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
     o.lang = "ru";
     concord_segmenter *seg = NULL;
@@ -741,13 +714,13 @@ static int oom_run(long fail_at)
     }
     concord_free(s);
     concord_segmenter_free(seg);
-    concord_allocator_set(NULL);
+    failalloc_remove();
     if (rc != 0 && rc != CONCORD_ENOMEM)
         fail_msg("allocation %ld failing gave %s: %s", fail_at, concord_error_name(rc),
                  concord_error_last()->message);
     if (rc == CONCORD_ENOMEM)
         assert_int_equal(concord_error_last()->code, CONCORD_ENOMEM);
-    return rc == 0 && f.count < fail_at; /* 1 once no allocation failed */
+    return rc == 0 && failalloc_allocs() < fail_at; /* 1 once no allocation failed */
 }
 
 static void test_out_of_memory_everywhere(void **state)

@@ -229,19 +229,30 @@ typedef struct concord_analysis {
     size_t nsegments;
 } concord_analysis;
 
-#define CONCORD_ANALYZE_OPTIONS_VERSION 1
+#define CONCORD_ANALYZE_OPTIONS_VERSION 2
 
 typedef struct concord_analyze_options {
     unsigned int version; /* CONCORD_ANALYZE_OPTIONS_VERSION */
     int wrapped;          /* the document is hard-wrapped (see concord_segmenter_options) */
-    /* called after each segment (may be NULL) */
+    /*
+     * Called after each segment (may be NULL) with the segments done and
+     * their total, or 0 for the total when it is not known (a document read
+     * in pieces).
+     */
     void (*progress)(size_t done, size_t total, void *ud);
     void *ud;
+    /*
+     * Version 2. Called with each segment as it is analyzed, in order (may be
+     * NULL). When set, segments are not kept in the result (its `segments`
+     * is NULL), so that memory does not grow with the document. Return 0 to
+     * go on, nonzero to stop (CONCORD_EUSER).
+     */
+    int (*segment)(const concord_analysis_segment *seg, void *ud);
 } concord_analyze_options;
 
 #define CONCORD_ANALYZE_OPTIONS_INIT                                                               \
     {                                                                                              \
-        CONCORD_ANALYZE_OPTIONS_VERSION, 0, NULL, NULL                                             \
+        CONCORD_ANALYZE_OPTIONS_VERSION, 0, NULL, NULL, NULL                                       \
     }
 
 /*
@@ -254,6 +265,18 @@ typedef struct concord_analyze_options {
 CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher *m,
                                         const char *text, size_t len,
                                         const concord_analyze_options *opts);
+
+/*
+ * The same for a document read in pieces from `read` (see concord_read_fn),
+ * with the segments, offsets and counts concord_matcher_analyze() gives for
+ * the whole text. The document is validated as it is read (as
+ * concord_segmenter_run_reader() does), and memory does not grow with it
+ * beyond 8 bytes per distinct segment (to find repetitions), plus the list
+ * of segments in the result unless opts->segment takes them.
+ */
+CONCORD_API int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
+                                               concord_read_fn read, void *read_ud,
+                                               const concord_analyze_options *opts);
 CONCORD_API void concord_analysis_free(concord_analysis *a);
 
 #ifdef __cplusplus

@@ -46,6 +46,22 @@ int cc_error_oom(void);
 /* Name the file the current error is about, if it names none yet. */
 void cc_error_set_file(const char *file);
 
+/*
+ * A copy of the thread's last error, for a caller whose callback failed
+ * inside a function that then reports its own error (CONCORD_EUSER): save
+ * it in the callback, restore it after. cc_error_restore() returns its code.
+ */
+typedef struct cc_error_copy {
+    int code;
+    char message[1024], file[1024];
+    int has_file;
+    unsigned long line, column;
+    size_t offset;
+} cc_error_copy;
+
+void cc_error_save(cc_error_copy *c);
+int cc_error_restore(const cc_error_copy *c);
+
 /* --- allocation (alloc.c), through the hook of concord_allocator_set() --- */
 
 void *cc_malloc(size_t size);

@@ -29,6 +29,10 @@ static const cli_spec segment_spec = {
     "By default every line break ends a segment (news text has one paragraph,\n"
     "headline, byline or dateline per line). Whitespace around segments is dropped.\n"
     "\n"
+    "The text is read, validated and segmented as it comes, so memory stays small\n"
+    "whatever its size and the first invalid byte stops the reading; segments\n"
+    "before it have been printed. A single segment longer than 16 MiB is refused.\n"
+    "\n"
     "Output formats:\n"
     "  text   one segment per line and nothing else; a line break inside a segment\n"
     "         (only possible with --wrapped) is printed as a space\n"
@@ -37,7 +41,8 @@ static const cli_spec segment_spec = {
     "         input[start:end] is exactly text\n"
     "\n"
     "Exit status: 0 success, 2 bad usage or bad input (invalid UTF-8, NUL byte,\n"
-    "malformed SRX file: the message names file, line and column).\n"
+    "a segment over 16 MiB, malformed SRX file: the message names file, line and\n"
+    "column).\n"
     "\n"
     "Examples:\n"
     "  concord segment article.txt\n"
@@ -46,15 +51,13 @@ static const cli_spec segment_spec = {
 };
 
 typedef struct seg_out {
-    const char *text;
     int jsonl;
     size_t index;
 } seg_out;
 
-static int print_segment(const concord_segment *sg, void *payload)
+static int print_segment(const concord_segment *sg, const char *s, void *payload)
 {
     seg_out *o = payload;
-    const char *s = o->text + sg->start;
     size_t n = sg->end - sg->start;
     if (o->jsonl) {
         printf("{\"index\":%zu,\"start\":%zu,\"end\":%zu,\"text\":\"", o->index, sg->start,
@@ -105,19 +108,27 @@ int cmd_segment(int argc, char **argv)
     if (a.npos > 1)
         return cli_usage_error("segment", "expected one FILE, got %d", a.npos);
     const char *path = a.npos ? a.pos[0] : "-";
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
-    char *text = NULL;
-    size_t len = 0;
-    if ((rc = cli_read_input("segment", path, &text, &len)) != 0)
+    /* the text is read and segmented in pieces, as it comes: memory stays bounded */
+    cli_input in;
+    if ((rc = cli_input_open(&in, "segment", path)) != 0)
         return rc;
-
     concord_segmenter_options opts = CONCORD_SEGMENTER_OPTIONS_INIT;
-    opts.lang = lang ? lang : concord_lang_detect(text, len);
+    opts.lang = lang;
+    if (!lang) {
+        /* the language of the first 64 KiB, as every command detects it */
+        const char *head;
+        size_t nhead;
+        if ((rc = cli_input_peek(&in, 65536, &head, &nhead)) != 0) {
+            cli_input_close(&in);
+            return rc;
+        }
+        opts.lang = concord_lang_detect(head, nhead);
+    }
     opts.wrapped = a.value[cli_opt_index(&segment_spec, "wrapped")] != NULL;
     concord_segmenter *seg = NULL;
     if (concord_segmenter_new(&seg, &opts) < 0) {
-        free(text);
+        cli_input_close(&in);
         if (concord_error_last()->code == CONCORD_EINVAL)
             return cli_usage_error("segment", "%s", concord_error_last()->message);
         return cli_report_error("segment", NULL);
@@ -128,17 +139,17 @@ int cmd_segment(int argc, char **argv)
         if (a.seq_opt[i] == rules_idx && concord_segmenter_add_srx_file(seg, a.seq_value[i]) < 0)
             rc = cli_report_error("segment", a.seq_value[i]);
     if (rc == 0) {
-        seg_out o = {text, jsonl, 0};
-        if (concord_segmenter_run(seg, text, len, print_segment, &o) < 0) {
-            if (concord_error_last()->code == CONCORD_EUSER)
-                rc = cli_finish_output("segment", EXIT_USAGE);
+        seg_out o = {jsonl, 0};
+        if (concord_segmenter_run_reader(seg, cli_input_read, &in, print_segment, &o) < 0) {
+            if (concord_error_last()->code == CONCORD_EUSER && !in.err)
+                rc = cli_finish_output("segment", EXIT_USAGE); /* stdout failed */
             else
-                rc = cli_report_error("segment", shown);
+                rc = cli_input_error(&in);
         } else {
             rc = cli_finish_output("segment", EXIT_OK);
         }
     }
     concord_segmenter_free(seg);
-    free(text);
+    cli_input_close(&in);
     return rc;
 }

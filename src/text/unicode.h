@@ -25,6 +25,24 @@ typedef uint16_t cc_uchar;
  */
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why);
 
+/*
+ * A position in a text that is read in pieces: the 1-based line and column
+ * (in code points) of the next byte, with lines ending at LF, CR LF or a lone
+ * CR as concord_text_position() counts them; cr: the last byte was a CR.
+ */
+typedef struct cc_textpos {
+    unsigned long line, column;
+    int cr;
+} cc_textpos;
+
+#define CC_TEXTPOS_INIT                                                                            \
+    {                                                                                              \
+        1, 1, 0                                                                                    \
+    }
+
+/* Move p over text[0..n) (which may end in the middle of a sequence). */
+void cc_textpos_advance(cc_textpos *p, const char *text, size_t n);
+
 /* Decode the code point at s[*i] of valid UTF-8 and advance *i past it. */
 static inline uint32_t cc_utf8_decode(const unsigned char *s, size_t *i)
 {

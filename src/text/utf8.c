@@ -15,6 +15,11 @@
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
+/* Does any byte of v equal b? (The classic SWAR test for a zero byte in v ^ b...b.) */
+#define HAS_BYTE(v, b) ((((v) ^ (ONES * (b))) - ONES) & ~((v) ^ (ONES * (b))) & HIGHS)
+
+static const char cut_off[] = "invalid UTF-8 (sequence cut off at the end of the text)";
+
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -67,7 +72,7 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
         }
         for (size_t k = 1; k <= need; k++) {
             if (i + k >= len) {
-                *why = "invalid UTF-8 (sequence cut off at the end of the text)";
+                *why = cut_off;
                 return i;
             }
             unsigned b = s[i + k];
@@ -87,31 +92,67 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
     return len;
 }
 
+void cc_textpos_advance(cc_textpos *p, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned long ln = p->line, col = p->column;
+    int cr = p->cr;
+    size_t i = 0;
+    while (i < n) {
+        /* eight bytes without a line break or a non-ASCII byte: eight columns */
+        while (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if ((v & HIGHS) || HAS_BYTE(v, '\n') || HAS_BYTE(v, '\r'))
+                break;
+            col += 8;
+            i += 8;
+            cr = 0;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = s[i++];
+        if (c == '\n') {
+            if (!cr) {
+                ln++;
+                col = 1;
+            }
+            cr = 0;
+        } else if (c == '\r') {
+            ln++;
+            col = 1;
+            cr = 1;
+        } else {
+            cr = 0;
+            if ((c & 0xC0) != 0x80)
+                col++;
+        }
+    }
+    p->line = ln;
+    p->column = col;
+    p->cr = cr;
+}
+
 void concord_text_position(unsigned long *line, unsigned long *column, const char *text, size_t len,
                            size_t offset)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    unsigned long ln = 1, col = 1;
     if (offset > len)
         offset = len;
-    for (size_t i = 0; i < offset; i++) {
-        unsigned char c = s[i];
-        if (c == '\n') {
-            ln++;
-            col = 1;
-        } else if (c == '\r') {
-            if (i + 1 < len && s[i + 1] == '\n')
-                continue; /* counted at the LF */
-            ln++;
-            col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            col++;
-        }
-    }
+    /* at the LF of a CR LF the line has not ended yet */
+    if (offset > 0 && offset < len && text[offset - 1] == '\r' && text[offset] == '\n')
+        offset--;
+    cc_textpos p = CC_TEXTPOS_INIT;
+    cc_textpos_advance(&p, text, offset);
     if (line)
-        *line = ln;
+        *line = p.line;
     if (column)
-        *column = col;
+        *column = p.column;
+}
+
+static int bad_at(size_t offset, unsigned long line, unsigned long col, const char *why)
+{
+    return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, offset, "%s at byte offset %zu", why,
+                           offset);
 }
 
 int concord_text_validate(const char *text, size_t len)
@@ -122,8 +163,72 @@ int concord_text_validate(const char *text, size_t len)
         return 0;
     unsigned long line, col;
     concord_text_position(&line, &col, text, len, bad);
-    return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, bad, "%s at byte offset %zu", why,
-                           bad);
+    return bad_at(bad, line, col, why);
+}
+
+/* The length of the sequence a valid lead byte starts. */
+static size_t seq_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Accept s[0..n) (well-formed): advance the position and the count. */
+static void accept(concord_text_check *chk, const char *s, size_t n)
+{
+    cc_textpos p = {chk->line, chk->column, chk->cr};
+    cc_textpos_advance(&p, s, n);
+    chk->line = p.line;
+    chk->column = p.column;
+    chk->cr = (unsigned char)p.cr;
+    chk->valid += n;
+}
+
+int concord_text_check_more(concord_text_check *chk, const char *piece, size_t len)
+{
+    int rc;
+    if ((rc = cc_version_check(chk->version, CONCORD_TEXT_CHECK_VERSION, "text check")) < 0)
+        return rc;
+    const char *why = NULL;
+    size_t i = 0;
+    if (chk->npending) {
+        /* complete the sequence the last piece cut */
+        char seq[4];
+        size_t have = chk->npending, need = seq_len(chk->pending[0]);
+        memcpy(seq, chk->pending, have);
+        while (have < need && i < len)
+            seq[have++] = piece[i++];
+        size_t bad = cc_utf8_find_invalid(seq, have, 1, &why);
+        if (bad == have) {
+            accept(chk, seq, have);
+            chk->npending = 0;
+        } else if (why == cut_off && have < need) {
+            memcpy(chk->pending, seq, have);
+            chk->npending = (unsigned char)have;
+            return 0;
+        } else {
+            return bad_at(chk->valid, chk->line, chk->column, why);
+        }
+    }
+    size_t bad = cc_utf8_find_invalid(piece + i, len - i, 1, &why);
+    accept(chk, piece + i, bad);
+    if (bad == len - i)
+        return 0;
+    if (why == cut_off) {
+        chk->npending = (unsigned char)(len - i - bad);
+        memcpy(chk->pending, piece + i + bad, chk->npending);
+        return 0;
+    }
+    return bad_at(chk->valid, chk->line, chk->column, why);
+}
+
+int concord_text_check_end(concord_text_check *chk)
+{
+    int rc;
+    if ((rc = cc_version_check(chk->version, CONCORD_TEXT_CHECK_VERSION, "text check")) < 0)
+        return rc;
+    if (chk->npending)
+        return bad_at(chk->valid, chk->line, chk->column, cut_off);
+    return 0;
 }
 
 const char *concord_lang_detect(const char *text, size_t len)

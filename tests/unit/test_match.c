@@ -911,6 +911,140 @@ static void test_diff_places_insertions(void **state)
     }
 }
 
+/* ---- analysis, in memory and read in pieces ------------------------------------------------ */
+
+typedef struct mem_reader {
+    const char *t;
+    size_t len, at, chunk;
+} mem_reader;
+
+static int read_mem(char *buf, size_t *got, size_t cap, void *ud)
+{
+    mem_reader *r = ud;
+    size_t n = r->chunk < cap ? r->chunk : cap;
+    if (n > r->len - r->at)
+        n = r->len - r->at;
+    memcpy(buf, r->t + r->at, n);
+    r->at += n;
+    *got = n;
+    return 0;
+}
+
+typedef struct seg_calls {
+    concord_analysis_segment v[8192];
+    size_t n;
+} seg_calls;
+
+static int take_segment(const concord_analysis_segment *x, void *ud)
+{
+    seg_calls *c = ud;
+    if (c->n < 8192)
+        c->v[c->n] = *x;
+    c->n++;
+    return 0;
+}
+
+static void same_analysis(const concord_analysis *a, const concord_analysis *b)
+{
+    for (int k = 0; k < CONCORD_NBANDS; k++) {
+        assert_int_equal(a->bands[k].segments, b->bands[k].segments);
+        assert_int_equal(a->bands[k].words, b->bands[k].words);
+        assert_int_equal(a->bands[k].characters, b->bands[k].characters);
+    }
+    assert_int_equal(a->total.segments, b->total.segments);
+}
+
+/* The analyze options as version 1 had them, for a program built against those headers. */
+typedef struct analyze_options_v1 {
+    unsigned int version;
+    int wrapped;
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *ud;
+} analyze_options_v1;
+
+static void test_analyze_read_in_pieces(void **state)
+{
+    (void)state;
+    concord_tm *tm = tm_with("an.tm",
+                             TU2("The talks began.", "Переговоры начались.")
+                                 TU2("They lasted two hours.", "Они продолжались два часа.")
+                                     TU2("Both sides were satisfied.", "Обе стороны довольны."),
+                             CONCORD_DUP_KEEP);
+    concord_matcher *m;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    /* context matches, fuzzy ones, repetitions, and more distinct segments than a first table */
+    str doc = {NULL, 0, 0};
+    add(&doc, "The talks began.\nThey lasted two hours.\nBoth sides were satisfied.\n");
+    for (int i = 0; i < 3000; i++)
+        add(&doc, "Line %d of the report was read. They lasted two hours!\n", i % 1500);
+    add(&doc, "The talks began. They lasted two hours.");
+    concord_analysis *whole, *read;
+    assert_int_equal(concord_matcher_analyze(&whole, m, doc.s, doc.len, NULL), 0);
+    assert_int_equal(whole->bands[CONCORD_BAND_CONTEXT].segments, 3);
+    /* 1500 first sentences seen twice, 2999 more "They lasted two hours!", the last line */
+    assert_int_equal(whole->bands[CONCORD_BAND_REPETITION].segments, 1500 + 2999 + 2);
+    for (size_t chunk = 1; chunk <= 70001; chunk += 70000) {
+        concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+        mem_reader r = {doc.s, doc.len, 0, chunk};
+        assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+        same_analysis(whole, read);
+        assert_int_equal(read->nsegments, whole->nsegments);
+        for (size_t i = 0; i < whole->nsegments; i++)
+            assert_memory_equal(&read->segments[i], &whole->segments[i], sizeof(read->segments[i]));
+        concord_analysis_free(read);
+    }
+    /* segments one by one, none kept */
+    static seg_calls calls;
+    calls.n = 0;
+    concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+    o.segment = take_segment;
+    o.ud = &calls;
+    mem_reader r = {doc.s, doc.len, 0, 4096};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+    assert_null(read->segments);
+    assert_int_equal(calls.n, whole->nsegments);
+    for (size_t i = 0; i < whole->nsegments && i < 8192; i++)
+        assert_memory_equal(&calls.v[i], &whole->segments[i], sizeof(calls.v[i]));
+    same_analysis(whole, read);
+    concord_analysis_free(read);
+    /* a version 1 struct: what lies after it is not read */
+    struct {
+        analyze_options_v1 o;
+        unsigned char after[16];
+    } v1;
+    memset(&v1, 0xff, sizeof(v1));
+    v1.o.version = 1;
+    v1.o.wrapped = 0;
+    v1.o.progress = NULL;
+    v1.o.ud = NULL;
+    assert_int_equal(concord_matcher_analyze(&read, m, doc.s, doc.len,
+                                             (const concord_analyze_options *)(void *)&v1.o),
+                     0);
+    same_analysis(whole, read);
+    assert_int_equal(read->nsegments, whole->nsegments);
+    concord_analysis_free(read);
+    /* bad input read in pieces: the position in the whole document */
+    const char *bad = "The talks began.\nThey \xff lasted.\n";
+    mem_reader rb = {bad, strlen(bad), 0, 3};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rb, NULL),
+                     CONCORD_EENCODING);
+    assert_null(read);
+    assert_int_equal(concord_error_last()->offset, 22);
+    assert_int_equal(concord_error_last()->line, 2);
+    /* a lookup error inside keeps its own message */
+    str longseg = {NULL, 0, 0};
+    for (int i = 0; i < 1200; i++)
+        add(&longseg, "word%d ", i);
+    mem_reader rl = {longseg.s, longseg.len, 0, 1000};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rl, NULL), CONCORD_ELIMIT);
+    assert_non_null(strstr(concord_error_last()->message, "1000"));
+    free(longseg.s);
+    concord_analysis_free(whole);
+    free(doc.s);
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -925,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_index_keys_are_stable),
         cmocka_unit_test(test_numbers_in_dates),
         cmocka_unit_test(test_diff_places_insertions),
+        cmocka_unit_test(test_analyze_read_in_pieces),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,25 +24,26 @@ typedef struct bad_utf8 {
 
 #define B(s) s, sizeof(s) - 1
 
+static const bad_utf8 bad_cases[] = {
+    {B("abc\x80"), 3, 1, 4, "continuation"},
+    {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},        /* overlong '/' */
+    {B("x\xE0\x80\xAF"), 1, 1, 2, "overlong"},          /* overlong 3-byte */
+    {B("\xED\xA0\x80"), 0, 1, 1, "surrogate"},          /* U+D800 */
+    {B("\xF4\x90\x80\x80"), 0, 1, 1, "above U+10FFFF"}, /* U+110000 */
+    {B("\xF5\x80\x80\x80"), 0, 1, 1, "never appears"},
+    {B("\xFF"), 0, 1, 1, "never appears"},
+    {B("Kuril\xE2\x80"), 5, 1, 6, "cut off"},
+    {B("a\xC3(b"), 1, 1, 2, "incomplete"},
+    {B("line one\nлиния\x00 two"), 19, 2, 6, "NUL"},
+    {B("r\r\nx\ry\xFE"), 6, 3, 2, "never appears"},
+    {B("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81"), 9, 1, 4, "cut off"},
+};
+
 static void test_invalid_utf8_reports_first_bad_byte(void **state)
 {
     (void)state;
-    static const bad_utf8 cases[] = {
-        {B("abc\x80"), 3, 1, 4, "continuation"},
-        {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},        /* overlong '/' */
-        {B("x\xE0\x80\xAF"), 1, 1, 2, "overlong"},          /* overlong 3-byte */
-        {B("\xED\xA0\x80"), 0, 1, 1, "surrogate"},          /* U+D800 */
-        {B("\xF4\x90\x80\x80"), 0, 1, 1, "above U+10FFFF"}, /* U+110000 */
-        {B("\xF5\x80\x80\x80"), 0, 1, 1, "never appears"},
-        {B("\xFF"), 0, 1, 1, "never appears"},
-        {B("Kuril\xE2\x80"), 5, 1, 6, "cut off"},
-        {B("a\xC3(b"), 1, 1, 2, "incomplete"},
-        {B("line one\nлиния\x00 two"), 19, 2, 6, "NUL"},
-        {B("r\r\nx\ry\xFE"), 6, 3, 2, "never appears"},
-        {B("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81"), 9, 1, 4, "cut off"},
-    };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const bad_utf8 *c = &cases[i];
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        const bad_utf8 *c = &bad_cases[i];
         assert_int_equal(concord_text_validate(c->bytes, c->len), CONCORD_EENCODING);
         const concord_error *e = concord_error_last();
         if (e->offset != c->offset || e->line != c->line || e->column != c->column)
@@ -79,6 +80,68 @@ static void test_valid_utf8_passes(void **state)
         assert_int_equal(concord_text_validate(buf, sizeof(buf)), CONCORD_EENCODING);
         assert_int_equal(concord_error_last()->offset, (size_t)k);
     }
+}
+
+/*
+ * Check text[0..len) in pieces cut at `cuts` (sorted offsets): the result of
+ * concord_text_check_more/_end, with the error as concord_error_last() has it.
+ */
+static int check_in_pieces(const char *text, size_t len, const size_t *cuts, size_t ncuts,
+                           concord_text_check *chk)
+{
+    size_t at = 0;
+    for (size_t k = 0; k <= ncuts; k++) {
+        size_t to = k < ncuts ? cuts[k] : len;
+        int rc = concord_text_check_more(chk, text + at, to - at);
+        if (rc < 0)
+            return rc;
+        at = to;
+    }
+    return concord_text_check_end(chk);
+}
+
+/* In pieces, cut anywhere: the same errors, offsets and positions as the whole text. */
+static void test_text_check_in_pieces(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        const bad_utf8 *c = &bad_cases[i];
+        assert_int_equal(concord_text_validate(c->bytes, c->len), CONCORD_EENCODING);
+        char want[160];
+        snprintf(want, sizeof(want), "%s", concord_error_last()->message);
+        /* one cut anywhere, and a cut after every byte */
+        for (size_t cut = 0; cut <= c->len + 1; cut++) {
+            size_t cuts[32], n = 0;
+            if (cut <= c->len)
+                cuts[n++] = cut;
+            else
+                for (size_t b = 1; b < c->len && n < 32; b++)
+                    cuts[n++] = b;
+            concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+            assert_int_equal(check_in_pieces(c->bytes, c->len, cuts, n, &chk), CONCORD_EENCODING);
+            const concord_error *e = concord_error_last();
+            if (e->offset != c->offset || e->line != c->line || e->column != c->column ||
+                strcmp(e->message, want) != 0)
+                fail_msg("case %zu cut %zu: offset %zu %lu:%lu '%s'", i, cut, e->offset, e->line,
+                         e->column, e->message);
+        }
+    }
+    /* good text: no error, and the position at the end is concord_text_position's */
+    const char *t = "ab\r\nкд\rx\ny 北方領土 \xF0\x9F\x8F\x9D end of a longer line\r";
+    size_t len = strlen(t);
+    unsigned long l, col;
+    concord_text_position(&l, &col, t, len, len);
+    for (size_t cut = 0; cut <= len; cut++) {
+        concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+        assert_int_equal(check_in_pieces(t, len, &cut, 1, &chk), 0);
+        assert_int_equal(chk.valid, len);
+        assert_int_equal(chk.line, l);
+        assert_int_equal(chk.column, col);
+    }
+    /* a struct of an unknown version */
+    concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+    chk.version = CONCORD_TEXT_CHECK_VERSION + 1;
+    assert_int_equal(concord_text_check_more(&chk, "a", 1), CONCORD_EINVAL);
 }
 
 static void test_position(void **state)
@@ -395,6 +458,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invalid_utf8_reports_first_bad_byte),
         cmocka_unit_test(test_valid_utf8_passes),
+        cmocka_unit_test(test_text_check_in_pieces),
         cmocka_unit_test(test_position),
         cmocka_unit_test(test_lang_detect),
         cmocka_unit_test(test_lang_canonicalize),

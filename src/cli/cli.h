@@ -89,6 +89,9 @@ int cli_input_open(cli_input *in, const char *cmd, const char *path);
  */
 int cli_input_peek(cli_input *in, size_t n, const char **out, size_t *len);
 
+/* The language of the text, detected as every command does (its first 64 KiB, peeked). */
+int cli_input_lang(cli_input *in, const char **lang);
+
 /* A concord_read_fn over in (ud); a failed read leaves its errno in in->err. */
 int cli_input_read(char *buf, size_t *len, size_t cap, void *ud);
 

@@ -179,15 +179,9 @@ int cmd_analyze(int argc, char **argv)
     if ((rc = cli_input_open(&in, "analyze", file)) != 0)
         return rc;
     const char *shown = in.shown;
-    if (!from) {
-        /* the language of the first 64 KiB, as every command detects it */
-        const char *head;
-        size_t nhead;
-        if ((rc = cli_input_peek(&in, 65536, &head, &nhead)) != 0) {
-            cli_input_close(&in);
-            return rc;
-        }
-        from = concord_lang_detect(head, nhead);
+    if (!from && (rc = cli_input_lang(&in, &from)) != 0) {
+        cli_input_close(&in);
+        return rc;
     }
     char path[4096];
     if (!cli_tm_path("analyze", a.value[cli_opt_index(&analyze_spec, "tm")], 0, path,

@@ -115,15 +115,9 @@ int cmd_segment(int argc, char **argv)
         return rc;
     concord_segmenter_options opts = CONCORD_SEGMENTER_OPTIONS_INIT;
     opts.lang = lang;
-    if (!lang) {
-        /* the language of the first 64 KiB, as every command detects it */
-        const char *head;
-        size_t nhead;
-        if ((rc = cli_input_peek(&in, 65536, &head, &nhead)) != 0) {
-            cli_input_close(&in);
-            return rc;
-        }
-        opts.lang = concord_lang_detect(head, nhead);
+    if (!lang && (rc = cli_input_lang(&in, &opts.lang)) != 0) {
+        cli_input_close(&in);
+        return rc;
     }
     opts.wrapped = a.value[cli_opt_index(&segment_spec, "wrapped")] != NULL;
     concord_segmenter *seg = NULL;

@@ -65,6 +65,16 @@ int cli_input_peek(cli_input *in, size_t n, const char **out, size_t *len)
     return 0;
 }
 
+int cli_input_lang(cli_input *in, const char **lang)
+{
+    const char *head;
+    size_t n;
+    int rc = cli_input_peek(in, 65536, &head, &n); /* what concord_lang_detect() looks at */
+    if (rc == 0)
+        *lang = concord_lang_detect(head, n);
+    return rc;
+}
+
 int cli_input_read(char *buf, size_t *len, size_t cap, void *ud)
 {
     cli_input *in = ud;

@@ -139,7 +139,8 @@ typedef int (*concord_segment_text_cb)(const concord_segment *segment, const cha
  * does not depend on the length of the text: about the longest segment
  * plus a few MiB. The text is validated as it is read and nothing past the
  * first invalid byte is read: CONCORD_EENCODING with the offset, line and
- * column in the whole text (the segments before it have been delivered).
+ * column in the whole text (segments before it may have been delivered:
+ * none when it is in the first 256 KiB).
  * A segment longer than CONCORD_SEGMENT_MAX_BYTES (or a run of spaces that
  * long) is CONCORD_ELIMIT with the position where it starts. Returns 0,
  * CONCORD_EENCODING, CONCORD_ELIMIT, CONCORD_EUSER (the reader or cb

@@ -267,7 +267,7 @@ CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher 
                                         const concord_analyze_options *opts);
 
 /*
- * The same for a document read in pieces from `read` (see concord_read_fn),
+ * The same for a document read in pieces from `reader` (see concord_read_fn),
  * with the segments, offsets and counts concord_matcher_analyze() gives for
  * the whole text. The document is validated as it is read (as
  * concord_segmenter_run_reader() does), and memory does not grow with it
@@ -275,7 +275,7 @@ CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher 
  * of segments in the result unless opts->segment takes them.
  */
 CONCORD_API int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
-                                               concord_read_fn read, void *read_ud,
+                                               concord_read_fn reader, void *reader_ud,
                                                const concord_analyze_options *opts);
 CONCORD_API void concord_analysis_free(concord_analysis *a);
 

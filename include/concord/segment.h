@@ -133,7 +133,7 @@ typedef int (*concord_segment_text_cb)(const concord_segment *segment, const cha
 #define CONCORD_SEGMENT_MAX_BYTES (16u << 20)
 
 /*
- * Segment a text read in pieces from `read` (a file, a pipe) and call `cb`
+ * Segment a text read in pieces from `reader` (a file, a pipe) and call `cb`
  * for each segment, in order, as soon as it is known, with the same
  * segments and offsets as concord_segmenter_run() on the whole text. Memory
  * does not depend on the length of the text: about the longest segment
@@ -146,8 +146,8 @@ typedef int (*concord_segment_text_cb)(const concord_segment *segment, const cha
  * CONCORD_EENCODING, CONCORD_ELIMIT, CONCORD_EUSER (the reader or cb
  * stopped) or CONCORD_ENOMEM.
  */
-CONCORD_API int concord_segmenter_run_reader(concord_segmenter *seg, concord_read_fn read,
-                                             void *read_ud, concord_segment_text_cb cb,
+CONCORD_API int concord_segmenter_run_reader(concord_segmenter *seg, concord_read_fn reader,
+                                             void *reader_ud, concord_segment_text_cb cb,
                                              void *payload);
 
 /*

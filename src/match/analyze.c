@@ -213,7 +213,7 @@ static int count_segment(const concord_segment *sg, void *payload)
  * stop it through its callback) as they were.
  */
 static int analyze(concord_analysis **out, concord_matcher *m, const char *text, size_t len,
-                   concord_read_fn read, void *read_ud, const concord_analyze_options *opts)
+                   concord_read_fn reader, void *reader_ud, const concord_analyze_options *opts)
 {
     static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
     int rc;
@@ -247,7 +247,7 @@ static int analyze(concord_analysis **out, concord_matcher *m, const char *text,
         mem_text t = {text, &r};
         rc = concord_segmenter_run(seg, text, len, on_segment_in_memory, &t);
     } else {
-        rc = concord_segmenter_run_reader(seg, read, read_ud, on_segment, &r);
+        rc = concord_segmenter_run_reader(seg, reader, reader_ud, on_segment, &r);
     }
     if (r.rc < 0)
         rc = cc_error_restore(&r.error);
@@ -272,8 +272,9 @@ int concord_matcher_analyze(concord_analysis **out, concord_matcher *m, const ch
     return analyze(out, m, text ? text : "", len, NULL, NULL, opts);
 }
 
-int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m, concord_read_fn read,
-                                   void *read_ud, const concord_analyze_options *opts)
+int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
+                                   concord_read_fn reader, void *reader_ud,
+                                   const concord_analyze_options *opts)
 {
-    return analyze(out, m, NULL, 0, read, read_ud, opts);
+    return analyze(out, m, NULL, 0, reader, reader_ud, opts);
 }

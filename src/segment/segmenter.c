@@ -1349,7 +1349,7 @@ int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len, co
 /* Bytes read at a time, and kept at least before a window is made again. */
 #define READ_BYTES (1u << 20)
 
-int concord_segmenter_run_reader(concord_segmenter *s, concord_read_fn read, void *read_ud,
+int concord_segmenter_run_reader(concord_segmenter *s, concord_read_fn reader, void *reader_ud,
                                  concord_segment_text_cb cb, void *payload)
 {
     int rc = 0;
@@ -1365,7 +1365,7 @@ int concord_segmenter_run_reader(concord_segmenter *s, concord_read_fn read, voi
         if ((rc = cc_grow((void **)&buf, &cap, n + READ_BYTES, 1)) < 0)
             goto done;
         size_t got = 0;
-        if (read(buf + n, &got, READ_BYTES, read_ud) != 0) {
+        if (reader(buf + n, &got, READ_BYTES, reader_ud) != 0) {
             rc = cc_error_set(CONCORD_EUSER, "reading the text stopped (by the reader)");
             goto done;
         }

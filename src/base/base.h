@@ -122,7 +122,7 @@ char *cc_arena_strndup(cc_arena *a, const char *s, size_t n);
 void cc_arena_reset(cc_arena *a);
 void cc_arena_free(cc_arena *a);
 
-/* --- hashing (hash.c) --- */
+/* --- hashing: the one hash function of concord, 64-bit FNV-1a (inline: keys are short) --- */
 
 /*
  * 64-bit FNV-1a over data[0..n), continuing from h: start with CC_HASH_INIT
@@ -133,7 +133,15 @@ void cc_arena_free(cc_arena *a);
  *     h = cc_hash(h, text, len);
  */
 #define CC_HASH_INIT 14695981039346656037ULL
-uint64_t cc_hash(uint64_t h, const void *data, size_t n);
+static inline uint64_t cc_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 
 /* --- files (file.c) --- */
 

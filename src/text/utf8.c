@@ -15,9 +15,6 @@
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* Does any byte of v equal b? (The classic SWAR test for a zero byte in v ^ b...b.) */
-#define HAS_BYTE(v, b) ((((v) ^ (ONES * (b))) - ONES) & ~((v) ^ (ONES * (b))) & HIGHS)
-
 static const char cut_off[] = "invalid UTF-8 (sequence cut off at the end of the text)";
 
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why)
@@ -92,45 +89,46 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
     return len;
 }
 
+/* The code points that start in s[0..n): the bytes that are not continuation bytes. */
+static size_t code_points(const unsigned char *s, size_t n)
+{
+    size_t c = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        c += 8 - (size_t)__builtin_popcountll(v & ~(v << 1) & HIGHS); /* 10xxxxxx */
+    }
+    for (; i < n; i++)
+        c += (s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/*
+ * Lines are counted with memchr, which is fast on long stretches without a
+ * break; only what follows the last break is counted for the column.
+ */
 void cc_textpos_advance(cc_textpos *p, const char *text, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    unsigned long ln = p->line, col = p->column;
-    int cr = p->cr;
-    size_t i = 0;
-    while (i < n) {
-        /* eight bytes without a line break or a non-ASCII byte: eight columns */
-        while (i + 8 <= n) {
-            uint64_t v;
-            memcpy(&v, s + i, 8);
-            if ((v & HIGHS) || HAS_BYTE(v, '\n') || HAS_BYTE(v, '\r'))
-                break;
-            col += 8;
-            i += 8;
-            cr = 0;
-        }
-        if (i >= n)
-            break;
-        unsigned char c = s[i++];
-        if (c == '\n') {
-            if (!cr) {
-                ln++;
-                col = 1;
-            }
-            cr = 0;
-        } else if (c == '\r') {
-            ln++;
-            col = 1;
-            cr = 1;
-        } else {
-            cr = 0;
-            if ((c & 0xC0) != 0x80)
-                col++;
-        }
+    const unsigned char *s = (const unsigned char *)text, *end = s + n, *q;
+    if (n == 0)
+        return;
+    size_t after = 0; /* just after the last line break; 0: none in this piece */
+    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        /* the LF of a CR LF was counted at the CR (here or at the end of the last piece) */
+        if (!(q > s ? q[-1] == '\r' : p->cr))
+            p->line++;
+        after = (size_t)(q - s) + 1;
     }
-    p->line = ln;
-    p->column = col;
-    p->cr = cr;
+    for (q = s; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++) {
+        p->line++;
+        if ((size_t)(q - s) + 1 > after)
+            after = (size_t)(q - s) + 1;
+    }
+    if (after)
+        p->column = 1 + code_points(s + after, n - after);
+    else
+        p->column += code_points(s, n);
+    p->cr = s[n - 1] == '\r';
 }
 
 void concord_text_position(unsigned long *line, unsigned long *column, const char *text, size_t len,

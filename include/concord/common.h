@@ -83,6 +83,15 @@ CONCORD_API void concord_error_clear(void);
 CONCORD_API const char *concord_error_name(int code);
 
 /*
+ * A source of bytes for the functions that read a text in pieces
+ * (concord_segmenter_run_reader(), concord_matcher_analyze_reader()): put up
+ * to `cap` bytes into buf and their number into *len; *len = 0 means the
+ * end. Return 0, or nonzero to stop (the function then returns
+ * CONCORD_EUSER; the reader keeps its own account of why).
+ */
+typedef int (*concord_read_fn)(char *buf, size_t *len, size_t cap, void *ud);
+
+/*
  * The allocation hook. Every allocation libconcord itself makes goes through
  * these three functions (those made inside ICU and libxml2 do not).
  *  - malloc_fn(size, ud) returns NULL on failure; size is never 0.

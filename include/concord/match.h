@@ -52,7 +52,8 @@ typedef struct concord_matcher concord_matcher;
 
 /*
  * Open a matcher on tm for lookups from language `from` to language `to`
- * (BCP 47; "en" also takes en-US and en-GB, "en-US" only en-US). It brings
+ * (BCP 47; "en" also takes en-US and en-GB, "en-US" takes en-US and its
+ * longer forms such as en-US-x-twain, not en; case does not matter). It brings
  * the index of `from` up to date when it can (which writes to the TM file;
  * a TM open read-only, or locked by an import for long, is then searched
  * with the index it has plus a scan of the units added since).
@@ -107,8 +108,13 @@ typedef enum concord_diff_kind {
 
 /*
  * One step of the difference from the stored source to the query: byte
- * ranges [start, end) in each (empty on the side that has nothing). The
- * steps cover both texts in order, gaps between words included.
+ * ranges [start, end) of words in each, in order. The side that has no
+ * words (an insert's source, a delete's query) is an empty range where the
+ * other side's words go: right after its previous word when they come last
+ * or after a space only (stored "discussed." and the query "discussed
+ * today." insert at the end of "discussed", before the stop), otherwise
+ * before its next word. The gaps between steps (spaces, punctuation) belong
+ * to no step.
  */
 typedef struct concord_diff_op {
     int kind; /* concord_diff_kind */
@@ -223,19 +229,30 @@ typedef struct concord_analysis {
     size_t nsegments;
 } concord_analysis;
 
-#define CONCORD_ANALYZE_OPTIONS_VERSION 1
+#define CONCORD_ANALYZE_OPTIONS_VERSION 2
 
 typedef struct concord_analyze_options {
     unsigned int version; /* CONCORD_ANALYZE_OPTIONS_VERSION */
     int wrapped;          /* the document is hard-wrapped (see concord_segmenter_options) */
-    /* called after each segment (may be NULL) */
+    /*
+     * Called after each segment (may be NULL) with the segments done and
+     * their total, or 0 for the total when it is not known (a document read
+     * in pieces).
+     */
     void (*progress)(size_t done, size_t total, void *ud);
     void *ud;
+    /*
+     * Version 2. Called with each segment as it is analyzed, in order (may be
+     * NULL). When set, segments are not kept in the result (its `segments`
+     * is NULL), so that memory does not grow with the document. Return 0 to
+     * go on, nonzero to stop (CONCORD_EUSER).
+     */
+    int (*segment)(const concord_analysis_segment *seg, void *ud);
 } concord_analyze_options;
 
 #define CONCORD_ANALYZE_OPTIONS_INIT                                                               \
     {                                                                                              \
-        CONCORD_ANALYZE_OPTIONS_VERSION, 0, NULL, NULL                                             \
+        CONCORD_ANALYZE_OPTIONS_VERSION, 0, NULL, NULL, NULL                                       \
     }
 
 /*
@@ -248,6 +265,18 @@ typedef struct concord_analyze_options {
 CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher *m,
                                         const char *text, size_t len,
                                         const concord_analyze_options *opts);
+
+/*
+ * The same for a document read in pieces from `reader` (see concord_read_fn),
+ * with the segments, offsets and counts concord_matcher_analyze() gives for
+ * the whole text. The document is validated as it is read (as
+ * concord_segmenter_run_reader() does), and memory does not grow with it
+ * beyond 8 bytes per distinct segment (to find repetitions), plus the list
+ * of segments in the result unless opts->segment takes them.
+ */
+CONCORD_API int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
+                                               concord_read_fn reader, void *reader_ud,
+                                               const concord_analyze_options *opts);
 CONCORD_API void concord_analysis_free(concord_analysis *a);
 
 #ifdef __cplusplus

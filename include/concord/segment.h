@@ -49,7 +49,8 @@ typedef struct concord_segmenter_options {
     /*
      * BCP 47 language tag, e.g. "en", "ru-RU", "ja". NULL means "en".
      * Built-in rules exist for en, ru, ja, de and fr (any region); any other
-     * well-formed tag gets ICU's rules for that language (ICU's root rules if
+     * well-formed tag (see concord_lang_canonicalize(): "und", "qaa", "xx",
+     * "x-house" too) gets ICU's rules for that language (ICU's root rules if
      * it has none) plus the language-independent corrections.
      */
     const char *lang;
@@ -118,6 +119,36 @@ typedef int (*concord_segment_cb)(const concord_segment *segment, void *payload)
  */
 CONCORD_API int concord_segmenter_run(concord_segmenter *seg, const char *text, size_t len,
                                       concord_segment_cb cb, void *payload);
+
+/*
+ * Called once per segment by concord_segmenter_run_reader(): the segment's
+ * offsets in the whole text, and its bytes, text[0..segment->end -
+ * segment->start), borrowed for the time of the call. Return 0 to go on,
+ * nonzero to stop (CONCORD_EUSER).
+ */
+typedef int (*concord_segment_text_cb)(const concord_segment *segment, const char *text,
+                                       void *payload);
+
+/* The longest segment concord_segmenter_run_reader() reads: 16 MiB. */
+#define CONCORD_SEGMENT_MAX_BYTES (16u << 20)
+
+/*
+ * Segment a text read in pieces from `reader` (a file, a pipe) and call `cb`
+ * for each segment, in order, as soon as it is known, with the same
+ * segments and offsets as concord_segmenter_run() on the whole text. Memory
+ * does not depend on the length of the text: about the longest segment
+ * plus a few MiB. The text is validated as it is read and nothing past the
+ * first invalid byte is read: CONCORD_EENCODING with the offset, line and
+ * column in the whole text (segments before it may have been delivered:
+ * none when it is in the first 256 KiB).
+ * A segment longer than CONCORD_SEGMENT_MAX_BYTES (or a run of spaces that
+ * long) is CONCORD_ELIMIT with the position where it starts. Returns 0,
+ * CONCORD_EENCODING, CONCORD_ELIMIT, CONCORD_EUSER (the reader or cb
+ * stopped) or CONCORD_ENOMEM.
+ */
+CONCORD_API int concord_segmenter_run_reader(concord_segmenter *seg, concord_read_fn reader,
+                                             void *reader_ud, concord_segment_text_cb cb,
+                                             void *payload);
 
 /*
  * Segment text[0..len) into an array. On success *out is an array of *count

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "concord/common.h"
 
@@ -44,6 +45,22 @@ int cc_error_oom(void);
 
 /* Name the file the current error is about, if it names none yet. */
 void cc_error_set_file(const char *file);
+
+/*
+ * A copy of the thread's last error, for a caller whose callback failed
+ * inside a function that then reports its own error (CONCORD_EUSER): save
+ * it in the callback, restore it after. cc_error_restore() returns its code.
+ */
+typedef struct cc_error_copy {
+    int code;
+    char message[1024], file[1024];
+    int has_file;
+    unsigned long line, column;
+    size_t offset;
+} cc_error_copy;
+
+void cc_error_save(cc_error_copy *c);
+int cc_error_restore(const cc_error_copy *c);
 
 /* --- allocation (alloc.c), through the hook of concord_allocator_set() --- */
 
@@ -104,6 +121,27 @@ char *cc_arena_strndup(cc_arena *a, const char *s, size_t n);
 /* forget every allocation, keep the memory for reuse */
 void cc_arena_reset(cc_arena *a);
 void cc_arena_free(cc_arena *a);
+
+/* --- hashing: the one hash function of concord, 64-bit FNV-1a (inline: keys are short) --- */
+
+/*
+ * 64-bit FNV-1a over data[0..n), continuing from h: start with CC_HASH_INIT
+ * and feed the parts of a key one after another. Values are stored in TM
+ * files: the function never changes.
+ *
+ *     uint64_t h = cc_hash(CC_HASH_INIT, lang, strlen(lang) + 1);
+ *     h = cc_hash(h, text, len);
+ */
+#define CC_HASH_INIT 14695981039346656037ULL
+static inline uint64_t cc_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 
 /* --- files (file.c) --- */
 

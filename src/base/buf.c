@@ -14,14 +14,9 @@ int cc_buf_reserve(cc_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-    char *p = cc_realloc(b->data, cap);
-    if (!p)
-        return cc_error_oom();
-    b->data = p;
-    b->cap = cap;
+    /* at least 64 bytes: buffers hold words and lines, not single characters */
+    if (cc_grow((void **)&b->data, &b->cap, need < 64 ? 64 : need, 1) < 0)
+        return CONCORD_ENOMEM;
     b->data[b->len] = '\0'; /* the promise of base.h: NUL-terminated once cap > 0 */
     return 0;
 }

@@ -72,6 +72,23 @@ void cc_error_set_file(const char *file)
     tl_error.file = tl_file;
 }
 
+void cc_error_save(cc_error_copy *c)
+{
+    c->code = tl_error.code;
+    snprintf(c->message, sizeof(c->message), "%s", tl_error.message ? tl_error.message : "");
+    snprintf(c->file, sizeof(c->file), "%s", tl_error.file ? tl_error.file : "");
+    c->has_file = tl_error.file != NULL;
+    c->line = tl_error.line;
+    c->column = tl_error.column;
+    c->offset = tl_error.offset;
+}
+
+int cc_error_restore(const cc_error_copy *c)
+{
+    return cc_error_set_at(c->code, c->has_file ? c->file : NULL, c->line, c->column, c->offset,
+                           "%s", c->message);
+}
+
 const concord_error *concord_error_last(void)
 {
     if (!tl_error.message)

@@ -65,14 +65,54 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
-/* ---- input and output (output.c) ---- */
+/* ---- input (input.c) ---- */
+
+/* A text being read: a file, or standard input ("-"). */
+typedef struct cli_input {
+    FILE *f;
+    int is_stdin;
+    const char *cmd, *shown; /* "segment"; the path, or "<stdin>" */
+    char *head;              /* bytes read ahead (cli_input_peek), handed out first */
+    size_t nhead, served;
+    unsigned long long size;  /* a regular file's size, else 0 */
+    unsigned long long nread; /* bytes handed out by cli_input_read() */
+    int err;                  /* errno of a failed read, else 0 */
+} cli_input;
+
+/* Open path for cmd; a directory is refused. 0, or EXIT_USAGE after a message. */
+int cli_input_open(cli_input *in, const char *cmd, const char *path);
 
 /*
- * Read a whole file ("-" = standard input). *out is NUL-terminated and
- * belongs to the caller (free()). Returns 0, or EXIT_USAGE after printing
- * a message.
+ * The first n bytes (fewer at the end), read ahead and handed out again by
+ * cli_input_read(): for guessing the language. *out is borrowed from in.
+ * 0, or EXIT_USAGE after a message.
+ */
+int cli_input_peek(cli_input *in, size_t n, const char **out, size_t *len);
+
+/* The language of the text, detected as every command does (its first 64 KiB, peeked). */
+int cli_input_lang(cli_input *in, const char **lang);
+
+/* A concord_read_fn over in (ud); a failed read leaves its errno in in->err. */
+int cli_input_read(char *buf, size_t *len, size_t cap, void *ud);
+
+/*
+ * Report why a library call that read in failed: the read error, or the
+ * library's error (invalid UTF-8 with its position, ...) for the file.
+ * Returns EXIT_USAGE.
+ */
+int cli_input_error(cli_input *in);
+
+void cli_input_close(cli_input *in);
+
+/*
+ * Read a whole file ("-" = standard input), validating it as it is read:
+ * the first NUL byte or invalid UTF-8 is reported (file:line:column, byte
+ * offset) without reading further. *out is NUL-terminated and belongs to
+ * the caller (free()). Returns 0, or EXIT_USAGE after printing a message.
  */
 int cli_read_input(const char *cmd, const char *path, char **out, size_t *len);
+
+/* ---- output (output.c) ---- */
 
 /*
  * Print the library's last error for `file` (NULL for none) as

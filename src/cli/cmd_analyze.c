@@ -44,6 +44,7 @@ static const cli_spec analyze_spec = {
 typedef struct bar {
     int tty, drawn;
     double last;
+    const cli_input *in; /* the document: how much of it is read */
 } bar;
 
 static double now_seconds(void)
@@ -56,17 +57,30 @@ static double now_seconds(void)
 static void on_progress(size_t done, size_t total, void *ud)
 {
     bar *b = ud;
+    (void)total; /* not known: the document is read as it is analyzed */
     if (!b->tty)
         return;
     double t = now_seconds();
-    if (t - b->last < 0.1 && done < total)
+    if (t - b->last < 0.1)
         return;
     b->last = t;
-    int pct = total ? (int)(done * 100 / total) : 100;
-    int fill = pct / 5;
-    fprintf(stderr, "\r\033[Kanalyzing [%.*s%*s] %3d%%  %zu/%zu segments", fill,
-            "####################", 20 - fill, "", pct, done, total);
+    if (b->in->size) {
+        /* the share of the file read so far */
+        int pct = b->in->nread >= b->in->size ? 100 : (int)(b->in->nread * 100 / b->in->size);
+        int fill = pct / 5;
+        fprintf(stderr, "\r\033[Kanalyzing [%.*s%*s] %3d%%  %zu segments", fill,
+                "####################", 20 - fill, "", pct, done);
+    } else {
+        fprintf(stderr, "\r\033[Kanalyzing  %zu segments", done);
+    }
     b->drawn = 1;
+}
+
+static int skip_segment(const concord_analysis_segment *seg, void *ud)
+{
+    (void)seg;
+    (void)ud;
+    return 0;
 }
 
 static double percent(size_t part, size_t whole)
@@ -160,21 +174,19 @@ int cmd_analyze(int argc, char **argv)
             "analyze", a.npos ? "expected one FILE, got %d" : "nothing to analyze: give a FILE%.0d",
             a.npos);
     const char *file = a.pos[0];
-    const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
-    char *text = NULL;
-    size_t len = 0;
-    if ((rc = cli_read_input("analyze", file, &text, &len)) != 0)
+    /* the document is read as it is analyzed: memory does not grow with it */
+    cli_input in;
+    if ((rc = cli_input_open(&in, "analyze", file)) != 0)
         return rc;
-    if (concord_text_validate(text, len) < 0) {
-        free(text);
-        return cli_report_error("analyze", shown);
+    const char *shown = in.shown;
+    if (!from && (rc = cli_input_lang(&in, &from)) != 0) {
+        cli_input_close(&in);
+        return rc;
     }
-    if (!from)
-        from = concord_lang_detect(text, len);
     char path[4096];
     if (!cli_tm_path("analyze", a.value[cli_opt_index(&analyze_spec, "tm")], 0, path,
                      sizeof(path))) {
-        free(text);
+        cli_input_close(&in);
         return EXIT_USAGE;
     }
     concord_tm *tm = NULL;
@@ -190,16 +202,19 @@ int cmd_analyze(int argc, char **argv)
                  : cli_report_error("analyze", path);
         goto done;
     }
-    bar b = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0};
+    bar b = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0, &in};
     concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
     o.wrapped = a.value[cli_opt_index(&analyze_spec, "wrapped")] != NULL;
     o.progress = on_progress;
     o.ud = &b;
-    rc = concord_matcher_analyze(&an, m, text, len, &o);
+    /* only JSON lists the segments; the other formats need not keep them */
+    if (fmt != 1)
+        o.segment = skip_segment;
+    rc = concord_matcher_analyze_reader(&an, m, cli_input_read, &in, &o);
     if (b.drawn)
         fputs("\r\033[K", stderr);
     if (rc < 0) {
-        rc = cli_report_error("analyze", shown);
+        rc = cli_input_error(&in);
         goto done;
     }
     if (fmt == 1)
@@ -213,6 +228,6 @@ done:
     concord_analysis_free(an);
     concord_matcher_close(m);
     concord_tm_close(tm);
-    free(text);
+    cli_input_close(&in);
     return rc;
 }

@@ -33,7 +33,9 @@ static const cli_spec lookup_spec = {
     "\n"
     "Text output shows each stored source with the differences to the query:\n"
     "[-words the query lacks-] and {+words of the query it lacks+} (in colour on a\n"
-    "terminal), then the translation, the penalties and where the unit came from.\n"
+    "terminal), then the translation, the translation with the query's numbers\n"
+    "when they can be placed (not where a number belongs to a date whose month or\n"
+    "form differs), the penalties and where the unit came from.\n"
     "With --format json each segment gives one line: {\"query\": ..., \"matches\":\n"
     "[{\"score\", \"fuzzy\", \"source\", \"target\", \"penalties\", \"diff\", ...}]}.\n"
     "\n"
@@ -58,8 +60,17 @@ static void put_span(const char *s, size_t a, size_t b)
     fwrite(s + a, 1, b - a, stdout);
 }
 
-/* The stored source with the differences to the query marked. */
-static void print_diff(const out_ctx *o, const char *query, const concord_match *x)
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The stored source with the differences to the query marked. Words the
+ * source lacks go where the diff puts them, with the query's space on the
+ * side where the source has none: "discussed {+today+}.", "{+Today+} we".
+ */
+static void print_diff(const out_ctx *o, const char *query, size_t qlen, const concord_match *x)
 {
     const char *del_on = o->color ? "\x1b[31m" : "[-", *del_off = o->color ? "\x1b[0m" : "-]";
     const char *ins_on = o->color ? "\x1b[32m" : "{+", *ins_off = o->color ? "\x1b[0m" : "+}";
@@ -76,12 +87,16 @@ static void print_diff(const out_ctx *o, const char *query, const concord_match 
                 fputs(del_off, stdout);
             }
             if (d->query_end > d->query_start) {
+                int ins = d->kind == CONCORD_DIFF_INSERT;
+                size_t at_s = d->source_start;
+                if (ins && at_s > 0 && !is_blank(x->source[at_s - 1]) && d->query_start > 0 &&
+                    is_blank(query[d->query_start - 1]))
+                    fputc(' ', stdout);
                 fputs(ins_on, stdout);
                 put_span(query, d->query_start, d->query_end);
                 fputs(ins_off, stdout);
-                /* an insertion before a word: keep the query's space after it */
-                if (d->kind == CONCORD_DIFF_INSERT && d->source_start < x->source_len &&
-                    query[d->query_end] == ' ')
+                if (ins && at_s < x->source_len && !is_blank(x->source[at_s]) &&
+                    d->query_end < qlen && is_blank(query[d->query_end]))
                     fputc(' ', stdout);
             }
         }
@@ -103,7 +118,7 @@ static void print_text(const out_ctx *o, const char *query, size_t qlen, const c
     for (size_t i = 0; i < ms->n; i++) {
         const concord_match *x = &ms->v[i];
         printf("%5d%%  %s: ", x->score, x->source_lang);
-        print_diff(o, query, x);
+        print_diff(o, query, qlen, x);
         printf("\n        %s: %s\n", x->target_lang, x->target);
         if (x->target_numbers)
             printf("        %s with the query's numbers: %s\n", x->target_lang, x->target_numbers);
@@ -193,6 +208,87 @@ static void print_json(const char *query, size_t qlen, const concord_matches *ms
     fputs("]}\n", stdout);
 }
 
+/*
+ * lookup --file: the segments come one by one from the segmenter, each is
+ * looked up once the next one is known (its neighbours make 101% matches),
+ * so only two are kept, whatever the size of the file.
+ */
+typedef struct file_lookup {
+    concord_matcher *m;
+    const out_ctx *o;
+    const concord_lookup_options *lo;
+    struct {
+        char *text;
+        size_t len, cap;
+        concord_segment at;
+    } prev, cur; /* the segment before the current one, the current one */
+    int have_prev, have_cur;
+    const char *shown; /* the file, in messages */
+    int failed;        /* a lookup failed (and was reported) */
+} file_lookup;
+
+static int keep_text(char **p, size_t *cap, const char *s, size_t n)
+{
+    if (n + 1 > *cap) {
+        char *q = realloc(*p, n + 1);
+        if (!q)
+            return -1;
+        *p = q;
+        *cap = n + 1;
+    }
+    memcpy(*p, s, n);
+    (*p)[n] = '\0';
+    return 0;
+}
+
+/* Look up the current segment, with the next one (NULL at the end) as context. */
+static int lookup_current(file_lookup *fl, const char *next, size_t next_len)
+{
+    concord_lookup_options so = *fl->lo;
+    if (fl->have_prev) {
+        so.prev = fl->prev.text;
+        so.prev_len = fl->prev.len;
+    }
+    so.next = next;
+    so.next_len = next_len;
+    concord_matches *ms;
+    if (concord_matcher_lookup(&ms, fl->m, fl->cur.text, fl->cur.len, &so) < 0) {
+        cli_report_error("lookup", fl->shown); /* now: stopping the segmenter sets its own */
+        fl->failed = 1;
+        return 1;
+    }
+    if (fl->o->json)
+        print_json(fl->cur.text, fl->cur.len, ms, fl->cur.at.start, fl->cur.at.end, 1);
+    else
+        print_text(fl->o, fl->cur.text, fl->cur.len, ms, fl->lo->min_score);
+    concord_matches_free(ms);
+    return ferror(stdout) ? 1 : 0;
+}
+
+static int on_file_segment(const concord_segment *sg, const char *text, void *payload)
+{
+    file_lookup *fl = payload;
+    size_t n = sg->end - sg->start;
+    if (fl->have_cur && lookup_current(fl, text, n) != 0)
+        return 1;
+    /* the current one becomes the previous, this one the current */
+    char *t = fl->prev.text;
+    size_t tc = fl->prev.cap;
+    fl->prev = fl->cur;
+    fl->cur.text = t;
+    fl->cur.cap = tc;
+    fl->have_prev = fl->have_cur;
+    if (keep_text(&fl->cur.text, &fl->cur.cap, text, n) != 0) {
+        fprintf(stderr, "concord lookup: out of memory\n");
+        fl->failed = 1;
+        return 1;
+    }
+    fl->cur.len = n;
+    fl->cur.at = *sg;
+    fl->have_cur = 1;
+    return 0;
+}
+
 static int parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -240,11 +336,12 @@ int cmd_lookup(int argc, char **argv)
     if (!file && !a.npos)
         return cli_usage_error("lookup", "nothing to look up: give TEXT or --file FILE");
 
-    /* the query text: the arguments joined by spaces, or the file */
+    /* the query text: the arguments joined by spaces, or the file (read as it is segmented) */
     char *text = NULL;
     size_t len = 0;
+    cli_input in;
     if (file) {
-        if ((rc = cli_read_input("lookup", file, &text, &len)) != 0)
+        if ((rc = cli_input_open(&in, "lookup", file)) != 0)
             return rc;
     } else {
         for (int i = 0; i < a.npos; i++)
@@ -260,13 +357,10 @@ int cmd_lookup(int argc, char **argv)
                 text[len++] = ' ';
         }
         text[len] = '\0';
-    }
-    const char *shown = !file ? "the query" : strcmp(file, "-") == 0 ? "<stdin>" : file;
-    if (concord_text_validate(text, len) < 0) {
-        free(text);
-        return cli_report_error("lookup", shown);
-    }
-    if (!file) {
+        if (concord_text_validate(text, len) < 0) {
+            free(text);
+            return cli_report_error("lookup", "the query");
+        }
         size_t i = 0;
         while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
             i++;
@@ -277,14 +371,14 @@ int cmd_lookup(int argc, char **argv)
     }
 
     char path[4096];
-    if (!cli_tm_path("lookup", a.value[cli_opt_index(&lookup_spec, "tm")], 0, path, sizeof(path))) {
-        free(text);
-        return EXIT_USAGE;
-    }
     concord_tm *tm = NULL;
     concord_matcher *m = NULL;
-    concord_segment one, *segs = NULL, *list;
-    size_t nsegs = 0;
+    file_lookup fl;
+    memset(&fl, 0, sizeof(fl));
+    if (!cli_tm_path("lookup", a.value[cli_opt_index(&lookup_spec, "tm")], 0, path, sizeof(path))) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (concord_tm_open(&tm, path, 0) < 0) {
         rc = cli_report_error("lookup", path);
         goto done;
@@ -295,6 +389,8 @@ int cmd_lookup(int argc, char **argv)
                  : cli_report_error("lookup", path);
         goto done;
     }
+    out_ctx o = {json, !json && cli_use_color(stdout)};
+    rc = EXIT_OK;
     if (file) {
         concord_segmenter_options so = CONCORD_SEGMENTER_OPTIONS_INIT;
         so.lang = from;
@@ -303,53 +399,39 @@ int cmd_lookup(int argc, char **argv)
             rc = cli_report_error("lookup", NULL);
             goto done;
         }
-        rc = concord_segmenter_split(&segs, &nsegs, seg, text, len);
+        fl.m = m;
+        fl.o = &o;
+        fl.lo = &lo;
+        fl.shown = in.shown;
+        int src = concord_segmenter_run_reader(seg, cli_input_read, &in, on_file_segment, &fl);
         concord_segmenter_free(seg);
-        if (rc < 0) {
-            rc = cli_report_error("lookup", shown);
-            goto done;
-        }
-    }
-    list = segs;
-    if (!file) {
-        one.start = 0;
-        one.end = len;
-        list = &one;
-        nsegs = 1;
-    }
-    out_ctx o = {json, !json && cli_use_color(stdout)};
-    rc = EXIT_OK;
-    for (size_t i = 0; i < nsegs; i++) {
-        const char *q = text + list[i].start;
-        size_t qlen = list[i].end - list[i].start;
-        concord_lookup_options so = lo;
-        if (i > 0) {
-            so.prev = text + list[i - 1].start;
-            so.prev_len = list[i - 1].end - list[i - 1].start;
-        }
-        if (i + 1 < nsegs) {
-            so.next = text + list[i + 1].start;
-            so.next_len = list[i + 1].end - list[i + 1].start;
-        }
+        if (src == 0 && fl.have_cur)
+            lookup_current(&fl, NULL, 0);
+        if (fl.failed)
+            rc = EXIT_USAGE;
+        else if (src < 0 && (concord_error_last()->code != CONCORD_EUSER || in.err))
+            rc = cli_input_error(&in);
+    } else {
         concord_matches *ms;
-        if (concord_matcher_lookup(&ms, m, q, qlen, &so) < 0) {
-            rc = cli_report_error("lookup", file ? shown : NULL);
-            break;
+        if (concord_matcher_lookup(&ms, m, text, len, &lo) < 0) {
+            rc = cli_report_error("lookup", NULL);
+        } else {
+            if (json)
+                print_json(text, len, ms, 0, len, 0);
+            else
+                print_text(&o, text, len, ms, lo.min_score);
+            concord_matches_free(ms);
         }
-        if (json)
-            print_json(q, qlen, ms, list[i].start, list[i].end, file != NULL);
-        else
-            print_text(&o, q, qlen, ms, lo.min_score);
-        concord_matches_free(ms);
-        if (ferror(stdout))
-            break;
     }
     if (rc == EXIT_OK)
         rc = cli_finish_output("lookup", EXIT_OK);
 done:
-    concord_free(segs);
     concord_matcher_close(m);
     concord_tm_close(tm);
+    if (file)
+        cli_input_close(&in);
     free(text);
+    free(fl.prev.text);
+    free(fl.cur.text);
     return rc;
 }

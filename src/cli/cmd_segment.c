@@ -29,16 +29,20 @@ static const cli_spec segment_spec = {
     "By default every line break ends a segment (news text has one paragraph,\n"
     "headline, byline or dateline per line). Whitespace around segments is dropped.\n"
     "\n"
+    "The text is read, validated and segmented as it comes, so memory stays small\n"
+    "whatever its size, and the first invalid byte stops the reading (segments\n"
+    "before it may have been printed). A segment longer than 16 MiB is refused.\n"
+    "\n"
     "Output formats:\n"
     "  text   one segment per line and nothing else; a line break inside a segment\n"
-    "         (only possible with --wrapped) and the spaces around it are printed\n"
-    "         as one space (as nothing between Japanese or Chinese characters)\n"
+    "         (only possible with --wrapped) is printed as a space\n"
     "  jsonl  one JSON object per segment: {\"index\":N,\"start\":B,\"end\":E,\"text\":\"...\"}\n"
     "         start and end are byte offsets into the input (end exclusive), so that\n"
     "         input[start:end] is exactly text\n"
     "\n"
     "Exit status: 0 success, 2 bad usage or bad input (invalid UTF-8, NUL byte,\n"
-    "malformed SRX file: the message names file, line and column).\n"
+    "a segment over 16 MiB, malformed SRX file: the message names file, line and\n"
+    "column).\n"
     "\n"
     "Examples:\n"
     "  concord segment article.txt\n"
@@ -47,76 +51,13 @@ static const cli_spec segment_spec = {
 };
 
 typedef struct seg_out {
-    const char *text;
     int jsonl;
     size_t index;
 } seg_out;
 
-/* Is there a line break at s[i] (of *len bytes)? */
-static int line_break_at(const unsigned char *s, size_t n, size_t i, size_t *len)
-{
-    *len = 1;
-    if (s[i] == '\n' || s[i] == '\r' || s[i] == '\v' || s[i] == '\f')
-        return 1;
-    *len = 2;
-    if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0x85)
-        return 1; /* NEL */
-    *len = 3;
-    return s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9);
-}
-
-/* Wide East Asian text, written without spaces: the 3-byte character at s[i]. */
-static int wide_at(const unsigned char *s, size_t n, size_t i)
-{
-    if (i + 2 >= n || s[i] < 0xE3 || s[i] > 0xEF)
-        return 0;
-    unsigned cp =
-        ((unsigned)(s[i] & 0x0F) << 12) | ((unsigned)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-    return (cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFFEF);
-}
-
-/*
- * One segment on one line. A line break inside it (only with --wrapped) and
- * the spaces and tabs around it become one space, or nothing between two
- * characters of Japanese or Chinese, which use no spaces between words.
- */
-static void print_flat(const char *text, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t run = 0;
-    for (size_t i = 0; i < n;) {
-        size_t nl;
-        if (!line_break_at(s, n, i, &nl)) {
-            i++;
-            continue;
-        }
-        size_t a = i, e = i + nl;
-        while (a > run && (s[a - 1] == ' ' || s[a - 1] == '\t'))
-            a--;
-        for (;;) {
-            if (e < n && (s[e] == ' ' || s[e] == '\t'))
-                e++;
-            else if (e < n && line_break_at(s, n, e, &nl))
-                e += nl;
-            else
-                break;
-        }
-        fwrite(s + run, 1, a - run, stdout);
-        size_t p = a > 0 ? a - 1 : 0; /* the character before the break */
-        while (p > 0 && (s[p] & 0xC0) == 0x80)
-            p--;
-        if (!(a > 0 && wide_at(s, n, p) && wide_at(s, n, e)))
-            fputc(' ', stdout);
-        run = i = e;
-    }
-    fwrite(s + run, 1, n - run, stdout);
-    fputc('\n', stdout);
-}
-
-static int print_segment(const concord_segment *sg, void *payload)
+static int print_segment(const concord_segment *sg, const char *s, void *payload)
 {
     seg_out *o = payload;
-    const char *s = o->text + sg->start;
     size_t n = sg->end - sg->start;
     if (o->jsonl) {
         printf("{\"index\":%zu,\"start\":%zu,\"end\":%zu,\"text\":\"", o->index, sg->start,
@@ -124,7 +65,28 @@ static int print_segment(const concord_segment *sg, void *payload)
         cli_json_string(stdout, s, n);
         fputs("\"}\n", stdout);
     } else {
-        print_flat(s, n);
+        /* one segment per line: line breaks inside a segment become one space */
+        size_t run = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            int nl = c == '\n' || c == '\r' || c == '\v' || c == '\f';
+            int u_nl = 0; /* U+0085, U+2028, U+2029 */
+            if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85)
+                u_nl = 2;
+            else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                     ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+                u_nl = 3;
+            if (!nl && !u_nl)
+                continue;
+            fwrite(s + run, 1, i - run, stdout);
+            if (!(c == '\r' && i + 1 < n && s[i + 1] == '\n'))
+                fputc(' ', stdout);
+            if (u_nl)
+                i += (size_t)u_nl - 1;
+            run = i + 1;
+        }
+        fwrite(s + run, 1, n - run, stdout);
+        fputc('\n', stdout);
     }
     o->index++;
     return ferror(stdout) ? 1 : 0;
@@ -146,19 +108,21 @@ int cmd_segment(int argc, char **argv)
     if (a.npos > 1)
         return cli_usage_error("segment", "expected one FILE, got %d", a.npos);
     const char *path = a.npos ? a.pos[0] : "-";
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
 
-    char *text = NULL;
-    size_t len = 0;
-    if ((rc = cli_read_input("segment", path, &text, &len)) != 0)
+    /* the text is read and segmented in pieces, as it comes: memory stays bounded */
+    cli_input in;
+    if ((rc = cli_input_open(&in, "segment", path)) != 0)
         return rc;
-
     concord_segmenter_options opts = CONCORD_SEGMENTER_OPTIONS_INIT;
-    opts.lang = lang ? lang : concord_lang_detect(text, len);
+    opts.lang = lang;
+    if (!lang && (rc = cli_input_lang(&in, &opts.lang)) != 0) {
+        cli_input_close(&in);
+        return rc;
+    }
     opts.wrapped = a.value[cli_opt_index(&segment_spec, "wrapped")] != NULL;
     concord_segmenter *seg = NULL;
     if (concord_segmenter_new(&seg, &opts) < 0) {
-        free(text);
+        cli_input_close(&in);
         if (concord_error_last()->code == CONCORD_EINVAL)
             return cli_usage_error("segment", "%s", concord_error_last()->message);
         return cli_report_error("segment", NULL);
@@ -169,17 +133,17 @@ int cmd_segment(int argc, char **argv)
         if (a.seq_opt[i] == rules_idx && concord_segmenter_add_srx_file(seg, a.seq_value[i]) < 0)
             rc = cli_report_error("segment", a.seq_value[i]);
     if (rc == 0) {
-        seg_out o = {text, jsonl, 0};
-        if (concord_segmenter_run(seg, text, len, print_segment, &o) < 0) {
-            if (concord_error_last()->code == CONCORD_EUSER)
-                rc = cli_finish_output("segment", EXIT_USAGE);
+        seg_out o = {jsonl, 0};
+        if (concord_segmenter_run_reader(seg, cli_input_read, &in, print_segment, &o) < 0) {
+            if (concord_error_last()->code == CONCORD_EUSER && !in.err)
+                rc = cli_finish_output("segment", EXIT_USAGE); /* stdout failed */
             else
-                rc = cli_report_error("segment", shown);
+                rc = cli_input_error(&in);
         } else {
             rc = cli_finish_output("segment", EXIT_OK);
         }
     }
     concord_segmenter_free(seg);
-    free(text);
+    cli_input_close(&in);
     return rc;
 }

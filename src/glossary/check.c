@@ -1235,14 +1235,6 @@ int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_che
 
 /* ---- TMX ------------------------------------------------------------------------ */
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 /* Record (key -> target) and return the line of an earlier different target, or 0. */
 static int remember(doc_ctx *x, uint64_t key, uint64_t target, unsigned long line,
@@ -1332,10 +1324,10 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
             continue;
         unsigned long line = t->at.line;
         /* the same source translated differently */
-        uint64_t key = fnv(fnv(fnv(1469598103934665603ull, src->lang, strlen(src->lang)), "\0", 1),
-                           src->text, src->len);
-        key = fnv(fnv(key, "\0", 1), t->lang, strlen(t->lang));
-        uint64_t target = fnv(1469598103934665603ull, t->text, t->len);
+        uint64_t key = cc_hash(cc_hash(CC_HASH_INIT, src->lang, strlen(src->lang) + 1), src->text,
+                               src->len);
+        key = cc_hash(cc_hash(key, "\0", 1), t->lang, strlen(t->lang));
+        uint64_t target = cc_hash(CC_HASH_INIT, t->text, t->len);
         unsigned long earlier;
         if ((rc = remember(x, key, target, line, &earlier)) < 0)
             return rc;

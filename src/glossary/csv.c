@@ -481,7 +481,8 @@ static int decide_layout(csv *c)
         if (is_note_name(v)) {
             cols[k].role = COL_NOTE;
             sure = 1;
-        } else if (concord_lang_canonicalize(cols[k].lang, sizeof(cols[k].lang), v) == 0) {
+        } else if (concord_lang_canonicalize(cols[k].lang, sizeof(cols[k].lang), v) == 0 &&
+                   cc_lang_known(cols[k].lang)) {
             cols[k].role = COL_LANG;
             langs++;
             if (strlen(v) == 2 || strchr(cols[k].lang, '-'))

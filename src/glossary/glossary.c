@@ -115,12 +115,7 @@ char *cc_gloss_strdup(concord_glossary *g, const char *s)
 
 static uint64_t id_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return cc_hash(CC_HASH_INIT, s, strlen(s));
 }
 
 long cc_gloss_find_concept(const concord_glossary *g, const char *id)

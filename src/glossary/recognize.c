@@ -37,17 +37,9 @@ enum { W_EXACT = 1, W_STEM = 2, W_PREFIX = 3 };
 
 static uint64_t hash_pair(int k0, const char *a, size_t na, int k1, const char *b, size_t nb)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)W_PAIR(k0, k1);
-    for (size_t i = 0; i < na; i++) {
-        h ^= (unsigned char)a[i];
-        h *= 1099511628211ull;
-    }
-    h ^= 0xFF; /* a byte no UTF-8 holds, between the two */
-    h *= 1099511628211ull;
-    for (size_t i = 0; i < nb; i++) {
-        h ^= (unsigned char)b[i];
-        h *= 1099511628211ull;
-    }
+    /* a byte no UTF-8 holds between the two */
+    uint64_t h = cc_hash(cc_hash(CC_HASH_INIT ^ (uint64_t)W_PAIR(k0, k1), a, na), "\xff", 1);
+    h = cc_hash(h, b, nb);
     return h ? h : 1;
 }
 
@@ -110,11 +102,7 @@ struct cc_recognizer {
 
 static uint64_t hash_bytes(int kind, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = cc_hash(CC_HASH_INIT ^ (uint64_t)kind, s, n);
     return h ? h : 1;
 }
 
@@ -401,12 +389,6 @@ static int compile_except(cc_recognizer *r, const char *text, seq *out)
         r->nwords++;
     }
     return 0;
-}
-
-int cc_lang_primary_eq(const char *a, const char *b)
-{
-    size_t na = strcspn(a, "-_"), nb = strcspn(b, "-_");
-    return na == nb && strncmp(a, b, na) == 0;
 }
 
 int cc_recognizer_new(cc_recognizer **out, const concord_glossary *g, const char *lang)

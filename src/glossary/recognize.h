@@ -40,7 +40,4 @@ int cc_recognizer_tokenize(cc_recognizer *r, const char *text, size_t len, cc_to
 
 void cc_mentions_free(cc_mentions *m);
 
-/* Do two tags share their primary subtag ("en-US", "en")? */
-int cc_lang_primary_eq(const char *a, const char *b);
-
 #endif

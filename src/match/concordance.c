@@ -20,14 +20,9 @@ static int on_entry(int64_t unit, uint32_t nwords, void *ud)
     ids *l = ud;
     if (l->n && l->v[l->n - 1] == unit)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        int64_t *p = cc_realloc(l->v, cap * sizeof(*p));
-        if (!p)
-            return cc_error_oom();
-        l->v = p;
-        l->cap = cap;
-    }
+    int rc = cc_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    if (rc < 0)
+        return rc;
     l->v[l->n++] = unit;
     return 0;
 }
@@ -141,14 +136,8 @@ static int add_hits(hits_build *h, const cc_tm_unit *u, const char *want, cc_tok
             h->pub.more = 1;
             return 0;
         }
-        if (h->pub.n == h->cap) {
-            size_t cap = h->cap ? h->cap * 2 : 16;
-            concord_hit *nv = cc_realloc(h->pub.v, cap * sizeof(*nv));
-            if (!nv)
-                return cc_error_oom();
-            h->pub.v = nv;
-            h->cap = cap;
-        }
+        if ((rc = cc_grow((void **)&h->pub.v, &h->cap, h->pub.n + 1, sizeof(*h->pub.v))) < 0)
+            return rc;
         concord_hit *x = &h->pub.v[h->pub.n];
         memset(x, 0, sizeof(*x));
         x->unit = u->id;
@@ -209,7 +198,7 @@ int concord_concordance_search(concord_hits **out, concord_tm *tm, const char *l
     int rc;
     *out = NULL;
     char want[64], primary[16];
-    if (cc_lang_canonical(lang ? lang : "", want, sizeof(want), 0) < 0)
+    if (concord_lang_canonicalize(want, sizeof(want), lang ? lang : "") < 0)
         return cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag (e.g. en, ru, ja)",
                             lang ? lang : "");
     if ((rc = concord_text_validate(phrase, len)) < 0)

@@ -15,33 +15,17 @@
  * variants that a later replace removed stay: lookup reads the unit and
  * finds them gone.
  */
-#include <strings.h>
 #include <string.h>
 
 #include "match/match_internal.h"
 
-int cc_lang_matches(const char *want, const char *tag)
-{
-    size_t n = strlen(want);
-    if (strncasecmp(want, tag, n) != 0)
-        return 0;
-    return tag[n] == '\0' || (tag[n] == '-' && strchr(want, '-') == NULL);
-}
-
 uint64_t cc_index_key(const char *lang, uint64_t word_key)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (const char *p = lang; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-    for (int i = 0; i < 8; i++) {
-        h ^= (word_key >> (8 * i)) & 0xff;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    /* the tag, a byte no tag has, the word key's bytes from the lowest */
+    unsigned char k[8];
+    for (int i = 0; i < 8; i++)
+        k[i] = (unsigned char)(word_key >> (8 * i));
+    return cc_hash(cc_hash(cc_hash(CC_HASH_INIT, lang, strlen(lang)), "\xff", 1), k, 8);
 }
 
 static size_t put_varint(unsigned char *p, uint64_t v)

@@ -41,9 +41,11 @@ struct concord_matcher {
     struct {
         int built;
         int64_t max_unit, max_change; /* the TM they were read from */
-        int64_t *unit;
-        uint32_t *nword;
-        size_t *off;
+        struct scanned {
+            int64_t unit;
+            uint32_t nword;
+            size_t off; /* of its keys in `keys` */
+        } * seg;
         size_t n, cap;
         uint64_t *keys;
         size_t nkeys, capkeys;
@@ -98,8 +100,8 @@ int concord_matcher_open(concord_matcher **out, concord_tm *tm, const char *from
     if (!m)
         return cc_error_oom();
     m->tm = tm;
-    if ((rc = cc_lang_canonical(from ? from : "", m->from, sizeof(m->from), 0)) < 0 ||
-        (rc = cc_lang_canonical(to ? to : "", m->to, sizeof(m->to), 0)) < 0) {
+    if ((rc = concord_lang_canonicalize(m->from, sizeof(m->from), from ? from : "")) < 0 ||
+        (rc = concord_lang_canonicalize(m->to, sizeof(m->to), to ? to : "")) < 0) {
         rc = cc_error_set(CONCORD_EINVAL, "'%s' is not a language tag (e.g. en, ru, ja, en-US)",
                           rc == 0 ? "" : (m->from[0] ? (to ? to : "") : (from ? from : "")));
         goto fail;
@@ -153,9 +155,7 @@ void concord_matcher_close(concord_matcher *m)
     cc_free(m->cands);
     cc_free(m->tmp);
     cc_free(m->merged);
-    cc_free(m->scan.unit);
-    cc_free(m->scan.nword);
-    cc_free(m->scan.off);
+    cc_free(m->scan.seg);
     cc_free(m->scan.keys);
     cc_free(m);
 }
@@ -176,17 +176,7 @@ void concord_matches_free(concord_matches *ms)
 
 static int reserve(cand **v, size_t *cap, size_t n)
 {
-    if (n <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 1024;
-    while (c < n)
-        c *= 2;
-    cand *p = cc_realloc(*v, c * sizeof(*p));
-    if (!p)
-        return cc_error_oom();
-    *v = p;
-    *cap = c;
-    return 0;
+    return cc_grow((void **)v, cap, n, sizeof(**v));
 }
 
 static int by_id(const void *a, const void *b)
@@ -454,14 +444,9 @@ static int add_match(lookup_ctx *c, const cc_tm_unit *u, const cc_tm_variant *sr
                      const cc_tm_variant *tgt, const cc_score *sc)
 {
     results *r = c->res;
-    if (r->pub.n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        concord_match *v = cc_realloc(r->pub.v, cap * sizeof(*v));
-        if (!v)
-            return cc_error_oom();
-        r->pub.v = v;
-        r->cap = cap;
-    }
+    int rc = cc_grow((void **)&r->pub.v, &r->cap, r->pub.n + 1, sizeof(*r->pub.v));
+    if (rc < 0)
+        return rc;
     concord_match *x = &r->pub.v[r->pub.n];
     memset(x, 0, sizeof(*x));
     x->score = sc->score;
@@ -562,33 +547,15 @@ static int scan_add(const cc_tm_unit *u, void *ud)
             return rc;
         if (m->s.nword > CC_MAX_WORDS)
             continue;
-        if (m->scan.n == m->scan.cap) {
-            size_t cap = m->scan.cap ? m->scan.cap * 2 : 1024;
-            int64_t *un = cc_realloc(m->scan.unit, cap * sizeof(*un));
-            if (!un)
-                return cc_error_oom();
-            m->scan.unit = un;
-            uint32_t *nw = cc_realloc(m->scan.nword, cap * sizeof(*nw));
-            if (!nw)
-                return cc_error_oom();
-            m->scan.nword = nw;
-            size_t *off = cc_realloc(m->scan.off, cap * sizeof(*off));
-            if (!off)
-                return cc_error_oom();
-            m->scan.off = off;
-            m->scan.cap = cap;
-        }
-        if (m->scan.nkeys + m->s.nword > m->scan.capkeys) {
-            size_t cap = (m->scan.nkeys + m->s.nword) * 2 + 1024;
-            uint64_t *k = cc_realloc(m->scan.keys, cap * sizeof(*k));
-            if (!k)
-                return cc_error_oom();
-            m->scan.keys = k;
-            m->scan.capkeys = cap;
-        }
-        m->scan.unit[m->scan.n] = u->id;
-        m->scan.nword[m->scan.n] = (uint32_t)m->s.nword;
-        m->scan.off[m->scan.n++] = m->scan.nkeys;
+        if ((rc = cc_grow((void **)&m->scan.seg, &m->scan.cap, m->scan.n + 1,
+                          sizeof(*m->scan.seg))) < 0 ||
+            (rc = cc_grow((void **)&m->scan.keys, &m->scan.capkeys, m->scan.nkeys + m->s.nword,
+                          sizeof(*m->scan.keys))) < 0)
+            return rc;
+        struct scanned *x = &m->scan.seg[m->scan.n++];
+        x->unit = u->id;
+        x->nword = (uint32_t)m->s.nword;
+        x->off = m->scan.nkeys;
         memcpy(m->scan.keys + m->scan.nkeys, m->s.wkey, m->s.nword * sizeof(uint64_t));
         m->scan.nkeys += m->s.nword;
     }
@@ -611,16 +578,17 @@ static int scan_candidates(concord_matcher *m, const cc_tm_index_state *st, int 
     size_t nq = m->q.nword;
     m->ncand = 0;
     for (size_t i = 0; i < m->scan.n; i++) {
-        size_t ns = m->scan.nword[i], mx = nq > ns ? nq : ns;
+        const struct scanned *x = &m->scan.seg[i];
+        size_t ns = x->nword, mx = nq > ns ? nq : ns;
         size_t dmax = t <= 0 ? mx : (mx * (size_t)(100 - t)) / 100;
-        if (!cc_keys_within(m->q.wkey, nq, m->scan.keys + m->scan.off[i], ns, dmax, m->scan.row))
+        if (!cc_keys_within(m->q.wkey, nq, m->scan.keys + x->off, ns, dmax, m->scan.row))
             continue;
-        if (m->ncand && m->cands[m->ncand - 1].id == m->scan.unit[i])
+        if (m->ncand && m->cands[m->ncand - 1].id == x->unit)
             continue; /* another variant of the same unit */
         if ((rc = reserve(&m->cands, &m->capcand, m->ncand + 1)) < 0)
             return rc;
-        cand x = {m->scan.unit[i], ALWAYS, 0, 101};
-        m->cands[m->ncand++] = x;
+        cand c = {x->unit, ALWAYS, 0, 101};
+        m->cands[m->ncand++] = c;
     }
     return 0;
 }

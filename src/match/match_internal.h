@@ -81,11 +81,20 @@ int cc_score_seq(cc_scorer *sc, const cc_seq *q, const cc_seq *s, size_t ncodes,
 
 /*
  * The target with the query's numbers put in place of the source's, when
- * each differing source number occurs exactly once in the target: a string
- * in a, or NULL.
+ * each differing source number occurs exactly once in the target and none
+ * belongs to a date whose other parts differ (cc_date_differs): a string in
+ * a, or NULL.
  */
 const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_score *r,
                                   const char *target, size_t target_len, cc_arena *a);
+
+/*
+ * Is number word qi of q, aligned with number word sj of s, part of a date
+ * whose other parts differ between the two (another month, another order,
+ * a year more)? The query's number would then make a wrong date in the
+ * stored translation (dates.c).
+ */
+int cc_date_differs(const cc_seq *q, size_t qi, const cc_seq *s, size_t sj);
 
 /* ---- lookup.c ---- */
 
@@ -112,8 +121,5 @@ int cc_index_update(concord_tm *tm, cc_tokenizer *t, const char *lang, int wait_
 /* Decode a block of postings: call fn(unit, nwords) per entry; stops on nonzero. */
 int cc_postings_decode(const void *data, size_t len,
                        int (*fn)(int64_t unit, uint32_t nwords, void *ud), void *ud);
-
-/* Does variant tag belong to the language asked for (lang "en" takes en-US)? */
-int cc_lang_matches(const char *want, const char *tag);
 
 #endif

@@ -11,21 +11,11 @@
 
 #include "match/match_internal.h"
 
-static uint64_t key_hash(const char *s, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 uint64_t cc_word_key(int kind, const char *norm, size_t len)
 {
-    uint64_t h = 14695981039346656037ULL;
     if (kind == CC_TOK_NUMBER)
-        return key_hash("#", 1, h);
-    return key_hash(norm, len, key_hash("w", 1, h));
+        return cc_hash(CC_HASH_INIT, "#", 1);
+    return cc_hash(cc_hash(CC_HASH_INIT, "w", 1), norm, len);
 }
 
 static int is_word(int kind)
@@ -143,6 +133,20 @@ static int punct_between(const cc_seq *s, size_t a, size_t b)
     return s->word[b] - s->word[a] > 1;
 }
 
+/*
+ * Where, in x, words of the other side that x lacks go (they start at word
+ * oa of other; x's next word is xa): right after x's previous word when
+ * they come at the end or when only spaces separate them from the word
+ * before them (so the stop after that word stays after them: "discussed
+ * {+today+}."), otherwise before x's next word ("Moscow, {+Osaka+} Tokyo").
+ */
+static size_t empty_at(const cc_seq *x, size_t xa, const cc_seq *other, size_t oa)
+{
+    if (xa > 0 && oa > 0 && (xa == x->nword || !punct_between(other, oa - 1, oa)))
+        return word_tok(x, xa - 1)->end;
+    return xa < x->nword ? word_tok(x, xa)->start : x->len;
+}
+
 /* Append one diff op for the run of steps q[qa..qb) / s[sa..sb) (word indices). */
 static int add_op(const cc_seq *q, const cc_seq *s, int equal, size_t qa, size_t qb, size_t sa,
                   size_t sb, concord_diff_op *ops, size_t *n)
@@ -157,13 +161,9 @@ static int add_op(const cc_seq *q, const cc_seq *s, int equal, size_t qa, size_t
     else
         op->kind = CONCORD_DIFF_DELETE;
     /* an empty side sits where the other side's words would go */
-    op->query_start = qa < qb         ? word_tok(q, qa)->start
-                      : qa < q->nword ? word_tok(q, qa)->start
-                                      : q->len;
+    op->query_start = qa < qb ? word_tok(q, qa)->start : empty_at(q, qa, s, sa);
     op->query_end = qa < qb ? word_tok(q, qb - 1)->end : op->query_start;
-    op->source_start = sa < sb         ? word_tok(s, sa)->start
-                       : sa < s->nword ? word_tok(s, sa)->start
-                                       : s->len;
+    op->source_start = sa < sb ? word_tok(s, sa)->start : empty_at(s, sa, q, qa);
     op->source_end = sa < sb ? word_tok(s, sb - 1)->end : op->source_start;
     return 0;
 }
@@ -337,6 +337,9 @@ const char *cc_substitute_numbers(const cc_seq *q, const cc_seq *s, const cc_sco
     int swapped[64];
     size_t len = target_len;
     for (size_t k = 0; k < r->nnum; k++) {
+        /* "March 27" -> "27 марта" and the query "June 28": not "28 марта" */
+        if (cc_date_differs(q, r->num_q[k], s, r->num_s[k]))
+            return NULL;
         const cc_token *x = word_tok(q, r->num_q[k]), *y = word_tok(s, r->num_s[k]);
         size_t n = y->end - y->start;
         char alt[64];

@@ -419,12 +419,7 @@ const cc_lang_rules *cc_lang_rules_find(const char *primary)
 
 static uint32_t hash_units(const cc_uchar *u, int32_t n)
 {
-    uint32_t h = 2166136261u;
-    for (int32_t i = 0; i < n; i++) {
-        h ^= u[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (uint32_t)cc_hash(CC_HASH_INIT, u, (size_t)n * sizeof(*u));
 }
 
 static int wordset_grow(cc_wordset *ws)

@@ -661,14 +661,17 @@ static int item_start(const concord_segmenter *s, const window *w, int32_t i)
 
 /*
  * Is the word u[sp) an abbreviation by its shape, though no table lists it?
- * A word of two letters or more with no vowel ("пгт.", "Кв.", "bzw.") is one,
- * unless it is in capitals (an acronym: "BBC.") or a listed word ("Hmm."),
- * and so is a word with a listed ending ("Bahnhofstr.").
+ * A word of two to ABBR_SHAPE_MAX letters with no vowel ("пгт.", "Кв.",
+ * "bzw.") is one, unless it is in capitals (an acronym: "BBC.") or a listed
+ * word ("Hmm."), and so is a word with a listed ending ("Bahnhofstr."). A
+ * longer word without vowels is no abbreviation but noise (a run of x's).
  */
+#define ABBR_SHAPE_MAX 6
+
 static int abbreviation_like(const concord_segmenter *s, const window *w, span sp)
 {
     int k;
-    int32_t letters = 0, vowels = 0;
+    int32_t letters = 0, vowels = sp.end - sp.start > ABBR_SHAPE_MAX;
     for (int32_t i = sp.start; i < sp.end && !vowels; i += k) {
         vowels += is_vowel(s, at(w, i, &k));
         letters++;
@@ -1045,14 +1048,9 @@ static int builtin_breaks(const concord_segmenter *s, window *w, int32_t b)
 
 static int push_cand(concord_segmenter *s, int32_t pos, int32_t rule, int is_break)
 {
-    if (s->ncands == s->capcands) {
-        size_t cap = s->capcands ? s->capcands * 2 : 256;
-        struct cand *c = cc_realloc(s->cands, cap * sizeof(*c));
-        if (!c)
-            return cc_error_oom();
-        s->cands = c;
-        s->capcands = cap;
-    }
+    int rc = cc_grow((void **)&s->cands, &s->capcands, s->ncands + 1, sizeof(*s->cands));
+    if (rc < 0)
+        return rc;
     s->cands[s->ncands].pos = pos;
     s->cands[s->ncands].rule = rule;
     s->cands[s->ncands].is_break = is_break;
@@ -1587,19 +1585,50 @@ static int collect_candidates(concord_segmenter *s, window *w, int32_t hi)
 
 /* ---- running ------------------------------------------------------------ */
 
-typedef struct run_state {
-    const char *text;
-    size_t len;
-    size_t last; /* byte offset where the current segment began */
+/*
+ * One run over a text, which may arrive in pieces (concord_segmenter_run_reader).
+ * Offsets are of the whole text; the bytes at hand are buf[0..len), the
+ * text's bytes from `base` on, and more may follow unless `eof`. A window is
+ * only taken when the bytes at hand decide it whole (fill_window says when
+ * they do not), so the windows, and so the segments, are the ones a run over
+ * the whole text in memory makes.
+ */
+typedef struct seg_run {
+    const char *buf;
+    size_t base, len;
+    int eof;
+    size_t start;   /* the first byte after a byte-order mark */
+    size_t ws;      /* where the next window starts */
+    size_t decided; /* every candidate at or before this byte is decided */
+    int para_start;
+    quote_state carried; /* CJK brackets open at ws */
+    size_t last;         /* where the current segment began */
+    cc_textpos at;       /* the position of buf[0] (reading in pieces) */
     concord_segment_cb cb;
+    concord_segment_text_cb tcb;
     void *payload;
-} run_state;
+} seg_run;
 
-static int emit(run_state *rs, size_t end)
+/*
+ * A segment (or, with spaces, a run of them) longer than
+ * CONCORD_SEGMENT_MAX_BYTES, from buf[from] on, read in pieces.
+ */
+static int too_long(const seg_run *r, size_t from, int spaces)
 {
-    const unsigned char *t = (const unsigned char *)rs->text;
-    size_t a = rs->last, e = end;
-    rs->last = end;
+    cc_textpos p = r->at;
+    cc_textpos_advance(&p, r->buf, from);
+    return cc_error_set_at(CONCORD_ELIMIT, NULL, p.line, p.column, r->base + from,
+                           spaces ? "more than %u MiB of spaces start here (byte offset %zu)"
+                                  : "a segment longer than %u MiB starts here (byte offset %zu): "
+                                    "not a text to translate?",
+                           CONCORD_SEGMENT_MAX_BYTES >> 20, r->base + from);
+}
+
+static int emit(seg_run *r, size_t end)
+{
+    const unsigned char *t = (const unsigned char *)r->buf;
+    size_t a = r->last - r->base, e = end - r->base;
+    r->last = end;
     while (a < e) {
         size_t i = a;
         if (!cc_is_space(cc_utf8_decode(t, &i)))
@@ -1614,8 +1643,10 @@ static int emit(run_state *rs, size_t end)
     }
     if (a >= e)
         return 0;
-    concord_segment sg = {a, e};
-    if (rs->cb(&sg, rs->payload) != 0)
+    if (r->tcb && e - a > CONCORD_SEGMENT_MAX_BYTES)
+        return too_long(r, a, 0);
+    concord_segment sg = {r->base + a, r->base + e};
+    if ((r->tcb ? r->tcb(&sg, r->buf + a, r->payload) : r->cb(&sg, r->payload)) != 0)
         return cc_error_set(CONCORD_EUSER, "segmentation stopped by the caller");
     return 0;
 }
@@ -1654,12 +1685,15 @@ static int newline_at(const unsigned char *t, size_t len, size_t j)
     return k <= len && (c == 0x85 || c == 0x2028 || c == 0x2029); /* NEL, LS, PS */
 }
 
+/* The longest look ahead of list_item_at() and newline_at(), in bytes. */
+#define LOOKAHEAD 6
+
 /*
  * In wrapped mode: is the line break at t[i] (of byte length nl) a paragraph
  * break? It is when the next line is blank or starts a list item, or when the
- * line it ends was blank.
+ * line it ends was blank. -1: the bytes at hand end before that is known.
  */
-static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size_t nl,
+static int wrapped_para_break(const unsigned char *t, size_t len, int eof, size_t i, size_t nl,
                               int line_blank)
 {
     if (line_blank)
@@ -1667,6 +1701,8 @@ static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size
     size_t j = i + nl;
     while (j < len && (t[j] == ' ' || t[j] == '\t'))
         j++;
+    if (!eof && j + LOOKAHEAD > len)
+        return -1;
     if (j >= len)
         return 1;
     if (newline_at(t, len, j))
@@ -1684,15 +1720,9 @@ static int wrapped_para_break(const unsigned char *t, size_t len, size_t i, size
 
 static void note_mark(concord_segmenter *s, int32_t at_unit)
 {
-    if (s->nmarks == s->capmarks) {
-        size_t cap = s->capmarks ? s->capmarks * 2 : 256;
-        int32_t *p = cc_realloc(s->marks, cap * sizeof(*p));
-        if (!p) {
-            s->mark_oom = 1;
-            return;
-        }
-        s->marks = p;
-        s->capmarks = cap;
+    if (cc_grow((void **)&s->marks, &s->capmarks, s->nmarks + 1, sizeof(*s->marks)) < 0) {
+        s->mark_oom = 1;
+        return;
     }
     s->marks[s->nmarks++] = at_unit;
 }
@@ -1758,34 +1788,43 @@ static int at_line_start(const unsigned char *t, size_t start, size_t ws)
 }
 
 /*
- * Convert text[ws..) into the window buffer. Returns the byte offset where
- * the window ends; *complete is set when it ends at the end of the text or
- * right after a paragraph break, so that every candidate in it can be decided.
+ * Convert the text from r->ws on into the window buffer. Returns the offset
+ * where the window ends; *complete is set when it ends at the end of the
+ * text or right after a paragraph break, so that every candidate in it can
+ * be decided; *more when the bytes at hand end before the window does (it
+ * must then be made again once more text has come).
  */
-static size_t fill_window(concord_segmenter *s, const char *text, size_t start, size_t len,
-                          size_t ws, int32_t *n_out, int *complete)
+static size_t fill_window(concord_segmenter *s, const seg_run *r, int32_t *n_out, int *complete,
+                          int *more)
 {
     /* restrict: the stores into the window never change the text, so the loops
        below need not read it again after each store */
-    const unsigned char *restrict t = (const unsigned char *)text;
+    const unsigned char *restrict t = (const unsigned char *)r->buf;
     cc_uchar *u = s->u;
     uint32_t *off = s->off;
     const int32_t cap = s->window - 2;
+    size_t len = r->len, ws = r->ws - r->base;
+    /* short of the end of what is at hand, every character and its look ahead
+       is there; the tight loops below stop there too (a character may be cut
+       at the end of the bytes at hand) */
+    size_t stop = r->eof ? len : len > LOOKAHEAD ? len - LOOKAHEAD : 0;
     int32_t n = 0;
     size_t i = ws;
     int run = 0;
     /* a window may start in the middle of a line (a restart): is that line blank so far? */
-    int line_blank = s->wrapped ? at_line_start(t, start, ws) : 1;
+    int line_blank =
+        s->wrapped ? at_line_start(t, r->start > r->base ? r->start - r->base : 0, ws) : 1;
     *complete = 0;
+    *more = 0;
     s->nmarks = 0;
     s->mark_oom = 0;
-    while (i < len) {
+    while (i < stop) {
         if (n >= cap)
             break;
         /* the common case first: printable ASCII and spaces, in a tight loop */
         if (t[i] >= 0x20 && t[i] < 0x7F) {
             size_t room = (size_t)(cap - n);
-            size_t end = len - i < room ? len : i + room;
+            size_t end = stop - i < room ? stop : i + room;
             int stored = 0;
             do {
                 unsigned char a = t[i];
@@ -1824,7 +1863,7 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
                     u[n] = (cc_uchar)f;
                     off[n++] = (uint32_t)(i - ws);
                     i = j;
-                    if (i >= len || n >= cap || t[i] < 0xC2 || t[i] > 0xEF)
+                    if (i >= stop || n >= cap || t[i] < 0xC2 || t[i] > 0xEF)
                         break;
                     f = cc_utf8_decode(t, &j);
                     if (!plain_letter(f))
@@ -1846,11 +1885,17 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
                 put_unit(s, &n, s->wrapped ? ' ' : '\r', rel, &run);
                 continue;
             }
+            int wb = s->wrapped && c != 0x0C && c != 0x2029
+                         ? wrapped_para_break(t, len, r->eof, ci, i - ci, line_blank)
+                         : 1;
+            if (wb < 0) {
+                *more = 1;
+                return r->base + ci;
+            }
             if (!s->wrapped) {
                 unit = (c == 0x0B || c == 0x0C) ? '\n' : (cc_uchar)c;
                 para = 1;
-            } else if (c == 0x0C || c == 0x2029 ||
-                       wrapped_para_break(t, len, ci, i - ci, line_blank)) {
+            } else if (wb) {
                 unit = '\n';
                 para = 1;
             } else {
@@ -1881,38 +1926,57 @@ static size_t fill_window(concord_segmenter *s, const char *text, size_t start, 
             s->off[n++] = rel;
         }
     }
-    if (i >= len)
-        *complete = 1;
+    if (!*complete && i >= stop) {
+        if (r->eof) {
+            *complete = 1;
+        } else if (n < s->window - 2) {
+            *more = 1; /* the whole text would have gone on filling this window */
+            return r->base + i;
+        }
+    }
     s->off[n] = (uint32_t)(i - ws);
     s->u[n] = 0;
     *n_out = n;
-    return i;
+    return r->base + i;
 }
 
-int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len, concord_segment_cb cb,
-                          void *payload)
+static void run_init(seg_run *r, concord_segment_cb cb, concord_segment_text_cb tcb, void *payload)
+{
+    memset(r, 0, sizeof(*r));
+    r->para_start = 1;
+    r->cb = cb;
+    r->tcb = tcb;
+    r->payload = payload;
+}
+
+/*
+ * Segment what the bytes at hand (r->buf, r->base, r->len, r->eof) decide:
+ * every window they hold whole. With eof, the rest of the text, up to its
+ * last segment.
+ */
+static int run_step(concord_segmenter *s, seg_run *r)
 {
     int rc;
-    if (len > 0 && (rc = concord_text_validate(text, len)) < 0)
-        return rc;
-    size_t start = 0;
-    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-        (unsigned char)text[2] == 0xBF)
-        start = 3;
-    run_state rs = {text, len, start, cb, payload};
-    size_t ws = start;      /* where the next window starts */
-    size_t decided = start; /* every candidate at or before this byte is decided */
-    int para_start = 1;
-    quote_state carried = {{0}, 0}; /* CJK brackets open at ws */
-    while (ws < len) {
+    if (r->base == 0 && r->ws == 0) {
+        /* the first bytes: skip a byte-order mark */
+        if (r->len < 3 && !r->eof)
+            return 0;
+        const unsigned char *t = (const unsigned char *)r->buf;
+        if (r->len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF)
+            r->start = r->ws = r->decided = r->last = 3;
+    }
+    while (r->ws < r->base + r->len) {
         int32_t n;
-        int complete;
-        size_t we = fill_window(s, text, start, len, ws, &n, &complete);
-        window w = {s->u, n, para_start, 0, 0, carried};
+        int complete, more;
+        size_t ws = r->ws;
+        size_t we = fill_window(s, r, &n, &complete, &more);
+        if (more)
+            return 0;
+        window w = {s->u, n, r->para_start, 0, 0, r->carried};
         /* first unit past `decided` */
-        if (decided > ws) {
+        if (r->decided > ws) {
             /* the unit at `decided`: windows start and stop on character boundaries */
-            while (w.lo < n && ws + s->off[w.lo] < decided)
+            while (w.lo < n && ws + s->off[w.lo] < r->decided)
                 w.lo++;
         }
         int32_t hi = complete ? n : n - MARGIN_UNITS;
@@ -1935,32 +1999,119 @@ int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len, co
                 brk = c->is_break;
             else
                 brk = builtin_breaks(s, &w, c->pos);
-            if (brk && (rc = emit(&rs, ws + s->off[c->pos])) < 0)
+            if (brk && (rc = emit(r, ws + s->off[c->pos])) < 0)
                 return rc;
         }
         if (complete) {
-            decided = we;
-            ws = we;
-            para_start = 1;
-            memset(&carried, 0, sizeof(carried));
+            r->decided = r->ws = we;
+            r->para_start = 1;
+            memset(&r->carried, 0, sizeof(r->carried));
         } else {
-            decided = ws + s->off[hi];
-            /* re-read some context before the first undecided position */
-            size_t back = decided;
-            for (int i = 0; i < CONTEXT_CHARS && back > start; i++)
-                back = cc_utf8_prev((const unsigned char *)text, back);
+            r->decided = ws + s->off[hi];
+            /* re-read some context before the first undecided position (it is at hand:
+               a full window holds far more than CONTEXT_CHARS before hi) */
+            const unsigned char *t = (const unsigned char *)r->buf;
+            size_t floor = r->start > r->base ? r->start - r->base : 0;
+            size_t back = r->decided - r->base;
+            for (int i = 0; i < CONTEXT_CHARS && back > floor; i++)
+                back = cc_utf8_prev(t, back);
+            back += r->base;
             /* the brackets still open at `back`, for the next window */
             int32_t bu = hi;
             while (bu > 0 && ws + s->off[bu] > back)
                 bu--;
-            quote_state q = carried; /* the state at the start of this window */
+            quote_state q = r->carried; /* the state at the start of this window */
             quote_scan(s->u, 0, bu, &q);
-            carried = q;
-            para_start = back == start;
-            ws = back;
+            r->carried = q;
+            r->para_start = back == r->start;
+            r->ws = back;
         }
     }
-    return emit(&rs, len);
+    if (r->eof)
+        return emit(r, r->base + r->len);
+    return 0;
+}
+
+int concord_segmenter_run(concord_segmenter *s, const char *text, size_t len, concord_segment_cb cb,
+                          void *payload)
+{
+    int rc;
+    if (len > 0 && (rc = concord_text_validate(text, len)) < 0)
+        return rc;
+    seg_run r;
+    run_init(&r, cb, NULL, payload);
+    r.buf = text;
+    r.len = len;
+    r.eof = 1;
+    return run_step(s, &r);
+}
+
+/* Bytes read at a time, and kept at least before a window is made again. */
+#define READ_BYTES (1u << 20)
+
+int concord_segmenter_run_reader(concord_segmenter *s, concord_read_fn reader, void *reader_ud,
+                                 concord_segment_text_cb cb, void *payload)
+{
+    int rc = 0;
+    char *buf = NULL;
+    size_t cap = 0, n = 0; /* buf[0..n): the text from r.base on, as read */
+    concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+    seg_run r;
+    run_init(&r, NULL, cb, payload);
+    r.at = (cc_textpos)CC_TEXTPOS_INIT;
+    /* new bytes that make a window worth trying: a full one needs at most 3 per unit */
+    size_t step = 4 * (size_t)s->window, fresh = 0;
+    while (!r.eof) {
+        if ((rc = cc_grow((void **)&buf, &cap, n + READ_BYTES, 1)) < 0)
+            goto done;
+        size_t got = 0;
+        if (reader(buf + n, &got, READ_BYTES, reader_ud) != 0) {
+            rc = cc_error_set(CONCORD_EUSER, "reading the text stopped (by the reader)");
+            goto done;
+        }
+        if (got > READ_BYTES) {
+            rc = cc_error_set(CONCORD_EINVAL, "the reader returned more than it was asked for");
+            goto done;
+        }
+        /* nothing past an invalid byte is read or segmented */
+        if ((rc = got ? concord_text_check_more(&chk, buf + n, got)
+                      : concord_text_check_end(&chk)) < 0)
+            goto done;
+        n += got;
+        fresh += got;
+        if (got && fresh < step)
+            continue;
+        fresh = 0;
+        r.eof = got == 0;
+        r.buf = buf;
+        r.len = chk.valid - r.base; /* not a sequence cut at the end */
+        if ((rc = run_step(s, &r)) < 0)
+            goto done;
+        /* keep the current segment, the next window and the line it starts in */
+        size_t keep = r.last < r.ws ? r.last : r.ws;
+        while (keep > r.base && (buf[keep - r.base - 1] == ' ' || buf[keep - r.base - 1] == '\t'))
+            keep--;
+        if (keep > r.base)
+            keep = r.base + cc_utf8_prev((const unsigned char *)buf, keep - r.base);
+        /* a segment that has not ended, or spaces a window still waits on, past the limit */
+        if (n - (keep - r.base) > CONCORD_SEGMENT_MAX_BYTES + READ_BYTES) {
+            size_t from = r.last - r.base;
+            while (from < n && cc_is_space((unsigned char)buf[from]))
+                from++;
+            rc = from == n ? too_long(&r, r.last - r.base, 1) : too_long(&r, from, 0);
+            goto done;
+        }
+        size_t drop = keep - r.base;
+        if (drop) {
+            cc_textpos_advance(&r.at, buf, drop);
+            memmove(buf, buf + drop, n - drop);
+            n -= drop;
+            r.base = keep;
+        }
+    }
+done:
+    cc_free(buf);
+    return rc;
 }
 
 /* ---- array output ------------------------------------------------------- */
@@ -1974,15 +2125,9 @@ typedef struct seg_array {
 static int collect(const concord_segment *sg, void *payload)
 {
     seg_array *a = payload;
-    if (a->count == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        concord_segment *p = cc_realloc(a->items, cap * sizeof(*p));
-        if (!p) {
-            a->failed = 1;
-            return 1;
-        }
-        a->items = p;
-        a->cap = cap;
+    if (cc_grow((void **)&a->items, &a->cap, a->count + 1, sizeof(*a->items)) < 0) {
+        a->failed = 1;
+        return 1;
     }
     a->items[a->count++] = *sg;
     return 0;

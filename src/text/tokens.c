@@ -28,9 +28,11 @@ struct cc_tokenizer {
     const UNormalizer2 *nfc;
     cc_uchar *u;   /* the text in UTF-16 */
     uint32_t *off; /* byte offset of each unit, and of the end */
-    int32_t cap;
+    size_t ucap, offcap;
+    int32_t cap;          /* units u and off have room for */
     cc_uchar *tmp, *tmp2; /* per-token work buffers */
-    int32_t tmpcap;
+    size_t tmpcap1, tmpcap2;
+    int32_t tmpcap; /* units both have room for */
 };
 
 int cc_tokenizer_new(cc_tokenizer **out, const char *locale)
@@ -79,41 +81,26 @@ void cc_tokens_free(cc_tokens *tk)
     memset(tk, 0, sizeof(*tk));
 }
 
+/* The text in UTF-16 and the byte offset of each unit and of the end: need + 1 offsets. */
 static int grow_text(cc_tokenizer *t, int32_t need)
 {
-    if (need <= t->cap)
-        return 0;
-    int32_t cap = t->cap ? t->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    cc_uchar *u = cc_realloc(t->u, (size_t)cap * sizeof(*u));
-    if (!u)
-        return cc_error_oom();
-    t->u = u;
-    uint32_t *o = cc_realloc(t->off, ((size_t)cap + 1) * sizeof(*o));
-    if (!o)
-        return cc_error_oom();
-    t->off = o;
-    t->cap = cap;
+    int rc;
+    if ((rc = cc_grow((void **)&t->u, &t->ucap, (size_t)need, sizeof(*t->u))) < 0 ||
+        (rc = cc_grow((void **)&t->off, &t->offcap, (size_t)need + 1, sizeof(*t->off))) < 0)
+        return rc;
+    size_t cap = t->ucap < t->offcap - 1 ? t->ucap : t->offcap - 1;
+    t->cap = cap > INT32_MAX ? INT32_MAX : (int32_t)cap;
     return 0;
 }
 
 static int grow_tmp(cc_tokenizer *t, int32_t need)
 {
-    if (need <= t->tmpcap)
-        return 0;
-    int32_t cap = t->tmpcap ? t->tmpcap : 64;
-    while (cap < need)
-        cap *= 2;
-    cc_uchar *a = cc_realloc(t->tmp, (size_t)cap * sizeof(*a));
-    if (!a)
-        return cc_error_oom();
-    t->tmp = a;
-    cc_uchar *b = cc_realloc(t->tmp2, (size_t)cap * sizeof(*b));
-    if (!b)
-        return cc_error_oom();
-    t->tmp2 = b;
-    t->tmpcap = cap;
+    int rc;
+    if ((rc = cc_grow((void **)&t->tmp, &t->tmpcap1, (size_t)need, sizeof(*t->tmp))) < 0 ||
+        (rc = cc_grow((void **)&t->tmp2, &t->tmpcap2, (size_t)need, sizeof(*t->tmp2))) < 0)
+        return rc;
+    size_t cap = t->tmpcap1 < t->tmpcap2 ? t->tmpcap1 : t->tmpcap2;
+    t->tmpcap = cap > INT32_MAX ? INT32_MAX : (int32_t)cap;
     return 0;
 }
 
@@ -171,14 +158,8 @@ static int add_token(cc_tokenizer *t, cc_tokens *tk, int kind, int32_t a, int32_
                      int space_before)
 {
     int rc;
-    if (tk->n == tk->cap) {
-        size_t cap = tk->cap ? tk->cap * 2 : 32;
-        cc_token *v = cc_realloc(tk->v, cap * sizeof(*v));
-        if (!v)
-            return cc_error_oom();
-        tk->v = v;
-        tk->cap = cap;
-    }
+    if ((rc = cc_grow((void **)&tk->v, &tk->cap, tk->n + 1, sizeof(*tk->v))) < 0)
+        return rc;
     cc_token *k = &tk->v[tk->n];
     int changed = 0;
     if ((rc = normalize(t, t->u + a, b - a, tk, &k->norm, &k->norm_len, &changed)) < 0)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/base.h"
+#include "concord/text.h"
 
 typedef uint16_t cc_uchar;
 
@@ -23,6 +24,24 @@ typedef uint16_t cc_uchar;
  * *why (optional) receives a short description of the problem.
  */
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why);
+
+/*
+ * A position in a text that is read in pieces: the 1-based line and column
+ * (in code points) of the next byte, with lines ending at LF, CR LF or a lone
+ * CR as concord_text_position() counts them; cr: the last byte was a CR.
+ */
+typedef struct cc_textpos {
+    unsigned long line, column;
+    int cr;
+} cc_textpos;
+
+#define CC_TEXTPOS_INIT                                                                            \
+    {                                                                                              \
+        1, 1, 0                                                                                    \
+    }
+
+/* Move p over text[0..n) (which may end in the middle of a sequence). */
+void cc_textpos_advance(cc_textpos *p, const char *text, size_t n);
 
 /* Decode the code point at s[*i] of valid UTF-8 and advance *i past it. */
 static inline uint32_t cc_utf8_decode(const unsigned char *s, size_t *i)
@@ -275,10 +294,22 @@ int cc_stem(cc_stemmer *s, const char *word, size_t len, const char **out, size_
 void cc_lang_primary(const char *tag, char *out, size_t outsize);
 
 /*
- * concord_lang_canonicalize(), with the check that ICU knows the language
- * only when known_only is set (a TM keeps any well-formed tag it is given,
- * including private-use "x-..." tags).
+ * Does language range `range` (a canonical tag such as "en" or "en-US") take
+ * tag `tag`? The basic filtering of RFC 4647 section 3.3.1: the range is the
+ * tag or a prefix of it that ends at a subtag ("en" takes en, en-US, en-GB;
+ * "en-US" takes en-US and en-US-x-twain, not en). Tags are compared without
+ * regard to case, as BCP 47 says, and '_' counts as '-'.
  */
-int cc_lang_canonical(const char *tag, char *out, size_t outsize, int known_only);
+int cc_lang_matches(const char *range, const char *tag);
+
+/*
+ * Is the language of a canonical tag one ICU has data for ("en", "ru-RU";
+ * not "und", "qaa", "xx")? For guessing whether a word is meant as a tag (a
+ * header row of a glossary); a well-formed tag is valid whatever this says.
+ */
+int cc_lang_known(const char *tag);
+
+/* Do tags a and b have the same primary language subtag (en-US and en-GB do)? */
+int cc_lang_primary_eq(const char *a, const char *b);
 
 #endif

@@ -15,6 +15,8 @@
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
+static const char cut_off[] = "invalid UTF-8 (sequence cut off at the end of the text)";
+
 size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const char **why)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -85,7 +87,7 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
         }
         for (size_t k = 1; k <= need; k++) {
             if (i + k >= len) {
-                *why = "invalid UTF-8 (sequence cut off at the end of the text)";
+                *why = cut_off;
                 return i;
             }
             unsigned b = s[i + k];
@@ -105,31 +107,68 @@ size_t cc_utf8_find_invalid(const char *text, size_t len, int reject_nul, const 
     return len;
 }
 
+/* The code points that start in s[0..n): the bytes that are not continuation bytes. */
+static size_t code_points(const unsigned char *s, size_t n)
+{
+    size_t c = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        c += 8 - (size_t)__builtin_popcountll(v & ~(v << 1) & HIGHS); /* 10xxxxxx */
+    }
+    for (; i < n; i++)
+        c += (s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/*
+ * Lines are counted with memchr, which is fast on long stretches without a
+ * break; only what follows the last break is counted for the column.
+ */
+void cc_textpos_advance(cc_textpos *p, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text, *end = s + n, *q;
+    if (n == 0)
+        return;
+    size_t after = 0; /* just after the last line break; 0: none in this piece */
+    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        /* the LF of a CR LF was counted at the CR (here or at the end of the last piece) */
+        if (!(q > s ? q[-1] == '\r' : p->cr))
+            p->line++;
+        after = (size_t)(q - s) + 1;
+    }
+    for (q = s; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; q++) {
+        p->line++;
+        if ((size_t)(q - s) + 1 > after)
+            after = (size_t)(q - s) + 1;
+    }
+    if (after)
+        p->column = 1 + code_points(s + after, n - after);
+    else
+        p->column += code_points(s, n);
+    p->cr = s[n - 1] == '\r';
+}
+
 void concord_text_position(unsigned long *line, unsigned long *column, const char *text, size_t len,
                            size_t offset)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    unsigned long ln = 1, col = 1;
     if (offset > len)
         offset = len;
-    for (size_t i = 0; i < offset; i++) {
-        unsigned char c = s[i];
-        if (c == '\n') {
-            ln++;
-            col = 1;
-        } else if (c == '\r') {
-            if (i + 1 < len && s[i + 1] == '\n')
-                continue; /* counted at the LF */
-            ln++;
-            col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            col++;
-        }
-    }
+    /* at the LF of a CR LF the line has not ended yet */
+    if (offset > 0 && offset < len && text[offset - 1] == '\r' && text[offset] == '\n')
+        offset--;
+    cc_textpos p = CC_TEXTPOS_INIT;
+    cc_textpos_advance(&p, text, offset);
     if (line)
-        *line = ln;
+        *line = p.line;
     if (column)
-        *column = col;
+        *column = p.column;
+}
+
+static int bad_at(size_t offset, unsigned long line, unsigned long col, const char *why)
+{
+    return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, offset, "%s at byte offset %zu", why,
+                           offset);
 }
 
 int concord_text_validate(const char *text, size_t len)
@@ -140,8 +179,72 @@ int concord_text_validate(const char *text, size_t len)
         return 0;
     unsigned long line, col;
     concord_text_position(&line, &col, text, len, bad);
-    return cc_error_set_at(CONCORD_EENCODING, NULL, line, col, bad, "%s at byte offset %zu", why,
-                           bad);
+    return bad_at(bad, line, col, why);
+}
+
+/* The length of the sequence a valid lead byte starts. */
+static size_t seq_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Accept s[0..n) (well-formed): advance the position and the count. */
+static void accept(concord_text_check *chk, const char *s, size_t n)
+{
+    cc_textpos p = {chk->line, chk->column, chk->cr};
+    cc_textpos_advance(&p, s, n);
+    chk->line = p.line;
+    chk->column = p.column;
+    chk->cr = (unsigned char)p.cr;
+    chk->valid += n;
+}
+
+int concord_text_check_more(concord_text_check *chk, const char *piece, size_t len)
+{
+    int rc;
+    if ((rc = cc_version_check(chk->version, CONCORD_TEXT_CHECK_VERSION, "text check")) < 0)
+        return rc;
+    const char *why = NULL;
+    size_t i = 0;
+    if (chk->npending) {
+        /* complete the sequence the last piece cut */
+        char seq[4];
+        size_t have = chk->npending, need = seq_len(chk->pending[0]);
+        memcpy(seq, chk->pending, have);
+        while (have < need && i < len)
+            seq[have++] = piece[i++];
+        size_t bad = cc_utf8_find_invalid(seq, have, 1, &why);
+        if (bad == have) {
+            accept(chk, seq, have);
+            chk->npending = 0;
+        } else if (why == cut_off && have < need) {
+            memcpy(chk->pending, seq, have);
+            chk->npending = (unsigned char)have;
+            return 0;
+        } else {
+            return bad_at(chk->valid, chk->line, chk->column, why);
+        }
+    }
+    size_t bad = cc_utf8_find_invalid(piece + i, len - i, 1, &why);
+    accept(chk, piece + i, bad);
+    if (bad == len - i)
+        return 0;
+    if (why == cut_off) {
+        chk->npending = (unsigned char)(len - i - bad);
+        memcpy(chk->pending, piece + i + bad, chk->npending);
+        return 0;
+    }
+    return bad_at(chk->valid, chk->line, chk->column, why);
+}
+
+int concord_text_check_end(concord_text_check *chk)
+{
+    int rc;
+    if ((rc = cc_version_check(chk->version, CONCORD_TEXT_CHECK_VERSION, "text check")) < 0)
+        return rc;
+    if (chk->npending)
+        return bad_at(chk->valid, chk->line, chk->column, cut_off);
+    return 0;
 }
 
 const char *concord_lang_detect(const char *text, size_t len)

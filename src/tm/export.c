@@ -8,8 +8,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "text/unicode.h"
 #include "tm/tm_internal.h"
 
 typedef struct exporter {
@@ -45,10 +45,7 @@ static int lang_selected(const exporter *e, const char *tag)
     if (!e->opts->langs || e->opts->nlangs == 0)
         return 1;
     for (size_t i = 0; i < e->opts->nlangs; i++) {
-        const char *want = e->opts->langs[i];
-        size_t n = strlen(want);
-        /* "en" selects en, en-US, en-GB; case as canonical tags have it, but be lenient */
-        if (strncasecmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-'))
+        if (cc_lang_matches(e->opts->langs[i], tag)) /* "en" selects en, en-US, en-GB */
             return 1;
     }
     return 0;

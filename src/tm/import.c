@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "text/unicode.h"
 #include "tm/import_internal.h"
 
 static const char *SQL_INS_ORIGIN =
@@ -499,12 +500,12 @@ static size_t source_variant(const concord_unit *u)
         if (strcmp(u->variants[i].lang, u->srclang) == 0)
             return i;
     /* srclang="en" with variants in en-US */
-    size_t n = strlen(u->srclang);
     for (size_t i = 0; i < u->nvariants; i++)
-        if (strncmp(u->variants[i].lang, u->srclang, n) == 0 && u->variants[i].lang[n] == '-')
+        if (cc_lang_matches(u->srclang, u->variants[i].lang))
             return i;
     return 0;
 }
+
 int cc_import_flush(cc_importer *im)
 {
     int rc;

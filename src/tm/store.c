@@ -110,16 +110,6 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-uint64_t cc_hash(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 int cc_tm_db_error(concord_tm *tm, int sqlite_rc, const char *what)
 {
     if (sqlite_rc == SQLITE_NOMEM)

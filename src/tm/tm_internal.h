@@ -98,8 +98,4 @@ int cc_tm_prepare(concord_tm *tm, sqlite3_stmt **st, const char *sql);
 /* Run SQL without results. */
 int cc_tm_exec(concord_tm *tm, const char *sql);
 
-/* 64-bit FNV-1a over bytes, continuing from h (start with CC_HASH_INIT). */
-#define CC_HASH_INIT 14695981039346656037ULL
-uint64_t cc_hash(uint64_t h, const void *data, size_t n);
-
 #endif

@@ -249,7 +249,7 @@ static const char *canon_lang(reader *r, const char *raw, const mark *m)
     if (!canon) {
         if (strcmp(raw, "*all*") == 0) {
             snprintf(buf, sizeof(buf), "*all*");
-        } else if (cc_lang_canonical(raw, buf, sizeof(buf), 0) < 0) {
+        } else if (concord_lang_canonicalize(buf, sizeof(buf), raw) < 0) {
             unit_problem(r, CONCORD_EPARSE, m, "malformed language tag '%s'", raw);
             return NULL;
         }
@@ -708,7 +708,7 @@ static int start_header(reader *r, const cc_xml_attribute *a, size_t n)
         char canon[64];
         if (strcmp(srclang, "*all*") == 0)
             snprintf(r->header_srclang, sizeof(r->header_srclang), "*all*");
-        else if (cc_lang_canonical(srclang, canon, sizeof(canon), 0) == 0)
+        else if (concord_lang_canonicalize(canon, sizeof(canon), srclang) == 0)
             memcpy(r->header_srclang, canon, sizeof(canon));
         else
             event(r, 0, NULL, "header srclang '%s' is not a language tag; ignored", srclang);

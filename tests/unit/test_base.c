@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "base/xml.h"
+#include "failalloc.h"
 
 /* ---- errors ---- */
 
@@ -73,53 +74,18 @@ static void test_version(void **state)
 
 /* ---- allocation hook ---- */
 
-typedef struct counting {
-    long allocs, frees;
-    long fail_at; /* fail the n-th allocation (1-based); 0 = never */
-} counting;
-
-static void *c_malloc(size_t n, void *ud)
-{
-    counting *c = ud;
-    if (c->fail_at && ++c->allocs == c->fail_at)
-        return NULL;
-    if (!c->fail_at)
-        c->allocs++;
-    return malloc(n);
-}
-
-static void *c_realloc(void *p, size_t n, void *ud)
-{
-    counting *c = ud;
-    if (c->fail_at && ++c->allocs == c->fail_at)
-        return NULL;
-    if (!c->fail_at)
-        c->allocs++;
-    return realloc(p, n);
-}
-
-static void c_free(void *p, void *ud)
-{
-    counting *c = ud;
-    if (p)
-        c->frees++;
-    free(p);
-}
-
 static void test_allocator_hook_is_used(void **state)
 {
     (void)state;
-    counting c = {0, 0, 0};
-    concord_allocator a = {c_malloc, c_realloc, c_free, &c};
-    concord_allocator_set(&a);
+    failalloc_install(0);
     char *s = cc_strdup("Южные Курилы");
     assert_non_null(s);
     assert_string_equal(s, "Южные Курилы");
     cc_free(s);
     concord_free(NULL);
-    concord_allocator_set(NULL);
-    assert_int_equal(c.allocs, 1);
-    assert_int_equal(c.frees, 1);
+    failalloc_remove();
+    assert_int_equal(failalloc_allocs(), 1);
+    assert_int_equal(failalloc_frees(), 1);
 }
 
 static void test_buffer_keeps_contents_on_oom(void **state)
@@ -131,13 +97,11 @@ static void test_buffer_keeps_contents_on_oom(void **state)
     assert_string_equal(b.data, "Northern Territories 4");
     assert_int_equal(b.len, strlen("Northern Territories 4"));
 
-    counting c = {0, 0, 1};
-    concord_allocator a = {c_malloc, c_realloc, c_free, &c};
-    concord_allocator_set(&a);
+    failalloc_install(1);
     char big[1000];
     memset(big, 'a', sizeof(big));
     int rc = cc_buf_append(&b, big, sizeof(big));
-    concord_allocator_set(NULL);
+    failalloc_remove();
     assert_int_equal(rc, CONCORD_ENOMEM);
     assert_int_equal(concord_error_last()->code, CONCORD_ENOMEM);
     assert_string_equal(b.data, "Northern Territories 4");
@@ -149,6 +113,16 @@ static void test_buffer_keeps_contents_on_oom(void **state)
 }
 
 /* ---- files ---- */
+
+/* FNV-1a 64 (its published test values), whole or in parts: TM files keep its values. */
+static void test_hash(void **state)
+{
+    (void)state;
+    assert_true(cc_hash(CC_HASH_INIT, "", 0) == 0xcbf29ce484222325ULL);
+    assert_true(cc_hash(CC_HASH_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL);
+    assert_true(cc_hash(CC_HASH_INIT, "foobar", 6) == 0x85944171f73967e8ULL);
+    assert_true(cc_hash(cc_hash(CC_HASH_INIT, "foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
+}
 
 static void test_file_read(void **state)
 {
@@ -296,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_allocator_hook_is_used),
         cmocka_unit_test(test_buffer_keeps_contents_on_oom),
+        cmocka_unit_test(test_hash),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_xml_reads_a_document),
         cmocka_unit_test(test_xml_malformed_has_position),

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "match/match_internal.h"
 #include "tmpdir.h"
 
 static int setup(void **state)
@@ -724,6 +725,326 @@ static void test_bad_queries(void **state)
     concord_tm_close(tm);
 }
 
+/*
+ * The keys of the word index are kept in TM files: a TM indexed by an
+ * earlier concord must be searched with the same keys (values of 0.1).
+ */
+static void test_index_keys_are_stable(void **state)
+{
+    (void)state;
+    uint64_t islands = cc_word_key(CC_TOK_WORD, "islands", 7);
+    assert_true(islands == 0xef0ce74507894390ULL);
+    assert_true(cc_word_key(CC_TOK_NUMBER, "2019", 4) == 0xaf639e4c86018332ULL);
+    assert_true(cc_word_key(CC_TOK_NUMBER, "7", 1) == cc_word_key(CC_TOK_NUMBER, "2019", 4));
+    assert_true(cc_index_key("en", islands) == 0xa28646f70820ef5bULL);
+    assert_true(cc_index_key("ja", cc_word_key(CC_TOK_NUMBER, "1", 1)) == 0xf30e0b3867abb7d5ULL);
+}
+
+/* ---- numbers inside dates ------------------------------------------------------------ */
+
+typedef struct date_case {
+    const char *from, *to;
+    const char *source, *target; /* the stored unit */
+    const char *query;
+    const char *numbers; /* the target with the query's numbers expected, or NULL: none offered */
+} date_case;
+
+/*
+ * A number is put into the stored translation only where the date it is
+ * part of is otherwise the same: a target with a wrong date is worse than
+ * none. Each NULL row got a wrong date before ("28 марта" for June 28).
+ */
+static void test_numbers_in_dates(void **state)
+{
+    (void)state;
+    static const date_case cases[] = {
+        /* English: month name or abbreviation, with or without the year */
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on June 28.", NULL},
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on March 28.", "Переговоры возобновятся 28 марта."},
+        {"en", "ru", "The talks resume on March 27.", "Переговоры возобновятся 27 марта.",
+         "The talks resume on Mar. 28.", "Переговоры возобновятся 28 марта."},
+        {"en", "ru", "The treaty was signed on June 27, 2019.",
+         "Договор подписан 27 июня 2019 года.", "The treaty was signed on July 27, 2020.", NULL},
+        {"en", "ru", "The treaty was signed on June 27, 2019.",
+         "Договор подписан 27 июня 2019 года.", "The treaty was signed on June 27, 2020.",
+         "Договор подписан 27 июня 2020 года."},
+        /* numeric dates: the same shape, or nothing */
+        {"en", "ja", "Talks resume on 06/27.", "会談は06/27に再開する。", "Talks resume on 06/28.",
+         "会談は06/28に再開する。"},
+        {"en", "ja", "Talks resume on 06/27.", "会談は06/27に再開する。",
+         "Talks resume on 28 June.", NULL},
+        {"en", "ru", "Talks resume on 2024-06-27.", "Переговоры возобновятся 2024-06-27.",
+         "Talks resume on 2024-06-28.", "Переговоры возобновятся 2024-06-28."},
+        {"en", "ru", "Talks resume on 2024-06-27.", "Переговоры возобновятся 2024-06-27.",
+         "Talks resume on June 2024.", NULL},
+        /* a number that is no part of a date is substituted as before */
+        {"en", "ru", "They signed 3 agreements in March.", "Они подписали 3 соглашения в марте.",
+         "They signed 5 agreements in March.", "Они подписали 5 соглашения в марте."},
+        /* Russian: every case of the month, and its abbreviation */
+        {"ru", "en", "Переговоры возобновятся 27 марта.", "The talks resume on March 27.",
+         "Переговоры возобновятся 28 июня.", NULL},
+        {"ru", "en", "Переговоры возобновятся 27 марта.", "The talks resume on March 27.",
+         "Переговоры возобновятся 28 мар.", "The talks resume on March 28."},
+        {"ru", "en", "Это было в марте 2019 года.", "It was in March 2019.",
+         "Это было в мае 2020 года.", NULL},
+        {"ru", "en", "Это было в марте 2019 года.", "It was in March 2019.",
+         "Это было в марте 2020 года.", "It was in March 2020."},
+        /* German and French */
+        {"de", "en", "Die Gespräche beginnen am 27. März 2024.",
+         "The talks begin on 27 March 2024.", "Die Gespräche beginnen am 28. Juni 2024.", NULL},
+        {"de", "en", "Die Gespräche beginnen am 27. März 2024.",
+         "The talks begin on 27 March 2024.", "Die Gespräche beginnen am 28. März 2024.",
+         "The talks begin on 28 March 2024."},
+        {"fr", "en", "Les pourparlers reprennent le 27 mars.", "The talks resume on 27 March.",
+         "Les pourparlers reprennent le 28 avril.", NULL},
+        {"fr", "en", "Les pourparlers reprennent le 27 mars.", "The talks resume on 27 March.",
+         "Les pourparlers reprennent le 28 mars.", "The talks resume on 28 March."},
+        /* Japanese 年月日 */
+        {"ja", "en", "会談は6月27日に再開する。", "The talks resume on 6/27.",
+         "会談は28日に再開する。", NULL},
+        {"ja", "en", "会談は6月27日に再開する。", "The talks resume on 6/27.",
+         "会談は7月28日に再開する。", "The talks resume on 7/28."},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const date_case *c = &cases[i];
+        char name[32], body[1024];
+        snprintf(name, sizeof(name), "dates%zu.tm", i);
+        snprintf(body, sizeof(body),
+                 "<tu><tuv xml:lang=\"%s\"><seg>%s</seg></tuv><tuv xml:lang=\"%s\"><seg>%s</seg>"
+                 "</tuv></tu>\n",
+                 c->from, c->source, c->to, c->target);
+        concord_tm *tm = tm_with(name, body, CONCORD_DUP_KEEP);
+        concord_matcher *m;
+        assert_int_equal(concord_matcher_open(&m, tm, c->from, c->to), 0);
+        concord_matches *ms = look(m, c->query, 0, 0);
+        if (ms->n != 1)
+            fail_msg("case %zu: %zu matches", i, ms->n);
+        /* the numbers still cost their points whether or not a target is offered */
+        if (points(&ms->v[0], CONCORD_PENALTY_NUMBERS) < 1)
+            fail_msg("case %zu: no numbers penalty", i);
+        const char *got = ms->v[0].target_numbers;
+        if (c->numbers ? !got || strcmp(got, c->numbers) != 0 : got != NULL)
+            fail_msg("case %zu: '%s' gave '%s', expected '%s'", i, c->query, got ? got : "(none)",
+                     c->numbers ? c->numbers : "(none)");
+        concord_matches_free(ms);
+        concord_matcher_close(m);
+        concord_tm_close(tm);
+    }
+}
+
+/* ---- where the diff puts words one side lacks ------------------------------------------- */
+
+typedef struct diff_case {
+    const char *source, *query;
+    /* the one insert or delete op: the text of the side without words before its position */
+    const char *before;
+} diff_case;
+
+/*
+ * An insertion after the last word goes before the full stop, not after it
+ * ("discussed {+today+}."), and so does a deletion's place in the query; in
+ * the middle, after the word before when only spaces separate them, else
+ * before the next word (the punctuation stays where the words are).
+ */
+static void test_diff_places_insertions(void **state)
+{
+    (void)state;
+    static const diff_case cases[] = {
+        {"The delegates discussed the islands.", "The delegates discussed the islands today.",
+         "The delegates discussed the islands"},
+        {"They met in Tokyo.", "They met in Tokyo, Japan.", "They met in Tokyo"},
+        {"Talks resumed in Tokyo on Monday.", "Talks resumed in Tokyo again on Monday.",
+         "Talks resumed in Tokyo"},
+        {"Moscow, Tokyo and Kyoto agreed.", "Moscow, Osaka, Tokyo and Kyoto agreed.", "Moscow, "},
+        {"Talks resumed on Monday!", "Today talks resumed on Monday!", ""},
+        {"Talks resumed in Tokyo", "Talks resumed in Tokyo again", "Talks resumed in Tokyo"},
+        /* deletions: the place in the query */
+        {"The delegates discussed the islands today.", "The delegates discussed the islands.",
+         "The delegates discussed the islands"},
+        {"「北方領土の返還を求める」と述べた。", "「北方領土の返還を求める」述べた。",
+         "「北方領土の返還を求める」"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const diff_case *c = &cases[i];
+        char name[32], body[1024];
+        snprintf(name, sizeof(name), "diff%zu.tm", i);
+        const char *lang = strstr(c->source, "北") ? "ja" : "en";
+        snprintf(body, sizeof(body),
+                 "<tu><tuv xml:lang=\"%s\"><seg>%s</seg></tuv><tuv xml:lang=\"ru\"><seg>"
+                 "перевод</seg></tuv></tu>\n",
+                 lang, c->source);
+        concord_tm *tm = tm_with(name, body, CONCORD_DUP_KEEP);
+        concord_matcher *m;
+        assert_int_equal(concord_matcher_open(&m, tm, lang, "ru"), 0);
+        concord_matches *ms = look(m, c->query, 0, 0);
+        assert_int_equal(ms->n, 1);
+        const concord_match *x = &ms->v[0];
+        size_t found = 0, at = 0, prev_end = 0;
+        int ordered = 1;
+        const char *side = NULL; /* the text the op's empty side is in */
+        for (size_t k = 0; k < x->ndiff; k++) {
+            const concord_diff_op *d = &x->diff[k];
+            ordered &= d->source_start >= prev_end && d->source_end >= d->source_start;
+            prev_end = d->source_end;
+            if (d->kind == CONCORD_DIFF_INSERT) {
+                assert_int_equal(d->source_end, d->source_start);
+                at = d->source_start;
+                side = x->source;
+                found++;
+            } else if (d->kind == CONCORD_DIFF_DELETE) {
+                assert_int_equal(d->query_end, d->query_start);
+                at = d->query_start;
+                side = c->query;
+                found++;
+            }
+        }
+        if (found != 1 || !ordered)
+            fail_msg("case %zu: %zu insert/delete ops, in order: %d", i, found, ordered);
+        if (at != strlen(c->before) || memcmp(side, c->before, at) != 0)
+            fail_msg("case %zu: the op sits after '%.*s', expected after '%s'", i, (int)at, side,
+                     c->before);
+        concord_matches_free(ms);
+        concord_matcher_close(m);
+        concord_tm_close(tm);
+    }
+}
+
+/* ---- analysis, in memory and read in pieces ------------------------------------------------ */
+
+typedef struct mem_reader {
+    const char *t;
+    size_t len, at, chunk;
+} mem_reader;
+
+static int read_mem(char *buf, size_t *got, size_t cap, void *ud)
+{
+    mem_reader *r = ud;
+    size_t n = r->chunk < cap ? r->chunk : cap;
+    if (n > r->len - r->at)
+        n = r->len - r->at;
+    memcpy(buf, r->t + r->at, n);
+    r->at += n;
+    *got = n;
+    return 0;
+}
+
+typedef struct seg_calls {
+    concord_analysis_segment v[8192];
+    size_t n;
+} seg_calls;
+
+static int take_segment(const concord_analysis_segment *x, void *ud)
+{
+    seg_calls *c = ud;
+    if (c->n < 8192)
+        c->v[c->n] = *x;
+    c->n++;
+    return 0;
+}
+
+static void same_analysis(const concord_analysis *a, const concord_analysis *b)
+{
+    for (int k = 0; k < CONCORD_NBANDS; k++) {
+        assert_int_equal(a->bands[k].segments, b->bands[k].segments);
+        assert_int_equal(a->bands[k].words, b->bands[k].words);
+        assert_int_equal(a->bands[k].characters, b->bands[k].characters);
+    }
+    assert_int_equal(a->total.segments, b->total.segments);
+}
+
+/* The analyze options as version 1 had them, for a program built against those headers. */
+typedef struct analyze_options_v1 {
+    unsigned int version;
+    int wrapped;
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *ud;
+} analyze_options_v1;
+
+static void test_analyze_read_in_pieces(void **state)
+{
+    (void)state;
+    concord_tm *tm = tm_with("an.tm",
+                             TU2("The talks began.", "Переговоры начались.")
+                                 TU2("They lasted two hours.", "Они продолжались два часа.")
+                                     TU2("Both sides were satisfied.", "Обе стороны довольны."),
+                             CONCORD_DUP_KEEP);
+    concord_matcher *m;
+    assert_int_equal(concord_matcher_open(&m, tm, "en", "ru"), 0);
+    /* context matches, fuzzy ones, repetitions, and more distinct segments than a first table */
+    str doc = {NULL, 0, 0};
+    add(&doc, "The talks began.\nThey lasted two hours.\nBoth sides were satisfied.\n");
+    for (int i = 0; i < 3000; i++)
+        add(&doc, "Line %d of the report was read. They lasted two hours!\n", i % 1500);
+    add(&doc, "The talks began. They lasted two hours.");
+    concord_analysis *whole, *read;
+    assert_int_equal(concord_matcher_analyze(&whole, m, doc.s, doc.len, NULL), 0);
+    assert_int_equal(whole->bands[CONCORD_BAND_CONTEXT].segments, 3);
+    /* 1500 first sentences seen twice, 2999 more "They lasted two hours!", the last line */
+    assert_int_equal(whole->bands[CONCORD_BAND_REPETITION].segments, 1500 + 2999 + 2);
+    for (size_t chunk = 1; chunk <= 70001; chunk += 70000) {
+        concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+        mem_reader r = {doc.s, doc.len, 0, chunk};
+        assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+        same_analysis(whole, read);
+        assert_int_equal(read->nsegments, whole->nsegments);
+        for (size_t i = 0; i < whole->nsegments; i++)
+            assert_memory_equal(&read->segments[i], &whole->segments[i], sizeof(read->segments[i]));
+        concord_analysis_free(read);
+    }
+    /* segments one by one, none kept */
+    static seg_calls calls;
+    calls.n = 0;
+    concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+    o.segment = take_segment;
+    o.ud = &calls;
+    mem_reader r = {doc.s, doc.len, 0, 4096};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+    assert_null(read->segments);
+    assert_int_equal(calls.n, whole->nsegments);
+    for (size_t i = 0; i < whole->nsegments && i < 8192; i++)
+        assert_memory_equal(&calls.v[i], &whole->segments[i], sizeof(calls.v[i]));
+    same_analysis(whole, read);
+    concord_analysis_free(read);
+    /* a version 1 struct: what lies after it is not read */
+    struct {
+        analyze_options_v1 o;
+        unsigned char after[16];
+    } v1;
+    memset(&v1, 0xff, sizeof(v1));
+    v1.o.version = 1;
+    v1.o.wrapped = 0;
+    v1.o.progress = NULL;
+    v1.o.ud = NULL;
+    assert_int_equal(concord_matcher_analyze(&read, m, doc.s, doc.len,
+                                             (const concord_analyze_options *)(void *)&v1.o),
+                     0);
+    same_analysis(whole, read);
+    assert_int_equal(read->nsegments, whole->nsegments);
+    concord_analysis_free(read);
+    /* bad input read in pieces: the position in the whole document */
+    const char *bad = "The talks began.\nThey \xff lasted.\n";
+    mem_reader rb = {bad, strlen(bad), 0, 3};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rb, NULL),
+                     CONCORD_EENCODING);
+    assert_null(read);
+    assert_int_equal(concord_error_last()->offset, 22);
+    assert_int_equal(concord_error_last()->line, 2);
+    /* a lookup error inside keeps its own message */
+    str longseg = {NULL, 0, 0};
+    for (int i = 0; i < 1200; i++)
+        add(&longseg, "word%d ", i);
+    mem_reader rl = {longseg.s, longseg.len, 0, 1000};
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rl, NULL), CONCORD_ELIMIT);
+    assert_non_null(strstr(concord_error_last()->message, "1000"));
+    free(longseg.s);
+    concord_analysis_free(whole);
+    free(doc.s);
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -735,6 +1056,10 @@ int main(void)
         cmocka_unit_test(test_index_equals_scan_on_pud),
         cmocka_unit_test(test_concordance),
         cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_index_keys_are_stable),
+        cmocka_unit_test(test_numbers_in_dates),
+        cmocka_unit_test(test_diff_places_insertions),
+        cmocka_unit_test(test_analyze_read_in_pieces),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

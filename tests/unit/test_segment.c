@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "concord/concord.h"
+#include "failalloc.h"
 #include "segment/seg_internal.h"
 #include "seg_cases.h"
 
@@ -970,37 +971,9 @@ static void test_srx_file_errors(void **state)
 
 /* ---- out of memory at every allocation ------------------------------------------------ */
 
-typedef struct failing {
-    long count, fail_at;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->count == f->fail_at)
-        return NULL;
-    return malloc(n);
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->count == f->fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    (void)ud;
-    free(p);
-}
-
 static int oom_run(long fail_at)
 {
-    failing f = {0, fail_at};
-    concord_allocator a = {f_malloc, f_realloc, f_free, &f};
-    concord_allocator_set(&a);
+    failalloc_install(fail_at);
     concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
     o.lang = "ru";
     concord_segmenter *seg = NULL;
@@ -1015,13 +988,13 @@ static int oom_run(long fail_at)
     }
     concord_free(s);
     concord_segmenter_free(seg);
-    concord_allocator_set(NULL);
+    failalloc_remove();
     if (rc != 0 && rc != CONCORD_ENOMEM)
         fail_msg("allocation %ld failing gave %s: %s", fail_at, concord_error_name(rc),
                  concord_error_last()->message);
     if (rc == CONCORD_ENOMEM)
         assert_int_equal(concord_error_last()->code, CONCORD_ENOMEM);
-    return rc == 0 && f.count < fail_at; /* 1 once no allocation failed */
+    return rc == 0 && failalloc_allocs() < fail_at; /* 1 once no allocation failed */
 }
 
 static void test_out_of_memory_everywhere(void **state)
@@ -1183,6 +1156,265 @@ static void test_window_edges_do_not_change_results(void **state)
         concord_free(b);
         free(t);
     }
+}
+
+/* ---- a text read in pieces ------------------------------------------------------------ */
+
+/* A reader over a text in memory that hands out pieces of `chunk` bytes (0: random sizes). */
+typedef struct piece_reader {
+    const char *t;
+    size_t len, at;
+    size_t chunk;
+    size_t calls_after_end; /* reads once everything was handed out */
+} piece_reader;
+
+static int read_pieces(char *buf, size_t *got, size_t cap, void *ud)
+{
+    piece_reader *r = ud;
+    size_t n = r->chunk ? r->chunk : 1 + lcg() % 5000;
+    if (n > cap)
+        n = cap;
+    if (n > r->len - r->at)
+        n = r->len - r->at;
+    if (r->at == r->len)
+        r->calls_after_end++;
+    memcpy(buf, r->t + r->at, n);
+    r->at += n;
+    *got = n;
+    return 0;
+}
+
+typedef struct seg_list {
+    concord_segment *v;
+    size_t n, cap;
+    const char *text;  /* the whole text, to check the bytes handed over */
+    size_t stop_after; /* return nonzero after this many (0: never) */
+} seg_list;
+
+static int collect_text(const concord_segment *sg, const char *bytes, void *payload)
+{
+    seg_list *l = payload;
+    if (memcmp(bytes, l->text + sg->start, sg->end - sg->start) != 0)
+        fail_msg("segment [%zu,%zu): the bytes handed over are not the text's", sg->start, sg->end);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = realloc(l->v, l->cap * sizeof(*l->v));
+        assert_non_null(l->v);
+    }
+    l->v[l->n++] = *sg;
+    return l->stop_after && l->n >= l->stop_after;
+}
+
+/* Segment t[0..len) whole and read in pieces: the same segments, the same offsets. */
+static void same_when_read(const char *lang, int wrapped, int32_t window, const char *t, size_t len,
+                           size_t chunk, const char *what)
+{
+    size_t n1;
+    concord_segment *a = split_with_window(lang, wrapped, window, t, len, &n1);
+    concord_segmenter_options o = CONCORD_SEGMENTER_OPTIONS_INIT;
+    o.lang = lang;
+    o.wrapped = wrapped;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, &o), 0);
+    if (window)
+        cc_segmenter_set_window(seg, window);
+    piece_reader r = {t, len, 0, chunk, 0};
+    seg_list l = {NULL, 0, 0, t, 0};
+    if (concord_segmenter_run_reader(seg, read_pieces, &r, collect_text, &l) != 0)
+        fail_msg("%s: %s", what, concord_error_last()->message);
+    size_t i = 0;
+    while (i < n1 && i < l.n && a[i].start == l.v[i].start && a[i].end == l.v[i].end)
+        i++;
+    if (i < n1 || i < l.n)
+        fail_msg("%s (%s%s, window %d, pieces of %zu): segment %zu of %zu/%zu differs: [%zu,%zu) "
+                 "read, [%zu,%zu) whole",
+                 what, lang, wrapped ? ", wrapped" : "", (int)window, chunk, i, l.n, n1,
+                 i < l.n ? l.v[i].start : 0, i < l.n ? l.v[i].end : 0, i < n1 ? a[i].start : 0,
+                 i < n1 ? a[i].end : 0);
+    assert_true(r.calls_after_end <= 1); /* the end is read once */
+    concord_segmenter_free(seg);
+    concord_free(a);
+    free(l.v);
+}
+
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *t = malloc((size_t)n + 1);
+    assert_non_null(t);
+    *len = fread(t, 1, (size_t)n, f);
+    fclose(f);
+    return t;
+}
+
+static void test_reader_gives_the_same_segments(void **state)
+{
+    (void)state;
+    const char *langs[] = {"en", "ru", "ja", "de", "fr"};
+    /* random texts with every kind of line break and long runs of spaces */
+    for (int round = 0; round < 24; round++) {
+        size_t len;
+        char *t = random_text(60000 + (size_t)(lcg() % 90000), round % 2, &len);
+        if (round % 4 == 3) { /* a byte-order mark first */
+            memmove(t + 3, t, len);
+            memcpy(t, "\xEF\xBB\xBF", 3);
+            len += 3;
+        }
+        size_t chunks[] = {0, 1, 7, 4096, 1u << 20};
+        same_when_read(langs[round % 5], round % 3 == 2,
+                       round % 2 ? 2048 + (int32_t)(lcg() % 4096) : 0, t, len, chunks[round % 5],
+                       "random text");
+        free(t);
+    }
+    /* longer than a read (1 MiB), with the full-size window */
+    for (int wrapped = 0; wrapped < 2; wrapped++) {
+        size_t len;
+        char *t = random_text(2500000, 1, &len);
+        same_when_read("en", wrapped, 0, t, len, 0, "2.5 MB random text");
+        same_when_read("en", wrapped, 0, t, len, 1u << 20, "2.5 MB random text");
+        free(t);
+    }
+    /* the sample articles and GUM's news, by line and wrapped */
+    const char *files[] = {CONCORD_TEST_DATA "/../../docs/sample/kurils-en.txt",
+                           CONCORD_TEST_DATA "/../../docs/sample/kurils-ru.txt",
+                           CONCORD_TEST_DATA "/../../docs/sample/kurils-ja.txt",
+                           CONCORD_SHARED_DATA
+                           "/segmentation/gum-news-en/derived/text/GUM_news_afghan.txt",
+                           CONCORD_SHARED_DATA "/segmentation/ud-pud/derived/ru_pud.docs.txt",
+                           CONCORD_SHARED_DATA "/segmentation/ud-pud/derived/de_pud.docs.txt"};
+    const char *flangs[] = {"en", "ru", "ja", "en", "ru", "de"};
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        char *t = read_whole(files[f], &len);
+        if (!t)
+            continue; /* the shared data is not there */
+        for (int wrapped = 0; wrapped < 2; wrapped++)
+            for (size_t chunk = 1; chunk <= 4097; chunk += 4096) {
+                same_when_read(flangs[f], wrapped, 0, t, len, chunk, files[f]);
+                same_when_read(flangs[f], wrapped, 2048, t, len, chunk, files[f]);
+            }
+        free(t);
+    }
+    /* a U+FEFF that starts a later line is no byte-order mark; CR LF cut between reads */
+    const char *tricky[] = {"One.\n\xEF\xBB\xBFTwo. Three.", "A.\r\nB.\r\n\r\nC. D.\r",
+                            "Mr.\nSmith went.\n\n- a\n- b\n   \n   c.", "\xEF\xBB\xBF", ""};
+    for (size_t k = 0; k < sizeof(tricky) / sizeof(tricky[0]); k++)
+        for (int wrapped = 0; wrapped < 2; wrapped++)
+            for (size_t chunk = 1; chunk <= 3; chunk++)
+                same_when_read("en", wrapped, 0, tricky[k], strlen(tricky[k]), chunk, tricky[k]);
+}
+
+/* A generated text: `head` then `fill` repeated up to `len` bytes, without keeping it. */
+typedef struct gen_reader {
+    const char *head, *fill;
+    size_t head_len, fill_len; /* they may hold NUL bytes */
+    size_t len, at;
+} gen_reader;
+
+static int read_gen(char *buf, size_t *got, size_t cap, void *ud)
+{
+    gen_reader *g = ud;
+    size_t n = 0, hl = g->head_len, fl = g->fill_len;
+    while (n < cap && g->at < g->len) {
+        buf[n++] = g->at < hl ? g->head[g->at] : g->fill[(g->at - hl) % fl];
+        g->at++;
+    }
+    *got = n;
+    return 0;
+}
+
+static int count_only(const concord_segment *sg, const char *bytes, void *payload)
+{
+    (void)sg;
+    (void)bytes;
+    (*(size_t *)payload)++;
+    return 0;
+}
+
+static int fail_read(char *buf, size_t *got, size_t cap, void *ud)
+{
+    (void)buf;
+    (void)cap;
+    (void)ud;
+    *got = 0;
+    return -1;
+}
+
+static void test_reader_stops_at_bad_input(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    /* a NUL at byte 13 of a long text: the error, and nothing read beyond the first piece */
+    const char fill[] = "\0 and then a great deal more text.\n";
+    gen_reader g = {"Hello, world!", fill, 13, sizeof(fill) - 1, 1u << 30, 0};
+    size_t count = 0;
+    assert_int_equal(concord_segmenter_run_reader(seg, read_gen, &g, count_only, &count),
+                     CONCORD_EENCODING);
+    const concord_error *e = concord_error_last();
+    assert_int_equal(e->offset, 13);
+    assert_int_equal(e->line, 1);
+    assert_int_equal(e->column, 14);
+    assert_non_null(strstr(e->message, "NUL byte"));
+    assert_int_equal(count, 0);
+    assert_true(g.at <= (2u << 20)); /* one piece (1 MiB) read, not the gigabyte */
+    /* invalid UTF-8 on line 3 after segments: those came, the error has its place */
+    const char *t = "First line.\nSecond one.\nThird \xC3( bad.\nFourth.";
+    piece_reader r = {t, strlen(t), 0, 5, 0};
+    seg_list l = {NULL, 0, 0, t, 0};
+    assert_int_equal(concord_segmenter_run_reader(seg, read_pieces, &r, collect_text, &l),
+                     CONCORD_EENCODING);
+    assert_int_equal(concord_error_last()->offset, 30);
+    assert_int_equal(concord_error_last()->line, 3);
+    assert_int_equal(concord_error_last()->column, 7);
+    assert_true(l.n <= 2);
+    free(l.v);
+    /* a text that ends inside a sequence */
+    const char *cut = "Kuril \xE2\x80";
+    piece_reader rc = {cut, strlen(cut), 0, 1, 0};
+    assert_int_equal(concord_segmenter_run_reader(seg, read_pieces, &rc, count_only, &count),
+                     CONCORD_EENCODING);
+    assert_non_null(strstr(concord_error_last()->message, "cut off"));
+    /* one segment longer than the limit: refused where it starts, memory stays bounded */
+    gen_reader big = {"Fine.\n  ", "x", 8, 1, (size_t)CONCORD_SEGMENT_MAX_BYTES + (3u << 20), 0};
+    count = 0;
+    assert_int_equal(concord_segmenter_run_reader(seg, read_gen, &big, count_only, &count),
+                     CONCORD_ELIMIT);
+    assert_int_equal(concord_error_last()->line, 2);
+    assert_int_equal(concord_error_last()->column, 3);
+    assert_int_equal(concord_error_last()->offset, 8);
+    assert_int_equal(count, 1);
+    /* the limit is exact: one byte more than the limit, then a stop, is refused; the limit is not
+     */
+    for (size_t extra = 0; extra < 2; extra++) {
+        gen_reader edge = {"", "x", 0, 1, (size_t)CONCORD_SEGMENT_MAX_BYTES + extra, 0};
+        count = 0;
+        assert_int_equal(concord_segmenter_run_reader(seg, read_gen, &edge, count_only, &count),
+                         extra ? CONCORD_ELIMIT : 0);
+        assert_int_equal(count, extra ? 0 : 1);
+    }
+    /* ... and many short lines of the same size are fine */
+    const char *line = "Mr. A. B. Smith met Gen. Jones. The talks went well!\n";
+    size_t nlines = (CONCORD_SEGMENT_MAX_BYTES + (3u << 20)) / strlen(line);
+    gen_reader lines = {"", line, 0, strlen(line), nlines * strlen(line), 0};
+    count = 0;
+    assert_int_equal(concord_segmenter_run_reader(seg, read_gen, &lines, count_only, &count), 0);
+    assert_int_equal(count, 2 * nlines);
+    /* the reader stops, and the callback stops */
+    assert_int_equal(concord_segmenter_run_reader(seg, fail_read, NULL, count_only, &count),
+                     CONCORD_EUSER);
+    piece_reader r2 = {t, 24, 0, 0, 0};
+    seg_list l2 = {NULL, 0, 0, t, 1};
+    assert_int_equal(concord_segmenter_run_reader(seg, read_pieces, &r2, collect_text, &l2),
+                     CONCORD_EUSER);
+    assert_int_equal(l2.n, 1);
+    free(l2.v);
+    concord_segmenter_free(seg);
 }
 
 static void test_review_regressions(void **state)
@@ -1363,6 +1595,8 @@ int main(void)
         cmocka_unit_test(test_long_paragraph_crosses_windows),
         cmocka_unit_test(test_window_edges_do_not_change_results),
         cmocka_unit_test(test_review_regressions),
+        cmocka_unit_test(test_reader_gives_the_same_segments),
+        cmocka_unit_test(test_reader_stops_at_bad_input),
         cmocka_unit_test(test_golden_en),
         cmocka_unit_test(test_golden_ru),
         cmocka_unit_test(test_golden_ja),

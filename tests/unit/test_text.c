@@ -24,25 +24,26 @@ typedef struct bad_utf8 {
 
 #define B(s) s, sizeof(s) - 1
 
+static const bad_utf8 bad_cases[] = {
+    {B("abc\x80"), 3, 1, 4, "continuation"},
+    {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},        /* overlong '/' */
+    {B("x\xE0\x80\xAF"), 1, 1, 2, "overlong"},          /* overlong 3-byte */
+    {B("\xED\xA0\x80"), 0, 1, 1, "surrogate"},          /* U+D800 */
+    {B("\xF4\x90\x80\x80"), 0, 1, 1, "above U+10FFFF"}, /* U+110000 */
+    {B("\xF5\x80\x80\x80"), 0, 1, 1, "never appears"},
+    {B("\xFF"), 0, 1, 1, "never appears"},
+    {B("Kuril\xE2\x80"), 5, 1, 6, "cut off"},
+    {B("a\xC3(b"), 1, 1, 2, "incomplete"},
+    {B("line one\nлиния\x00 two"), 19, 2, 6, "NUL"},
+    {B("r\r\nx\ry\xFE"), 6, 3, 2, "never appears"},
+    {B("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81"), 9, 1, 4, "cut off"},
+};
+
 static void test_invalid_utf8_reports_first_bad_byte(void **state)
 {
     (void)state;
-    static const bad_utf8 cases[] = {
-        {B("abc\x80"), 3, 1, 4, "continuation"},
-        {B("ab\xC0\xAF"), 2, 1, 3, "never appears"},        /* overlong '/' */
-        {B("x\xE0\x80\xAF"), 1, 1, 2, "overlong"},          /* overlong 3-byte */
-        {B("\xED\xA0\x80"), 0, 1, 1, "surrogate"},          /* U+D800 */
-        {B("\xF4\x90\x80\x80"), 0, 1, 1, "above U+10FFFF"}, /* U+110000 */
-        {B("\xF5\x80\x80\x80"), 0, 1, 1, "never appears"},
-        {B("\xFF"), 0, 1, 1, "never appears"},
-        {B("Kuril\xE2\x80"), 5, 1, 6, "cut off"},
-        {B("a\xC3(b"), 1, 1, 2, "incomplete"},
-        {B("line one\nлиния\x00 two"), 19, 2, 6, "NUL"},
-        {B("r\r\nx\ry\xFE"), 6, 3, 2, "never appears"},
-        {B("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81"), 9, 1, 4, "cut off"},
-    };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const bad_utf8 *c = &cases[i];
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        const bad_utf8 *c = &bad_cases[i];
         assert_int_equal(concord_text_validate(c->bytes, c->len), CONCORD_EENCODING);
         const concord_error *e = concord_error_last();
         if (e->offset != c->offset || e->line != c->line || e->column != c->column)
@@ -79,6 +80,68 @@ static void test_valid_utf8_passes(void **state)
         assert_int_equal(concord_text_validate(buf, sizeof(buf)), CONCORD_EENCODING);
         assert_int_equal(concord_error_last()->offset, (size_t)k);
     }
+}
+
+/*
+ * Check text[0..len) in pieces cut at `cuts` (sorted offsets): the result of
+ * concord_text_check_more/_end, with the error as concord_error_last() has it.
+ */
+static int check_in_pieces(const char *text, size_t len, const size_t *cuts, size_t ncuts,
+                           concord_text_check *chk)
+{
+    size_t at = 0;
+    for (size_t k = 0; k <= ncuts; k++) {
+        size_t to = k < ncuts ? cuts[k] : len;
+        int rc = concord_text_check_more(chk, text + at, to - at);
+        if (rc < 0)
+            return rc;
+        at = to;
+    }
+    return concord_text_check_end(chk);
+}
+
+/* In pieces, cut anywhere: the same errors, offsets and positions as the whole text. */
+static void test_text_check_in_pieces(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        const bad_utf8 *c = &bad_cases[i];
+        assert_int_equal(concord_text_validate(c->bytes, c->len), CONCORD_EENCODING);
+        char want[160];
+        snprintf(want, sizeof(want), "%s", concord_error_last()->message);
+        /* one cut anywhere, and a cut after every byte */
+        for (size_t cut = 0; cut <= c->len + 1; cut++) {
+            size_t cuts[32], n = 0;
+            if (cut <= c->len)
+                cuts[n++] = cut;
+            else
+                for (size_t b = 1; b < c->len && n < 32; b++)
+                    cuts[n++] = b;
+            concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+            assert_int_equal(check_in_pieces(c->bytes, c->len, cuts, n, &chk), CONCORD_EENCODING);
+            const concord_error *e = concord_error_last();
+            if (e->offset != c->offset || e->line != c->line || e->column != c->column ||
+                strcmp(e->message, want) != 0)
+                fail_msg("case %zu cut %zu: offset %zu %lu:%lu '%s'", i, cut, e->offset, e->line,
+                         e->column, e->message);
+        }
+    }
+    /* good text: no error, and the position at the end is concord_text_position's */
+    const char *t = "ab\r\nкд\rx\ny 北方領土 \xF0\x9F\x8F\x9D end of a longer line\r";
+    size_t len = strlen(t);
+    unsigned long l, col;
+    concord_text_position(&l, &col, t, len, len);
+    for (size_t cut = 0; cut <= len; cut++) {
+        concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+        assert_int_equal(check_in_pieces(t, len, &cut, 1, &chk), 0);
+        assert_int_equal(chk.valid, len);
+        assert_int_equal(chk.line, l);
+        assert_int_equal(chk.column, col);
+    }
+    /* a struct of an unknown version */
+    concord_text_check chk = CONCORD_TEXT_CHECK_INIT;
+    chk.version = CONCORD_TEXT_CHECK_VERSION + 1;
+    assert_int_equal(concord_text_check_more(&chk, "a", 1), CONCORD_EINVAL);
 }
 
 static void test_position(void **state)
@@ -136,20 +199,96 @@ static void test_lang_canonicalize(void **state)
                 {"zh-hant-tw", "zh-Hant-TW"},
                 {"de-CH", "de-CH"},
                 {"es-419", "es-419"},
-                {"fr", "fr"}};
+                {"fr", "fr"},
+                /* well-formed although the registry has no such language, or not yet */
+                {"und", "und"},
+                {"qaa", "qaa"},
+                {"QTZ-latn", "qtz-Latn"},
+                {"xx", "xx"},
+                {"qq", "qq"},
+                /* private use, extensions (lower case after the singleton), variants */
+                {"x-private", "x-private"},
+                {"X-Whatever-AB", "x-whatever-ab"},
+                {"en-x-us", "en-x-us"},
+                {"en-US-u-ca-gregory", "en-US-u-ca-gregory"},
+                {"de-CH-1996", "de-CH-1996"},
+                {"sl-rozaj-biske", "sl-rozaj-biske"},
+                {"zh-yue-HK", "zh-yue-HK"},
+                {"zh-min-nan", "zh-min-nan"},
+                /* grandfathered: irregular ones as registered, regular ones by the grammar */
+                {"i-klingon", "i-klingon"},
+                {"I-DEFAULT", "i-default"},
+                {"en-gb-oed", "en-GB-oed"},
+                {"sgn-be-fr", "sgn-BE-FR"},
+                {"art-lojban", "art-lojban"}};
     char out[64];
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        assert_int_equal(concord_lang_canonicalize(out, sizeof(out), good[i].in), 0);
+        if (concord_lang_canonicalize(out, sizeof(out), good[i].in) != 0)
+            fail_msg("'%s' refused: %s", good[i].in, concord_error_last()->message);
         assert_string_equal(out, good[i].out);
     }
-    const char *bad[] = {"",       "english",        "e", "ru-", "-ru", "r u", "qq",
-                         "ja--JP", "toolongsubtagxx"};
+    const char *bad[] = {"",
+                         "english",
+                         "e",
+                         "ru-",
+                         "-ru",
+                         "r u",
+                         "ja--JP",
+                         "toolongsubtagxx",
+                         "x",
+                         "i-foo",
+                         "en-a",
+                         "en-a-x-foo",
+                         "en-x",
+                         "1en",
+                         "en-US-US",
+                         "en-Latn-Latn",
+                         "en-abc-def-ghi-jkl",
+                         "ru-12"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (concord_lang_canonicalize(out, sizeof(out), bad[i]) != CONCORD_EINVAL)
             fail_msg("'%s' was accepted as '%s'", bad[i], out);
         assert_non_null(strstr(concord_error_last()->message, "language"));
     }
+    /* a typo keeps its helpful message */
+    assert_int_equal(concord_lang_canonicalize(out, sizeof(out), "english"), CONCORD_EINVAL);
+    assert_non_null(strstr(concord_error_last()->message, "2- or 3-letter"));
     assert_int_equal(concord_lang_canonicalize(out, 3, "en-US"), CONCORD_ELIMIT);
+}
+
+/* "en also matches en-US": one rule everywhere, without regard to case. */
+static void test_lang_matches(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *range, *tag;
+        int matches;
+    } cases[] = {
+        {"en", "en", 1},
+        {"en", "en-US", 1},
+        {"en", "EN-us", 1},
+        {"EN", "en-GB", 1},
+        {"en", "en_US", 1},
+        {"en-US", "en-US", 1},
+        {"en-us", "en-US", 1},
+        {"en-US", "en-US-x-twain", 1},
+        {"en-US", "en", 0},
+        {"en-US", "en-GB", 0},
+        {"en", "eng", 0},
+        {"en", "e", 0},
+        {"ru", "en-RU", 0},
+        {"x-private", "x-private", 1},
+        {"und", "und", 1},
+        {"qaa", "qaa-Latn", 1},
+        {"zh-Hant", "zh-hant-TW", 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (cc_lang_matches(cases[i].range, cases[i].tag) != cases[i].matches)
+            fail_msg("'%s' %s '%s'", cases[i].range, cases[i].matches ? "should take" : "took",
+                     cases[i].tag);
+    assert_true(cc_lang_primary_eq("en-US", "EN-gb"));
+    assert_true(cc_lang_primary_eq("ru", "ru-RU"));
+    assert_false(cc_lang_primary_eq("en", "eng"));
 }
 
 static void test_utf16_round_trip(void **state)
@@ -319,9 +458,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invalid_utf8_reports_first_bad_byte),
         cmocka_unit_test(test_valid_utf8_passes),
+        cmocka_unit_test(test_text_check_in_pieces),
         cmocka_unit_test(test_position),
         cmocka_unit_test(test_lang_detect),
         cmocka_unit_test(test_lang_canonicalize),
+        cmocka_unit_test(test_lang_matches),
         cmocka_unit_test(test_utf16_round_trip),
         cmocka_unit_test(test_nfc_and_casefold),
         cmocka_unit_test(test_word_breaks_use_dictionaries_for_japanese),

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "failalloc.h"
 #include "tm/dup_policy.h"
 #include "tmpdir.h"
 
@@ -1812,33 +1812,6 @@ static void test_not_a_tm_is_refused_untouched(void **state)
 
 /* ---- out of memory at every allocation of an import -------------------------------------- */
 
-static pthread_mutex_t oom_mu = PTHREAD_MUTEX_INITIALIZER;
-static long oom_count, oom_fail_at;
-
-static void *o_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    pthread_mutex_lock(&oom_mu);
-    int fail = ++oom_count == oom_fail_at;
-    pthread_mutex_unlock(&oom_mu);
-    return fail ? NULL : malloc(n);
-}
-
-static void *o_realloc(void *p, size_t n, void *ud)
-{
-    (void)ud;
-    pthread_mutex_lock(&oom_mu);
-    int fail = ++oom_count == oom_fail_at;
-    pthread_mutex_unlock(&oom_mu);
-    return fail ? NULL : realloc(p, n);
-}
-
-static void o_free(void *p, void *ud)
-{
-    (void)ud;
-    free(p);
-}
-
 static void test_out_of_memory_during_import(void **state)
 {
     (void)state;
@@ -1848,21 +1821,18 @@ static void test_out_of_memory_during_import(void **state)
     for (long k = 1; k < 5000 && !completed; k++) {
         char name[32];
         snprintf(name, sizeof(name), "oom%ld.tm", k);
-        oom_count = 0;
-        oom_fail_at = k;
-        concord_allocator a = {o_malloc, o_realloc, o_free, NULL};
-        concord_allocator_set(&a);
+        failalloc_install(k);
         concord_tm *tm = NULL;
         int rc = concord_tm_open(&tm, path_of(name), CONCORD_TM_CREATE);
         concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
         if (rc == 0)
             rc = import_one(tm, p, CONCORD_DUP_KEEP, &st);
         concord_tm_close(tm);
-        concord_allocator_set(NULL);
+        failalloc_remove();
         if (rc != 0 && rc != CONCORD_ENOMEM)
             fail_msg("allocation %ld failing gave %s: %s", k, concord_error_name(rc),
                      concord_error_last()->message);
-        if (rc == 0 && oom_count < k)
+        if (rc == 0 && failalloc_allocs() < k)
             completed = 1;
         unlink(path_of(name));
     }
@@ -1879,10 +1849,7 @@ static void test_out_of_memory_during_put(void **state)
     put2(tm, "en", "Shikotan", "ru", "Шикотан", &o);
     int completed = 0;
     for (long k = 1; k < 5000 && !completed; k++) {
-        oom_count = 0;
-        oom_fail_at = k;
-        concord_allocator a = {o_malloc, o_realloc, o_free, NULL};
-        concord_allocator_set(&a);
+        failalloc_install(k);
         concord_variant v[3];
         memset(v, 0, sizeof(v));
         const char *t[3][2] = {{"en", "Shikotan"}, {"ru", "остров Шикотан"}, {"ja", "色丹島"}};
@@ -1897,7 +1864,7 @@ static void test_out_of_memory_during_put(void **state)
         u.nvariants = 3;
         int64_t id;
         int rc = concord_tm_unit_put(&id, tm, &u, &o);
-        concord_allocator_set(NULL);
+        failalloc_remove();
         if (rc != 0 && rc != CONCORD_ENOMEM)
             fail_msg("allocation %ld failing gave %s: %s", k, concord_error_name(rc),
                      concord_error_last()->message);
@@ -1911,7 +1878,7 @@ static void test_out_of_memory_during_put(void **state)
         assert_int_equal(strstr(x, ">Шикотан<") == NULL, rc == 0);
         free(x);
         if (rc == 0)
-            completed = oom_count < k;
+            completed = failalloc_allocs() < k;
     }
     assert_true(completed);
     concord_tm_close(tm);

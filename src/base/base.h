@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "concord/common.h"
 
@@ -105,5 +106,8 @@ void cc_arena_free(cc_arena *a);
  * belong to the caller. Returns 0 or CONCORD_EIO / CONCORD_ENOMEM.
  */
 int cc_file_read(const char *path, char **out, size_t *len);
+
+/* Append the rest of f (opened from path, for messages) to out; 0, CONCORD_EIO or ENOMEM. */
+int cc_file_read_rest(FILE *f, const char *path, cc_buf *out);
 
 #endif

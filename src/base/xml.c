@@ -31,6 +31,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -100,10 +104,8 @@ typedef struct scanner {
     int run; /* '-' or ']' just seen at a comment's or CDATA's end, or '?' in a PI */
     char kw[8];
     int kwlen;
-    /* the last '<': its stream offset and position (computed when needed) */
+    /* the last '<': its stream offset and position */
     unsigned long long lt;
-    size_t lt_i; /* its index in the current chunk; SIZE_MAX: an earlier chunk */
-    int lt_known;
     cc_xml_pos lt_pos;
     /* the start tag being scanned */
     unsigned long long tag_at;
@@ -181,27 +183,34 @@ struct cc_xml {
     unsigned long long fed;      /* stream bytes given to libxml2 */
     int at_end, cut;
 
-    /* positions: counted up to cnt_i of the chunk */
-    size_t cnt_i;
+    /* positions: line and column of the next byte the scanner counts */
+    size_t cnt_i; /* where scanning starts in the chunk (after a BOM) */
     unsigned long line, col;
     scanner sc;
     cc_xml_pos *fifo; /* start tags scanned, not yet met by libxml2 */
     size_t fifo_head, fifo_n, fifo_cap;
     cc_xml_pos *stack; /* the open elements' start tags */
     size_t depth, stack_cap;
-    cc_xml_pos cur; /* what cc_xml_where() says */
+    cc_xml_pos cur; /* what cc_xml_where() says, unless in_text */
+    int in_text;    /* in a text or markup callback: the innermost open element */
     int root_seen, root_closed;
 
     /* errors */
-    int rc; /* a handler's error, or ours, that ends the parse at once */
+    int rc;     /* a handler's error, or ours, that ends the parse at once */
+    int failed; /* rc or lerr is set: no more callbacks */
     pending pend;
     lib_error lerr;
     char generic[256];
 
     /* the current start tag's attributes */
-    cc_buf values, names, qname;
+    cc_buf values, markup;
     cc_xml_attr *attrs;
     size_t cap_attrs;
+    /* "prefix:local" names, built once (libxml2's names live in its dictionary) */
+    struct qname_slot {
+        const xmlChar *prefix, *local;
+        char *qname;
+    } qnames[16], *qlast;
 };
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -237,6 +246,7 @@ static void on_lib_error(void *ctx, xmlErrorPtr err)
     if (!err || err->level < XML_ERR_ERROR || e->set)
         return;
     e->set = 1;
+    x->failed = 1;
     e->line = err->line > 0 ? (unsigned long)err->line : 0;
     e->col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
     e->after_cut = x->cut;
@@ -275,9 +285,9 @@ static void on_generic(void *ctx, const char *fmt, ...)
 }
 
 /* Has the parse failed already? Then libxml2 is stopped and no callback runs. */
-static int stopped(cc_xml *x)
+static inline int stopped(cc_xml *x)
 {
-    if (!x->rc && !x->lerr.set)
+    if (!x->failed)
         return 0;
     xmlStopParser(x->ctxt);
     return 1;
@@ -292,6 +302,7 @@ static void fail_reading(cc_xml *x, int rc)
 {
     if (!x->rc)
         x->rc = rc;
+    x->failed = 1;
 }
 
 /* A handler (or we, in a SAX callback) failed with rc: end the parse now. */
@@ -303,50 +314,88 @@ static void fail(cc_xml *x, int rc)
 
 /* ---- positions ------------------------------------------------------------------------- */
 
-/* The number of bytes whose bit 7 is set in m (m has no other bits). */
-static unsigned count_high_bits(uint64_t m)
+/* Bits set in a 16-bit mask (a table: no popcnt instruction in the baseline x86-64). */
+static unsigned bits16(unsigned m)
 {
-    return (unsigned)(((m >> 7) * 0x0101010101010101ull) >> 56);
+    static const unsigned char T[256] = {
+#define B2(n) n, n + 1, n + 1, n + 2
+#define B4(n) B2(n), B2(n + 1), B2(n + 1), B2(n + 2)
+#define B6(n) B4(n), B4(n + 1), B4(n + 1), B4(n + 2)
+        B6(0), B6(1), B6(1), B6(2)
+#undef B2
+#undef B4
+#undef B6
+    };
+    return T[m & 0xFF] + T[(m >> 8) & 0xFF];
+}
+
+/* Count one byte of the chunk that the scanner steps over by itself. */
+static void count_byte(cc_xml *x, unsigned char c)
+{
+    if (c == '\n') {
+        x->line++;
+        x->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+        x->col++;
+    }
 }
 
 /*
- * Count lines and columns over chunk[cnt_i, upto). Eight bytes at a time: a
- * word without '\n' adds its bytes that are not UTF-8 continuation bytes
- * (10xxxxxx) to the column.
+ * The scanner's one loop: from chunk[i], the index of the first byte that is
+ * c1, c2 or c3 (n if none), counting the lines and columns of the bytes
+ * before it (a column per byte that is not a UTF-8 continuation byte, a line
+ * per '\n', as libxml2 counts). Sixteen bytes at a time with SSE2: this runs
+ * over every byte of every document.
  */
-static void count_to(cc_xml *x, size_t upto)
+static size_t skip_until(cc_xml *x, size_t i, size_t n, unsigned char c1, unsigned char c2,
+                         unsigned char c3)
 {
     const unsigned char *d = x->chunk;
-    size_t i = x->cnt_i;
     unsigned long line = x->line, col = x->col;
-    if (upto <= i)
-        return;
-    while (i < upto) {
-        if (i + 8 <= upto) {
-            uint64_t w;
-            memcpy(&w, d + i, 8);
-            uint64_t t = w ^ 0x0A0A0A0A0A0A0A0Aull;
-            uint64_t nl = ~(((t & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | t) &
-                          0x8080808080808080ull;
-            if (!nl) {
-                col += 8 - count_high_bits(w & ~(w << 1) & 0x8080808080808080ull);
-                i += 8;
-                continue;
-            }
+#if defined(__SSE2__)
+    const __m128i v1 = _mm_set1_epi8((char)c1), v2 = _mm_set1_epi8((char)c2),
+                  v3 = _mm_set1_epi8((char)c3), vnl = _mm_set1_epi8('\n'),
+                  vcont = _mm_set1_epi8((char)0xC0); /* continuation bytes are below, signed */
+    while (i + 16 <= n) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+        unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(b, v1), _mm_cmpeq_epi8(b, v2)), _mm_cmpeq_epi8(b, v3)));
+        unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vnl));
+        unsigned high = (unsigned)_mm_movemask_epi8(b);
+        unsigned k = stop ? (unsigned)__builtin_ctz(stop) : 16;
+        unsigned before = (1u << k) - 1; /* the bytes before the stop */
+        unsigned cont = high ? (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(b, vcont)) & before : 0;
+        nl &= before;
+        if (nl) {
+            unsigned last = 31 - (unsigned)__builtin_clz(nl);
+            unsigned after = before & ~((2u << last) - 1);
+            line += bits16(nl);
+            col = 1 + bits16(after) - bits16(cont & after);
+        } else {
+            col += k - bits16(cont);
         }
-        size_t e = i + 8 < upto ? i + 8 : upto;
-        for (; i < e; i++) {
-            if (d[i] == '\n') {
-                line++;
-                col = 1;
-            } else if ((d[i] & 0xC0) != 0x80) {
-                col++;
-            }
+        i += k;
+        if (stop) {
+            x->line = line;
+            x->col = col;
+            return i;
         }
     }
-    x->cnt_i = upto;
+#endif
+    for (; i < n; i++) {
+        unsigned char c = d[i];
+        if (c == c1 || c == c2 || c == c3)
+            break;
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+    }
     x->line = line;
     x->col = col;
+    return i;
 }
 
 /* Count the '<' bytes of chunk[map_i, upto): the decoded side of the offset map. */
@@ -375,50 +424,17 @@ static unsigned long long input_offset(cc_xml *x, size_t i)
     return x->ltq[(x->ltq_head + (size_t)(k - x->ltq_base)) & (x->ltq_cap - 1)];
 }
 
-/* Line, column and offset of the '<' at chunk[i] (counting must not be past i). */
-static cc_xml_pos pos_at(cc_xml *x, size_t i)
-{
-    cc_xml_pos p;
-    count_to(x, i);
-    p.line = x->line;
-    p.column = x->col;
-    p.offset = input_offset(x, i);
-    return p;
-}
-
-/* The position of the scanner's last '<' (noted at the end of its chunk if need be). */
-static cc_xml_pos lt_pos(cc_xml *x)
-{
-    scanner *s = &x->sc;
-    if (!s->lt_known) {
-        s->lt_pos = pos_at(x, s->lt_i);
-        s->lt_known = 1;
-    }
-    return s->lt_pos;
-}
+static int fifo_grow(cc_xml *x);
 
 static int fifo_push(cc_xml *x, cc_xml_pos p)
 {
-    if (x->fifo_n == x->fifo_cap) {
-        size_t cap = x->fifo_cap ? x->fifo_cap * 2 : 256;
-        cc_xml_pos *f = cc_malloc(cap * sizeof(*f));
-        if (!f)
-            return cc_error_oom();
-        for (size_t k = 0; k < x->fifo_n; k++)
-            f[k] = x->fifo[(x->fifo_head + k) & (x->fifo_cap - 1)];
-        cc_free(x->fifo);
-        x->fifo = f;
-        x->fifo_cap = cap;
-        x->fifo_head = 0;
-    }
+    if (x->fifo_n == x->fifo_cap && fifo_grow(x) < 0)
+        return CONCORD_ENOMEM;
     x->fifo[(x->fifo_head + x->fifo_n++) & (x->fifo_cap - 1)] = p;
     return 0;
 }
 
 /* ---- the scanner ------------------------------------------------------------------------ */
-
-/* Bytes that end a run inside a start tag: a quote opens a value, '>' ends the tag. */
-static const unsigned char TAG_STOP[256] = {['"'] = 1, ['\''] = 1, ['>'] = 1};
 
 /* Where to make the input end for markup that started at stream offset at. */
 static size_t cut_index(const cc_xml *x, unsigned long long at)
@@ -442,38 +458,203 @@ static size_t refuse_doctype(cc_xml *x, int code, unsigned long long cut, const 
     return cut_index(x, cut);
 }
 
+#if defined(__SSE2__)
+/* Bits set in m, for masks that have few (the newlines of a block). */
+static unsigned few_bits(unsigned m)
+{
+    unsigned c = 0;
+    for (; m; m &= m - 1)
+        c++;
+    return c;
+}
+
+/* Line and column of bit k of a 16-byte block that starts at (line, col). */
+static void block_pos(unsigned nl, unsigned cont, unsigned k, unsigned long *line,
+                      unsigned long *col)
+{
+    unsigned before = (1u << k) - 1, n = nl & before;
+    if (n) {
+        unsigned last = 31 - (unsigned)__builtin_clz(n);
+        *line += few_bits(n);
+        *col = k - last - (cont ? bits16(cont & before & ~((2u << last) - 1)) : 0);
+    } else {
+        *col += k - (cont ? bits16(cont & before) : 0);
+    }
+}
+
+#endif
+
+static int fifo_grow(cc_xml *x)
+{
+    size_t cap = x->fifo_cap ? x->fifo_cap * 2 : 256;
+    cc_xml_pos *f = cc_malloc(cap * sizeof(*f));
+    if (!f)
+        return cc_error_oom();
+    for (size_t k = 0; k < x->fifo_n; k++)
+        f[k] = x->fifo[(x->fifo_head + k) & (x->fifo_cap - 1)];
+    cc_free(x->fifo);
+    x->fifo = f;
+    x->fifo_cap = cap;
+    x->fifo_head = 0;
+    return 0;
+}
+
+#if defined(__SSE2__)
+/*
+ * The common case, sixteen bytes at a time: text, end tags, start tags and
+ * their quoted values. Each block gives bit masks of the bytes that matter
+ * ('<', '>', quotes, '\n', continuation bytes); the scanner walks the bits
+ * of the ones that matter in its state, so a block costs about the same
+ * however many tags it holds, and a block of text without '<' costs a few
+ * instructions. Returns where the general loop of scan() takes over ("<!",
+ * "<?", a '<' at the end of the chunk, the last 15 bytes), or the cut of a
+ * refused tag (*refused set).
+ */
+static size_t fast_scan(cc_xml *x, size_t i, size_t n, int *refused)
+{
+    scanner *s = &x->sc;
+    const unsigned char *d = x->chunk;
+    unsigned long line = x->line, col = x->col;
+    scan_state st = s->state;
+    const __m128i vlt = _mm_set1_epi8('<'), vgt = _mm_set1_epi8('>'), vdq = _mm_set1_epi8('"'),
+                  vsq = _mm_set1_epi8('\''), vnl = _mm_set1_epi8('\n'),
+                  vcont = _mm_set1_epi8((char)0xC0);
+    while (i + 16 <= n) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+        unsigned lt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vlt));
+        unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vnl));
+        unsigned cont =
+            _mm_movemask_epi8(b) ? (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(b, vcont)) : 0;
+        if (st != SC_TEXT || lt) {
+            unsigned dq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vdq));
+            unsigned sq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vsq));
+            unsigned gt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vgt));
+            unsigned in_tag = dq | sq | gt, done = 0;
+            for (;;) {
+                unsigned m = st == SC_TEXT  ? lt
+                             : st == SC_TAG ? in_tag
+                                            : (s->quote == '"' ? dq : sq);
+                m &= ~done;
+                if (!m)
+                    break;
+                unsigned k = (unsigned)__builtin_ctz(m);
+                done |= (2u << k) - 1;
+                if (st == SC_TAG) {
+                    if (gt & (1u << k)) {
+                        if (x->chunk_at + i + k - s->tag_at > CC_XML_MAX_TAG) {
+                            *refused = 1;
+                            return refuse_tag(x, "1 MiB of attributes");
+                        }
+                        st = SC_TEXT;
+                        continue;
+                    }
+                    if (++s->nattrs > CC_XML_MAX_ATTRS) {
+                        *refused = 1;
+                        return refuse_tag(x, "256 attributes");
+                    }
+                    /* the value: to its closing quote, if it is in this block */
+                    s->quote = d[i + k];
+                    unsigned close = (s->quote == '"' ? dq : sq) & ~done;
+                    if (close)
+                        done |= (2u << __builtin_ctz(close)) - 1;
+                    else
+                        st = SC_VALUE;
+                    continue;
+                }
+                if (st == SC_VALUE) {
+                    st = SC_TAG;
+                    continue;
+                }
+                /* a '<': what follows says what it is */
+                size_t at = i + k;
+                unsigned char next = at + 1 < n ? d[at + 1] : 0;
+                if (next == '/')
+                    continue; /* an end tag holds no '<' and no quote: text again after it */
+                unsigned long l = line, c = col;
+                block_pos(nl, cont, k, &l, &c);
+                cc_xml_pos p = {l, c, x->conv ? input_offset(x, at) : x->chunk_at + at};
+                s->lt = x->chunk_at + at;
+                if (!next || next == '!' || next == '?') {
+                    /* the general loop goes on from after the '<' */
+                    s->lt_pos = p;
+                    s->state = SC_LT;
+                    x->line = l;
+                    x->col = c + 1;
+                    return at + 1;
+                }
+                s->tag_at = s->lt;
+                s->tag_pos = p;
+                s->nattrs = 0;
+                if (x->fifo_n == x->fifo_cap && fifo_grow(x) < 0) {
+                    fail_reading(x, CONCORD_ENOMEM);
+                    *refused = 1;
+                    return at;
+                }
+                x->fifo[(x->fifo_head + x->fifo_n++) & (x->fifo_cap - 1)] = p;
+                st = SC_TAG;
+            }
+        }
+        if (nl) {
+            unsigned last = 31 - (unsigned)__builtin_clz(nl);
+            line += few_bits(nl);
+            col = 16 - last - (cont ? bits16(cont & ~((2u << last) - 1)) : 0);
+        } else {
+            col += 16 - (cont ? bits16(cont) : 0);
+        }
+        i += 16;
+        if (st != SC_TEXT && x->chunk_at + i - s->tag_at > CC_XML_MAX_TAG) {
+            *refused = 1;
+            return refuse_tag(x, "1 MiB of attributes");
+        }
+    }
+    s->state = st;
+    x->line = line;
+    x->col = col;
+    return i;
+}
+#endif
+
 /*
  * Scan chunk[0..chunk_len): note start tags, check limits and entity
- * declarations. Returns how much of the chunk libxml2 may have: all of it,
- * or up to the markup a pending error refuses.
+ * declarations, count lines and columns. Returns how much of the chunk
+ * libxml2 may have: all of it, or up to the markup a pending error refuses.
+ * Every byte is counted once: by skip_until() or by count_byte().
  */
 static size_t scan(cc_xml *x)
 {
     static const char ENTITY_REFUSED[] =
         "the DOCTYPE declares entities; concord refuses entity declarations (no entity "
         "expansion, no external entities)";
+    static const char DOCTYPE_TOO_BIG[] = "a DOCTYPE larger than 64 KiB (concord's limit)";
     scanner *s = &x->sc;
     const unsigned char *d = x->chunk;
-    size_t n = x->chunk_len, i = 0;
+    size_t n = x->chunk_len, i = x->cnt_i;
     while (i < n) {
+#if defined(__SSE2__)
+        if ((s->state == SC_TEXT || s->state == SC_TAG || s->state == SC_VALUE) && n - i >= 16) {
+            int refused = 0;
+            i = fast_scan(x, i, n, &refused);
+            if (refused)
+                return i;
+            continue;
+        }
+#endif
         switch (s->state) {
-        case SC_TEXT: {
-            const unsigned char *lt = memchr(d + i, '<', n - i);
-            if (!lt) {
-                i = n;
+        case SC_TEXT:
+            if ((i = skip_until(x, i, n, '<', '<', '<')) == n)
                 break;
-            }
-            i = (size_t)(lt - d);
             s->lt = x->chunk_at + i;
-            s->lt_i = i;
-            s->lt_known = 0;
+            s->lt_pos.line = x->line;
+            s->lt_pos.column = x->col;
+            s->lt_pos.offset = input_offset(x, i);
             s->state = SC_LT;
+            x->col++;
             i++;
             break;
-        }
         case SC_LT:
             if (d[i] == '/') {
-                s->state = SC_SKIP;
+                /* an end tag holds no '<' and no quote: the text after it is scanned alike */
+                s->state = SC_TEXT;
             } else if (d[i] == '!') {
                 s->state = SC_BANG;
                 s->kwlen = 0;
@@ -484,20 +665,19 @@ static size_t scan(cc_xml *x)
             } else {
                 /* a start tag (or something libxml2 will refuse as one) */
                 s->tag_at = s->lt;
-                s->tag_pos = lt_pos(x);
+                s->tag_pos = s->lt_pos;
                 s->nattrs = 0;
                 if (fifo_push(x, s->tag_pos) < 0) {
                     fail_reading(x, CONCORD_ENOMEM);
                     return i;
                 }
                 s->state = SC_TAG;
-                continue;
+                break;
             }
-            i++;
+            count_byte(x, d[i++]);
             break;
         case SC_TAG:
-            while (i < n && !TAG_STOP[d[i]])
-                i++;
+            i = skip_until(x, i, n, '"', '\'', '>');
             if (x->chunk_at + i - s->tag_at > CC_XML_MAX_TAG)
                 return refuse_tag(x, "1 MiB of attributes");
             if (i == n)
@@ -510,27 +690,30 @@ static size_t scan(cc_xml *x)
                 s->quote = d[i];
                 s->state = SC_VALUE;
             }
+            x->col++;
             i++;
             break;
-        case SC_VALUE: {
-            const unsigned char *q = memchr(d + i, s->quote, n - i);
-            i = q ? (size_t)(q - d) + 1 : n;
+        case SC_VALUE:
+            i = skip_until(x, i, n, s->quote, s->quote, s->quote);
             if (x->chunk_at + i - s->tag_at > CC_XML_MAX_TAG)
                 return refuse_tag(x, "1 MiB of attributes");
-            if (q)
+            if (i < n) {
                 s->state = SC_TAG;
+                x->col++;
+                i++;
+            }
             break;
-        }
-        case SC_SKIP: {
-            const unsigned char *gt = memchr(d + i, '>', n - i);
-            i = gt ? (size_t)(gt - d) + 1 : n;
-            if (gt)
+        case SC_SKIP:
+            if ((i = skip_until(x, i, n, '>', '>', '>')) < n) {
                 s->state = SC_TEXT;
+                x->col++;
+                i++;
+            }
             break;
-        }
         case SC_BANG: {
             static const char *const KW[] = {"--", "[CDATA[", "DOCTYPE"};
-            s->kw[s->kwlen++] = (char)d[i++];
+            s->kw[s->kwlen++] = (char)d[i];
+            count_byte(x, d[i++]);
             int k, prefix = 0;
             for (k = 0; k < 3; k++) {
                 if (strncmp(s->kw, KW[k], (size_t)s->kwlen) == 0) {
@@ -548,7 +731,7 @@ static size_t scan(cc_xml *x)
                 s->run = 0;
             } else if (k == 2) {
                 s->doctype_at = s->lt;
-                s->doctype_pos = lt_pos(x);
+                s->doctype_pos = s->lt_pos;
                 s->state = SC_DOCTYPE;
             } else if (!prefix) {
                 s->state = SC_SKIP;
@@ -557,53 +740,40 @@ static size_t scan(cc_xml *x)
         }
         case SC_COMMENT:
         case SC_CDATA: {
+            /* to "-->" ("]]>"): run counts the '-' (']') just seen */
             unsigned char c = s->state == SC_COMMENT ? '-' : ']';
-            if (s->run < 2) {
-                /* fast: to the next '-' (']'); then look at what follows */
-                if (s->run == 0) {
-                    const unsigned char *m = memchr(d + i, c, n - i);
-                    if (!m) {
-                        i = n;
-                        break;
-                    }
-                    i = (size_t)(m - d) + 1;
-                    s->run = 1;
+            if (s->run == 0) {
+                if ((i = skip_until(x, i, n, c, c, c)) == n)
                     break;
-                }
-                s->run = d[i] == c ? 2 : 0;
-                i++;
-                break;
-            }
-            if (d[i] == '>')
+                s->run = 1;
+            } else if (d[i] == '>' && s->run >= 2) {
                 s->state = s->state == SC_COMMENT ? s->back : SC_TEXT;
-            else if (d[i] != c)
+            } else if (d[i] == c) {
+                s->run = 2;
+            } else {
                 s->run = 0;
-            i++;
+            }
+            count_byte(x, d[i++]);
             break;
         }
         case SC_PI:
-            if (s->run && d[i] == '>') {
-                s->state = s->back;
-            } else if (!s->run) {
-                const unsigned char *q = memchr(d + i, '?', n - i);
-                if (!q) {
-                    i = n;
+            if (!s->run) {
+                if ((i = skip_until(x, i, n, '?', '?', '?')) == n)
                     break;
-                }
-                i = (size_t)(q - d);
                 s->run = 1;
+            } else if (d[i] == '>') {
+                s->state = s->back;
             } else {
                 s->run = d[i] == '?';
             }
-            i++;
+            count_byte(x, d[i++]);
             break;
         case SC_DOCTYPE:
         case SC_SUBSET:
         case SC_DECL:
         case SC_DT_END:
             if (x->chunk_at + i - s->doctype_at > CC_XML_MAX_DOCTYPE)
-                return refuse_doctype(x, CONCORD_ELIMIT, x->chunk_at + i,
-                                      "a DOCTYPE larger than 64 KiB (concord's limit)");
+                return refuse_doctype(x, CONCORD_ELIMIT, x->chunk_at + i, DOCTYPE_TOO_BIG);
             if (s->state == SC_DOCTYPE) {
                 if (d[i] == '"' || d[i] == '\'') {
                     s->quote = d[i];
@@ -630,29 +800,29 @@ static size_t scan(cc_xml *x)
             } else if (d[i] == '>') {
                 s->state = SC_TEXT;
             }
-            i++;
+            count_byte(x, d[i++]);
             break;
         case SC_DT_QUOTE:
-        case SC_DECL_QUOTE: {
-            const unsigned char *q = memchr(d + i, s->quote, n - i);
-            i = q ? (size_t)(q - d) + 1 : n;
+        case SC_DECL_QUOTE:
+            i = skip_until(x, i, n, s->quote, s->quote, s->quote);
             if (x->chunk_at + i - s->doctype_at > CC_XML_MAX_DOCTYPE)
-                return refuse_doctype(x, CONCORD_ELIMIT, x->chunk_at + i,
-                                      "a DOCTYPE larger than 64 KiB (concord's limit)");
-            if (q)
+                return refuse_doctype(x, CONCORD_ELIMIT, x->chunk_at + i, DOCTYPE_TOO_BIG);
+            if (i < n) {
                 s->state = s->state == SC_DT_QUOTE ? SC_DOCTYPE : SC_DECL;
+                x->col++;
+                i++;
+            }
             break;
-        }
         case SC_SUB_LT:
             if (d[i] == '!') {
                 s->state = SC_SUB_BANG;
                 s->kwlen = 0;
-                i++;
+                count_byte(x, d[i++]);
             } else if (d[i] == '?') {
                 s->state = SC_PI;
                 s->back = SC_SUBSET;
                 s->run = 0;
-                i++;
+                count_byte(x, d[i++]);
             } else {
                 s->state = SC_DECL;
             }
@@ -662,11 +832,12 @@ static size_t scan(cc_xml *x)
                 s->state = SC_COMMENT;
                 s->back = SC_SUBSET;
                 s->run = 0;
-                i++;
+                count_byte(x, d[i++]);
                 break;
             }
             if (s->kwlen < 6 && ((d[i] >= 'A' && d[i] <= 'Z') || (s->kwlen == 0 && d[i] == '-'))) {
-                s->kw[s->kwlen++] = (char)d[i++];
+                s->kw[s->kwlen++] = (char)d[i];
+                count_byte(x, d[i++]);
                 if (s->kwlen == 6 && memcmp(s->kw, "ENTITY", 6) == 0)
                     return refuse_doctype(x, CONCORD_EPARSE, s->decl_lt, ENTITY_REFUSED);
                 break;
@@ -675,10 +846,6 @@ static size_t scan(cc_xml *x)
             break;
         }
     }
-    /* a '<' at the end of the chunk: its position, while its line is still here */
-    if ((s->state == SC_LT || s->state == SC_BANG) && !s->lt_known)
-        (void)lt_pos(x);
-    s->lt_i = SIZE_MAX;
     if ((s->state == SC_TAG || s->state == SC_VALUE) &&
         x->chunk_at + n - s->tag_at > CC_XML_MAX_TAG)
         return refuse_tag(x, "1 MiB of attributes");
@@ -861,9 +1028,8 @@ static size_t utf8_cut(const unsigned char *d, size_t n)
 /* Make chunk the next bytes (UTF-8 for libxml2) and scan it; -1 at the end. */
 static int next_chunk(cc_xml *x)
 {
-    /* lines, columns and the offset map go on from the end of the chunk before */
+    /* the offset map goes on from the end of the chunk before (scan() counted all of it) */
     if (x->chunk_len) {
-        count_to(x, x->chunk_len);
         if (x->conv && !x->no_offsets) {
             map_to(x, x->chunk_len);
             while (x->ltq_n && x->ltq_base < x->dec_lt) {
@@ -912,7 +1078,6 @@ static int next_chunk(cc_xml *x)
         for (size_t k = 0; k < nb && k < 4; k++)
             snprintf(bytes + strlen(bytes), sizeof(bytes) - strlen(bytes), "%s0x%02X", k ? " " : "",
                      b[k]);
-        count_to(x, x->chunk_len);
         cc_xml_pos p = {x->line, x->col, x->cin_off};
         if (x->src_end && nb < 4 && xmlCharEncInFunc(x->conv, x->cout, x->cin) != -2)
             set_pending(x, CONCORD_EPARSE, p, x->chunk_at + x->chunk_len,
@@ -975,33 +1140,64 @@ static int io_close(void *ctx)
 
 /* ---- SAX callbacks ---------------------------------------------------------------------- */
 
-static void element_name(cc_xml *x, cc_xml_elem *n, const xmlChar *local, const xmlChar *prefix,
-                         const xmlChar *uri)
+/*
+ * "prefix:local", or NULL (error set). libxml2 hands over names from its
+ * dictionary, which lasts the parse: a small cache on the two pointers builds
+ * each name once (every <tuv xml:lang> of a TMX file would cost a copy).
+ */
+static const char *qualified(cc_xml *x, const xmlChar *prefix, const xmlChar *local)
+{
+    if (x->qlast && x->qlast->prefix == prefix && x->qlast->local == local)
+        return x->qlast->qname;
+    struct qname_slot *q =
+        &x->qnames[(((uintptr_t)prefix >> 3) ^ ((uintptr_t)local >> 4)) % CC_ARRAY_LEN(x->qnames)];
+    if (q->prefix == prefix && q->local == local)
+        return (x->qlast = q)->qname;
+    size_t a = strlen((const char *)prefix), b = strlen((const char *)local);
+    char *name = cc_malloc(a + b + 2);
+    if (!name) {
+        cc_error_oom();
+        return NULL;
+    }
+    memcpy(name, prefix, a);
+    name[a] = ':';
+    memcpy(name + a + 1, local, b + 1);
+    cc_free(q->qname);
+    q->prefix = prefix;
+    q->local = local;
+    q->qname = name;
+    x->qlast = q;
+    return name;
+}
+
+static int element_name(cc_xml *x, cc_xml_elem *n, const xmlChar *local, const xmlChar *prefix,
+                        const xmlChar *uri)
 {
     n->local = (const char *)local;
     n->prefix = (const char *)prefix;
     n->uri = (const char *)uri;
-    n->qname = n->local;
-    if (prefix) {
-        cc_buf_clear(&x->qname);
-        if (cc_buf_printf(&x->qname, "%s:%s", prefix, local) == 0)
-            n->qname = x->qname.data;
-    }
+    n->qname = prefix ? qualified(x, prefix, local) : n->local;
+    return n->qname ? 0 : CONCORD_ENOMEM;
 }
 
-/* Append an attribute value to b, NUL-terminated, turning "&#38;" back into '&'. */
-static int put_value(cc_buf *b, const char *v, const char *e)
+/*
+ * Copy an attribute value to out, NUL-terminated, turning "&#38;" back into
+ * '&' (libxml2 hands an '&' of the document over so, without entity
+ * substitution); returns the end of the copy. out has room for e - v + 1.
+ */
+static char *put_value(char *out, const char *v, const char *e)
 {
-    int rc = 0;
-    while (rc == 0 && v < e) {
+    while (v < e) {
         const char *amp = memchr(v, '&', (size_t)(e - v));
+        size_t n = (size_t)((amp ? amp + 1 : e) - v);
+        memcpy(out, v, n);
+        out += n;
         if (!amp)
-            return (rc = cc_buf_append(b, v, (size_t)(e - v))) < 0 ? rc : cc_buf_putc(b, '\0');
-        if ((rc = cc_buf_append(b, v, (size_t)(amp - v) + 1)) < 0)
-            return rc;
+            break;
         v = amp + (e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0 ? 5 : 1);
     }
-    return rc < 0 ? rc : cc_buf_putc(b, '\0');
+    *out++ = '\0';
+    return out;
 }
 
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -1020,7 +1216,8 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
         x->fifo_head = (x->fifo_head + 1) & (x->fifo_cap - 1);
         x->fifo_n--;
     }
-    if (cc_grow((void **)&x->stack, &x->stack_cap, x->depth + 1, sizeof(*x->stack)) < 0) {
+    if (x->depth == x->stack_cap &&
+        cc_grow((void **)&x->stack, &x->stack_cap, x->depth + 1, sizeof(*x->stack)) < 0) {
         fail(x, CONCORD_ENOMEM);
         return;
     }
@@ -1032,42 +1229,32 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
        document says what it says */
     size_t n = nattrs > ndefaulted ? (size_t)(nattrs - ndefaulted) : 0;
     int rc = 0;
-    if (cc_grow((void **)&x->attrs, &x->cap_attrs, n ? n : 1, sizeof(*x->attrs)) < 0) {
+    if (n > x->cap_attrs && cc_grow((void **)&x->attrs, &x->cap_attrs, n, sizeof(*x->attrs)) < 0) {
         fail(x, CONCORD_ENOMEM);
         return;
     }
-    /*
-     * The values are not NUL-terminated, and libxml2 (without entity
-     * substitution) hands an '&' of the document over as "&#38;". Copies go
-     * into one buffer (names with a prefix into another); the pointers are
-     * taken once the buffers have stopped growing.
-     */
-    cc_buf_clear(&x->values);
-    cc_buf_clear(&x->names);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const xmlChar **a = attrs + 5 * i;
-        rc = put_value(&x->values, (const char *)a[3], (const char *)a[4]);
-        if (rc == 0 && a[1])
-            rc = cc_buf_printf(&x->names, "%s:%s%c", a[1], a[0], '\0');
-    }
-    if (rc < 0) {
+    /* the values are not NUL-terminated: copies, into one buffer reserved for all of them */
+    size_t room = 0;
+    for (size_t i = 0; i < n; i++)
+        room += (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]) + 1;
+    x->values.len = 0;
+    if (n && (rc = cc_buf_reserve(&x->values, room)) < 0) {
         fail(x, rc);
         return;
     }
-    const char *v = x->values.data, *q = x->names.data;
+    char *out = x->values.data;
     for (size_t i = 0; i < n; i++) {
-        x->attrs[i].value = v;
-        v += strlen(v) + 1;
-        if (attrs[5 * i + 1]) {
-            x->attrs[i].name = q;
-            q += strlen(q) + 1;
-        } else {
-            x->attrs[i].name = (const char *)attrs[5 * i];
+        const xmlChar **a = attrs + 5 * i;
+        x->attrs[i].value = out;
+        out = put_value(out, (const char *)a[3], (const char *)a[4]);
+        if (!(x->attrs[i].name = a[1] ? qualified(x, a[1], a[0]) : (const char *)a[0])) {
+            fail(x, CONCORD_ENOMEM);
+            return;
         }
     }
     cc_xml_elem el;
-    element_name(x, &el, local, prefix, uri);
-    if ((rc = x->h->start(x, x->ud, &el, x->attrs, n)) < 0)
+    if ((rc = element_name(x, &el, local, prefix, uri)) < 0 ||
+        (rc = x->h->start(x, x->ud, &el, x->attrs, n)) < 0)
         fail(x, rc);
 }
 
@@ -1083,17 +1270,9 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
     if (!x->h->end)
         return;
     cc_xml_elem el;
-    element_name(x, &el, local, prefix, uri);
-    int rc = x->h->end(x, x->ud, &el);
-    if (rc < 0)
+    int rc;
+    if ((rc = element_name(x, &el, local, prefix, uri)) < 0 || (rc = x->h->end(x, x->ud, &el)) < 0)
         fail(x, rc);
-}
-
-/* Text and markup are inside the innermost open element. */
-static void at_open_element(cc_xml *x)
-{
-    cc_xml_pos none = {0, 0, 0};
-    x->cur = x->depth ? x->stack[x->depth - 1] : none;
 }
 
 static void sax_text(void *ctx, const xmlChar *s, int len)
@@ -1101,8 +1280,9 @@ static void sax_text(void *ctx, const xmlChar *s, int len)
     cc_xml *x = ctx;
     if (stopped(x) || len <= 0 || !x->h->text)
         return;
-    at_open_element(x);
+    x->in_text = 1;
     int rc = x->h->text(x, x->ud, (const char *)s, (size_t)len);
+    x->in_text = 0;
     if (rc < 0)
         fail(x, rc);
 }
@@ -1113,12 +1293,15 @@ static void sax_markup(cc_xml *x, const char *open, const xmlChar *a, const xmlC
 {
     if (stopped(x))
         return;
-    at_open_element(x);
-    cc_buf *m = &x->qname; /* free outside start and end tags */
+    cc_buf *m = &x->markup;
     cc_buf_clear(m);
     int rc = cc_buf_printf(m, "%s%s%s%s%s", open, a ? (const char *)a : "", b && *b ? " " : "",
                            b && *b ? (const char *)b : "", close);
-    if (rc < 0 || (rc = x->h->markup(x, x->ud, m->data, m->len)) < 0)
+    x->in_text = 1;
+    if (rc == 0)
+        rc = x->h->markup(x, x->ud, m->data, m->len);
+    x->in_text = 0;
+    if (rc < 0)
         fail(x, rc);
 }
 
@@ -1379,8 +1562,9 @@ done:
     cc_free(x->stack);
     cc_free(x->attrs);
     cc_buf_free(&x->values);
-    cc_buf_free(&x->names);
-    cc_buf_free(&x->qname);
+    cc_buf_free(&x->markup);
+    for (size_t i = 0; i < CC_ARRAY_LEN(x->qnames); i++)
+        cc_free(x->qnames[i].qname);
     return rc;
 }
 
@@ -1394,7 +1578,6 @@ static void begin(cc_xml *x, const char *name, const cc_xml_handlers *h, void *u
     x->ud = ud;
     x->line = x->col = 1;
     x->sc.state = SC_TEXT;
-    x->sc.lt_i = SIZE_MAX;
     /* the thread's generic handler is ours during the parse */
     *prev = xmlGenericError;
     *prev_ctx = xmlGenericErrorContext;
@@ -1475,6 +1658,9 @@ int cc_xml_parse_stream(cc_xml_read_fn read, void *rud, const char *name, const 
 
 cc_xml_pos cc_xml_where(const cc_xml *x)
 {
+    cc_xml_pos none = {0, 0, 0};
+    if (x->in_text)
+        return x->depth ? x->stack[x->depth - 1] : none;
     return x->cur;
 }
 
@@ -1485,9 +1671,10 @@ const char *cc_xml_name(const cc_xml *x)
 
 int cc_xml_error(cc_xml *x, int code, const char *fmt, ...)
 {
+    cc_xml_pos p = cc_xml_where(x);
     va_list ap;
     va_start(ap, fmt);
-    cc_error_vset_at(code, x->name, x->cur.line, x->cur.column, (size_t)x->cur.offset, fmt, ap);
+    cc_error_vset_at(code, x->name, p.line, p.column, (size_t)p.offset, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -401,18 +401,19 @@ static const char *frame_name(const tbx *t, const frame *f)
     return f->name[0] ? f->name : kind_name(f->kind, martif(t));
 }
 
-/* An error at an element met earlier (a container, at its end). */
-static int fail_at(tbx *t, const frame *f, const char *fmt, ...) CC_PRINTF(3, 4);
+/* An error (code) at an element met earlier (a container, at its end). */
+static int error_at(tbx *t, int code, const frame *f, const char *fmt, ...) CC_PRINTF(4, 5);
 
-static int fail_at(tbx *t, const frame *f, const char *fmt, ...)
+static int error_at(tbx *t, int code, const frame *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    cc_error_vset_at(CONCORD_EPARSE, t->name, f->pos.line, f->pos.column, (size_t)f->pos.offset,
-                     fmt, ap);
+    cc_error_vset_at(code, t->name, f->pos.line, f->pos.column, (size_t)f->pos.offset, fmt, ap);
     va_end(ap);
-    return CONCORD_EPARSE;
+    return code;
 }
+
+#define fail_at(t, f, ...) error_at(t, CONCORD_EPARSE, f, __VA_ARGS__)
 
 /* Copy s into out with ASCII whitespace runs as one space and no spaces around. */
 static int put_normalized(cc_buf *out, const char *s)
@@ -897,11 +898,13 @@ static int emit_term(tbx *t)
     const frame *entry = entry_frame(t);
     t->entry_bytes += sizeof(cc_term) + t->term.len + t->pos.len + t->term_note.len + 3;
     if (entry && ++t->entry_terms > TBX_MAX_ENTRY_TERMS)
-        return fail_at(t, entry, "<%s> with more than %d terms (concord's limit for one entry)",
-                       frame_name(t, entry), TBX_MAX_ENTRY_TERMS);
+        return error_at(t, CONCORD_ELIMIT, entry,
+                        "<%s> with more than %d terms (concord's limit for one entry)",
+                        frame_name(t, entry), TBX_MAX_ENTRY_TERMS);
     if (entry && t->entry_bytes > TBX_MAX_ENTRY_BYTES)
-        return fail_at(t, entry, "<%s> whose terms hold more than 16 MiB (concord's limit)",
-                       frame_name(t, entry));
+        return error_at(t, CONCORD_ELIMIT, entry,
+                        "<%s> whose terms hold more than 16 MiB (concord's limit)",
+                        frame_name(t, entry));
     if (t->cur_concept < 0) {
         const char *id = t->entry_id.len ? t->entry_id.data : NULL;
         /* TBX v3 refused a repeated id at the entry; TBX 2008 makes it a new concept */

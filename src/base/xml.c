@@ -202,15 +202,15 @@ struct cc_xml {
     lib_error lerr;
     char generic[256];
 
-    /* the current start tag's attributes */
-    cc_buf values, markup;
+    /* the current start tag's attributes; an element's "prefix:local"; markup */
+    cc_buf values, qname, markup;
     cc_xml_attr *attrs;
     size_t cap_attrs;
-    /* "prefix:local" names, built once (libxml2's names live in its dictionary) */
     struct qname_slot {
         const xmlChar *prefix, *local;
         char *qname;
-    } qnames[16], *qlast;
+    } qnames[64]; /* see cached_qname() */
+    size_t nqnames;
 };
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -1141,33 +1141,49 @@ static int io_close(void *ctx)
 /* ---- SAX callbacks ---------------------------------------------------------------------- */
 
 /*
- * "prefix:local", or NULL (error set). libxml2 hands over names from its
- * dictionary, which lasts the parse: a small cache on the two pointers builds
- * each name once (every <tuv xml:lang> of a TMX file would cost a copy).
+ * "prefix:local" of an attribute, kept for the parse, or NULL when the table
+ * is full (the caller builds it then). libxml2's names live in its
+ * dictionary for the whole parse, so the two pointers are the key; entries
+ * are never replaced, so a name handed out stays valid.
  */
-static const char *qualified(cc_xml *x, const xmlChar *prefix, const xmlChar *local)
+static const char *cached_qname(cc_xml *x, const xmlChar *prefix, const xmlChar *local)
 {
-    if (x->qlast && x->qlast->prefix == prefix && x->qlast->local == local)
-        return x->qlast->qname;
-    struct qname_slot *q =
-        &x->qnames[(((uintptr_t)prefix >> 3) ^ ((uintptr_t)local >> 4)) % CC_ARRAY_LEN(x->qnames)];
-    if (q->prefix == prefix && q->local == local)
-        return (x->qlast = q)->qname;
-    size_t a = strlen((const char *)prefix), b = strlen((const char *)local);
-    char *name = cc_malloc(a + b + 2);
-    if (!name) {
-        cc_error_oom();
-        return NULL;
+    size_t cap = CC_ARRAY_LEN(x->qnames);
+    size_t h = (((uintptr_t)prefix >> 3) * 31 + ((uintptr_t)local >> 3)) & (cap - 1);
+    for (size_t k = 0; k < cap; k++, h = (h + 1) & (cap - 1)) {
+        struct qname_slot *q = &x->qnames[h];
+        if (q->qname && q->prefix == prefix && q->local == local)
+            return q->qname;
+        if (q->qname)
+            continue;
+        if (x->nqnames >= cap / 2)
+            return NULL;
+        size_t p = strlen((const char *)prefix), l = strlen((const char *)local);
+        if (!(q->qname = cc_malloc(p + l + 2)))
+            return NULL;
+        memcpy(q->qname, prefix, p);
+        q->qname[p] = ':';
+        memcpy(q->qname + p + 1, local, l + 1);
+        q->prefix = prefix;
+        q->local = local;
+        x->nqnames++;
+        return q->qname;
     }
-    memcpy(name, prefix, a);
-    name[a] = ':';
-    memcpy(name + a + 1, local, b + 1);
-    cc_free(q->qname);
-    q->prefix = prefix;
-    q->local = local;
-    q->qname = name;
-    x->qlast = q;
-    return name;
+    return NULL;
+}
+
+/* "prefix:local" into b (cleared first), for element names; NULL (error set) on failure. */
+static const char *qualified(cc_buf *b, const xmlChar *prefix, const xmlChar *local)
+{
+    size_t p = strlen((const char *)prefix), l = strlen((const char *)local);
+    b->len = 0;
+    if (cc_buf_reserve(b, p + l + 1) < 0)
+        return NULL;
+    memcpy(b->data, prefix, p);
+    b->data[p] = ':';
+    memcpy(b->data + p + 1, local, l + 1);
+    b->len = p + l + 1;
+    return b->data;
 }
 
 static int element_name(cc_xml *x, cc_xml_elem *n, const xmlChar *local, const xmlChar *prefix,
@@ -1176,7 +1192,7 @@ static int element_name(cc_xml *x, cc_xml_elem *n, const xmlChar *local, const x
     n->local = (const char *)local;
     n->prefix = (const char *)prefix;
     n->uri = (const char *)uri;
-    n->qname = prefix ? qualified(x, prefix, local) : n->local;
+    n->qname = prefix ? qualified(&x->qname, prefix, local) : n->local;
     return n->qname ? 0 : CONCORD_ENOMEM;
 }
 
@@ -1233,10 +1249,18 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
         fail(x, CONCORD_ENOMEM);
         return;
     }
-    /* the values are not NUL-terminated: copies, into one buffer reserved for all of them */
+    /*
+     * The values are not NUL-terminated, and names with a prefix come in two
+     * pieces: copies, into one buffer reserved for all of them.
+     */
     size_t room = 0;
-    for (size_t i = 0; i < n; i++)
-        room += (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]) + 1;
+    for (size_t i = 0; i < n; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        room += (size_t)(a[4] - a[3]) + 1;
+        x->attrs[i].name = a[1] ? cached_qname(x, a[1], a[0]) : (const char *)a[0];
+        if (!x->attrs[i].name)
+            room += strlen((const char *)a[1]) + strlen((const char *)a[0]) + 2;
+    }
     x->values.len = 0;
     if (n && (rc = cc_buf_reserve(&x->values, room)) < 0) {
         fail(x, rc);
@@ -1247,9 +1271,13 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
         const xmlChar **a = attrs + 5 * i;
         x->attrs[i].value = out;
         out = put_value(out, (const char *)a[3], (const char *)a[4]);
-        if (!(x->attrs[i].name = a[1] ? qualified(x, a[1], a[0]) : (const char *)a[0])) {
-            fail(x, CONCORD_ENOMEM);
-            return;
+        if (!x->attrs[i].name) {
+            size_t p = strlen((const char *)a[1]), l = strlen((const char *)a[0]);
+            x->attrs[i].name = out;
+            memcpy(out, a[1], p);
+            out[p] = ':';
+            memcpy(out + p + 1, a[0], l + 1);
+            out += p + l + 2;
         }
     }
     cc_xml_elem el;
@@ -1562,6 +1590,7 @@ done:
     cc_free(x->stack);
     cc_free(x->attrs);
     cc_buf_free(&x->values);
+    cc_buf_free(&x->qname);
     cc_buf_free(&x->markup);
     for (size_t i = 0; i < CC_ARRAY_LEN(x->qnames); i++)
         cc_free(x->qnames[i].qname);

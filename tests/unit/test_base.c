@@ -334,6 +334,37 @@ static void test_xml_reads_a_document(void **state)
     cc_buf_free(&r.out);
 }
 
+/*
+ * Names with a prefix, many on one tag, twice (a cache of built names once
+ * freed a name that an earlier attribute of the same tag still pointed to).
+ */
+static void test_xml_prefixed_names(void **state)
+{
+    (void)state;
+    cc_buf doc = CC_BUF_INIT, want = CC_BUF_INIT;
+    cc_buf_puts(&doc, "<r xmlns:p='urn:p' xmlns:q='urn:q'>");
+    cc_buf_puts(&want, "S r (-|r|-) 1:1:0\n");
+    for (int e = 0; e < 2; e++) {
+        size_t at = doc.len;
+        cc_buf_puts(&doc, "<p:e");
+        cc_buf_printf(&want, "S p:e (p|e|urn:p) 1:%zu:%zu", at + 1, at);
+        for (int i = 0; i < 40; i++) {
+            cc_buf_printf(&doc, " %c:a%d='%d'", i % 2 ? 'p' : 'q', i, i);
+            cc_buf_printf(&want, " %c:a%d=[%d]", i % 2 ? 'p' : 'q', i, i);
+        }
+        cc_buf_puts(&doc, "/>");
+        cc_buf_printf(&want, "\nE p:e 1:%zu:%zu\n", at + 1, at);
+    }
+    cc_buf_puts(&doc, "</r>");
+    cc_buf_puts(&want, "E r 1:1:0\n");
+    record r = {0};
+    assert_int_equal(parse_from(FROM_MEMORY, doc.data, doc.len, &r), 0);
+    assert_string_equal(r.out.data, want.data);
+    cc_buf_free(&r.out);
+    cc_buf_free(&doc);
+    cc_buf_free(&want);
+}
+
 /* Every source gives the same callbacks and positions, whatever the size of its reads. */
 static void test_xml_sources_agree(void **state)
 {
@@ -835,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_buffer_keeps_contents_on_oom),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_xml_reads_a_document),
+        cmocka_unit_test(test_xml_prefixed_names),
         cmocka_unit_test(test_xml_sources_agree),
         cmocka_unit_test(test_xml_positions_across_chunks),
         cmocka_unit_test(test_xml_positions_in_encodings),

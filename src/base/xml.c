@@ -1081,8 +1081,8 @@ static int next_chunk(cc_xml *x)
         cc_xml_pos p = {x->line, x->col, x->cin_off};
         if (x->src_end && nb < 4 && xmlCharEncInFunc(x->conv, x->cout, x->cin) != -2)
             set_pending(x, CONCORD_EPARSE, p, x->chunk_at + x->chunk_len,
-                        "malformed XML: the input ends inside a %s character (bytes %s): is the "
-                        "file cut off?",
+                        "malformed XML: the input ends in the middle of a character (%s bytes "
+                        "%s): is the file cut off?",
                         x->enc_name, bytes);
         else
             set_pending(x, CONCORD_EPARSE, p, x->chunk_at + x->chunk_len,

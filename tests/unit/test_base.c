@@ -791,6 +791,14 @@ static void test_xml_cut_off(void **state)
     const char *doc = "<r>\n  <a>text</a>\n  <b>more";
     assert_int_equal(parse_str(doc, &r), CONCORD_EPARSE);
     assert_non_null(strstr(concord_error_last()->message, "is the file cut off?"));
+    /* cut in the middle of a character of a multi-byte encoding: said so, where it is */
+    const char *sjis = "<?xml version='1.0' encoding='EUC-JP'?>\n<r>\xA5";
+    assert_int_equal(parse_str(sjis, &r), CONCORD_EPARSE);
+    assert_non_null(strstr(concord_error_last()->message,
+                           "the input ends in the middle of a character (EUC-JP bytes 0xA5)"));
+    assert_int_equal(concord_error_last()->line, 2);
+    assert_int_equal(concord_error_last()->column, 4);
+    assert_int_equal(concord_error_last()->offset, 43);
     /* in the middle of a document it is something else */
     assert_int_equal(parse_str("<r>\n  <a>text</b>\n  <b>more</b></r>\n", &r), CONCORD_EPARSE);
     assert_null(strstr(concord_error_last()->message, "cut off"));

@@ -19,8 +19,14 @@
  *    it: an earlier error in the document still comes first, and what
  *    libxml2 says because its input ended there is replaced by the pending
  *    error.
- * Columns are counted over the UTF-8 bytes, eight at a time; lines at '\n',
- * as libxml2 counts them, so that its positions and ours agree.
+ * Lines and columns are counted over the UTF-8 bytes as they are scanned,
+ * sixteen at a time (a column per byte that is not a continuation byte, a
+ * line per '\n', as libxml2 counts them, so that its positions and ours
+ * agree): every byte is looked at once, and positions cost nothing when no
+ * one asks for them. Offsets are the input's: for decoded input, the k-th
+ * '<' of the UTF-8 stream is the k-th '<' unit of the input (the offset
+ * map). Nothing is held but the chunk, the FIFO of start tags libxml2 has not
+ * reached (a chunk's worth at most) and the positions of the open elements.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -82,7 +88,7 @@ typedef enum scan_state {
     SC_LT,       /* after '<' */
     SC_TAG,      /* in a start tag, outside attribute values */
     SC_VALUE,    /* in a quoted attribute value */
-    SC_SKIP,     /* to the next '>' (end tags, and what libxml2 will refuse) */
+    SC_SKIP,     /* to the next '>' (what libxml2 will refuse, such as "<!X") */
     SC_BANG,     /* after "<!": which of comment, CDATA, DOCTYPE */
     SC_COMMENT,  /* to "-->" */
     SC_CDATA,    /* to "]]>" */
@@ -162,10 +168,9 @@ struct cc_xml {
     xmlBufferPtr cin;  /* input bytes not decoded yet */
     xmlBufferPtr cout; /* the decoded chunk */
     unsigned long long cin_off; /* input offset of cin's first byte */
-    int conv_bad;               /* cin starts with bytes that are not the encoding */
+    int conv_bad;               /* cin starts with bytes that are not the encoding (2: cut) */
     unsigned char carry[4];     /* a '<' unit cut by a read, already in cin */
     size_t ncarry;
-    unsigned long long scan_raw; /* input offset up to which units were looked at for '<' */
     /* input offsets of the '<' units read but not yet matched with the decoded stream */
     unsigned long long *ltq;
     size_t ltq_head, ltq_n, ltq_cap;
@@ -977,7 +982,8 @@ static int read_input(cc_xml *x)
 /*
  * Decode the next chunk into cout. A byte sequence that is not the encoding
  * (or the end of the input inside a character) ends the decoding: conv_bad
- * is set, and the chunk holds what came before it.
+ * is set, and the chunk holds what came before it. cout is refilled only
+ * once libxml2 has all of the chunk before: nothing else may touch it.
  */
 static void fill_converted(cc_xml *x)
 {
@@ -1000,8 +1006,11 @@ static void fill_converted(cc_xml *x)
             read_input(x);
             continue;
         }
-        if (ret == -2 || xmlBufferLength(x->cin) > 0)
+        /* 1: bytes that are not the encoding; 2: the input ends inside a character */
+        if (ret == -2)
             x->conv_bad = 1;
+        else if (xmlBufferLength(x->cin) > 0)
+            x->conv_bad = 2;
         break;
     }
     x->chunk = xmlBufferContent(x->cout);
@@ -1079,7 +1088,7 @@ static int next_chunk(cc_xml *x)
             snprintf(bytes + strlen(bytes), sizeof(bytes) - strlen(bytes), "%s0x%02X", k ? " " : "",
                      b[k]);
         cc_xml_pos p = {x->line, x->col, x->cin_off};
-        if (x->src_end && nb < 4 && xmlCharEncInFunc(x->conv, x->cout, x->cin) != -2)
+        if (x->conv_bad == 2)
             set_pending(x, CONCORD_EPARSE, p, x->chunk_at + x->chunk_len,
                         "malformed XML: the input ends in the middle of a character (%s bytes "
                         "%s): is the file cut off?",
@@ -1104,7 +1113,7 @@ static int io_read(void *ctx, char *buf, int len)
 {
     cc_xml *x = ctx;
     while (x->chunk_pos == x->chunk_stop) {
-        if (x->rc || x->lerr.set)
+        if (x->failed)
             return 0;
         if (x->pend.code && x->chunk_at + x->chunk_stop >= x->pend.stop) {
             x->cut = 1;

@@ -944,7 +944,7 @@ static int refuse_not_xml(const char *path, const unsigned char *d, size_t n)
             comma_lines += commas0 && commas == commas0;
             if (line_starts(d + b, e - b, "msgid") || line_starts(d + b, e - b, "msgctxt"))
                 po = 1;
-            else if (d[b] != '#' && d[b] != '"' && strncmp((const char *)d + b, "msg", 3) != 0 &&
+            else if (d[b] != '#' && d[b] != '"' && !(e - b >= 3 && memcmp(d + b, "msg", 3) == 0) &&
                      !line_starts(d + b, e - b, "domain"))
                 other = 1;
         }

@@ -7,8 +7,9 @@
  * text, and (if wanted) comments and processing instructions — over one of
  * three sources: a file (plain or gzip-compressed), memory, or the caller's
  * read function. Only the current chunk of input (64 KiB), the current start
- * tag and the positions of the open elements are held, so memory does not
- * grow with the document.
+ * tag, the positions of the open elements and of the start tags scanned
+ * ahead (a chunk's worth) are held, so memory does not grow with the
+ * document.
  *
  * One hardened configuration, whatever the source:
  *  - nothing is loaded but the input: no network access, no DTD, no

@@ -55,7 +55,9 @@ CONCORD_API void concord_glossary_free(concord_glossary *g);
  * .tsv and .tab (and .txt and .utf8, OmegaT's names for its tab format),
  * .glossary (concord's text format); a file whose content starts with '<'
  * is read as TBX whatever its name. Any encoding with a BOM (UTF-8, UTF-16),
- * and what an XML declaration says for TBX.
+ * and what an XML declaration says for TBX. A TBX file is streamed, never
+ * held whole; what one entry may hold is limited (CONCORD_ELIMIT at the
+ * element; the limits are in docs/glossary-format.md).
  *
  * Bad input is CONCORD_EPARSE (or CONCORD_EENCODING) with the file, line and
  * column in concord_error_last(): malformed XML, a TBX that breaks its

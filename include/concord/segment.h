@@ -89,10 +89,11 @@ CONCORD_API const char *concord_segmenter_lang(const concord_segmenter *seg);
  * two sentences together and a user's break rule can split anywhere. Several
  * files may be added; earlier files take precedence.
  *
- * The file is read without network access and without entity expansion.
- * Returns 0, CONCORD_EIO, CONCORD_EPARSE (malformed XML, not SRX, or an
- * invalid regular expression; the error names the file, line and column),
- * or CONCORD_ENOMEM. On error the segmenter is unchanged.
+ * The file is streamed, without network access and without entity
+ * expansion. Returns 0, CONCORD_EIO, CONCORD_EPARSE (malformed XML, not SRX,
+ * or an invalid regular expression; the error names the file, line and
+ * column), CONCORD_ELIMIT (a file over the limits of docs/segment.md: 50,000
+ * rules, ...), or CONCORD_ENOMEM. On error the segmenter is unchanged.
  */
 CONCORD_API int concord_segmenter_add_srx_file(concord_segmenter *seg, const char *path);
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "concord/common.h"
 
@@ -150,5 +151,8 @@ static inline uint64_t cc_hash(uint64_t h, const void *data, size_t n)
  * belong to the caller. Returns 0 or CONCORD_EIO / CONCORD_ENOMEM.
  */
 int cc_file_read(const char *path, char **out, size_t *len);
+
+/* Append the rest of f (opened from path, for messages) to out; 0, CONCORD_EIO or ENOMEM. */
+int cc_file_read_rest(FILE *f, const char *path, cc_buf *out);
 
 #endif

@@ -1,134 +1,140 @@
 /*
- * xml.h — the only way concord opens an XML reader.
+ * xml.h — the one streaming XML reader of concord. TMX, TBX and SRX (and
+ * the bilingual formats after them) are all read through it; nothing else
+ * in concord opens a libxml2 parser, and no libxml2 type appears here.
  *
- * Every reader is a libxml2 xmlTextReader (streaming: one node at a time)
- * or a SAX parse (callbacks; see cc_xml_parse_file), with one hardened
- * configuration: no network, no DTD loading, no entity
- * substitution, no XInclude, libxml2's default size limits. A document whose
- * DOCTYPE declares entities, or that references one, is refused outright:
- * that closes XXE and "billion laughs" without having to trust expansion
- * limits. External resources are never fetched, whatever the document says.
+ * A parse is a run of callbacks in document order — start tag, end tag,
+ * text, and (if wanted) comments and processing instructions — over one of
+ * three sources: a file (plain or gzip-compressed), memory, or the caller's
+ * read function. Only the current chunk of input (64 KiB), the current start
+ * tag, the positions of the open elements and of the start tags scanned
+ * ahead (a chunk's worth) are held, so memory does not grow with the
+ * document.
+ *
+ * One hardened configuration, whatever the source:
+ *  - nothing is loaded but the input: no network access, no DTD, no
+ *    external entity, no XInclude;
+ *  - no entity expansion: a DOCTYPE that declares an entity is refused, at
+ *    the DOCTYPE, before the declaration reaches libxml2 (this closes XXE and
+ *    "billion laughs" without trusting expansion limits); a reference to an
+ *    entity other than the five of XML is an error;
+ *  - limits that libxml2 lacks, checked before libxml2 sees the markup (its
+ *    duplicate-attribute check is quadratic: a start tag with 100,000
+ *    attributes takes it 11 s, one with 1,000,000 over five minutes):
+ *    CC_XML_MAX_ATTRS attributes and CC_XML_MAX_TAG bytes in a start tag,
+ *    CC_XML_MAX_DOCTYPE bytes of DOCTYPE; and libxml2's own: names up to
+ *    50,000 bytes, elements nested up to 256 deep, markup (a comment, a
+ *    text without '<') up to 10,000,000 bytes held at once;
+ *  - one error path: the first error wins and ends the parse; no callback
+ *    runs after it. libxml2's messages are kept ("malformed XML: <its
+ *    message>", at its line and column), and none is ever printed.
+ *
+ * Encodings: UTF-8 (with or without BOM), UTF-16 and UTF-32 (BOM, or
+ * detected from "<?xml"), and every encoding libxml2 knows by the name in the
+ * XML declaration (windows-1252, ISO-8859-x, KOI8-R, Shift_JIS, ...). A BOM
+ * wins over the declaration. Input that is not UTF-8 is decoded here, before
+ * libxml2 sees it, so that positions are exact; a byte that is not valid in
+ * the encoding is an error at its own position.
+ *
+ * Positions (cc_xml_where): line (1-based, counted at '\n' as libxml2 does),
+ * column in code points (1-based) and byte offset of a start tag's '<'. The
+ * offset is into the input as given (after gzip, before decoding): exact in
+ * UTF-8, UTF-16, UTF-32 and every encoding in which '<' is one byte that
+ * means nothing else; 0 in stateful encodings (ISO-2022-JP, UTF-7).
  */
 #ifndef CC_XML_H
 #define CC_XML_H
 
-#include <libxml/xmlreader.h>
-
 #include "base/base.h"
 
+#define CC_XML_MAX_ATTRS   256       /* attributes in one start tag */
+#define CC_XML_MAX_TAG     (1 << 20) /* bytes of one start tag */
+#define CC_XML_MAX_DOCTYPE (1 << 16) /* bytes of the DOCTYPE, internal subset included */
+
+/* A parse in progress; handed to the callbacks, valid only during them. */
 typedef struct cc_xml cc_xml;
 
-/* Open a reader on xml[0..len) (not copied: keep it alive). name is for messages. */
-int cc_xml_open_memory(cc_xml **out, const char *xml, size_t len, const char *name);
-
-/* Open a reader on a file (gzip-compressed files are decompressed transparently). */
-int cc_xml_open_file(cc_xml **out, const char *path);
-
-void cc_xml_free(cc_xml *x);
-
-/*
- * Move to the next node. Returns 1 on a node, 0 at the end of the document,
- * or CONCORD_EPARSE with the error set to file:line:column and libxml2's
- * message (first error wins).
- */
-int cc_xml_next(cc_xml *x);
-
-/* The libxml2 reader, for the node accessors (xmlTextReaderNodeType, ...). */
-xmlTextReaderPtr cc_xml_reader(cc_xml *x);
-
-/* The name given at open time (file path or the caller's name). */
-const char *cc_xml_name(const cc_xml *x);
-
-/*
- * Line (1-based) of the current node. The column of an element is found by
- * looking for its start tag on that line in the document (libxml2 2.9 keeps
- * no columns for nodes), which is slow for files: call it on errors only.
- */
-unsigned long cc_xml_line(cc_xml *x);
-unsigned long cc_xml_column(cc_xml *x);
-
-/* A cheap note of where the current element is, to find its column later. */
-typedef struct cc_xml_mark {
+/* Where something is in the input (see the file comment). 0 means unknown. */
+typedef struct cc_xml_pos {
     unsigned long line;
-    int occ; /* which start tag of that name on the line */
-    char name[32];
-} cc_xml_mark;
+    unsigned long column;
+    unsigned long long offset;
+} cc_xml_pos;
 
-void cc_xml_mark_here(cc_xml *x, cc_xml_mark *m);
-unsigned long cc_xml_mark_column(cc_xml *x, const cc_xml_mark *m);
+/* An element's name. Strings are borrowed for the callback. */
+typedef struct cc_xml_elem {
+    const char *qname;  /* as written: "prefix:local" or "local" */
+    const char *local;  /* without the prefix */
+    const char *prefix; /* NULL if it has none */
+    const char *uri;    /* its namespace, NULL if none */
+} cc_xml_elem;
 
-/* Move past the current node and its subtree (xmlTextReaderNext); as cc_xml_next. */
-int cc_xml_skip(cc_xml *x);
-
-/* Append the markup inside the current element (entities escaped) to out. */
-int cc_xml_inner(cc_xml *x, cc_buf *out);
-
-/* Append the text content of the current element to out. */
-int cc_xml_string(cc_xml *x, cc_buf *out);
-
-/* Bytes of the input consumed so far (for progress). */
-unsigned long long cc_xml_bytes(cc_xml *x);
-
-/*
- * Attribute `name` of the current element (xml:lang when name is "xml:lang"),
- * copied into *out (cleared first). Returns 1 if present, 0 if absent,
- * CONCORD_ENOMEM.
- */
-int cc_xml_attr(cc_xml *x, const char *name, cc_buf *out);
-
-/* Set an error at the reader's current position and return `code`. */
-int cc_xml_error(cc_xml *x, int code, const char *fmt, ...) CC_PRINTF(3, 4);
-
-/*
- * ---- A SAX parse: the same hardening, callbacks instead of a cursor --------
- *
- * For the hot path (TMX import): about twice the speed of the xmlTextReader,
- * which builds and frees a node for everything it reads. Still streaming:
- * nothing but the current start tag is held. Same policy as above: no
- * network, no DTD or external entity is loaded, the first entity declaration
- * stops the parse with an error, and so does a reference to an entity that is
- * not one of the five predefined ones.
- */
-typedef struct cc_xml_sax cc_xml_sax;
-
-typedef struct cc_xml_attribute {
-    const char *name;  /* "prefix:local" (e.g. "xml:lang") or "local" */
+/* An attribute. Namespace declarations (xmlns, xmlns:p) are not attributes here. */
+typedef struct cc_xml_attr {
+    const char *name;  /* as written: "xml:lang", "type" */
     const char *value; /* NUL-terminated, references resolved */
-} cc_xml_attribute;
+} cc_xml_attr;
 
 /*
- * The callbacks. Strings are borrowed for the call. Each returns 0 to go on,
- * or a negative CONCORD_E… code with the error set, which stops the parse and
- * becomes the result of cc_xml_parse_file. Text comes in pieces (libxml2
- * delivers long text in several calls); whitespace between elements is text
- * too. prefix is NULL for names without one.
+ * The callbacks, each optional (NULL: ignored). Each returns 0 to go on or a
+ * negative CONCORD_E… code with the error set, which ends the parse and is
+ * what cc_xml_parse_*() returns. Text comes in pieces (a long text, or one
+ * that crosses a chunk of input, in several calls); whitespace between
+ * elements is text too. An empty element (<a/>) is a start and an end.
+ * `markup` gets comments and processing instructions as written
+ * ("<!--…-->", "<?target data?>").
  */
 typedef struct cc_xml_handlers {
-    int (*start)(cc_xml_sax *p, void *ud, const char *prefix, const char *name,
-                 const cc_xml_attribute *attrs, size_t nattrs);
-    int (*end)(cc_xml_sax *p, void *ud, const char *prefix, const char *name);
-    int (*text)(cc_xml_sax *p, void *ud, const char *s, size_t len);
-    /* comments and processing instructions as markup ("<!--…-->", "<?t d?>"); may be NULL */
-    int (*markup)(cc_xml_sax *p, void *ud, const char *s, size_t len);
+    int (*start)(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_attr *attrs,
+                 size_t nattrs);
+    int (*end)(cc_xml *x, void *ud, const cc_xml_elem *el);
+    int (*text)(cc_xml *x, void *ud, const char *s, size_t len);
+    int (*markup)(cc_xml *x, void *ud, const char *s, size_t len);
 } cc_xml_handlers;
 
 /*
- * Parse the file at path (plain or gzip; any encoding libxml2 detects).
- * Returns 0, the code of a callback that stopped it, CONCORD_EIO, or
- * CONCORD_EPARSE with file:line:column and libxml2's message (its first
- * error; no callback runs after it).
+ * Parse the file at path (plain or gzip). Returns 0; the code of a callback
+ * that stopped it; CONCORD_EIO if it cannot be opened or read;
+ * CONCORD_EPARSE for malformed XML, an entity declaration or reference, or
+ * a byte that is not valid in the encoding; CONCORD_ELIMIT for a limit
+ * above. Every error names path, line and column.
  */
 int cc_xml_parse_file(const char *path, const cc_xml_handlers *h, void *ud);
 
 /*
- * Inside `start` only: line and column (code points, 1-based; 0 unknown) of
- * the tag's '<'. Found by looking back over the tag (libxml2 keeps no
- * positions of its own): call it only for the elements that need one.
+ * Parse data[0..len), which is not copied (keep it alive during the call;
+ * NULL with len 0 is an empty document). name is for messages.
  */
-void cc_xml_sax_tag(cc_xml_sax *p, unsigned long *line, unsigned long *col);
+int cc_xml_parse_memory(const char *data, size_t len, const char *name, const cc_xml_handlers *h,
+                        void *ud);
 
+/*
+ * The caller's input: put up to cap bytes into buf and return how many; 0 at
+ * the end of the input, -1 on an error (set one with a concord function to
+ * have it returned; otherwise the parse fails with CONCORD_EIO). Called from
+ * inside cc_xml_parse_stream() only, never after it returns.
+ */
+typedef long (*cc_xml_read_fn)(void *rud, char *buf, size_t cap);
 
-/* Bytes of the file consumed so far (for progress). */
-unsigned long long cc_xml_sax_bytes(const cc_xml_sax *p);
+/* Parse what read(rud, ...) gives, to its end. name is for messages. */
+int cc_xml_parse_stream(cc_xml_read_fn read, void *rud, const char *name, const cc_xml_handlers *h,
+                        void *ud);
+
+/*
+ * Inside a callback: in `start`, where the start tag's '<' is; in `end`,
+ * where the element's start tag was (so that a message about an element
+ * that ends wrongly names where it begins); in `text` and `markup`, the
+ * start tag of the element they are in (all 0 outside the root).
+ */
+cc_xml_pos cc_xml_where(const cc_xml *x);
+
+/* The name given for messages (the path, for files). */
+const char *cc_xml_name(const cc_xml *x);
+
+/* Set an error at cc_xml_where(x) in the input named cc_xml_name(x); returns code. */
+int cc_xml_error(cc_xml *x, int code, const char *fmt, ...) CC_PRINTF(3, 4);
+
+/* Bytes of input read so far (after gzip), for progress. */
+unsigned long long cc_xml_bytes(const cc_xml *x);
 
 #endif

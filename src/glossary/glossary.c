@@ -15,6 +15,7 @@
  * the TBX; and a reader sees its own changes while it reads (a side given to
  * a reopened concept satisfies a profile later in the same file).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -370,24 +371,58 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-int concord_glossary_load_memory(concord_glossary *g, const char *name, const char *data,
-                                 size_t len)
+/* Does the input look like XML: '<' after a BOM and spaces, or UTF-16 with a BOM? */
+static int looks_like_xml(const char *data, size_t len)
 {
-    size_t np = g->npairs, ns = g->nshapes, npr = g->nprofiles, nse = g->nsettings;
-    char *dp = g->default_profile;
-    load_begin(g);
     size_t i = 0;
-    /* skip a UTF-8 BOM and spaces to see whether this is XML */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
-    int xml =
-        (i < len && data[i] == '<') ||
-        (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE' && len >= 4 && data[2] == '<') ||
-                      (data[0] == '\xFE' && data[1] == '\xFF' && len >= 4 && data[3] == '<')));
+    return (i < len && data[i] == '<') ||
+           (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE' && len >= 4 && data[2] == '<') ||
+                         (data[0] == '\xFE' && data[1] == '\xFF' && len >= 4 && data[3] == '<')));
+}
+
+/* A file read from the start again: the bytes sniffed first, then the rest of the stream. */
+typedef struct sniffed_file {
+    FILE *f;
+    const char *path;
+    const char *head;
+    size_t head_len, head_pos;
+} sniffed_file;
+
+static long sniffed_read(void *ud, char *buf, size_t cap)
+{
+    sniffed_file *s = ud;
+    if (s->head_pos < s->head_len) {
+        size_t n = s->head_len - s->head_pos < cap ? s->head_len - s->head_pos : cap;
+        memcpy(buf, s->head + s->head_pos, n);
+        s->head_pos += n;
+        return (long)n;
+    }
+    size_t n = fread(buf, 1, cap, s->f);
+    if (n == 0 && ferror(s->f)) {
+        cc_error_set_at(CONCORD_EIO, s->path, 0, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    return (long)n;
+}
+
+/*
+ * Load one input into g: from data[0..len), or (file != NULL, a TBX) streamed
+ * from the file. A load that fails leaves g with the counts it had.
+ */
+static int load(concord_glossary *g, const char *name, const char *data, size_t len,
+                sniffed_file *file)
+{
+    size_t np = g->npairs, ns = g->nshapes, npr = g->nprofiles, nse = g->nsettings;
+    char *dp = g->default_profile;
     int rc;
-    if (xml || ends_with(name, ".tbx"))
+    load_begin(g);
+    if (file)
+        rc = cc_gloss_read_tbx_stream(g, name, sniffed_read, file);
+    else if (looks_like_xml(data, len) || ends_with(name, ".tbx"))
         rc = cc_gloss_read_tbx(g, name, data, len);
     else if (ends_with(name, ".csv"))
         rc = cc_gloss_read_csv(g, name, data, len, ',');
@@ -418,21 +453,42 @@ int concord_glossary_load_memory(concord_glossary *g, const char *name, const ch
     return rc;
 }
 
+int concord_glossary_load_memory(concord_glossary *g, const char *name, const char *data,
+                                 size_t len)
+{
+    return load(g, name, data ? data : "", data ? len : 0, NULL);
+}
+
 int concord_glossary_load(concord_glossary *g, const char *path)
 {
-    char *data;
-    size_t len;
-    /* a glossary is read whole: its terms are held in memory anyway */
+    /* a TBX is streamed (never held whole); the other formats are small and read whole */
     struct stat st;
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CC_GLOSS_FILE_MAX)
         return cc_error_set_at(CONCORD_ELIMIT, path, 0, 0, 0,
                                "a glossary file of %jd bytes: the limit is %u bytes",
                                (intmax_t)st.st_size, CC_GLOSS_FILE_MAX);
-    int rc = cc_file_read(path, &data, &len);
-    if (rc < 0)
-        return rc;
-    rc = concord_glossary_load_memory(g, path, data, len);
-    cc_free(data);
+    char head[4096];
+    cc_buf rest = CC_BUF_INIT;
+    int rc = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+    size_t n = fread(head, 1, sizeof(head), f);
+    if (n == 0 && ferror(f)) {
+        rc = cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (looks_like_xml(head, n) || ends_with(path, ".tbx")) {
+        sniffed_file sf = {f, path, head, n, 0};
+        rc = load(g, path, NULL, 0, &sf);
+        goto done;
+    }
+    if ((rc = cc_buf_append(&rest, head, n)) < 0 || (rc = cc_file_read_rest(f, path, &rest)) < 0)
+        goto done;
+    rc = load(g, path, rest.data, rest.len, NULL);
+done:
+    fclose(f);
+    cc_buf_free(&rest);
     return rc;
 }
 

@@ -197,8 +197,12 @@ long cc_gloss_find_concept(const concord_glossary *g, const char *id);
 /* concord's text format (glossary.c). */
 int cc_gloss_read_text(concord_glossary *g, const char *name, const char *data, size_t len);
 
-/* TBX 2008 (martif) or TBX v3 (tbx), Basic/Min/Core, DCA or DCT (tbx.c). */
+/* TBX 2008 (martif) or TBX v3 (tbx), Basic/Min/Core, DCA or DCT (tbx.c), from memory. */
 int cc_gloss_read_tbx(concord_glossary *g, const char *name, const char *data, size_t len);
+
+/* The same, streamed from read() (see cc_xml_read_fn in base/xml.h); name is for messages. */
+int cc_gloss_read_tbx_stream(concord_glossary *g, const char *name,
+                             long (*read)(void *rud, char *buf, size_t cap), void *rud);
 
 /*
  * CSV (sep ',') or TSV (sep '\t') with a header row of language codes, or

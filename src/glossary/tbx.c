@@ -1,6 +1,6 @@
 /*
- * tbx.c — the TBX reader, streaming through base/xml.c (one node at a time,
- * never a DOM).
+ * tbx.c — the TBX reader: a state machine over the callbacks of base/xml.c
+ * (streaming: a file is never held in memory, only the element being read).
  *
  * Accepts:
  *  - TBX 2008 and TBX-Basic 2.x: root <martif>, <termEntry id> (a concept),
@@ -39,6 +39,12 @@
  * <martif> file an id that an earlier entry of the same file used names a new
  * concept (Weblate writes id="1" for unrelated entries), in TBX v3 it is an
  * error; an id met in an earlier file is the same concept, on purpose.
+ *
+ * Limits (CONCORD_ELIMIT, at the element), so that no file makes an entry
+ * cost unbounded memory: TBX_MAX_TEXT bytes of text in one element (a term,
+ * a note, a data category), TBX_MAX_NOTE bytes of notes kept for one concept
+ * or one term, TBX_MAX_ENTRY_TERMS terms and TBX_MAX_ENTRY_BYTES bytes of
+ * terms in one entry. The XML reader's own limits (xml.h) come on top.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +54,11 @@
 #include "glossary/glossary_internal.h"
 #include "text/unicode.h"
 
-#define MAX_DEPTH 512
+#define MAX_DEPTH           512
+#define TBX_MAX_TEXT        (1u << 20)  /* text of one element */
+#define TBX_MAX_NOTE        (1u << 20)  /* the notes of one concept or term, together */
+#define TBX_MAX_ENTRY_TERMS 10000       /* terms of one entry */
+#define TBX_MAX_ENTRY_BYTES (16u << 20) /* what the terms of one entry hold */
 
 /* Element kinds. The names depend on the version (termEntry/conceptEntry, ...). */
 enum kind {
@@ -331,28 +341,34 @@ static const datcat *find_datcat(int dialect, const char *name)
 
 typedef struct frame {
     int kind;
-    int meta;         /* E_DCT: the DCA kind of its category when known, else 0 */
-    cc_xml_mark mark; /* where it starts, for messages about it at its end */
-    unsigned nelem;   /* element children so far */
-    unsigned nterm;   /* <term> children */
-    unsigned nmain;   /* a group's leading element (descrip in descripGrp, ...) */
-    unsigned nsub;    /* langSets in an entry; tig/ntig/termSec in a langSet */
-    int aux_seen;     /* termSec: auxiliary information met (termNotes must come before) */
+    int meta;       /* E_DCT: the DCA kind of its category when known, else 0 */
+    cc_xml_pos pos; /* where it starts, for messages about it at its end */
+    char name[32];  /* its name as written ("" if longer), for the same messages */
+    unsigned nelem; /* element children so far */
+    unsigned nterm; /* <term> children */
+    unsigned nmain; /* a group's leading element (descrip in descripGrp, ...) */
+    unsigned nsub;  /* langSets in an entry; tig/ntig/termSec in a langSet */
+    int aux_seen;   /* termSec: auxiliary information met (termNotes must come before) */
 } frame;
 
 typedef struct tbx {
     concord_glossary *g;
     const char *name;
-    const char *data;
-    size_t len;
-    cc_xml *x;
+    cc_xml *x;   /* the parse, during a callback */
     int dialect; /* D_* */
     int dct;     /* style="dct" */
     char dialect_name[64];
     size_t first_concept; /* g->nconcepts when this file started */
     frame *st;
     int depth;
-    int eof;
+
+    /* a leaf: an element read whole, its text gathered until it ends */
+    int leaf_depth; /* elements open in it, itself included; 0: not in a leaf */
+    int leaf_kind;
+    int leaf_collect; /* its text is wanted */
+    int leaf_has_type;
+    cc_xml_pos leaf_pos;
+    cc_buf leaf_qname, leaf_local, leaf_type, leaf_text;
 
     /* the entry being read; its concept is made with its first term */
     cc_buf entry_id;
@@ -364,14 +380,9 @@ typedef struct tbx {
     cc_buf term, pos, term_note;
     cc_term_status status;
     unsigned term_flags; /* CC_TERMF_*: termType "variant" */
-    unsigned long term_line, term_col;
+    cc_xml_pos term_pos;
+    size_t entry_terms, entry_bytes; /* of the entry being read, for its limits */
     cc_buf scratch, attr;
-
-    /* a cursor that only moves forward, to find the column of each term cheaply */
-    size_t unit; /* bytes per code unit: 1, 2 (UTF-16), or 0 (UCS-4: no columns) */
-    int big_endian;
-    size_t cur_off;
-    unsigned long cur_line;
 } tbx;
 
 static const char *bstr(const cc_buf *b)
@@ -387,81 +398,22 @@ static int martif(const tbx *t)
 /* The name of a frame's element as written (with its prefix), for messages. */
 static const char *frame_name(const tbx *t, const frame *f)
 {
-    return f->mark.name[0] ? f->mark.name : kind_name(f->kind, martif(t));
+    return f->name[0] ? f->name : kind_name(f->kind, martif(t));
 }
 
-/* The code unit at byte i: a byte, or a UTF-16 unit (t->unit == 2). */
-static unsigned unit_at(const tbx *t, size_t i)
-{
-    const unsigned char *d = (const unsigned char *)t->data + i;
-    if (t->unit == 1)
-        return d[0];
-    return t->big_endian ? (unsigned)(d[0] << 8 | d[1]) : (unsigned)(d[1] << 8 | d[0]);
-}
+/* An error (code) at an element met earlier (a container, at its end). */
+static int error_at(tbx *t, int code, const frame *f, const char *fmt, ...) CC_PRINTF(4, 5);
 
-/* Does unit u start a code point (not a UTF-8 continuation byte or a low surrogate)? */
-static int starts_char(const tbx *t, unsigned u)
+static int error_at(tbx *t, int code, const frame *f, const char *fmt, ...)
 {
-    return t->unit == 1 ? (u & 0xC0) != 0x80 : !(u >= 0xDC00 && u < 0xE000);
-}
-
-/*
- * Column (code points) of the occ-th "<name" on line m->line, through a
- * cursor that moves forward with the terms (cc_xml_mark_column starts from
- * the top of the document each time, which is fine for one error but
- * quadratic for every term of a file). Works on UTF-8, single-byte
- * encodings (where it counts bytes) and UTF-16; 0 if not found.
- */
-static unsigned long mark_column(tbx *t, const cc_xml_mark *m)
-{
-    if (!t->unit || !m->name[0] || !m->line)
-        return 0;
-    size_t w = t->unit, n = t->len - (t->len % w);
-    if (m->line < t->cur_line) {
-        t->cur_off = 0;
-        t->cur_line = 1;
-    }
-    size_t i = t->cur_off;
-    while (t->cur_line < m->line && i < n) {
-        unsigned u = unit_at(t, i);
-        i += w;
-        if (u == '\n') {
-            t->cur_line++;
-            t->cur_off = i;
-        }
-    }
-    if (t->cur_line != m->line)
-        return 0;
-    size_t nl = strlen(m->name);
-    int occ = m->occ;
-    unsigned long col = 1;
-    for (i = t->cur_off; i < n && unit_at(t, i) != '\n'; i += w) {
-        if (unit_at(t, i) == '<' && i + (nl + 1) * w < n) {
-            size_t k = 0;
-            while (k < nl && unit_at(t, i + (k + 1) * w) == (unsigned char)m->name[k])
-                k++;
-            unsigned after = unit_at(t, i + (nl + 1) * w);
-            if (k == nl && after && after < 0x80 && strchr(" \t\r\n/>", (int)after) && occ-- == 0)
-                return col;
-        }
-        if (starts_char(t, unit_at(t, i)))
-            col++;
-    }
-    return 0;
-}
-
-/* An error at a marked element (one met earlier: a container, at its end). */
-static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...) CC_PRINTF(3, 4);
-
-static int fail_at(tbx *t, const cc_xml_mark *m, const char *fmt, ...)
-{
-    unsigned long column = mark_column(t, m);
     va_list ap;
     va_start(ap, fmt);
-    cc_error_vset_at(CONCORD_EPARSE, t->name, m->line, column, 0, fmt, ap);
+    cc_error_vset_at(code, t->name, f->pos.line, f->pos.column, (size_t)f->pos.offset, fmt, ap);
     va_end(ap);
-    return CONCORD_EPARSE;
+    return code;
 }
+
+#define fail_at(t, f, ...) error_at(t, CONCORD_EPARSE, f, __VA_ARGS__)
 
 /* Copy s into out with ASCII whitespace runs as one space and no spaces around. */
 static int put_normalized(cc_buf *out, const char *s)
@@ -499,33 +451,30 @@ static int put_normalized(cc_buf *out, const char *s)
     return 0;
 }
 
-/* Append text to a "; "-separated list. */
-static int add_note(cc_buf *list, const char *text)
+/* Append text to a "; "-separated list (the notes of the concept or of the term). */
+static int add_note(tbx *t, cc_buf *list, const char *text)
 {
     int rc;
     if (!*text)
         return 0;
+    if (list->len + strlen(text) + 2 > TBX_MAX_NOTE)
+        return cc_xml_error(t->x, CONCORD_ELIMIT,
+                            "notes of one %s longer than 1 MiB together (concord's limit)",
+                            list == &t->term_note ? "term" : "concept");
     if (list->len && (rc = cc_buf_puts(list, "; ")) < 0)
         return rc;
     return cc_buf_puts(list, text);
 }
 
-/* The text of the current element, normalized, into t->scratch. */
-static int read_text(tbx *t)
+/* The text of the leaf that ends, normalized, into t->scratch. */
+static int leaf_text(tbx *t)
 {
-    cc_buf raw = CC_BUF_INIT;
-    int rc = 0;
-    if (xmlTextReaderIsEmptyElement(cc_xml_reader(t->x)) != 1)
-        rc = cc_xml_string(t->x, &raw);
-    /* libxml2 hands over what it could not convert as it is (a bad byte for
-     * the declared encoding): never normalize what is not UTF-8 */
-    if (rc >= 0 && cc_utf8_find_invalid(bstr(&raw), raw.len, 1, NULL) != raw.len)
-        rc = cc_xml_error(t->x, CONCORD_EENCODING,
-                          "text that is not valid in the declared encoding");
-    if (rc >= 0)
-        rc = put_normalized(&t->scratch, bstr(&raw));
-    cc_buf_free(&raw);
-    return rc;
+    const cc_buf *raw = &t->leaf_text;
+    /* the XML reader hands over UTF-8 only; still, never normalize what is not */
+    if (cc_utf8_find_invalid(bstr(raw), raw->len, 1, NULL) != raw->len)
+        return cc_xml_error(t->x, CONCORD_EENCODING,
+                            "text that is not valid in the declared encoding");
+    return put_normalized(&t->scratch, bstr(raw));
 }
 
 /* ---- statuses ----------------------------------------------------------------------------- */
@@ -873,7 +822,7 @@ static int on_category(tbx *t, int kind, const char *qname, const char *category
         if ((rc = cc_buf_puts(&t->pos, value)) < 0)
             return rc;
     } else if (strcmp(category, "definition") == 0) {
-        return add_note(level == LV_TERM ? &t->term_note : &t->concept_note, value);
+        return add_note(t, level == LV_TERM ? &t->term_note : &t->concept_note, value);
     }
     return 0;
 }
@@ -892,10 +841,18 @@ static int classify(const tbx *t, const char *local, const char *ns)
     return E_OTHER;
 }
 
-/* The root element: which TBX this is. */
-static int on_root(tbx *t, const char *local)
+/* The value of attribute name, or NULL. */
+static const char *attr_value(const cc_xml_attr *a, size_t n, const char *name)
 {
-    int rc;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
+}
+
+/* The root element: which TBX this is. */
+static int on_root(tbx *t, const char *local, const cc_xml_attr *a, size_t n)
+{
     if (strcmp(local, "martif") == 0) {
         t->dialect = D_MARTIF;
         snprintf(t->dialect_name, sizeof(t->dialect_name), "TBX 2008");
@@ -906,32 +863,48 @@ static int on_root(tbx *t, const char *local)
                             "the root element is <%s>: expected <martif> (TBX 2008) or <tbx> "
                             "(TBX v3, ISO 30042:2019)",
                             local);
-    if ((rc = cc_xml_attr(t->x, "type", &t->attr)) < 0)
-        return rc;
-    const char *type = bstr(&t->attr);
-    if (rc == 0 || strncmp(type, "TBX", 3) != 0)
+    const char *type = attr_value(a, n, "type");
+    if (!type || strncmp(type, "TBX", 3) != 0)
         return cc_xml_error(t->x, CONCORD_EPARSE,
                             "<tbx> %s: expected the dialect, such as type=\"TBX-Basic\", "
                             "\"TBX-Min\" or \"TBX-Core\"",
-                            rc == 0 ? "has no type attribute" : "has an unknown type");
+                            !type ? "has no type attribute" : "has an unknown type");
     snprintf(t->dialect_name, sizeof(t->dialect_name), "%s", type);
     t->dialect = strcmp(type, "TBX-Basic") == 0  ? D_BASIC
                  : strcmp(type, "TBX-Min") == 0  ? D_MIN
                  : strcmp(type, "TBX-Core") == 0 ? D_CORE
                                                  : D_OTHER;
-    if ((rc = cc_xml_attr(t->x, "style", &t->attr)) < 0)
-        return rc;
-    if (rc == 0 || (strcmp(bstr(&t->attr), "dca") != 0 && strcmp(bstr(&t->attr), "dct") != 0))
+    const char *style = attr_value(a, n, "style");
+    if (!style || (strcmp(style, "dca") != 0 && strcmp(style, "dct") != 0))
         return cc_xml_error(t->x, CONCORD_EPARSE,
                             "<tbx> %s: expected style=\"dca\" or style=\"dct\"",
-                            rc == 0 ? "has no style attribute" : "has an unknown style");
-    t->dct = strcmp(bstr(&t->attr), "dct") == 0;
+                            !style ? "has no style attribute" : "has an unknown style");
+    t->dct = strcmp(style, "dct") == 0;
     return 0;
+}
+
+/* The entry being read: where it starts (for its limits' messages). */
+static const frame *entry_frame(const tbx *t)
+{
+    for (int i = t->depth - 1; i >= 0; i--)
+        if (t->st[i].kind == E_ENTRY)
+            return &t->st[i];
+    return NULL;
 }
 
 static int emit_term(tbx *t)
 {
     int rc;
+    const frame *entry = entry_frame(t);
+    t->entry_bytes += sizeof(cc_term) + t->term.len + t->pos.len + t->term_note.len + 3;
+    if (entry && ++t->entry_terms > TBX_MAX_ENTRY_TERMS)
+        return error_at(t, CONCORD_ELIMIT, entry,
+                        "<%s> with more than %d terms (concord's limit for one entry)",
+                        frame_name(t, entry), TBX_MAX_ENTRY_TERMS);
+    if (entry && t->entry_bytes > TBX_MAX_ENTRY_BYTES)
+        return error_at(t, CONCORD_ELIMIT, entry,
+                        "<%s> whose terms hold more than 16 MiB (concord's limit)",
+                        frame_name(t, entry));
     if (t->cur_concept < 0) {
         const char *id = t->entry_id.len ? t->entry_id.data : NULL;
         /* TBX v3 refused a repeated id at the entry; TBX 2008 makes it a new concept */
@@ -950,37 +923,41 @@ static int emit_term(tbx *t)
     spec.flags = t->term_flags;
     spec.pos = t->pos.len ? t->pos.data : NULL;
     spec.note = t->term_note.len ? t->term_note.data : NULL;
-    return cc_gloss_term(t->g, (size_t)t->cur_concept, &spec, t->name, t->term_line, t->term_col);
+    return cc_gloss_term(t->g, (size_t)t->cur_concept, &spec, t->name, t->term_pos.line,
+                         t->term_pos.column);
 }
 
-/* A leaf: an element read whole at its start (the caller skips its content). */
-static int on_leaf(tbx *t, int kind, const char *local, const char *qname)
+static int copy_str(cc_buf *b, const char *s)
 {
-    int rc;
-    int level = current_level(t);
-    if (kind == E_TERM) {
-        if ((rc = read_text(t)) < 0)
-            return rc;
-        cc_xml_mark m;
-        cc_xml_mark_here(t->x, &m);
-        /* an empty <term/> is an untranslated term (Weblate writes them): nothing to add */
-        t->has_term = t->scratch.len > 0;
-        if ((rc = put_normalized(&t->term, bstr(&t->scratch))) < 0)
-            return rc;
-        t->term_line = m.line;
-        t->term_col = mark_column(t, &m);
+    cc_buf_clear(b);
+    return cc_buf_puts(b, s);
+}
+
+/*
+ * A leaf starts: an element read whole, whose text (its descendants' too) is
+ * gathered until it ends (leaf_end). What its start tag alone can say is
+ * checked now.
+ */
+static int leaf_start(tbx *t, int kind, const char *local, const char *qname, const cc_xml_attr *a,
+                      size_t n)
+{
+    int rc, level = current_level(t);
+    t->leaf_depth = 1;
+    t->leaf_kind = kind;
+    t->leaf_pos = cc_xml_where(t->x);
+    t->leaf_collect = 0;
+    t->leaf_has_type = 0;
+    cc_buf_clear(&t->leaf_text);
+    if ((rc = copy_str(&t->leaf_qname, qname)) < 0 || (rc = copy_str(&t->leaf_local, local)) < 0)
+        return rc;
+    if (kind == E_TERM || kind == E_DCT) {
+        t->leaf_collect = 1;
         return 0;
     }
-    if (kind == E_DCT) {
-        if ((rc = read_text(t)) < 0)
-            return rc;
-        return on_category(t, kind, qname, local);
-    }
     if (is_meta(kind)) {
-        if ((rc = cc_xml_attr(t->x, "type", &t->attr)) < 0)
-            return rc;
-        int has_type = rc == 1 && t->attr.len > 0;
-        if (!martif(t) && !has_type)
+        const char *type = attr_value(a, n, "type");
+        t->leaf_has_type = type && *type;
+        if (!martif(t) && !t->leaf_has_type)
             return cc_xml_error(t->x, CONCORD_EPARSE,
                                 "<%s> without a type attribute: it must name its data category",
                                 qname);
@@ -988,30 +965,50 @@ static int on_leaf(tbx *t, int kind, const char *local, const char *qname)
             return cc_xml_error(t->x, CONCORD_EPARSE,
                                 "<%s type=\"%s\"> is a DCA-style element, but the file says "
                                 "style=\"dct\"",
-                                qname, bstr(&t->attr));
+                                qname, type ? type : "");
         char category[64];
-        snprintf(category, sizeof(category), "%s", has_type ? t->attr.data : "");
-        if ((rc = read_text(t)) < 0)
-            return rc;
-        if (has_type && (rc = on_category(t, kind, qname, category)) < 0)
-            return rc;
-        /* an untyped <descrip> (Weblate) says what the concept is */
-        if (kind == E_DESCRIP && !has_type && level == LV_ENTRY)
-            return add_note(&t->concept_note, bstr(&t->scratch));
-        return 0;
+        snprintf(category, sizeof(category), "%s", t->leaf_has_type ? type : "");
+        t->leaf_collect = 1;
+        return copy_str(&t->leaf_type, category);
     }
     int parent = t->st[t->depth - 1].kind;
     /* the notes of a term or a concept are its own, not those of its groups */
-    if (kind == E_NOTE &&
-        ((level == LV_TERM && !group_main(parent)) || (level == LV_ENTRY && parent == E_ENTRY))) {
-        if ((rc = read_text(t)) < 0)
-            return rc;
-        return add_note(level == LV_TERM ? &t->term_note : &t->concept_note, bstr(&t->scratch));
-    }
+    t->leaf_collect = kind == E_NOTE && ((level == LV_TERM && !group_main(parent)) ||
+                                         (level == LV_ENTRY && parent == E_ENTRY));
     return 0;
 }
 
-static int push(tbx *t, int kind, int meta)
+/* The leaf ends: its text is all there. */
+static int leaf_end(tbx *t)
+{
+    int rc, kind = t->leaf_kind, level = current_level(t);
+    if (!t->leaf_collect)
+        return 0;
+    if ((rc = leaf_text(t)) < 0)
+        return rc;
+    if (kind == E_TERM) {
+        /* an empty <term/> is an untranslated term (Weblate writes them): nothing to add */
+        t->has_term = t->scratch.len > 0;
+        if ((rc = put_normalized(&t->term, bstr(&t->scratch))) < 0)
+            return rc;
+        t->term_pos = t->leaf_pos;
+        return 0;
+    }
+    if (kind == E_DCT)
+        return on_category(t, kind, bstr(&t->leaf_qname), bstr(&t->leaf_local));
+    if (is_meta(kind)) {
+        if (t->leaf_has_type &&
+            (rc = on_category(t, kind, bstr(&t->leaf_qname), bstr(&t->leaf_type))) < 0)
+            return rc;
+        /* an untyped <descrip> (Weblate) says what the concept is */
+        if (kind == E_DESCRIP && !t->leaf_has_type && level == LV_ENTRY)
+            return add_note(t, &t->concept_note, bstr(&t->scratch));
+        return 0;
+    }
+    return add_note(t, level == LV_TERM ? &t->term_note : &t->concept_note, bstr(&t->scratch));
+}
+
+static int push(tbx *t, int kind, int meta, const char *qname)
 {
     if (t->depth >= MAX_DEPTH)
         return cc_xml_error(t->x, CONCORD_ELIMIT, "elements nested more than %d deep", MAX_DEPTH);
@@ -1019,12 +1016,14 @@ static int push(tbx *t, int kind, int meta)
     memset(f, 0, sizeof(*f));
     f->kind = kind;
     f->meta = meta;
-    cc_xml_mark_here(t->x, &f->mark);
+    f->pos = cc_xml_where(t->x);
+    if (strlen(qname) < sizeof(f->name))
+        memcpy(f->name, qname, strlen(qname) + 1);
     return 0;
 }
 
 /* The end of the element on top of the stack. */
-static int on_end(tbx *t)
+static int end_frame(tbx *t)
 {
     int rc = 0;
     if (t->depth == 0)
@@ -1036,31 +1035,30 @@ static int on_end(tbx *t)
     case E_TIG:
     case E_TERMGRP:
         if (f->nterm == 0)
-            return fail_at(t, &f->mark, "<%s> without a <term>", name);
+            return fail_at(t, f, "<%s> without a <term>", name);
         break;
     case E_NTIG:
         if (f->nelem == 0)
-            return fail_at(t, &f->mark, "<ntig> without a <termGrp>");
+            return fail_at(t, f, "<ntig> without a <termGrp>");
         break;
     case E_LANG:
         if (f->nsub == 0)
-            return fail_at(t, &f->mark, "<%s> without a term: expected a %s", name,
+            return fail_at(t, f, "<%s> without a term: expected a %s", name,
                            martif(t) ? "<tig> or <ntig>" : "<termSec>");
         break;
     case E_ENTRY:
         if (f->nsub == 0)
-            return fail_at(t, &f->mark, "<%s> without a <%s>", name,
-                           martif(t) ? "langSet" : "langSec");
+            return fail_at(t, f, "<%s> without a <%s>", name, martif(t) ? "langSet" : "langSec");
         break;
     default:
         if (!martif(t) && group_main(f->kind) && f->nmain == 0 && f->nelem == 0)
-            return fail_at(t, &f->mark, "an empty <%s>: expected a <%s>", name,
+            return fail_at(t, f, "an empty <%s>: expected a <%s>", name,
                            kind_name(group_main(f->kind), 0));
         break;
     }
     if ((f->kind == E_TERMSEC || f->kind == E_TIG || f->kind == E_NTIG) && t->has_term)
         rc = emit_term(t);
-    if (f->kind == E_ENTRY && t->cur_concept >= 0 && t->concept_note.len &&
+    if (rc == 0 && f->kind == E_ENTRY && t->cur_concept >= 0 && t->concept_note.len &&
         !t->g->concepts[t->cur_concept].note &&
         !(t->g->concepts[t->cur_concept].note = cc_gloss_strdup(t->g, t->concept_note.data)))
         rc = cc_error_oom();
@@ -1068,23 +1066,23 @@ static int on_end(tbx *t)
     return rc;
 }
 
-/* The start of an element: check it, then read it whole (leaf) or enter it. */
-static int on_start(tbx *t)
+/* The start of an element: check it, then read it whole (a leaf) or enter it. */
+static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_attr *a, size_t n)
 {
-    xmlTextReaderPtr r = cc_xml_reader(t->x);
-    const char *local = (const char *)xmlTextReaderConstLocalName(r);
-    const char *qname = (const char *)xmlTextReaderConstName(r);
-    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
-    int empty = xmlTextReaderIsEmptyElement(r) == 1;
+    tbx *t = ud;
+    const char *local = el->local, *qname = el->qname;
     int rc;
-    if (!local || !qname)
-        return cc_error_oom();
-    if (t->depth == 0) {
-        if ((rc = on_root(t, local)) < 0 || (rc = push(t, E_ROOT, 0)) < 0)
-            return rc;
-        return empty ? on_end(t) : 0;
+    t->x = x;
+    if (t->leaf_depth) {
+        t->leaf_depth++; /* inline markup in a leaf: only its text counts */
+        return 0;
     }
-    int kind = classify(t, local, ns), meta = 0;
+    if (t->depth == 0) {
+        if ((rc = on_root(t, local, a, n)) < 0 || (rc = push(t, E_ROOT, 0, qname)) < 0)
+            return rc;
+        return 0;
+    }
+    int kind = classify(t, local, el->uri), meta = 0;
     if (kind == E_DCT) {
         if (!t->dct && (t->dialect & (D_MIN | D_BASIC)))
             return cc_xml_error(t->x, CONCORD_EPARSE,
@@ -1096,22 +1094,17 @@ static int on_start(tbx *t)
     frame *p = &t->st[t->depth - 1];
     if ((rc = check_child(t, p, kind, meta, qname)) < 0)
         return rc;
-    if (is_leaf(kind)) {
-        if ((rc = on_leaf(t, kind, local, qname)) < 0)
-            return rc;
-        /* past its content: the caller continues from the node it lands on */
-        rc = cc_xml_skip(t->x);
-        if (rc == 0)
-            t->eof = 1;
-        return rc < 0 ? rc : 1;
-    }
-    if ((rc = push(t, kind, meta)) < 0)
+    if (is_leaf(kind))
+        return leaf_start(t, kind, local, qname, a, n);
+    if ((rc = push(t, kind, meta, qname)) < 0)
         return rc;
     switch (kind) {
-    case E_ENTRY:
+    case E_ENTRY: {
+        const char *id = attr_value(a, n, "id");
         t->cur_concept = -1;
+        t->entry_terms = t->entry_bytes = 0;
         cc_buf_clear(&t->concept_note);
-        if ((rc = cc_xml_attr(t->x, "id", &t->entry_id)) < 0)
+        if ((rc = copy_str(&t->entry_id, id ? id : "")) < 0)
             return rc;
         if (!martif(t)) {
             if (!t->entry_id.len)
@@ -1124,13 +1117,16 @@ static int on_start(tbx *t)
                                     t->entry_id.data);
         }
         break;
-    case E_LANG:
-        if ((rc = cc_xml_attr(t->x, "xml:lang", &t->lang)) < 0)
+    }
+    case E_LANG: {
+        const char *lang = attr_value(a, n, "xml:lang");
+        if ((rc = copy_str(&t->lang, lang ? lang : "")) < 0)
             return rc;
-        if (rc == 0 || !t->lang.len)
+        if (!t->lang.len)
             return cc_xml_error(t->x, CONCORD_EPARSE,
                                 "<%s> without xml:lang: the language of its terms", qname);
         break;
+    }
     case E_TERMSEC:
     case E_TIG:
     case E_NTIG:
@@ -1144,90 +1140,75 @@ static int on_start(tbx *t)
     default:
         break;
     }
-    return empty ? on_end(t) : 0;
+    return 0;
 }
 
-/* Text between elements: only the leaves hold text. */
-static int on_text(tbx *t)
+static int on_end(cc_xml *x, void *ud, const cc_xml_elem *el)
 {
+    tbx *t = ud;
+    (void)el;
+    t->x = x;
+    if (t->leaf_depth)
+        return --t->leaf_depth ? 0 : leaf_end(t);
+    return end_frame(t);
+}
+
+/* Text: a leaf's is gathered; elsewhere only whitespace is allowed, or ignored. */
+static int on_text(cc_xml *x, void *ud, const char *v, size_t n)
+{
+    tbx *t = ud;
+    t->x = x;
+    if (t->leaf_depth) {
+        if (!t->leaf_collect)
+            return 0;
+        if (t->leaf_text.len + n > TBX_MAX_TEXT)
+            return cc_error_set_at(CONCORD_ELIMIT, t->name, t->leaf_pos.line, t->leaf_pos.column,
+                                   (size_t)t->leaf_pos.offset,
+                                   "<%s> with more than 1 MiB of text (concord's limit)",
+                                   bstr(&t->leaf_qname));
+        return cc_buf_append(&t->leaf_text, v, n);
+    }
     if (t->depth == 0)
         return 0;
     frame *f = &t->st[t->depth - 1];
     if (!is_header_part(f->kind) && (martif(t) || f->kind == E_OTHER))
         return 0;
-    const char *v = (const char *)xmlTextReaderConstValue(cc_xml_reader(t->x));
-    size_t i = 0, n = v ? strlen(v) : 0;
+    size_t i = 0;
     while (i < n) {
         size_t j = i;
         if (!cc_is_space(cc_utf8_decode((const unsigned char *)v, &j)))
             break;
         i = j;
     }
-    if (i == n)
+    if (i >= n)
         return 0;
     if (is_header_part(f->kind))
-        return fail_at(t, &f->mark, "text directly in <%s>: the header's text goes inside <p>",
+        return fail_at(t, f, "text directly in <%s>: the header's text goes inside <p>",
                        frame_name(t, f));
-    return fail_at(t, &f->mark, "text directly in <%s>: only elements go there", frame_name(t, f));
+    return fail_at(t, f, "text directly in <%s>: only elements go there", frame_name(t, f));
 }
 
-int cc_gloss_read_tbx(concord_glossary *g, const char *name, const char *data, size_t len)
+typedef int (*parse_fn)(const void *src, const cc_xml_handlers *h, tbx *t);
+
+/* Read one TBX document into g from whatever parse() reads. */
+static int read_tbx(concord_glossary *g, const char *name, parse_fn parse, const void *src)
 {
+    static const cc_xml_handlers handlers = {on_start, on_end, on_text, NULL};
     tbx t;
+    int rc;
     memset(&t, 0, sizeof(t));
     t.g = g;
     t.name = name;
-    t.data = data;
-    t.len = len;
     t.first_concept = g->nconcepts;
     t.cur_concept = -1;
-    t.cur_line = 1;
-    /* terms' columns are found in the document as it is: bytes, or UTF-16 units */
-    const unsigned char *d = (const unsigned char *)data;
-    t.unit = 1;
-    if (len >= 4 && ((d[0] == 0 && d[1] == 0) || (d[2] == 0 && d[3] == 0)))
-        t.unit = 0; /* UCS-4 */
-    else if (len >= 2 && ((d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0 && d[1] != 0)))
-        t.unit = 2, t.big_endian = 1;
-    else if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] != 0 && d[1] == 0)))
-        t.unit = 2;
-    int rc = cc_xml_open_memory(&t.x, data, len, name);
-    if (rc < 0)
-        return rc;
-    if (!(t.st = cc_calloc(MAX_DEPTH, sizeof(*t.st)))) {
-        rc = cc_error_oom();
-        goto done;
-    }
-    int pending = 0;
-    for (;;) {
-        rc = pending ? 1 : cc_xml_next(t.x);
-        pending = 0;
-        if (rc <= 0)
-            break;
-        switch (xmlTextReaderNodeType(cc_xml_reader(t.x))) {
-        case XML_READER_TYPE_ELEMENT:
-            rc = on_start(&t);
-            pending = rc == 1;
-            break;
-        case XML_READER_TYPE_END_ELEMENT:
-            rc = on_end(&t);
-            break;
-        case XML_READER_TYPE_TEXT:
-        case XML_READER_TYPE_CDATA:
-            rc = on_text(&t);
-            break;
-        default:
-            rc = 0;
-            break;
-        }
-        if (rc < 0 || t.eof)
-            break;
-    }
-    if (rc > 0)
-        rc = 0;
-done:
-    cc_xml_free(t.x);
+    if (!(t.st = cc_calloc(MAX_DEPTH, sizeof(*t.st))))
+        return cc_error_oom();
+    rc = parse(src, &handlers, &t);
     cc_free(t.st);
+    cc_buf_free(&t.leaf_qname);
+    cc_buf_free(&t.leaf_local);
+    cc_buf_free(&t.leaf_type);
+    cc_buf_free(&t.leaf_text);
     cc_buf_free(&t.entry_id);
     cc_buf_free(&t.concept_note);
     cc_buf_free(&t.lang);
@@ -1237,4 +1218,39 @@ done:
     cc_buf_free(&t.scratch);
     cc_buf_free(&t.attr);
     return rc;
+}
+
+typedef struct memory_src {
+    const char *data;
+    size_t len;
+} memory_src;
+
+static int parse_memory(const void *src, const cc_xml_handlers *h, tbx *t)
+{
+    const memory_src *m = src;
+    return cc_xml_parse_memory(m->data, m->len, t->name, h, t);
+}
+
+typedef struct stream_src {
+    cc_xml_read_fn read;
+    void *rud;
+} stream_src;
+
+static int parse_stream(const void *src, const cc_xml_handlers *h, tbx *t)
+{
+    const stream_src *s = src;
+    return cc_xml_parse_stream(s->read, s->rud, t->name, h, t);
+}
+
+int cc_gloss_read_tbx(concord_glossary *g, const char *name, const char *data, size_t len)
+{
+    memory_src m = {data, len};
+    return read_tbx(g, name, parse_memory, &m);
+}
+
+int cc_gloss_read_tbx_stream(concord_glossary *g, const char *name,
+                             long (*read)(void *rud, char *buf, size_t cap), void *rud)
+{
+    stream_src s = {read, rud};
+    return read_tbx(g, name, parse_stream, &s);
 }

@@ -96,6 +96,9 @@ typedef struct cc_srx_rules {
  */
 int cc_srx_load(cc_srx_rules *rules, const char *xml, size_t len, const char *name,
                 const char *lang);
+
+/* The same for the SRX file at path, streamed (plain or gzip). */
+int cc_srx_load_file(cc_srx_rules *rules, const char *path, const char *lang);
 void cc_srx_rules_free(cc_srx_rules *rules);
 
 /* ---- the engine (segmenter.c) ---- */

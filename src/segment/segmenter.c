@@ -276,13 +276,7 @@ int concord_segmenter_add_srx(concord_segmenter *s, const char *xml, size_t len,
 
 int concord_segmenter_add_srx_file(concord_segmenter *s, const char *path)
 {
-    char *xml = NULL;
-    size_t len = 0;
-    int rc = cc_file_read(path, &xml, &len);
-    if (rc == 0)
-        rc = cc_srx_load(&s->srx, xml, len, path, s->lang);
-    cc_free(xml);
-    return rc;
+    return cc_srx_load_file(&s->srx, path, s->lang);
 }
 
 /* ---- one window -------------------------------------------------------- */
@@ -1727,8 +1721,7 @@ static void note_mark(concord_segmenter *s, int32_t at_unit)
     s->marks[s->nmarks++] = at_unit;
 }
 
-static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32_t rel,
-                            int *run)
+static inline void put_unit(concord_segmenter *s, int32_t *n, cc_uchar c, uint32_t rel, int *run)
 {
     int space = c > 0x20 && c < 0x7F ? 0 : cc_is_space(c);
     if (space && *run >= RUN_MAX) {

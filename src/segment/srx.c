@@ -11,16 +11,24 @@
  * and column. Format handles and segmentsubflows have no meaning for plain
  * text and are ignored.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/xml.h"
 #include "segment/seg_internal.h"
 
+/* Limits, so that no SRX file costs unbounded memory or time (CONCORD_ELIMIT). */
+#define SRX_MAX_RULES     50000       /* <rule>s in a file, all languages */
+#define SRX_MAX_LANGRULES 1000        /* <languagerule>s */
+#define SRX_MAX_MAPS      1000        /* <languagemap>s */
+#define SRX_MAX_REGEX     (64u << 10) /* bytes of one <beforebreak> or <afterbreak> */
+#define SRX_MAX_BYTES     (16u << 20) /* bytes of every expression and name, together */
+
 typedef struct srx_rule_src {
     int is_break;
     char *before, *after;
-    /* where the elements are; columns are found only when an error needs them */
-    cc_xml_mark rule, bmark, amark;
+    /* where the elements start, for errors found when the rules are compiled */
+    cc_xml_pos rule, bmark, amark;
 } srx_rule_src;
 
 typedef struct srx_langrule {
@@ -31,7 +39,7 @@ typedef struct srx_langrule {
 
 typedef struct srx_map {
     char *pattern, *name;
-    cc_xml_mark mark;
+    cc_xml_pos mark;
 } srx_map;
 
 typedef struct srx_doc {
@@ -60,156 +68,172 @@ static void doc_free(srx_doc *d)
     cc_free(d->maps);
 }
 
-static const char *local_name(cc_xml *x)
+/* Reading the document into an srx_doc (no regex compiled yet). */
+typedef struct srx_reader {
+    srx_doc *d;
+    int seen_root;
+    int cur;  /* index of the <languagerule> being read, -1 outside */
+    int rule; /* 1 inside a <rule> of it */
+    int in;   /* 1 = in <beforebreak>, 2 = in <afterbreak> */
+    size_t nrules, bytes;
+    cc_buf text;
+} srx_reader;
+
+static const char *attr_value(const cc_xml_attr *a, size_t n, const char *name)
 {
-    const xmlChar *n = xmlTextReaderConstLocalName(cc_xml_reader(x));
-    return n ? (const char *)n : "";
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return a[i].value;
+    return NULL;
 }
 
-/* Read the document into *d (no regex compiled yet). */
-static int parse(cc_xml *x, srx_doc *d)
+/* A copy of s that counts toward the file's limit of SRX_MAX_BYTES. */
+static int keep_str(cc_xml *x, srx_reader *r, const char *s, char **out)
 {
+    r->bytes += strlen(s) + 1;
+    if (r->bytes > SRX_MAX_BYTES)
+        return cc_xml_error(x, CONCORD_ELIMIT,
+                            "SRX expressions and names larger than 16 MiB together (concord's "
+                            "limit)");
+    return (*out = cc_strdup(s)) ? 0 : cc_error_oom();
+}
+
+static srx_rule_src *cur_rule(srx_reader *r)
+{
+    srx_langrule *l = &r->d->langs[r->cur];
+    return &l->rules[l->count - 1];
+}
+
+static int srx_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_attr *a, size_t n)
+{
+    srx_reader *r = ud;
+    srx_doc *d = r->d;
+    const char *name = el->local;
     int rc;
-    cc_buf attr = CC_BUF_INIT, text = CC_BUF_INIT;
-    srx_langrule *cur = NULL;
-    srx_rule_src *rule = NULL;
-    int in = 0; /* 1 = beforebreak, 2 = afterbreak */
-    int seen_root = 0;
-    while ((rc = cc_xml_next(x)) == 1) {
-        xmlTextReaderPtr r = cc_xml_reader(x);
-        int type = xmlTextReaderNodeType(r);
-        const char *name = local_name(x);
-        if (type == XML_READER_TYPE_ELEMENT) {
-            int empty = xmlTextReaderIsEmptyElement(r);
-            if (in) {
-                rc = cc_xml_error(x, CONCORD_EPARSE,
-                                  "<%s> inside <%s>: a regular expression is text only", name,
-                                  in == 1 ? "beforebreak" : "afterbreak");
-                goto done;
-            }
-            if (!seen_root) {
-                seen_root = 1;
-                if (strcmp(name, "srx") != 0) {
-                    rc = cc_xml_error(x, CONCORD_EPARSE,
-                                      "not an SRX file: the root element is <%s>, not <srx>", name);
-                    goto done;
-                }
-                continue;
-            }
-            if (strcmp(name, "header") == 0) {
-                if ((rc = cc_xml_attr(x, "cascade", &attr)) < 0)
-                    goto done;
-                d->cascade = rc == 1 && strcmp(attr.data, "yes") == 0;
-            } else if (strcmp(name, "languagerule") == 0) {
-                if ((rc = cc_xml_attr(x, "languagerulename", &attr)) < 0)
-                    goto done;
-                if (rc == 0) {
-                    rc = cc_xml_error(x, CONCORD_EPARSE,
-                                      "<languagerule> without a languagerulename attribute");
-                    goto done;
-                }
-                if ((rc = cc_grow((void **)&d->langs, &d->caplangs, d->nlangs + 1,
-                                  sizeof(*d->langs))) < 0)
-                    goto done;
-                cur = &d->langs[d->nlangs++];
-                memset(cur, 0, sizeof(*cur));
-                if (!(cur->name = cc_strdup(attr.data))) {
-                    rc = cc_error_oom();
-                    goto done;
-                }
-                if (empty)
-                    cur = NULL;
-            } else if (strcmp(name, "rule") == 0) {
-                if (!cur) {
-                    rc = cc_xml_error(x, CONCORD_EPARSE, "<rule> outside a <languagerule>");
-                    goto done;
-                }
-                if ((rc = cc_grow((void **)&cur->rules, &cur->cap, cur->count + 1, sizeof(*rule))) <
-                    0)
-                    goto done;
-                rule = &cur->rules[cur->count++];
-                memset(rule, 0, sizeof(*rule));
-                cc_xml_mark_here(x, &rule->rule);
-                if ((rc = cc_xml_attr(x, "break", &attr)) < 0)
-                    goto done;
-                rule->is_break = !(rc == 1 && strcmp(attr.data, "no") == 0);
-                if (empty)
-                    rule = NULL;
-            } else if (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0) {
-                if (!rule) {
-                    rc = cc_xml_error(x, CONCORD_EPARSE, "<%s> outside a <rule>", name);
-                    goto done;
-                }
-                in = name[0] == 'b' ? 1 : 2;
-                cc_buf_clear(&text);
-                cc_xml_mark_here(x, in == 1 ? &rule->bmark : &rule->amark);
-                if (empty) {
-                    char **slot = in == 1 ? &rule->before : &rule->after;
-                    cc_free(*slot);
-                    if (!(*slot = cc_strdup(""))) {
-                        rc = cc_error_oom();
-                        goto done;
-                    }
-                    in = 0;
-                }
-            } else if (strcmp(name, "languagemap") == 0) {
-                if ((rc = cc_grow((void **)&d->maps, &d->capmaps, d->nmaps + 1, sizeof(*d->maps))) <
-                    0)
-                    goto done;
-                srx_map *m = &d->maps[d->nmaps++];
-                memset(m, 0, sizeof(*m));
-                cc_xml_mark_here(x, &m->mark);
-                if ((rc = cc_xml_attr(x, "languagepattern", &attr)) < 0)
-                    goto done;
-                if (rc == 0 || !(m->pattern = cc_strdup(attr.data))) {
-                    rc = rc == 0 ? cc_xml_error(x, CONCORD_EPARSE,
-                                                "<languagemap> without a languagepattern")
-                                 : cc_error_oom();
-                    goto done;
-                }
-                if ((rc = cc_xml_attr(x, "languagerulename", &attr)) < 0)
-                    goto done;
-                if (rc == 0 || !(m->name = cc_strdup(attr.data))) {
-                    rc = rc == 0 ? cc_xml_error(x, CONCORD_EPARSE,
-                                                "<languagemap> without a languagerulename")
-                                 : cc_error_oom();
-                    goto done;
-                }
-            }
-        } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                   type == XML_READER_TYPE_WHITESPACE ||
-                   type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-            if (in) {
-                const xmlChar *v = xmlTextReaderConstValue(r);
-                if (v && (rc = cc_buf_puts(&text, (const char *)v)) < 0)
-                    goto done;
-            }
-        } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            if (in && rule &&
-                (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0)) {
-                char **slot = in == 1 ? &rule->before : &rule->after;
-                cc_free(*slot);
-                if (!(*slot = cc_strdup(text.data ? text.data : ""))) {
-                    rc = cc_error_oom();
-                    goto done;
-                }
-                in = 0;
-            } else if (strcmp(name, "rule") == 0) {
-                rule = NULL;
-            } else if (strcmp(name, "languagerule") == 0) {
-                cur = NULL;
-            }
-        }
+    if (r->in)
+        return cc_xml_error(x, CONCORD_EPARSE,
+                            "<%s> inside <%s>: a regular expression is text only", name,
+                            r->in == 1 ? "beforebreak" : "afterbreak");
+    if (!r->seen_root) {
+        r->seen_root = 1;
+        if (strcmp(name, "srx") != 0)
+            return cc_xml_error(x, CONCORD_EPARSE,
+                                "not an SRX file: the root element is <%s>, not <srx>", name);
+        return 0;
     }
-    if (rc == 0 && !seen_root)
-        rc = cc_error_set_at(CONCORD_EPARSE, cc_xml_name(x), 1, 1, 0, "empty SRX file");
-done:
-    cc_buf_free(&attr);
-    cc_buf_free(&text);
+    if (strcmp(name, "header") == 0) {
+        const char *cascade = attr_value(a, n, "cascade");
+        d->cascade = cascade && strcmp(cascade, "yes") == 0;
+    } else if (strcmp(name, "languagerule") == 0) {
+        const char *lname = attr_value(a, n, "languagerulename");
+        if (!lname)
+            return cc_xml_error(x, CONCORD_EPARSE,
+                                "<languagerule> without a languagerulename attribute");
+        if (d->nlangs >= SRX_MAX_LANGRULES)
+            return cc_xml_error(x, CONCORD_ELIMIT, "more than %d <languagerule>s (concord's limit)",
+                                SRX_MAX_LANGRULES);
+        if ((rc = cc_grow((void **)&d->langs, &d->caplangs, d->nlangs + 1, sizeof(*d->langs))) < 0)
+            return rc;
+        srx_langrule *l = &d->langs[d->nlangs++];
+        memset(l, 0, sizeof(*l));
+        r->cur = (int)d->nlangs - 1;
+        return keep_str(x, r, lname, &l->name);
+    } else if (strcmp(name, "rule") == 0) {
+        if (r->cur < 0)
+            return cc_xml_error(x, CONCORD_EPARSE, "<rule> outside a <languagerule>");
+        if (++r->nrules > SRX_MAX_RULES)
+            return cc_xml_error(x, CONCORD_ELIMIT, "more than %d SRX rules (concord's limit)",
+                                SRX_MAX_RULES);
+        srx_langrule *l = &d->langs[r->cur];
+        if ((rc = cc_grow((void **)&l->rules, &l->cap, l->count + 1, sizeof(*l->rules))) < 0)
+            return rc;
+        srx_rule_src *rule = &l->rules[l->count++];
+        memset(rule, 0, sizeof(*rule));
+        rule->rule = cc_xml_where(x);
+        const char *brk = attr_value(a, n, "break");
+        rule->is_break = !(brk && strcmp(brk, "no") == 0);
+        r->rule = 1;
+    } else if (strcmp(name, "beforebreak") == 0 || strcmp(name, "afterbreak") == 0) {
+        if (!r->rule)
+            return cc_xml_error(x, CONCORD_EPARSE, "<%s> outside a <rule>", name);
+        r->in = name[0] == 'b' ? 1 : 2;
+        cc_buf_clear(&r->text);
+        srx_rule_src *rule = cur_rule(r);
+        if (r->in == 1)
+            rule->bmark = cc_xml_where(x);
+        else
+            rule->amark = cc_xml_where(x);
+    } else if (strcmp(name, "languagemap") == 0) {
+        if (d->nmaps >= SRX_MAX_MAPS)
+            return cc_xml_error(x, CONCORD_ELIMIT, "more than %d <languagemap>s (concord's limit)",
+                                SRX_MAX_MAPS);
+        if ((rc = cc_grow((void **)&d->maps, &d->capmaps, d->nmaps + 1, sizeof(*d->maps))) < 0)
+            return rc;
+        srx_map *m = &d->maps[d->nmaps++];
+        memset(m, 0, sizeof(*m));
+        m->mark = cc_xml_where(x);
+        const char *pattern = attr_value(a, n, "languagepattern");
+        if (!pattern)
+            return cc_xml_error(x, CONCORD_EPARSE, "<languagemap> without a languagepattern");
+        if ((rc = keep_str(x, r, pattern, &m->pattern)) < 0)
+            return rc;
+        const char *lname = attr_value(a, n, "languagerulename");
+        if (!lname)
+            return cc_xml_error(x, CONCORD_EPARSE, "<languagemap> without a languagerulename");
+        return keep_str(x, r, lname, &m->name);
+    }
+    return 0;
+}
+
+static int srx_end(cc_xml *x, void *ud, const cc_xml_elem *el)
+{
+    srx_reader *r = ud;
+    const char *name = el->local;
+    if (r->in) {
+        /* the only element open in a <beforebreak> is itself (others are refused) */
+        srx_rule_src *rule = cur_rule(r);
+        char **slot = r->in == 1 ? &rule->before : &rule->after;
+        r->in = 0;
+        cc_free(*slot);
+        *slot = NULL;
+        return keep_str(x, r, r->text.data ? r->text.data : "", slot);
+    }
+    if (strcmp(name, "rule") == 0)
+        r->rule = 0;
+    else if (strcmp(name, "languagerule") == 0)
+        r->cur = -1, r->rule = 0;
+    return 0;
+}
+
+static int srx_text(cc_xml *x, void *ud, const char *s, size_t len)
+{
+    srx_reader *r = ud;
+    if (!r->in)
+        return 0;
+    if (r->text.len + len > SRX_MAX_REGEX)
+        return cc_xml_error(x, CONCORD_ELIMIT,
+                            "<%s> longer than 64 KiB (concord's limit for one expression)",
+                            r->in == 1 ? "beforebreak" : "afterbreak");
+    return cc_buf_append(&r->text, s, len);
+}
+
+/* Read the document (from memory, or the file at path) into *d. */
+static int parse(srx_doc *d, const char *xml, size_t len, const char *path, const char *name)
+{
+    static const cc_xml_handlers handlers = {srx_start, srx_end, srx_text, NULL};
+    srx_reader r;
+    memset(&r, 0, sizeof(r));
+    r.d = d;
+    r.cur = -1;
+    int rc = path ? cc_xml_parse_file(path, &handlers, &r)
+                  : cc_xml_parse_memory(xml, len, name, &handlers, &r);
+    if (rc == 0 && !r.seen_root)
+        rc = cc_error_set_at(CONCORD_EPARSE, name, 1, 1, 0, "empty SRX file");
+    cc_buf_free(&r.text);
     return rc;
 }
 
-static int compile_rule(cc_xml *x, const srx_rule_src *src, const char *file, cc_regex **out)
+static int compile_rule(const srx_rule_src *src, const char *file, cc_regex **out)
 {
     cc_buf pat = CC_BUF_INIT;
     const char *before = src->before ? src->before : "";
@@ -217,8 +241,7 @@ static int compile_rule(cc_xml *x, const srx_rule_src *src, const char *file, cc
     int rc;
     *out = NULL;
     if (!*before && !*after)
-        return cc_error_set_at(CONCORD_EPARSE, file, src->rule.line,
-                               cc_xml_mark_column(x, &src->rule), 0,
+        return cc_error_set_at(CONCORD_EPARSE, file, src->rule.line, src->rule.column, 0,
                                "SRX rule with neither <beforebreak> nor <afterbreak>");
     if (*before)
         rc = cc_buf_printf(&pat, "(?:%s)", before);
@@ -244,12 +267,12 @@ static int compile_rule(cc_xml *x, const srx_rule_src *src, const char *file, cc
             char msg[600];
             snprintf(msg, sizeof(msg), "%s", concord_error_last()->message);
             const char *tag = part == 0 ? "beforebreak" : "afterbreak";
-            const cc_xml_mark *m = part == 0 ? &src->bmark : &src->amark;
+            const cc_xml_pos *m = part == 0 ? &src->bmark : &src->amark;
             unsigned long line = m->line;
-            unsigned long col = cc_xml_mark_column(x, m);
+            unsigned long col = m->column;
             if (line == 0) {
                 line = src->rule.line;
-                col = cc_xml_mark_column(x, &src->rule);
+                col = src->rule.column;
             } else if (col > 0) {
                 col += strlen(tag) + 2 + (eoff > 0 ? (unsigned long)eoff : 0);
             }
@@ -261,8 +284,7 @@ static int compile_rule(cc_xml *x, const srx_rule_src *src, const char *file, cc
     }
     rc = cc_regex_compile(out, pat.data, 0, NULL);
     if (rc == CONCORD_EPARSE) /* e.g. "a)(b" is fine alone, not once wrapped */
-        rc = cc_error_set_at(CONCORD_EPARSE, file, src->rule.line,
-                             cc_xml_mark_column(x, &src->rule), 0,
+        rc = cc_error_set_at(CONCORD_EPARSE, file, src->rule.line, src->rule.column, 0,
                              "invalid SRX rule: <beforebreak>%s</beforebreak> and "
                              "<afterbreak>%s</afterbreak> do not combine (%s)",
                              before, after, concord_error_last()->message);
@@ -271,7 +293,7 @@ done:
     return rc;
 }
 
-static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const char *file, int *match)
+static int lang_matches(const srx_map *m, const char *lang, const char *file, int *match)
 {
     cc_regex *re = NULL;
     cc_buf pat = CC_BUF_INIT;
@@ -283,9 +305,8 @@ static int lang_matches(cc_xml *x, const srx_map *m, const char *lang, const cha
         goto done;
     if ((rc = cc_regex_compile(&re, pat.data, CC_REGEX_CASELESS, NULL)) < 0) {
         if (rc == CONCORD_EPARSE)
-            rc =
-                cc_error_set_at(CONCORD_EPARSE, file, m->mark.line, cc_xml_mark_column(x, &m->mark),
-                                0, "invalid languagepattern '%s'", m->pattern);
+            rc = cc_error_set_at(CONCORD_EPARSE, file, m->mark.line, m->mark.column, 0,
+                                 "invalid languagepattern '%s'", m->pattern);
         goto done;
     }
     /* Tags are compared with '-' and with '_' (en-US, en_US). */
@@ -314,21 +335,18 @@ done:
     return rc;
 }
 
-int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name, const char *lang)
+/* Load from memory (path NULL) or from the file at path. */
+static int load(cc_srx_rules *out, const char *xml, size_t len, const char *path, const char *name,
+                const char *lang)
 {
     srx_doc d;
-    cc_xml *x = NULL;
     cc_srx_rules add = {NULL, 0, 0};
     cc_regex **compiled = NULL;
     size_t ncompiled = 0;
     unsigned char *selected = NULL;
     int rc;
     memset(&d, 0, sizeof(d));
-    if (!name)
-        name = "<srx>";
-    if ((rc = cc_xml_open_memory(&x, xml, len, name)) < 0)
-        goto done;
-    if ((rc = parse(x, &d)) < 0)
+    if ((rc = parse(&d, xml, len, path, name)) < 0)
         goto done;
 
     /* Compile every rule of every language, so that errors are found. */
@@ -342,7 +360,7 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
     }
     for (size_t i = 0; i < d.nlangs; i++)
         for (size_t j = 0; j < d.langs[i].count; j++)
-            if ((rc = compile_rule(x, &d.langs[i].rules[j], name, &compiled[ncompiled++])) < 0)
+            if ((rc = compile_rule(&d.langs[i].rules[j], name, &compiled[ncompiled++])) < 0)
                 goto done;
 
     /* Select the language rules for `lang`. */
@@ -360,12 +378,12 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
             base += d.langs[li].count;
         }
         if (li == d.nlangs) {
-            rc = cc_error_set_at(
-                CONCORD_EPARSE, name, d.maps[m].mark.line, cc_xml_mark_column(x, &d.maps[m].mark),
-                0, "<languagemap> names languagerule '%s', which does not exist", d.maps[m].name);
+            rc = cc_error_set_at(CONCORD_EPARSE, name, d.maps[m].mark.line, d.maps[m].mark.column,
+                                 0, "<languagemap> names languagerule '%s', which does not exist",
+                                 d.maps[m].name);
             goto done;
         }
-        if ((rc = lang_matches(x, &d.maps[m], lang, name, &match)) < 0)
+        if ((rc = lang_matches(&d.maps[m], lang, name, &match)) < 0)
             goto done;
         if (!match)
             continue;
@@ -390,8 +408,7 @@ int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name
             r->re = compiled[base + j];
             compiled[base + j] = NULL;
             char where[1200];
-            snprintf(where, sizeof(where), "%s:%lu:%lu", name, src->rule.line,
-                     cc_xml_mark_column(x, &src->rule));
+            snprintf(where, sizeof(where), "%s:%lu:%lu", name, src->rule.line, src->rule.column);
             if (!(r->where = cc_strdup(where))) {
                 rc = cc_error_oom();
                 goto done;
@@ -422,8 +439,17 @@ done:
         cc_regex_free(compiled[i]);
     cc_free(compiled);
     doc_free(&d);
-    cc_xml_free(x);
     return rc;
+}
+
+int cc_srx_load(cc_srx_rules *out, const char *xml, size_t len, const char *name, const char *lang)
+{
+    return load(out, xml, len, NULL, name ? name : "<srx>", lang);
+}
+
+int cc_srx_load_file(cc_srx_rules *out, const char *path, const char *lang)
+{
+    return load(out, NULL, 0, path, path, lang);
 }
 
 void cc_srx_rules_free(cc_srx_rules *rules)

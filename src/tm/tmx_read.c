@@ -1,9 +1,15 @@
 /*
  * tmx_read.c — a streaming TMX 1.1–1.4b reader: a state machine over the
- * hardened SAX parse of base/xml.c that hands over one <tu> at a time, so
- * that memory does not depend on the size of the file. (It was an
- * xmlTextReader loop; SAX reads the same files at about twice the speed, and
- * the XML reader was most of the time of an import.)
+ * callbacks of base/xml.c that hands over one <tu> at a time, so that memory
+ * does not depend on the size of the file.
+ *
+ * Limits, so that no file can make a unit cost unbounded memory or time
+ * (each is an invalid unit, CONCORD_ELIMIT, at the unit or the variant): a
+ * segment of CONCORD_TM_MAX_SEGMENT bytes; MAX_VARIANTS variants, MAX_PROPS
+ * props and notes, MAX_CODES inline codes per segment; MAX_UNIT_BYTES for
+ * everything a unit holds (texts, codes, props and notes with their
+ * attributes, and what each costs to keep). Beyond a limit nothing more of
+ * the unit is kept. The XML reader's own limits (xml.h) come on top.
  *
  * Leniency, by design: TMX 1.1's `lang` is read like `xml:lang` in any
  * version; a <tuv> without a language takes the unit's srclang (or the
@@ -22,8 +28,9 @@
 #include "tm/tm_internal.h"
 
 #define MAX_VARIANTS   1024        /* per unit */
+#define MAX_PROPS      10000       /* props and notes per unit, its variants' included */
 #define MAX_CODES      10000       /* per segment */
-#define MAX_UNIT_BYTES (16u << 20) /* text, code markup and props of one unit */
+#define MAX_UNIT_BYTES (16u << 20) /* everything one unit holds */
 
 /* Where an element starts: line and column (code points) of its '<'. */
 typedef struct mark {
@@ -45,15 +52,13 @@ typedef struct vbuild {
 typedef enum where { IN_DOC, IN_TMX, IN_HEADER, IN_BODY, IN_TU, IN_TUV, IN_SEG, AFTER_TMX } where;
 
 typedef struct reader {
-    cc_xml_sax *p; /* the parse, during a callback */
+    cc_xml *x; /* the parse, during a callback */
     const char *path;
     int skip_invalid;
     const concord_tmx_callbacks *cb;
     unsigned long long file_size;
     where at;
-    mark tag;      /* the start tag being handled (see here()) */
-    int tag_known; /* tag is that of the current start tag */
-    int in_start;  /* in the start-tag callback */
+    mark tag; /* the start tag being handled, or the last one */
 
     /* nested modes, each a depth of open elements (0 = off), tried in this order */
     int skip_depth; /* inside an element that is not read */
@@ -102,7 +107,6 @@ typedef struct reader {
     int warned_in_seg;
     int warned_ns;
     size_t unit_bytes; /* text, code markup and props of the unit so far */
-    int root_closed;
 
     /* a small cache of language tags: raw -> canonical */
     struct {
@@ -115,16 +119,9 @@ typedef struct reader {
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/*
- * Where the start tag being handled is; outside a start tag, the last one
- * asked for. Found on demand: most tags (<seg>, codes) never need it.
- */
+/* Where the start tag being handled is (outside a start tag: the last one). */
 static const mark *here(reader *r)
 {
-    if (r->in_start && !r->tag_known) {
-        cc_xml_sax_tag(r->p, &r->tag.line, &r->tag.col);
-        r->tag_known = 1;
-    }
     return &r->tag;
 }
 
@@ -170,7 +167,7 @@ static int unit_too_big(reader *r, size_t pending)
 }
 
 /* Append the attributes as markup (` name="value"`, escaped) to b, but those in skip. */
-static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attribute *a, size_t n,
+static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attr *a, size_t n,
                         const char *const *skip)
 {
     int rc;
@@ -206,7 +203,7 @@ static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attribute *a, size_t 
  * values: got[k] is set to the value of want[k] or NULL, borrowed for the
  * callback (keep() what must last).
  */
-static int read_attrs(reader *r, const cc_xml_attribute *a, size_t n, const char *const *skip,
+static int read_attrs(reader *r, const cc_xml_attr *a, size_t n, const char *const *skip,
                       const char *const *want, const char **got, const char **markup)
 {
     static const char *const none[] = {NULL};
@@ -278,12 +275,19 @@ static int skip_unknown(reader *r, const char *name, const char *place)
 
 /* ---- props and notes --------------------------------------------------------- */
 
-static int start_prop(reader *r, int is_note, int of_unit, const cc_xml_attribute *a, size_t n)
+static int start_prop(reader *r, int is_note, int of_unit, const cc_xml_attr *a, size_t n)
 {
     static const char *const skip_type[] = {"type", NULL};
     static const char *const want_type[] = {"type", NULL};
     const char *got[1];
     int rc;
+    if (r->nprops + r->nuprops >= MAX_PROPS) {
+        unit_problem(r, CONCORD_ELIMIT, &r->tu_mark, "a <tu> with more than %d props and notes",
+                     MAX_PROPS);
+        return skip(r);
+    }
+    if (unit_too_big(r, 0))
+        return skip(r);
     if ((rc = read_attrs(r, a, n, is_note ? NULL : skip_type, want_type, got, &r->prop_attrs)) <
             0 ||
         (rc = keep(r, &got[0])) < 0)
@@ -311,7 +315,9 @@ static int end_prop(reader *r)
     p->value = cc_arena_strndup(&r->arena, r->text.data ? r->text.data : "", r->text.len);
     if (!p->value)
         return CONCORD_ENOMEM;
-    r->unit_bytes += r->text.len;
+    /* what keeping it costs, not only its text: a million empty notes are not free */
+    r->unit_bytes +=
+        sizeof(*p) + r->text.len + 1 + strlen(p->attrs) + 1 + (p->type ? strlen(p->type) + 1 : 0);
     if (!r->prop_of_unit)
         r->vars[r->nvars - 1].nprops++;
     if (!r->prop_is_note && !r->prop_type)
@@ -339,6 +345,15 @@ static int code_kind(const char *name)
 static int add_code(reader *r, int kind, const char *attrs, const char *content, int i_attr)
 {
     int rc;
+    vbuild *v = &r->vars[r->nvars - 1];
+    if (r->ncodes - v->code_start >= MAX_CODES) {
+        unit_problem(r, CONCORD_ELIMIT, &v->mark, "more than %d inline codes in one segment",
+                     MAX_CODES);
+        return 0;
+    }
+    r->unit_bytes += sizeof(concord_code) + sizeof(int) + strlen(attrs) + 1;
+    if (unit_too_big(r, 0))
+        return 0;
     if ((rc = cc_grow((void **)&r->codes, &r->capcodes, r->ncodes + 1, sizeof(*r->codes))) < 0)
         return rc;
     if ((rc = cc_grow((void **)&r->code_i_of, &r->cap_i, r->ncodes + 1, sizeof(int))) < 0)
@@ -392,7 +407,7 @@ static void check_pairs(reader *r, size_t start, size_t n, const mark *m)
     }
 }
 
-static int start_code(reader *r, int kind, const cc_xml_attribute *a, size_t n)
+static int start_code(reader *r, int kind, const cc_xml_attr *a, size_t n)
 {
     static const char *const want_i[] = {"i", NULL};
     const char *got[1];
@@ -436,8 +451,8 @@ static int code_markup_grew(reader *r)
     return 0;
 }
 
-static int code_inner_start(reader *r, const char *prefix, const char *name,
-                            const cc_xml_attribute *a, size_t n)
+static int code_inner_start(reader *r, const char *prefix, const char *name, const cc_xml_attr *a,
+                            size_t n)
 {
     int rc;
     r->code_depth++;
@@ -500,7 +515,7 @@ static int seg_text(reader *r, const char *s, size_t len)
     return 0;
 }
 
-static int seg_element(reader *r, const char *name, const cc_xml_attribute *a, size_t n)
+static int seg_element(reader *r, const char *name, const cc_xml_attr *a, size_t n)
 {
     int rc, kind = code_kind(name);
     if (kind)
@@ -557,7 +572,7 @@ static void reset_unit(reader *r)
     r->unit_bytes = 0;
 }
 
-static int start_tu(reader *r, const cc_xml_attribute *a, size_t n)
+static int start_tu(reader *r, const cc_xml_attr *a, size_t n)
 {
     static const char *const skip_[] = {"tuid", "srclang", NULL};
     static const char *const want[] = {"tuid", "srclang", NULL};
@@ -577,7 +592,7 @@ static int start_tu(reader *r, const cc_xml_attribute *a, size_t n)
     return 0;
 }
 
-static int start_tuv(reader *r, const cc_xml_attribute *a, size_t n)
+static int start_tuv(reader *r, const cc_xml_attr *a, size_t n)
 {
     if (r->nvars >= MAX_VARIANTS || r->unit_bytes > MAX_UNIT_BYTES) {
         unit_problem(r, CONCORD_ELIMIT, NULL,
@@ -596,6 +611,7 @@ static int start_tuv(reader *r, const cc_xml_attribute *a, size_t n)
     v->mark = *here(r);
     if ((rc = read_attrs(r, a, n, skip_, want, got, &v->attrs)) < 0)
         return rc;
+    r->unit_bytes += sizeof(*v) + sizeof(concord_variant) + strlen(v->attrs) + 1;
     const char *raw = got[0] ? got[0] : got[1];
     if (raw) {
         v->lang = canon_lang(r, raw, &v->mark);
@@ -661,7 +677,7 @@ static int emit_unit(reader *r)
         return cc_error_set(CONCORD_EUSER, "reading stopped by the caller");
     }
     if ((r->units_read & 255) == 0 && r->cb->progress)
-        r->cb->progress(cc_xml_sax_bytes(r->p), r->file_size, r->cb->ud);
+        r->cb->progress(cc_xml_bytes(r->x), r->file_size, r->cb->ud);
     return 0;
 }
 
@@ -692,7 +708,7 @@ static int emit_header(reader *r, const char *const *vals, const char *attrs)
 }
 
 /* <header>: its attributes now; the header goes to the caller at </header>. */
-static int start_header(reader *r, const cc_xml_attribute *a, size_t n)
+static int start_header(reader *r, const cc_xml_attr *a, size_t n)
 {
     static const char *const want[] = {"creationtool", "creationtoolversion", "o-tmf",   "datatype",
                                        "segtype",      "adminlang",           "srclang", NULL};
@@ -717,8 +733,7 @@ static int start_header(reader *r, const cc_xml_attribute *a, size_t n)
     return 0;
 }
 
-static int start(reader *r, const char *prefix, const char *name, const cc_xml_attribute *a,
-                 size_t n)
+static int start(reader *r, const char *prefix, const char *name, const cc_xml_attr *a, size_t n)
 {
     if (r->skip_depth) {
         r->skip_depth++;
@@ -778,22 +793,21 @@ static int start(reader *r, const char *prefix, const char *name, const cc_xml_a
     return skip(r);
 }
 
-static int on_start(cc_xml_sax *p, void *ud, const char *prefix, const char *name,
-                    const cc_xml_attribute *a, size_t n)
+static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_attr *a, size_t n)
 {
     reader *r = ud;
-    r->p = p;
-    r->in_start = 1;
-    r->tag_known = 0;
-    int rc = start(r, prefix, name, a, n);
-    r->in_start = 0;
-    return rc;
+    cc_xml_pos p = cc_xml_where(x);
+    r->x = x;
+    r->tag.line = p.line;
+    r->tag.col = p.column;
+    return start(r, el->prefix, el->local, a, n);
 }
 
-static int on_end(cc_xml_sax *p, void *ud, const char *prefix, const char *name)
+static int on_end(cc_xml *x, void *ud, const cc_xml_elem *el)
 {
     reader *r = ud;
-    r->p = p;
+    const char *prefix = el->prefix, *name = el->local;
+    r->x = x;
     if (r->skip_depth) {
         r->skip_depth--;
         return 0;
@@ -822,7 +836,6 @@ static int on_end(cc_xml_sax *p, void *ud, const char *prefix, const char *name)
         r->at = IN_TMX;
         return emit_header(r, r->header_vals, r->header_attrs);
     case IN_TMX:
-        r->root_closed = 1;
         r->at = AFTER_TMX;
         return 0;
     case IN_DOC:
@@ -833,11 +846,11 @@ static int on_end(cc_xml_sax *p, void *ud, const char *prefix, const char *name)
 }
 
 /* A comment or processing instruction: kept inside a code, like the rest of its markup. */
-static int on_markup(cc_xml_sax *p, void *ud, const char *s, size_t len)
+static int on_markup(cc_xml *x, void *ud, const char *s, size_t len)
 {
     reader *r = ud;
     int rc;
-    r->p = p;
+    r->x = x;
     if (r->skip_depth || !r->code_depth)
         return 0;
     if ((rc = code_close_tag(r)) < 0 || (rc = cc_buf_append(&r->scratch, s, len)) < 0)
@@ -845,11 +858,11 @@ static int on_markup(cc_xml_sax *p, void *ud, const char *s, size_t len)
     return code_markup_grew(r);
 }
 
-static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
+static int on_text(cc_xml *x, void *ud, const char *s, size_t len)
 {
     reader *r = ud;
     int rc;
-    r->p = p;
+    r->x = x;
     if (r->skip_depth)
         return 0;
     if (r->code_depth) {
@@ -867,25 +880,91 @@ static int on_text(cc_xml_sax *p, void *ud, const char *s, size_t len)
     return r->at == IN_SEG ? seg_text(r, s, len) : 0;
 }
 
-/*
- * A file that ends too early makes libxml2 report whatever it was parsing
- * ("Premature end of data", "StartTag: invalid element name", ...), at the
- * end of the file. When a parse error sits there (within a cut UTF-8
- * sequence of it) and the root was never closed, say what probably
- * happened.
- */
-static void hint_if_cut_off(const char *path, unsigned long long file_size)
+/* ---- what a file is, when it is not XML ------------------------------------------------------ */
+
+#define SNIFF_BYTES 4096
+
+/* Does the line at s[0..n) start with word (and a space)? */
+static int line_starts(const unsigned char *s, size_t n, const char *word)
 {
-    const concord_error *e = concord_error_last();
-    if (!e->line || !e->offset || e->offset + 4 < file_size ||
-        strncmp(e->message, "malformed XML", 13) != 0)
-        return;
-    /* copy first: the error's strings live in the buffers being rewritten */
-    char msg[900], file[1024];
-    snprintf(msg, sizeof(msg), "%s (the document ends too early: is the file cut off?)",
-             e->message);
-    snprintf(file, sizeof(file), "%s", e->file ? e->file : path);
-    cc_error_set_at(e->code, file, e->line, e->column, e->offset, "%s", msg);
+    size_t k = strlen(word);
+    return n > k && memcmp(s, word, k) == 0 && (s[k] == ' ' || s[k] == '\t');
+}
+
+/*
+ * Say what the first bytes of a file show it to be, when that is not XML:
+ * concord import is given PO files, CSV glossaries and TMs by mistake, and
+ * "malformed XML: Start tag expected" says nothing useful about them. 0 for
+ * what may be XML (the XML reader judges it), else the error.
+ */
+static int refuse_not_xml(const char *path, const unsigned char *d, size_t n)
+{
+    size_t i = 0;
+    if (n >= 2 &&
+        ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF) ||
+         (n >= 4 && ((!d[0] && (d[1] == '<' || (!d[1] && !d[2]))) || (d[0] == '<' && !d[1])))))
+        return 0; /* UTF-16 or UTF-32: XML as far as we can tell */
+    if (n >= 4 && memcmp(d, "\x4C\x6F\xA7\x94", 4) == 0)
+        return 0; /* "<?xm" in EBCDIC */
+    if (n >= 4 && memcmp(d, "PK\x03\x04", 4) == 0)
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                               "a zip archive: unzip it first (concord reads .tmx and .tmx.gz)");
+    if (n >= 16 && memcmp(d, "SQLite format 3", 16) == 0)
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                               "an SQLite database, not TMX: concord imports TMX files (is it a "
+                               "concord TM? name it with --tm)");
+    if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    if (i == n || d[i] == '<')
+        return 0;
+    /* a gettext catalogue: comments, keywords (msgid, msgstr, ...) and strings */
+    int po = 0, other = 0, binary = 0;
+    /* a table: most lines have as many tabs (commas) as the first, at least one */
+    size_t lines = 0, tab_lines = 0, comma_lines = 0, tabs0 = 0, commas0 = 0;
+    for (size_t k = i; k < n;) {
+        const unsigned char *nl = memchr(d + k, '\n', n - k);
+        if (!nl && n == SNIFF_BYTES)
+            break; /* a line cut by the sniff says nothing */
+        size_t e = nl ? (size_t)(nl - d) : n, b = k;
+        for (size_t c = k; c < e; c++)
+            binary |= d[c] == 0;
+        while (b < e && (d[b] == ' ' || d[b] == '\t' || d[b] == '\r'))
+            b++;
+        if (b < e) {
+            size_t tabs = 0, commas = 0;
+            for (size_t c = k; c < e; c++) {
+                tabs += d[c] == '\t';
+                commas += d[c] == ',';
+            }
+            if (lines++ == 0)
+                tabs0 = tabs, commas0 = commas;
+            tab_lines += tabs0 && tabs == tabs0;
+            comma_lines += commas0 && commas == commas0;
+            if (line_starts(d + b, e - b, "msgid") || line_starts(d + b, e - b, "msgctxt"))
+                po = 1;
+            else if (d[b] != '#' && d[b] != '"' && !(e - b >= 3 && memcmp(d + b, "msg", 3) == 0) &&
+                     !line_starts(d + b, e - b, "domain"))
+                other = 1;
+        }
+        k = e + 1;
+    }
+    if (po && !other)
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                               "a gettext PO file, not TMX: concord imports only TMX for now (PO "
+                               "import is planned; Translate Toolkit's po2tmx converts it)");
+    if (binary)
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                               "not a TMX file: binary data, not XML");
+    if (lines && (tab_lines * 2 > lines || comma_lines * 2 > lines))
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
+                               "a %s file, not TMX: concord imports TMX files (a glossary goes to "
+                               "concord check --glossary)",
+                               tab_lines * 2 > lines ? "tab-separated (TSV)"
+                                                     : "comma-separated (CSV)");
+    return cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0,
+                           "not a TMX file: text, not XML (a TMX file starts with '<')");
 }
 
 int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
@@ -900,7 +979,7 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     r.skip_invalid = skip_invalid;
     r.cb = cb;
 
-    /* what libxml2 would report badly: a directory, an empty file, a zip archive */
+    /* what libxml2 would report badly: a directory, an empty file, a file that is not XML */
     struct stat st;
     if (stat(path, &st) != 0)
         return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
@@ -911,17 +990,15 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
         FILE *f = fopen(path, "rb");
         if (!f)
             return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
-        unsigned char magic[4] = {0};
-        size_t got = fread(magic, 1, sizeof(magic), f);
+        unsigned char head[SNIFF_BYTES];
+        size_t got = fread(head, 1, sizeof(head), f);
         fclose(f);
-        int gz = got >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        int gz = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
         r.file_size = gz ? 0 : (unsigned long long)st.st_size;
         if (got == 0)
             return cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "empty file: no TMX document");
-        if (got >= 4 && memcmp(magic, "PK\x03\x04", 4) == 0)
-            return cc_error_set_at(CONCORD_EUNSUPPORTED, path, 0, 0, 0,
-                                   "a zip archive: unzip it first (concord reads .tmx and "
-                                   ".tmx.gz)");
+        if (!gz && (rc = refuse_not_xml(path, head, got)) < 0)
+            return rc;
     }
 
     rc = cc_xml_parse_file(path, &handlers, &r);
@@ -929,8 +1006,6 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
         rc = cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "not a TMX file: no root element");
     if (rc == 0 && cb->progress)
         cb->progress(r.file_size, r.file_size, cb->ud);
-    if (rc == CONCORD_EPARSE && r.file_size > 0 && !r.root_closed)
-        hint_if_cut_off(path, r.file_size);
     cc_arena_free(&r.arena);
     cc_buf_free(&r.text);
     cc_buf_free(&r.scratch);

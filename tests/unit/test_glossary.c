@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -569,6 +570,134 @@ static void test_find_terms(void **state)
     concord_checker_free(c);
 }
 
+/*
+ * A TBX of no bytes is an error that names it. It was a use after free: the
+ * XML reader freed the name and then formatted the message with it.
+ */
+static void test_empty_tbx_is_an_error_naming_it(void **state)
+{
+    (void)state;
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "x.tbx", NULL, 0), CONCORD_EPARSE);
+    const concord_error *e = concord_error_last();
+    assert_string_equal(e->file, "x.tbx");
+    assert_int_equal(e->line, 1);
+    assert_string_equal(e->message, "malformed XML: Document is empty");
+    assert_int_equal(concord_glossary_load_memory(g, "y.tbx", "", 0), CONCORD_EPARSE);
+    assert_string_equal(concord_error_last()->file, "y.tbx");
+    concord_glossary_stats st = CONCORD_GLOSSARY_STATS_INIT;
+    concord_glossary_stats_get(&st, g);
+    assert_int_equal(st.terms, 0);
+    concord_glossary_free(g);
+}
+
+static const char KURILS_TBX[] =
+    "<?xml version=\"1.0\"?>\n<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n"
+    "<termEntry id=\"sk\"><langSet xml:lang=\"en\"><tig><term>Southern Kurils</term></tig>\n"
+    "<tig><term>South Kuriles</term>"
+    "<termNote type=\"administrativeStatus\">deprecatedTerm-admn-sts</termNote></tig>\n"
+    "</langSet><langSet xml:lang=\"ru\"><tig><term>Южные Курилы</term></tig></langSet>\n"
+    "</termEntry></body></text></martif>\n";
+
+/* Write data to a file named ...suffix in the temporary directory; the path is static. */
+static const char *temp_file(const char *suffix, const char *lead, size_t nlead, const char *data)
+{
+    static char path[600];
+    char tmpl[512];
+    snprintf(tmpl, sizeof(tmpl), "%s/concord-tbx-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    for (size_t i = 0; i < nlead; i++)
+        assert_int_equal(write(fd, lead, 1), 1);
+    assert_int_equal(write(fd, data, strlen(data)), (long)strlen(data));
+    close(fd);
+    snprintf(path, sizeof(path), "%s%s", tmpl, suffix);
+    assert_int_equal(rename(tmpl, path), 0);
+    return path;
+}
+
+/*
+ * A TBX file is streamed from its path (never read whole): the same glossary
+ * as from memory; and a file whose first bytes do not show XML (10,000
+ * spaces) still goes to the TBX reader once read.
+ */
+static void test_tbx_file_reads_like_memory(void **state)
+{
+    (void)state;
+    const char *body = strchr(KURILS_TBX, '\n') + 1; /* no XML declaration: spaces may come first */
+    char files[2][600];
+    snprintf(files[0], sizeof(files[0]), "%s", temp_file(".tbx", "", 0, KURILS_TBX));
+    snprintf(files[1], sizeof(files[1]), "%s", temp_file(".glossary.xml", " ", 10000, body));
+    concord_glossary *a;
+    assert_int_equal(concord_glossary_new(&a), 0);
+    assert_int_equal(concord_glossary_load_memory(a, "k.tbx", KURILS_TBX, strlen(KURILS_TBX)), 0);
+    concord_glossary_stats sa = CONCORD_GLOSSARY_STATS_INIT;
+    concord_glossary_stats_get(&sa, a);
+    char got_a[256], got_b[256];
+    check(a, NULL, "en", "The South Kuriles and the Southern Kurils.", got_a, sizeof(got_a));
+    assert_string_equal(got_a, "1:5 deprecated-term");
+    for (size_t i = 0; i < 2; i++) {
+        concord_glossary *b;
+        assert_int_equal(concord_glossary_new(&b), 0);
+        if (concord_glossary_load(b, files[i]) != 0)
+            fail_msg("%s: %s", files[i], concord_error_last()->message);
+        unlink(files[i]);
+        concord_glossary_stats sb = CONCORD_GLOSSARY_STATS_INIT;
+        concord_glossary_stats_get(&sb, b);
+        assert_int_equal(sb.concepts, sa.concepts);
+        assert_int_equal(sb.terms, 3);
+        assert_int_equal(sb.terms, sa.terms);
+        assert_int_equal(sb.languages, 2);
+        check(b, NULL, "en", "The South Kuriles and the Southern Kurils.", got_b, sizeof(got_b));
+        assert_string_equal(got_a, got_b);
+        concord_glossary_free(b);
+    }
+    concord_glossary_free(a);
+}
+
+/* What one entry may hold is bounded, whatever the file: terms, notes, the text of one element. */
+static void test_tbx_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *open, *repeat, *close, *message;
+        int times;
+        unsigned long line, col;
+    } CASES[] = {
+        {"terms", "<termEntry id=\"c\"><langSet xml:lang=\"en\">", "<tig><term>t</term></tig>",
+         "</langSet></termEntry>", "<termEntry> with more than 10000 terms", 10001, 2, 1},
+        {"a long term", "<termEntry id=\"c\"><langSet xml:lang=\"en\"><tig><term>",
+         "Kurils Kurils Kurils Kurils ", "</term></tig></langSet></termEntry>",
+         "<term> with more than 1 MiB of text", 40000, 2, 47},
+        {"notes", "<termEntry id=\"c\">", "<note>a note</note>",
+         "<langSet xml:lang=\"en\"><tig><term>t</term></tig></langSet></termEntry>",
+         "notes of one concept longer than 1 MiB", 200000, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+        size_t cap = strlen(CASES[i].repeat) * (size_t)CASES[i].times + 1024, o = 0;
+        char *doc = malloc(cap);
+        o += (size_t)sprintf(doc + o, "<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n%s",
+                             CASES[i].open);
+        for (int k = 0; k < CASES[i].times; k++)
+            o += (size_t)sprintf(doc + o, "%s", CASES[i].repeat);
+        o += (size_t)sprintf(doc + o, "%s</body></text></martif>\n", CASES[i].close);
+        concord_glossary *g;
+        assert_int_equal(concord_glossary_new(&g), 0);
+        int rc = concord_glossary_load_memory(g, "big.tbx", doc, o);
+        const concord_error *e = concord_error_last();
+        if (rc != CONCORD_ELIMIT)
+            fail_msg("%s: %s %lu:%lu %s", CASES[i].what, concord_error_name(rc), e->line, e->column,
+                     e->message);
+        if (!strstr(e->message, CASES[i].message) || e->line != CASES[i].line ||
+            (CASES[i].col && e->column != CASES[i].col))
+            fail_msg("%s: %lu:%lu %s", CASES[i].what, e->line, e->column, e->message);
+        concord_glossary_free(g);
+        free(doc);
+    }
+}
+
 static void test_fix_fixed_point(void **state)
 {
     fixture *fx = *state;
@@ -794,6 +923,9 @@ int main(void)
         cmocka_unit_test(test_katakana_words),
         cmocka_unit_test(test_tbx_then_rules),
         cmocka_unit_test(test_failed_load_undone),
+        cmocka_unit_test(test_empty_tbx_is_an_error_naming_it),
+        cmocka_unit_test(test_tbx_file_reads_like_memory),
+        cmocka_unit_test(test_tbx_limits),
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "concord/concord.h"
 #include "failalloc.h"
@@ -959,6 +960,99 @@ static void test_srx_review_regressions(void **state)
     free(big);
 }
 
+/*
+ * An SRX of no bytes is an error that names it, and the segmenter is as it
+ * was. It was a use after free: the XML reader freed the name, then formatted
+ * the message with it.
+ */
+static void test_srx_empty_is_an_error_naming_it(void **state)
+{
+    (void)state;
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, NULL, 0, "r.srx"), CONCORD_EPARSE);
+    const concord_error *e = concord_error_last();
+    assert_string_equal(e->file, "r.srx");
+    assert_int_equal(e->line, 1);
+    assert_string_equal(e->message, "malformed XML: Document is empty");
+    assert_int_equal(concord_segmenter_add_srx(seg, "", 0, "s.srx"), CONCORD_EPARSE);
+    assert_string_equal(concord_error_last()->file, "s.srx");
+    concord_segmenter_free(seg);
+    char *plain = segment_with_srx("en", NULL, "Sta. Ten ships came.");
+    char *after = segment_with_srx("en", srx_doc, "Sta. Ten ships came.");
+    assert_string_not_equal(plain, after); /* the segmenter still takes rules after the error */
+    free(plain);
+    free(after);
+}
+
+/* What an SRX file may hold is bounded: rules, the text of one expression. */
+static void test_srx_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *repeat, *message;
+        size_t times;
+    } CASES[] = {
+        {"<rule break=\"no\"><beforebreak>a\\.</beforebreak></rule>\n", "more than 50000 SRX rules",
+         50001},
+        {"x", "<beforebreak> longer than 64 KiB", 70000},
+    };
+    for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+        size_t cap = strlen(CASES[i].repeat) * CASES[i].times + 1024, o = 0;
+        char *doc = malloc(cap);
+        o += (size_t)sprintf(doc + o,
+                             "<srx><body><languagerules>\n<languagerule "
+                             "languagerulename=\"a\">\n%s",
+                             i == 1 ? "<rule><beforebreak>" : "");
+        for (size_t k = 0; k < CASES[i].times; k++)
+            o += (size_t)sprintf(doc + o, "%s", CASES[i].repeat);
+        o += (size_t)sprintf(doc + o, "%s</languagerule></languagerules></body></srx>\n",
+                             i == 1 ? "</beforebreak></rule>" : "");
+        concord_segmenter *seg;
+        assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+        int rc = concord_segmenter_add_srx(seg, doc, o, "big.srx");
+        const concord_error *e = concord_error_last();
+        if (rc != CONCORD_ELIMIT || !strstr(e->message, CASES[i].message))
+            fail_msg("case %zu: %s %lu:%lu %s", i, concord_error_name(rc), e->line, e->column,
+                     e->message);
+        assert_int_equal(e->line, i == 0 ? 3 + CASES[i].times - 1 : 3);
+        concord_segmenter_free(seg);
+        free(doc);
+    }
+}
+
+/* An SRX file is streamed from its path: the same rules as from memory, and their places. */
+static void test_srx_file_reads_like_memory(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/concord-srx-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *bad = "<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n"
+                      "  <rule>\n    <beforebreak>ok</beforebreak><afterbreak>(x</afterbreak>"
+                      "</rule></languagerule></languagerules></body></srx>\n";
+    assert_int_equal(write(fd, bad, strlen(bad)), (long)strlen(bad));
+    close(fd);
+    concord_segmenter *seg;
+    assert_int_equal(concord_segmenter_new(&seg, NULL), 0);
+    assert_int_equal(concord_segmenter_add_srx(seg, bad, strlen(bad), path), CONCORD_EPARSE);
+    char mem[1024];
+    snprintf(mem, sizeof(mem), "%lu:%lu %s", concord_error_last()->line,
+             concord_error_last()->column, concord_error_last()->message);
+    assert_int_equal(concord_segmenter_add_srx_file(seg, path), CONCORD_EPARSE);
+    char file[1024];
+    snprintf(file, sizeof(file), "%lu:%lu %s", concord_error_last()->line,
+             concord_error_last()->column, concord_error_last()->message);
+    assert_string_equal(file, mem);
+    /* <afterbreak> is at column 34 of line 4, its text at 46, and ICU says offset 2 of it */
+    assert_int_equal(concord_error_last()->line, 4);
+    assert_int_equal(concord_error_last()->column, 48);
+    unlink(path);
+    concord_segmenter_free(seg);
+}
+
 static void test_srx_file_errors(void **state)
 {
     (void)state;
@@ -1590,6 +1684,9 @@ int main(void)
         cmocka_unit_test(test_srx_without_cascade_uses_first_map_only),
         cmocka_unit_test(test_malformed_srx_reports_line_and_column),
         cmocka_unit_test(test_srx_file_errors),
+        cmocka_unit_test(test_srx_empty_is_an_error_naming_it),
+        cmocka_unit_test(test_srx_limits),
+        cmocka_unit_test(test_srx_file_reads_like_memory),
         cmocka_unit_test(test_srx_review_regressions),
         cmocka_unit_test(test_out_of_memory_everywhere),
         cmocka_unit_test(test_long_paragraph_crosses_windows),

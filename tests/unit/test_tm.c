@@ -545,7 +545,7 @@ static void test_bad_files(void **state)
          CONCORD_EPARSE, 5, "malformed language tag", 1},
         {"cut.tmx", TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>half a segm", CONCORD_EPARSE, 5,
          "malformed XML", 0},
-        {"notags.tmx", "just some text\n", CONCORD_EPARSE, 1, "malformed XML", 0},
+        {"notags.tmx", "just some text\n", CONCORD_EPARSE, 1, "not a TMX file: text, not XML", 0},
         {"html.tmx", "<html><body>no</body></html>", CONCORD_EPARSE, 1, "not a TMX file", 0},
         {"empty.tmx", "", CONCORD_EPARSE, 1, "empty file", 0},
         {"latin1.tmx",

@@ -150,6 +150,28 @@ typedef struct concord_tmx_callbacks {
 CONCORD_API int concord_tmx_read(const char *path, int skip_invalid,
                                  const concord_tmx_callbacks *cb);
 
+/*
+ * The same for a TMX document in memory, data[0..len), not copied (keep it
+ * alive during the call). `name` stands for the file in messages and events
+ * (NULL: "(memory)"). Not gzip-compressed: compressed data is
+ * CONCORD_EUNSUPPORTED.
+ */
+CONCORD_API int concord_tmx_read_memory(const char *data, size_t len, const char *name,
+                                        int skip_invalid, const concord_tmx_callbacks *cb);
+
+/*
+ * The same for a TMX document read in pieces from `reader` (see
+ * concord_read_fn) until it gives 0 bytes, with memory bounded as for a file
+ * whatever the length (an upload, a pipe, a decompressor of the caller's).
+ * The reader is called during this call only; `name` as above (NULL:
+ * "(stream)"). A nonzero return of the reader stops the reading with
+ * CONCORD_EUSER; more bytes than asked for is CONCORD_EINVAL. Not
+ * gzip-compressed.
+ */
+CONCORD_API int concord_tmx_read_reader(concord_read_fn reader, void *reader_ud,
+                                        const char *name, int skip_invalid,
+                                        const concord_tmx_callbacks *cb);
+
 /* The longest segment concord reads: 1 MiB of UTF-8. */
 #define CONCORD_TM_MAX_SEGMENT (1024 * 1024)
 
@@ -293,6 +315,29 @@ typedef struct concord_import_stats {
 CONCORD_API int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm,
                                       const char *const *paths, size_t npaths,
                                       const concord_import_options *opts);
+
+/*
+ * Import one TMX document in memory, data[0..len) (see
+ * concord_tmx_read_memory()), as concord_tm_import_tmx() imports a file: one
+ * transaction, the same rules, counts and errors. `name` is recorded as the
+ * file the units came from and named in messages (NULL: "(memory)").
+ */
+CONCORD_API int concord_tm_import_tmx_memory(concord_import_stats *stats, concord_tm *tm,
+                                             const char *data, size_t len, const char *name,
+                                             const concord_import_options *opts);
+
+/*
+ * Import one TMX document read in pieces from `reader` (see
+ * concord_tmx_read_reader()), as concord_tm_import_tmx() imports a file;
+ * memory stays bounded whatever its length. The reader is called on a second
+ * thread that the import starts and joins before it returns (one call at a
+ * time, never after the return): it must not call into this TM. `name` as
+ * above (NULL: "(stream)").
+ */
+CONCORD_API int concord_tm_import_tmx_reader(concord_import_stats *stats, concord_tm *tm,
+                                             concord_read_fn reader, void *reader_ud,
+                                             const char *name,
+                                             const concord_import_options *opts);
 
 #define CONCORD_PUT_OPTIONS_VERSION 1
 

@@ -129,6 +129,7 @@ typedef struct pending {
     cc_xml_pos pos;
     unsigned long long from; /* stream offset where the refused markup starts */
     unsigned long long stop; /* where libxml2's input ends (UINT64_MAX: not yet known) */
+    int read_error;          /* the source failed: whatever libxml2 says after the cut follows */
     char msg[512];
 } pending;
 
@@ -884,6 +885,7 @@ static long src_read(cc_xml *x, unsigned char *buf, size_t cap)
     if (got < 0) {
         cc_xml_pos p = {x->line, x->col, x->raw_read};
         const concord_error *e = concord_error_last();
+        x->pend.read_error = !x->pend.code;
         if (x->src == SRC_STREAM && e->code != CONCORD_OK)
             set_pending(x, e->code, p, UINT64_MAX, "%s", e->message);
         else
@@ -1524,7 +1526,7 @@ static int finish(cc_xml *x)
     const lib_error *e = &x->lerr;
     if (x->rc)
         return x->rc;
-    if (e->set && !(e->after_cut && e->offset >= x->pend.from)) {
+    if (e->set && !(e->after_cut && (x->pend.read_error || e->offset >= x->pend.from))) {
         /* an error at the very end of a document whose root is still open: probably cut */
         int cut_off =
             x->at_end && e->line && e->offset && e->offset + 4 >= x->fed && !x->root_closed;

@@ -23,11 +23,12 @@ static const cli_opt import_opts[] = {
 
 static const cli_spec import_spec = {
     "import",
-    "[--tm DB] [--on-duplicate skip|replace|keep] [--skip-invalid] FILE.tmx[.gz]...",
+    "[--tm DB] [--on-duplicate skip|replace|keep] [--skip-invalid] (FILE.tmx[.gz]... | -)",
     "Import TMX files (TMX 1.1 to 1.4b, any encoding, gzip too) into a translation memory.",
     import_opts,
     "All the files are imported in one transaction: on any error the TM is left\n"
-    "exactly as it was. Other processes can read the TM meanwhile.\n"
+    "exactly as it was. Other processes can read the TM meanwhile. '-' reads one\n"
+    "uncompressed TMX document from standard input (zcat x.tmx.gz | concord import -).\n"
     "\n"
     "Duplicates, judged per translation: a (source, translation) pair already\n"
     "stored, either way round (same texts and inline codes), is never stored\n"
@@ -178,9 +179,12 @@ int cmd_import(int argc, char **argv)
                                "unknown --on-duplicate '%s' (expected keep, skip or replace)", dup);
     if (a.npos == 0)
         return cli_usage_error("import", "no TMX file given");
+    int from_stdin = 0;
     for (int i = 0; i < a.npos; i++)
         if (strcmp(a.pos[i], "-") == 0)
-            return cli_usage_error("import", "TMX cannot be read from standard input; give a file");
+            from_stdin = 1;
+    if (from_stdin && a.npos > 1)
+        return cli_usage_error("import", "'-' (standard input) must be the only file");
     opts.skip_invalid = a.value[cli_opt_index(&import_spec, "skip-invalid")] != NULL;
     ui u = {isatty(2) && !(getenv("CI") && *getenv("CI")),         0,    0,
             a.value[cli_opt_index(&import_spec, "quiet")] != NULL, NULL, 0};
@@ -194,21 +198,29 @@ int cmd_import(int argc, char **argv)
     if (!cli_tm_path("import", a.value[cli_opt_index(&import_spec, "tm")], 1, path, sizeof(path)))
         return EXIT_USAGE;
     u.tm = path;
+    cli_input in = {0};
+    if (from_stdin && cli_input_open(&in, "import", "-") != 0)
+        return EXIT_USAGE;
     catch_signals();
     concord_tm *tm;
     int existed = access(path, F_OK) == 0;
-    if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0)
+    if (concord_tm_open(&tm, path, CONCORD_TM_CREATE) < 0) {
+        cli_input_close(&in);
         return cli_report_error("import", path);
+    }
     concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
     double t0 = now_seconds();
-    rc = concord_tm_import_tmx(&st, tm, (const char *const *)a.pos, (size_t)a.npos, &opts);
+    if (from_stdin)
+        rc = concord_tm_import_tmx_reader(&st, tm, cli_input_read, &in, in.shown, &opts);
+    else
+        rc = concord_tm_import_tmx(&st, tm, (const char *const *)a.pos, (size_t)a.npos, &opts);
     double secs = now_seconds() - t0;
     clear_bar(&u);
     concord_tm_close(tm);
     int interrupted = rc < 0 && stop_signal && concord_error_last()->code == CONCORD_EUSER;
     if (rc < 0) {
         if (!interrupted)
-            cli_report_error("import", NULL);
+            from_stdin ? cli_input_error(&in) : cli_report_error("import", NULL);
         if (existed) {
             if (interrupted)
                 fprintf(stderr, "concord import: interrupted; the TM is unchanged\n");
@@ -226,8 +238,10 @@ int cmd_import(int argc, char **argv)
                                 ? "concord import: interrupted; no TM was created\n"
                                 : "concord import: nothing was imported; no TM was created\n");
         }
+        cli_input_close(&in);
         return interrupted ? 128 + stop_signal : EXIT_USAGE;
     }
+    cli_input_close(&in);
     if (!u.quiet) {
         char b[9][32];
         printf("imported %d file%s into %s in %.2f s", a.npos, a.npos == 1 ? "" : "s", path, secs);

@@ -772,8 +772,13 @@ static int begin_write(concord_tm *tm, const concord_import_options *o)
     return cc_tm_db_error(tm, rc, "updating the TM");
 }
 
-int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const char *const *paths,
-                          size_t npaths, const concord_import_options *opts)
+/*
+ * What every import call does, over its sources: source_at(&src, i, ud)
+ * gives the i-th of n.
+ */
+static int import_all(concord_import_stats *stats, concord_tm *tm, size_t n,
+                      void (*source_at)(cc_tmx_source *src, size_t i, const void *ud),
+                      const void *ud, const concord_import_options *opts)
 {
     concord_import_options o = CONCORD_IMPORT_OPTIONS_INIT;
     concord_import_stats local = CONCORD_IMPORT_STATS_INIT;
@@ -811,8 +816,9 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
     if ((rc = cc_tm_check(tm)) == 0)
         rc = cc_importer_begin(im);
     import_run run = {im, &o};
-    for (size_t i = 0; i < npaths && rc == 0; i++) {
-        cc_tmx_source src = {paths[i], cc_tmx_source_file, paths[i]};
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        cc_tmx_source src;
+        source_at(&src, i, ud);
         rc = import_source(&run, &src);
     }
     if (rc == 0)
@@ -824,4 +830,39 @@ int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const cha
 done:
     cc_importer_free(im);
     return rc;
+}
+
+static void path_at(cc_tmx_source *src, size_t i, const void *ud)
+{
+    const char *const *paths = ud;
+    *src = (cc_tmx_source){paths[i], cc_tmx_source_file, paths[i]};
+}
+
+int concord_tm_import_tmx(concord_import_stats *stats, concord_tm *tm, const char *const *paths,
+                          size_t npaths, const concord_import_options *opts)
+{
+    return import_all(stats, tm, npaths, path_at, paths, opts);
+}
+
+static void one_source(cc_tmx_source *src, size_t i, const void *ud)
+{
+    (void)i;
+    *src = *(const cc_tmx_source *)ud;
+}
+
+int concord_tm_import_tmx_memory(concord_import_stats *stats, concord_tm *tm, const char *data,
+                                 size_t len, const char *name, const concord_import_options *opts)
+{
+    cc_tmx_memory mem = {data, data ? len : 0};
+    cc_tmx_source src = {name ? name : "(memory)", cc_tmx_source_memory, &mem};
+    return import_all(stats, tm, 1, one_source, &src, opts);
+}
+
+int concord_tm_import_tmx_reader(concord_import_stats *stats, concord_tm *tm,
+                                 concord_read_fn reader, void *reader_ud, const char *name,
+                                 const concord_import_options *opts)
+{
+    cc_tmx_reader rd = {reader, reader_ud};
+    cc_tmx_source src = {name ? name : "(stream)", cc_tmx_source_reader, &rd};
+    return import_all(stats, tm, 1, one_source, &src, opts);
 }

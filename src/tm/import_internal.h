@@ -38,6 +38,22 @@ typedef struct cc_tmx_source {
 /* A source that is the file src->name. */
 int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord_tmx_callbacks *cb);
 
+/* A source in memory: src->data is a cc_tmx_memory. */
+typedef struct cc_tmx_memory {
+    const char *data;
+    size_t len;
+} cc_tmx_memory;
+int cc_tmx_source_memory(const cc_tmx_source *src, int skip_invalid,
+                         const concord_tmx_callbacks *cb);
+
+/* A source read by the caller's reader (on the reading thread): src->data is a cc_tmx_reader. */
+typedef struct cc_tmx_reader {
+    concord_read_fn read;
+    void *ud;
+} cc_tmx_reader;
+int cc_tmx_source_reader(const cc_tmx_source *src, int skip_invalid,
+                         const concord_tmx_callbacks *cb);
+
 /*
  * Where the calling thread takes what the reading thread read, in order.
  * header and unit return 0 or an error, which stops the reading; batch_end

@@ -297,6 +297,20 @@ int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord
     return concord_tmx_read(src->name, skip_invalid, cb);
 }
 
+int cc_tmx_source_memory(const cc_tmx_source *src, int skip_invalid,
+                         const concord_tmx_callbacks *cb)
+{
+    const cc_tmx_memory *m = src->data;
+    return concord_tmx_read_memory(m->data, m->len, src->name, skip_invalid, cb);
+}
+
+int cc_tmx_source_reader(const cc_tmx_source *src, int skip_invalid,
+                         const concord_tmx_callbacks *cb)
+{
+    const cc_tmx_reader *rd = src->data;
+    return concord_tmx_read_reader(rd->read, rd->ud, src->name, skip_invalid, cb);
+}
+
 /* Take the batches and hand their items to the sink; returns the first error. */
 static int drain(pipe_state *ps, const cc_import_sink *sink)
 {

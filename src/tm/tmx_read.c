@@ -18,6 +18,7 @@
  * Strictness, also by design: a unit that cannot be stored faithfully is
  * invalid (see concord_tmx_read in concord/tm.h) — never half-stored.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -967,7 +968,109 @@ static int refuse_not_xml(const char *path, const unsigned char *d, size_t n)
                            "not a TMX file: text, not XML (a TMX file starts with '<')");
 }
 
-int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
+/*
+ * Where a TMX document comes from: the file `path`, the buffer data[0..len),
+ * or the caller's reader (`read`). A reader's first bytes are read ahead to
+ * tell what the input is, and handed to the parse before the rest.
+ */
+typedef struct tmx_input {
+    const char *path;
+    const char *data;
+    size_t len;
+    concord_read_fn read;
+    void *rud;
+    unsigned char head[SNIFF_BYTES];
+    size_t head_len, head_pos;
+    int ended;
+} tmx_input;
+
+/* One call of the caller's reader into buf[0..cap): *got bytes (0 at the end). */
+static int call_reader(tmx_input *in, char *buf, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (in->ended)
+        return 0;
+    if (in->read(buf, got, cap, in->rud) != 0)
+        return cc_error_set(CONCORD_EUSER, "reading the TMX stopped (by the reader)");
+    if (*got > cap)
+        return cc_error_set(CONCORD_EINVAL, "the reader returned more bytes than it was asked for");
+    in->ended = *got == 0;
+    return 0;
+}
+
+/* cc_xml_read_fn over a reader: the bytes read ahead first, then the rest. */
+static long input_read(void *ud, char *buf, size_t cap)
+{
+    tmx_input *in = ud;
+    if (in->head_pos < in->head_len) {
+        size_t n = in->head_len - in->head_pos;
+        n = n < cap ? n : cap;
+        memcpy(buf, in->head + in->head_pos, n);
+        in->head_pos += n;
+        return (long)n;
+    }
+    size_t got;
+    return call_reader(in, buf, cap, &got) < 0 ? -1 : (long)got;
+}
+
+/*
+ * Tell what the input is before the parse: what libxml2 would report badly
+ * (a directory, an empty input, one that is not XML), from its first
+ * bytes (a file's and a reader's are read into in->head).
+ */
+static int sniff_input(reader *r, tmx_input *in, const char *name)
+{
+    const unsigned char *head = NULL;
+    size_t got = 0;
+    int gz;
+    if (in->path) {
+        struct stat st;
+        if (stat(in->path, &st) != 0)
+            return cc_error_set_at(CONCORD_EIO, name, 0, 0, 0, "cannot open");
+        if (S_ISDIR(st.st_mode))
+            return cc_error_set_at(CONCORD_EIO, name, 0, 0, 0, "is a directory");
+        /* (a pipe cannot be sniffed without losing what is read: libxml2 reads it as it is) */
+        if (!S_ISREG(st.st_mode))
+            return 0;
+        FILE *f = fopen(in->path, "rb");
+        if (!f)
+            return cc_error_set_at(CONCORD_EIO, name, 0, 0, 0, "cannot open");
+        got = fread(in->head, 1, sizeof(in->head), f);
+        fclose(f);
+        head = in->head;
+        gz = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+        r->file_size = gz ? 0 : (unsigned long long)st.st_size;
+    } else if (in->read) {
+        while (in->head_len < sizeof(in->head)) {
+            size_t n;
+            int rc = call_reader(in, (char *)in->head + in->head_len,
+                                 sizeof(in->head) - in->head_len, &n);
+            if (rc < 0)
+                return rc;
+            if (n == 0)
+                break;
+            in->head_len += n;
+        }
+        head = in->head;
+        got = in->head_len;
+        gz = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+    } else {
+        head = (const unsigned char *)in->data;
+        got = in->data ? (in->len < SNIFF_BYTES ? in->len : SNIFF_BYTES) : 0;
+        gz = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+        r->file_size = in->len;
+    }
+    if (got == 0)
+        return cc_error_set_at(CONCORD_EPARSE, name, 1, 1, 0, "empty file: no TMX document");
+    if (gz && !in->path)
+        return cc_error_set_at(CONCORD_EUNSUPPORTED, name, 0, 0, 0,
+                               "gzip-compressed: only a file is read compressed; "
+                               "decompress the data first");
+    return gz ? 0 : refuse_not_xml(name, head, got);
+}
+
+static int tmx_read_input(tmx_input *in, const char *name, int skip_invalid,
+                          const concord_tmx_callbacks *cb)
 {
     static const cc_xml_handlers handlers = {on_start, on_end, on_text, on_markup};
     reader r;
@@ -975,35 +1078,20 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     if ((rc = cc_version_check(cb->version, CONCORD_TMX_CALLBACKS_VERSION, "TMX callbacks")) < 0)
         return rc;
     memset(&r, 0, sizeof(r));
-    r.path = path;
+    r.path = name;
     r.skip_invalid = skip_invalid;
     r.cb = cb;
 
-    /* what libxml2 would report badly: a directory, an empty file, a file that is not XML */
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
-    if (S_ISDIR(st.st_mode))
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "is a directory");
-    if (S_ISREG(st.st_mode)) {
-        /* (a pipe cannot be sniffed without losing what is read: libxml2 reads it as it is) */
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open");
-        unsigned char head[SNIFF_BYTES];
-        size_t got = fread(head, 1, sizeof(head), f);
-        fclose(f);
-        int gz = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
-        r.file_size = gz ? 0 : (unsigned long long)st.st_size;
-        if (got == 0)
-            return cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "empty file: no TMX document");
-        if (!gz && (rc = refuse_not_xml(path, head, got)) < 0)
-            return rc;
-    }
-
-    rc = cc_xml_parse_file(path, &handlers, &r);
+    if ((rc = sniff_input(&r, in, name)) < 0)
+        return rc;
+    if (in->path)
+        rc = cc_xml_parse_file(in->path, &handlers, &r);
+    else if (in->read)
+        rc = cc_xml_parse_stream(input_read, in, name, &handlers, &r);
+    else
+        rc = cc_xml_parse_memory(in->data, in->len, name, &handlers, &r);
     if (rc == 0 && r.at == IN_DOC)
-        rc = cc_error_set_at(CONCORD_EPARSE, path, 1, 1, 0, "not a TMX file: no root element");
+        rc = cc_error_set_at(CONCORD_EPARSE, name, 1, 1, 0, "not a TMX file: no root element");
     if (rc == 0 && cb->progress)
         cb->progress(r.file_size, r.file_size, cb->ud);
     cc_arena_free(&r.arena);
@@ -1015,5 +1103,39 @@ int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callb
     cc_free(r.props);
     cc_free(r.uprops);
     cc_free(r.out_vars);
+    return rc;
+}
+
+int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
+{
+    tmx_input *in = cc_calloc(1, sizeof(*in));
+    if (!in)
+        return cc_error_oom();
+    in->path = path;
+    int rc = tmx_read_input(in, path, skip_invalid, cb);
+    cc_free(in);
+    return rc;
+}
+
+int concord_tmx_read_memory(const char *data, size_t len, const char *name, int skip_invalid,
+                            const concord_tmx_callbacks *cb)
+{
+    tmx_input in;
+    memset(&in, 0, offsetof(tmx_input, head));
+    in.data = data;
+    in.len = data ? len : 0;
+    return tmx_read_input(&in, name ? name : "(memory)", skip_invalid, cb);
+}
+
+int concord_tmx_read_reader(concord_read_fn read, void *read_ud, const char *name,
+                            int skip_invalid, const concord_tmx_callbacks *cb)
+{
+    tmx_input *in = cc_calloc(1, sizeof(*in));
+    if (!in)
+        return cc_error_oom();
+    in->read = read;
+    in->rud = read_ud;
+    int rc = tmx_read_input(in, name ? name : "(stream)", skip_invalid, cb);
+    cc_free(in);
     return rc;
 }

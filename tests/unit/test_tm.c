@@ -1264,6 +1264,136 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
     concord_tm_close(tm);
 }
 
+/* A reader of the caller's: data in pieces of `piece` bytes; stops after `stop_after` calls (0: never). */
+typedef struct pieces {
+    const char *data;
+    size_t len, at, piece;
+    int calls, stop_after, overflow;
+} pieces;
+
+static int read_pieces(char *buf, size_t *len, size_t cap, void *ud)
+{
+    pieces *p = ud;
+    if (p->stop_after && ++p->calls > p->stop_after)
+        return 1;
+    size_t n = p->len - p->at;
+    n = n < p->piece ? n : p->piece;
+    n = n < cap ? n : cap;
+    memcpy(buf, p->data + p->at, n);
+    p->at += n;
+    *len = p->overflow ? cap + 1 : n;
+    return 0;
+}
+
+static void test_import_from_memory_and_reader(void **state)
+{
+    (void)state;
+    const char *path = write_str("mem.tmx", SAMPLE);
+    concord_tm *by_file = open_tm("by-file.tm");
+    concord_import_stats fs = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(import_one(by_file, path, CONCORD_DUP_KEEP, &fs), 0);
+    size_t units;
+    char *want = export_all(by_file, NULL, 0, &units);
+    concord_tm_close(by_file);
+
+    /* memory: the same counts, the same TM */
+    concord_tm *tm = open_tm("by-memory.tm");
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, SAMPLE, strlen(SAMPLE), "upload.tmx",
+                                                  NULL),
+                     0);
+    assert_memory_equal(&st, &fs, sizeof(st));
+    char *got = export_all(tm, NULL, 0, &units);
+    assert_string_equal(got, want);
+    free(got);
+    concord_tm_close(tm);
+
+    /* a reader giving 7 bytes at a time (characters cut between pieces) */
+    tm = open_tm("by-reader.tm");
+    pieces p = {SAMPLE, strlen(SAMPLE), 0, 7, 0, 0, 0};
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &p, NULL, NULL), 0);
+    assert_memory_equal(&st, &fs, sizeof(st));
+    got = export_all(tm, NULL, 0, &units);
+    assert_string_equal(got, want);
+    free(got);
+
+    /* a reader that stops: CONCORD_EUSER, the TM as it was */
+    const char *more = TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>one more unit</seg></tuv>"
+                                "<tuv xml:lang=\"ru\"><seg>ещё одна</seg></tuv></tu>\n" TMX_TAIL;
+    pieces stop = {more, strlen(more), 0, 64, 0, 3, 0};
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &stop, NULL, NULL),
+                     CONCORD_EUSER);
+    /* and one that stops after units were read and stored (past the 4 KiB read ahead) */
+    body big = {NULL, 0, 0};
+    add(&big, "%s", TMX_HEAD);
+    for (int i = 0; i < 200; i++)
+        add(&big, "<tu><tuv xml:lang=\"en\"><seg>unit %d</seg></tuv>"
+                  "<tuv xml:lang=\"ru\"><seg>единица %d</seg></tuv></tu>\n", i, i);
+    add(&big, "%s", TMX_TAIL);
+    pieces late = {big.s, big.len, 0, 64, 0, 200, 0};
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &late, NULL, NULL),
+                     CONCORD_EUSER);
+    assert_non_null(strstr(concord_error_last()->message, "stopped (by the reader)"));
+    assert_true(late.at > 4096 && late.at < big.len); /* stopped in the middle */
+    free(big.s);
+    pieces over = {more, strlen(more), 0, 64, 0, 0, 1};
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &over, NULL, NULL),
+                     CONCORD_EINVAL);
+    got = export_all(tm, NULL, 0, &units);
+    assert_string_equal(got, want);
+    free(got);
+
+    /* errors name the given name, at the same line and column as from a file */
+    const char *bad = TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>a</seg></tuv></tu>\n"
+                               "<tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x</ept></seg></tuv></tu>"
+                               TMX_TAIL;
+    const char *bad_path = write_str("bad-mem.tmx", bad);
+    assert_int_equal(import_one(tm, bad_path, CONCORD_DUP_KEEP, &st), CONCORD_EPARSE);
+    unsigned long line = concord_error_last()->line, col = concord_error_last()->column;
+    assert_true(line > 1);
+    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, bad, strlen(bad), "upload.tmx", NULL),
+                     CONCORD_EPARSE);
+    assert_string_equal(concord_error_last()->file, "upload.tmx");
+    assert_int_equal(concord_error_last()->line, line);
+    assert_int_equal(concord_error_last()->column, col);
+    pieces bp = {bad, strlen(bad), 0, 5, 0, 0, 0};
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &bp, "pipe", NULL),
+                     CONCORD_EPARSE);
+    assert_string_equal(concord_error_last()->file, "pipe");
+    assert_int_equal(concord_error_last()->line, line);
+    assert_int_equal(concord_error_last()->column, col);
+
+    /* what the input is, said as for a file */
+    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, NULL, 0, NULL, NULL), CONCORD_EPARSE);
+    assert_non_null(strstr(concord_error_last()->message, "empty"));
+    assert_string_equal(concord_error_last()->file, "(memory)");
+    const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00";
+    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, gz, sizeof(gz) - 1, "x.tmx.gz", NULL),
+                     CONCORD_EUNSUPPORTED);
+    const char *po = "msgid \"a\"\nmsgstr \"b\"\n";
+    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, po, strlen(po), "x.po", NULL),
+                     CONCORD_EUNSUPPORTED);
+    assert_non_null(strstr(concord_error_last()->message, "PO file"));
+    got = export_all(tm, NULL, 0, &units);
+    assert_string_equal(got, want);
+    free(got);
+    concord_tm_close(tm);
+
+    /* the reader alone, from memory and in pieces */
+    collected c;
+    memset(&c, 0, sizeof(c));
+    concord_tmx_callbacks cb = {
+        CONCORD_TMX_CALLBACKS_VERSION, NULL, collect_unit, collect_event, NULL, &c};
+    assert_int_equal(concord_tmx_read_memory(SAMPLE, strlen(SAMPLE), NULL, 0, &cb), 0);
+    assert_int_equal(c.units, 4);
+    memset(&c, 0, sizeof(c));
+    pieces one = {SAMPLE, strlen(SAMPLE), 0, 1, 0, 0, 0};
+    assert_int_equal(concord_tmx_read_reader(read_pieces, &one, NULL, 0, &cb), 0);
+    assert_int_equal(c.units, 4);
+    assert_string_equal(c.text[4], "Iturup");
+    free(want);
+}
+
 /*
  * The options of a program built against the version-1 headers: the layout
  * of concord_import_options before `cancel` was added. A newer library must
@@ -1907,6 +2037,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_review_cases),
         cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
+        cmocka_unit_test(test_import_from_memory_and_reader),
         cmocka_unit_test(test_import_waits_for_another_writer),
         cmocka_unit_test(test_unit_put),
         cmocka_unit_test(test_read_only_tm_is_read_as_it_is),

@@ -307,15 +307,8 @@ static int compile_shapes(const concord_glossary *g, lang_ctx *l)
                 if ((rc = cc_recognizer_tokenize(l->r, q, (size_t)(lit_end - q), &tk)) < 0)
                     break;
                 size_t need = s->npre + s->nmid + s->npost + count + tk.n + 2;
-                if (need > cap) {
-                    cap = need * 2;
-                    shape_item *v = cc_realloc(s->items, cap * sizeof(*v));
-                    if (!v) {
-                        rc = cc_error_oom();
-                        break;
-                    }
-                    s->items = v;
-                }
+                if ((rc = cc_grow((void **)&s->items, &cap, need, sizeof(*s->items))) < 0)
+                    break;
                 for (size_t t = 0; t < tk.n; t++) {
                     shape_item *it = &s->items[s->npre + s->nmid + s->npost + count];
                     it->gap = 0;
@@ -368,14 +361,8 @@ static int lang_get(concord_checker *c, const char *lang, lang_ctx **out)
             *out = c->langs[i];
             return 0;
         }
-    if (c->nlangs == c->caplangs) {
-        size_t cap = c->caplangs ? c->caplangs * 2 : 8;
-        lang_ctx **v = cc_realloc(c->langs, cap * sizeof(*v));
-        if (!v)
-            return cc_error_oom();
-        c->langs = v;
-        c->caplangs = cap;
-    }
+    if (cc_grow((void **)&c->langs, &c->caplangs, c->nlangs + 1, sizeof(*c->langs)) < 0)
+        return CONCORD_ENOMEM;
     lang_ctx *l = cc_calloc(1, sizeof(*l));
     if (!l)
         return cc_error_oom();
@@ -430,16 +417,10 @@ static int add_raw(concord_checker *c, raws *out, int rule, size_t start, size_t
         cc_free(fix);
         return cc_error_oom();
     }
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 32;
-        raw *v = cc_realloc(out->v, cap * sizeof(*v));
-        if (!v) {
-            cc_free(message);
-            cc_free(fix);
-            return cc_error_oom();
-        }
-        out->v = v;
-        out->cap = cap;
+    if (cc_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0) {
+        cc_free(message);
+        cc_free(fix);
+        return CONCORD_ENOMEM;
     }
     raw *r = &out->v[out->n++];
     r->start = start;

@@ -290,14 +290,8 @@ static int read_row(csv *c)
             return cc_error_set_at(CONCORD_ELIMIT, c->name, c->line, column_at(c, c->i),
                                    file_offset(c, c->i), "more than %d columns in a row",
                                    CC_GLOSS_CSV_MAX_COLUMNS);
-        if (c->ncells == c->capcells) {
-            size_t cap = c->capcells ? c->capcells * 2 : 16;
-            cell *v = cc_realloc(c->cells, cap * sizeof(*v));
-            if (!v)
-                return cc_error_oom();
-            c->cells = v;
-            c->capcells = cap;
-        }
+        if (cc_grow((void **)&c->cells, &c->capcells, c->ncells + 1, sizeof(*c->cells)) < 0)
+            return CONCORD_ENOMEM;
         cell *f = &c->cells[c->ncells];
         while (c->i < c->n && (c->s[c->i] == ' ' || (c->s[c->i] == '\t' && c->sep != '\t')))
             c->i++;

@@ -269,16 +269,8 @@ static int compile(cc_recognizer *r, uint32_t ti, const char *text, int marked, 
         goto done;
     if (r->scratch.n == 0)
         goto done;
-    if (r->npats == r->cappats) {
-        size_t c = r->cappats ? r->cappats * 2 : 256;
-        pattern *v = cc_realloc(r->pats, c * sizeof(*v));
-        if (!v) {
-            rc = cc_error_oom();
-            goto done;
-        }
-        r->pats = v;
-        r->cappats = c;
-    }
+    if ((rc = cc_grow((void **)&r->pats, &r->cappats, r->npats + 1, sizeof(*r->pats))) < 0)
+        goto done;
     pattern *p = &r->pats[r->npats];
     p->term = ti;
     p->first = (uint32_t)r->nwords;
@@ -286,16 +278,8 @@ static int compile(cc_recognizer *r, uint32_t ti, const char *text, int marked, 
     p->is_form = (uint8_t)is_form;
     for (size_t t = 0; t < r->scratch.n; t++) {
         const cc_token *tk = &r->scratch.v[t];
-        if (r->nwords == r->capwords) {
-            size_t c = r->capwords ? r->capwords * 2 : 512;
-            word *v = cc_realloc(r->words, c * sizeof(*v));
-            if (!v) {
-                rc = cc_error_oom();
-                goto done;
-            }
-            r->words = v;
-            r->capwords = c;
-        }
+        if ((rc = cc_grow((void **)&r->words, &r->capwords, r->nwords + 1, sizeof(*r->words))) < 0)
+            goto done;
         word *w = &r->words[r->nwords];
         memset(w, 0, sizeof(*w));
         const char *norm = r->scratch.norm.data + tk->norm;
@@ -370,14 +354,8 @@ static int compile_except(cc_recognizer *r, const char *text, seq *out)
     out->first = (uint32_t)r->nwords;
     out->n = (uint32_t)r->scratch.n;
     for (size_t t = 0; t < r->scratch.n; t++) {
-        if (r->nwords == r->capwords) {
-            size_t c = r->capwords ? r->capwords * 2 : 512;
-            word *v = cc_realloc(r->words, c * sizeof(*v));
-            if (!v)
-                return cc_error_oom();
-            r->words = v;
-            r->capwords = c;
-        }
+        if (cc_grow((void **)&r->words, &r->capwords, r->nwords + 1, sizeof(*r->words)) < 0)
+            return CONCORD_ENOMEM;
         word *w = &r->words[r->nwords];
         memset(w, 0, sizeof(*w));
         const cc_token *tk = &r->scratch.v[t];
@@ -427,16 +405,9 @@ int cc_recognizer_new(cc_recognizer **out, const concord_glossary *g, const char
             r->except_first[i] = (uint32_t)r->nseqs;
             r->except_n[i] = (uint32_t)t->nexcept;
             for (size_t e = 0; rc == 0 && e < t->nexcept; e++) {
-                if (r->nseqs == r->capseqs) {
-                    size_t c = r->capseqs ? r->capseqs * 2 : 16;
-                    seq *v = cc_realloc(r->seqs, c * sizeof(*v));
-                    if (!v) {
-                        rc = cc_error_oom();
-                        break;
-                    }
-                    r->seqs = v;
-                    r->capseqs = c;
-                }
+                if ((rc = cc_grow((void **)&r->seqs, &r->capseqs, r->nseqs + 1,
+                                  sizeof(*r->seqs))) < 0)
+                    break;
                 rc = compile_except(r, t->except[e], &r->seqs[r->nseqs]);
                 if (rc == 0)
                     r->nseqs++;
@@ -673,14 +644,8 @@ int cc_recognize(cc_recognizer *r, const char *text, size_t len, cc_mentions *ou
             i++;
             continue;
         }
-        if (out->n == out->cap) {
-            size_t c = out->cap ? out->cap * 2 : 64;
-            cc_mention *v = cc_realloc(out->v, c * sizeof(*v));
-            if (!v)
-                return cc_error_oom();
-            out->v = v;
-            out->cap = c;
-        }
+        if (cc_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
+            return CONCORD_ENOMEM;
         const pattern *p = &r->pats[b.pat];
         cc_mention *m = &out->v[out->n++];
         m->term = p->term;

@@ -72,14 +72,8 @@ static char *dup_str(batch *b, const char *s)
 
 static item *new_item(batch *b, int kind)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        item *p = cc_realloc(b->items, cap * sizeof(*p));
-        if (!p)
-            return NULL;
-        b->items = p;
-        b->cap = cap;
-    }
+    if (cc_grow((void **)&b->items, &b->cap, b->n + 1, sizeof(*b->items)) < 0)
+        return NULL;
     item *it = &b->items[b->n++];
     memset(it, 0, sizeof(*it));
     it->kind = kind;

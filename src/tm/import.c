@@ -26,6 +26,9 @@ static const char *SQL_INS_UNIT =
 static const char *SQL_INS_EXTRA =
     "INSERT OR FAIL INTO extra(unit, vseq, seq, type, attrs, value) VALUES ";
 static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES ";
+/* a key not in the TM: OR FAIL needs no statement journal, OR REPLACE does
+   (dupkey.unit is NOT NULL without a default, so REPLACE may abort) */
+static const char *SQL_NEW_KEY = "INSERT OR FAIL INTO dupkey(key, unit) VALUES ";
 /* the highest unit id ever given (AUTOINCREMENT keeps it in sqlite_sequence) */
 static const char *SQL_LAST_ID =
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'unit'), 0), "
@@ -511,6 +514,7 @@ int cc_import_flush(cc_importer *im)
     int rc;
     if ((rc = cc_rowq_flush(&im->q_unit, im->tm)) < 0 ||
         (rc = cc_rowq_flush(&im->q_extra, im->tm)) < 0 ||
+        (rc = cc_rowq_flush(&im->q_newkey, im->tm)) < 0 ||
         (rc = cc_rowq_flush(&im->q_key, im->tm)) < 0)
         return rc;
     cc_arena_reset(&im->qarena);
@@ -628,6 +632,7 @@ int cc_importer_new(cc_importer **out, concord_tm *tm, concord_duplicates on_dup
     im->st = st;
     if ((rc = cc_rowq_init(&im->q_unit, SQL_INS_UNIT, 15)) < 0 ||
         (rc = cc_rowq_init(&im->q_extra, SQL_INS_EXTRA, 6)) < 0 ||
+        (rc = cc_rowq_init(&im->q_newkey, SQL_NEW_KEY, 2)) < 0 ||
         (rc = cc_rowq_init(&im->q_key, SQL_PUT_KEY, 2)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_origin, SQL_INS_ORIGIN)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->find_src, SQL_FIND_SRC)) < 0 ||
@@ -658,6 +663,7 @@ void cc_importer_free(cc_importer *im)
         sqlite3_finalize(all[i]);
     cc_rowq_free(&im->q_unit);
     cc_rowq_free(&im->q_extra);
+    cc_rowq_free(&im->q_newkey);
     cc_rowq_free(&im->q_key);
     cc_arena_free(&im->qarena);
     for (size_t i = 0; i < im->cap; i++)

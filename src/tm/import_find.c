@@ -27,10 +27,12 @@ static int queued_source(const cc_importer *im, uint64_t h)
 /* The unit of the last queued row of key (0 if none): INSERT OR REPLACE keeps the last. */
 static sqlite3_int64 queued_key(const cc_importer *im, uint64_t key)
 {
-    const cc_rowq *q = &im->q_key;
-    for (size_t r = q->nrows; r-- > 0;)
-        if (cc_rowq_row(q, r)[0].i == (sqlite3_int64)key)
-            return cc_rowq_row(q, r)[1].i;
+    /* a key in both queues was new at its first put: the replacing row is the later */
+    const cc_rowq *qs[2] = {&im->q_key, &im->q_newkey};
+    for (int k = 0; k < 2; k++)
+        for (size_t r = qs[k]->nrows; r-- > 0;)
+            if (cc_rowq_row(qs[k], r)[0].i == (sqlite3_int64)key)
+                return cc_rowq_row(qs[k], r)[1].i;
     return 0;
 }
 
@@ -168,12 +170,26 @@ static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
     return cc_hash(h, &what, sizeof(what));
 }
 
+static int filter_maybe(const cc_importer *im, uint64_t h);
+
+/*
+ * Queue a dupkey row. A key the filter has never seen is in neither the
+ * TM nor the queues, so it needs no REPLACE: it goes in q_newkey. The new
+ * keys are written before the others (a key put twice is new the first
+ * time only), and both queues are written when either is full, so that
+ * order holds.
+ */
 static int put_key(cc_importer *im, uint64_t key, sqlite3_int64 unit)
 {
+    cc_rowq *q = im->filter && !filter_maybe(im, key) ? &im->q_newkey : &im->q_key;
     cc_import_filter_add(im, key);
-    cc_rowq_int(&im->q_key, (sqlite3_int64)key);
-    cc_rowq_int(&im->q_key, unit);
-    return cc_rowq_end_row(&im->q_key, im->tm);
+    cc_rowq_int(q, (sqlite3_int64)key);
+    cc_rowq_int(q, unit);
+    q->col = 0;
+    if (++q->nrows < CC_ROWS_PER_INSERT)
+        return 0;
+    int rc = cc_rowq_flush(&im->q_newkey, im->tm);
+    return rc < 0 ? rc : cc_rowq_flush(&im->q_key, im->tm);
 }
 
 /*

@@ -150,7 +150,10 @@ typedef struct cc_importer {
     sqlite3_int64 origin;
     sqlite3_stmt *ins_origin, *find_src, *get_unit, *upd_unit, *del_unit, *del_extras, *get_extras,
         *get_lang, *ins_lang, *get_key, *ins_change;
-    cc_rowq q_unit, q_extra, q_key; /* see CC_ROWS_PER_INSERT */
+    cc_rowq q_unit, q_extra; /* see CC_ROWS_PER_INSERT */
+    /* dupkey rows: keys the filter knows to be new (a plain INSERT), and the
+       rest (INSERT OR REPLACE, the last put wins); see put_key() in import_find.c */
+    cc_rowq q_newkey, q_key;
     cc_arena qarena;                /* the queued values */
     sqlite3_int64 next_id;          /* of the next unit stored */
     struct {

@@ -208,8 +208,9 @@ static void note_dates(const char *attrs, char *first, char *last)
         snprintf(last, 64, "%s", m);
 }
 
-/* Store the kept variants of u (its source among them) as a new unit. */
-static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t src_hash)
+/* Store the kept variants of u (its source among them) as a new unit; prep may be NULL. */
+static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
+                      const cc_unit_prep *prep)
 {
     int rc;
     if ((rc = cc_import_source_first(im, u, s)) < 0)
@@ -249,11 +250,27 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
         kl = l;
         kc = c;
     }
-    cc_buf_clear(&im->blob);
-    if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
-        return rc;
-    if (im->blob.len > (size_t)INT32_MAX)
-        return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0, "a unit larger than 2 GiB");
+    /* every variant kept: the reading thread encoded them, but for the language ids */
+    const void *blob = prep ? prep->blob : NULL;
+    size_t blob_len = prep ? prep->blob_len : 0;
+    if (prep && n == u->nvariants) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t l = (uint32_t)kl[i];
+            unsigned char *b = prep->blob + prep->lang_at[i];
+            b[0] = (unsigned char)l;
+            b[1] = (unsigned char)(l >> 8);
+            b[2] = (unsigned char)(l >> 16);
+            b[3] = (unsigned char)(l >> 24);
+        }
+    } else {
+        cc_buf_clear(&im->blob);
+        if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
+            return rc;
+        if (im->blob.len > (size_t)INT32_MAX)
+            return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0,
+                                   "a unit larger than 2 GiB");
+        blob = NULL;
+    }
     sqlite3_int64 id = im->next_id++;
     cc_rowq *q = &im->q_unit;
     char tool[128], toolversion[128];
@@ -274,9 +291,12 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     cc_rowq_int(q, has_extra);
     cc_rowq_int(q, (sqlite3_int64)src_hash);
     cc_rowq_int(q, (sqlite3_int64)n);
-    if ((rc = cc_rowq_bytes(q, &im->qarena, SQLITE_BLOB, im->blob.data ? im->blob.data : "",
-                            im->blob.len)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena,
+    if (blob) /* the batch's memory, which outlives the queue (see cc_unit_prep) */
+        cc_rowq_ref(q, SQLITE_BLOB, blob, blob_len);
+    else if ((rc = cc_rowq_bytes(q, &im->qarena, SQLITE_BLOB, im->blob.data ? im->blob.data : "",
+                                 im->blob.len)) < 0)
+        return rc;
+    if ((rc = cc_rowq_text(q, &im->qarena,
                            attr_value(u->attrs, "creationtool", tool, sizeof(tool)))) < 0 ||
         (rc = cc_rowq_text(
              q, &im->qarena,
@@ -409,7 +429,7 @@ static int merge_into(cc_importer *im, cc_stored_unit *su, const concord_unit *u
     for (size_t i = 0; i < u->nvariants; i++)
         add += i != s && im->keep[i];
     if (su->n + add > CC_MAX_VARIANTS)
-        return store_unit(im, u, s, src_hash); /* too many for one unit: a new one */
+        return store_unit(im, u, s, src_hash, NULL); /* too many for one unit: a new one */
     cc_stored_variant *nv = cc_arena_alloc(&im->arena, (su->n + add) * sizeof(*nv));
     if (!nv)
         return CONCORD_ENOMEM;
@@ -494,8 +514,7 @@ static int remove_languages(cc_importer *im, const concord_unit *u, size_t s, ui
     return 0;
 }
 
-/* The variant of u that is its source: the one in srclang (or its language), else the first. */
-static size_t source_variant(const concord_unit *u)
+size_t cc_import_source_variant(const concord_unit *u)
 {
     if (!u->srclang || strcmp(u->srclang, "*all*") == 0)
         return 0;
@@ -523,6 +542,11 @@ int cc_import_flush(cc_importer *im)
 
 int cc_import_unit(cc_importer *im, const concord_unit *u)
 {
+    return cc_import_unit_prep(im, u, NULL);
+}
+
+int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_prep *prep)
+{
     int rc;
     im->st->read++;
     im->last_id = 0;
@@ -539,11 +563,11 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         if ((rc = cc_codes_serialize(v->codes, v->ncodes, &im->codes[i])) < 0 ||
             (rc = lang_id(im, v->lang, &im->vlang[i])) < 0)
             return rc;
-        uint64_t h = cc_hash(CC_HASH_INIT, v->lang, strlen(v->lang) + 1);
-        h = cc_hash(h, v->text, v->text_len + 1);
-        im->vhash[i] = cc_hash(h, im->codes[i].data ? im->codes[i].data : "", im->codes[i].len);
+        im->vhash[i] = prep ? prep->vhash[i]
+                            : cc_import_variant_hash(v->lang, v->text, v->text_len,
+                                                     im->codes[i].data, im->codes[i].len);
     }
-    size_t s = source_variant(u);
+    size_t s = prep ? prep->src : cc_import_source_variant(u);
     uint64_t src_hash = im->vhash[s];
     if (!im->filter && im->st->read > CC_FILTER_AFTER && (rc = cc_import_filter_build(im)) < 0)
         return rc;
@@ -598,7 +622,7 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         for (size_t t = 0; t < u->nvariants; t++)
             im->keep[t] = im->act[t] == CC_DUP_SOURCE || im->act[t] == CC_DUP_NEW_UNIT ||
                           (!joined && im->act[t] == CC_DUP_JOIN);
-        if ((rc = store_unit(im, u, s, src_hash)) < 0)
+        if ((rc = store_unit(im, u, s, src_hash, prep)) < 0)
             return rc;
         im->last_id = im->next_id - 1;
     }
@@ -694,9 +718,23 @@ static int on_header(const concord_tmx_header *h, void *ud)
     return write_header(((import_run *)ud)->im, h);
 }
 
-static int on_unit(const concord_unit *u, void *ud)
+static int on_unit(const concord_unit *u, const cc_unit_prep *prep, void *ud)
 {
-    return cc_import_unit(((import_run *)ud)->im, u);
+    return cc_import_unit_prep(((import_run *)ud)->im, u, prep);
+}
+
+/* The filter's words that a unit's look-ups will read (see cc_import_find()). */
+static void on_ahead(const cc_unit_prep *prep, void *ud)
+{
+    const cc_importer *im = ((import_run *)ud)->im;
+    if (!im->filter)
+        return;
+    cc_import_filter_prefetch(im, prep->vhash[prep->src]);
+    for (size_t t = 0; t < prep->n; t++)
+        if (t != prep->src) {
+            cc_import_filter_prefetch(im, prep->vhash[t]); /* the target as a source */
+            cc_import_filter_prefetch(im, prep->pair[t]);
+        }
 }
 
 static void on_event(const concord_tmx_event *e, void *ud)
@@ -732,7 +770,7 @@ static int on_batch_end(void *ud)
 /* Import one source into the open transaction. */
 static int import_source(import_run *r, const cc_tmx_source *src)
 {
-    cc_import_sink sink = {on_header, on_unit, on_event, on_progress, on_batch_end, r};
+    cc_import_sink sink = {on_header, on_unit, on_ahead, on_event, on_progress, on_batch_end, r};
     r->im->file = src->name;
     r->im->origin = 0;
     return cc_import_pipe(src, r->opts->skip_invalid, &sink);

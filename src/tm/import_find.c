@@ -156,11 +156,7 @@ int cc_import_unit_matches(const cc_importer *im, const cc_stored_unit *su, cons
 /* The key of a pair of variants, the same in both directions. */
 static uint64_t pair_key(const cc_importer *im, size_t a, size_t b)
 {
-    uint64_t x = im->vhash[a], y = im->vhash[b];
-    uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
-    uint64_t h = cc_hash(CC_HASH_INIT, "P", 1);
-    h = cc_hash(h, &lo, sizeof(lo));
-    return cc_hash(h, &hi, sizeof(hi));
+    return cc_import_pair_key(im->vhash[a], im->vhash[b]);
 }
 
 static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
@@ -223,6 +219,12 @@ void cc_import_filter_add(cc_importer *im, uint64_t h)
         return;
     uint64_t mask, *w = filter_word(im, h, &mask);
     *w |= mask;
+}
+
+void cc_import_filter_prefetch(const cc_importer *im, uint64_t h)
+{
+    uint64_t mask, *w = filter_word(im, h, &mask);
+    __builtin_prefetch(w, 1); /* GCC and Clang */
 }
 
 /* 0: certainly not in the TM; 1: maybe (or no filter yet). */

@@ -39,6 +39,23 @@ typedef struct cc_tmx_source {
 int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord_tmx_callbacks *cb);
 
 /*
+ * What the reading thread works out for a unit, so that the writer (the
+ * bottleneck of an import) mostly writes: the hashes and the encoded
+ * variants need nothing from the store. In the batch's memory, which lives
+ * until the batch's batch_end: the writer may queue a pointer into it, and
+ * patches the language ids (which only the store gives) into the blob.
+ */
+typedef struct cc_unit_prep {
+    size_t n;              /* the unit's variants */
+    size_t src;            /* cc_import_source_variant() */
+    const uint64_t *vhash; /* of each variant: language, text, codes (see cc_import_unit()) */
+    uint64_t *pair;        /* of each target: its key with the source (cc_import_pair_key()) */
+    unsigned char *blob;   /* cc_variants_encode() of every variant, the language ids 0 */
+    size_t blob_len;
+    const uint32_t *lang_at; /* where each variant's language id is in the blob */
+} cc_unit_prep;
+
+/*
  * Where the calling thread takes what the reading thread read, in order.
  * header and unit return 0 or an error, which stops the reading; batch_end
  * runs after each batch (at most a few hundred units), where the queued rows
@@ -46,7 +63,9 @@ int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord
  */
 typedef struct cc_import_sink {
     int (*header)(const concord_tmx_header *h, void *ud);
-    int (*unit)(const concord_unit *u, void *ud);
+    int (*unit)(const concord_unit *u, const cc_unit_prep *prep, void *ud); /* prep may be NULL */
+    /* a unit a few places ahead of the one being handed over (for prefetching) */
+    void (*ahead)(const cc_unit_prep *prep, void *ud);
     void (*event)(const concord_tmx_event *e, void *ud);
     void (*progress)(unsigned long long done, unsigned long long total, void *ud);
     int (*batch_end)(void *ud);
@@ -96,6 +115,15 @@ void cc_rowq_free(cc_rowq *q);
 int cc_rowq_flush(cc_rowq *q, concord_tm *tm);
 /* Queue a copy of p[0..n) (in arena a) as TEXT or BLOB; NULL p queues a NULL. */
 int cc_rowq_bytes(cc_rowq *q, cc_arena *a, int type, const void *p, size_t n);
+
+/* Queue p[0..n) itself, which must live until the queue is written (n <= INT32_MAX). */
+static inline void cc_rowq_ref(cc_rowq *q, int type, const void *p, size_t n)
+{
+    cc_qval *v = &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
+    v->type = type;
+    v->p = p;
+    v->len = (int)n;
+}
 
 static inline const cc_qval *cc_rowq_row(const cc_rowq *q, size_t r)
 {
@@ -193,6 +221,26 @@ int cc_importer_begin(cc_importer *im);
 int cc_import_flush(cc_importer *im);
 /* One unit through detection and policy into the store. */
 int cc_import_unit(cc_importer *im, const concord_unit *u);
+/* The same, with what the reading thread prepared (prep may be NULL). */
+int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_prep *prep);
+/* The variant of u that is its source: the one in srclang (or its language), else the first. */
+size_t cc_import_source_variant(const concord_unit *u);
+/* The hash of a variant: language, text and serialized codes. */
+static inline uint64_t cc_import_variant_hash(const char *lang, const char *text, size_t text_len,
+                                              const char *codes, size_t codes_len)
+{
+    uint64_t h = cc_hash(CC_HASH_INIT, lang, strlen(lang) + 1);
+    h = cc_hash(h, text, text_len + 1);
+    return cc_hash(h, codes ? codes : "", codes_len);
+}
+/* The dupkey key of a pair of variants with hashes x and y, the same either way round. */
+static inline uint64_t cc_import_pair_key(uint64_t x, uint64_t y)
+{
+    uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
+    uint64_t h = cc_hash(CC_HASH_INIT, "P", 1);
+    h = cc_hash(h, &lo, sizeof(lo));
+    return cc_hash(h, &hi, sizeof(hi));
+}
 
 /* The queued row of unit id, or NULL if the unit is not queued. */
 static inline const cc_qval *cc_import_queued_unit(const cc_importer *im, sqlite3_int64 id)
@@ -237,6 +285,8 @@ int cc_import_put_pair_keys(cc_importer *im, const concord_unit *u, size_t s, sq
 /* The Bloom filter of keys and source hashes (import_find.c). */
 int cc_import_filter_build(cc_importer *im);
 void cc_import_filter_add(cc_importer *im, uint64_t h);
+/* Start loading the filter's word of h (the next units' look-ups cost no wait). */
+void cc_import_filter_prefetch(const cc_importer *im, uint64_t h);
 #define CC_FILTER_AFTER 4096 /* units into an import before the filter is built */
 
 #endif

@@ -316,6 +316,12 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     im->st->imported++;
     im->st->variants += n;
     cc_import_filter_add(im, src_hash);
+    if (blob)
+        cc_import_src_cache_stored(im, src_hash, id, src_seq, has_extra, first_id == 0, blob,
+                                   blob_len);
+    else
+        cc_import_src_cache_stored(im, src_hash, id, src_seq, has_extra, first_id == 0,
+                                   im->blob.data, im->blob.len);
     /* the first unit with its source needs no keys (see cc_import_find()) */
     return first_id ? cc_import_put_pair_keys(im, u, s, id) : 0;
 }
@@ -323,6 +329,7 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
 /* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
 static int rewrite_unit(cc_importer *im, cc_stored_unit *su, const unsigned char *keep_stored)
 {
+    cc_import_src_cache_clear(im); /* a stored unit changes */
     int rc = cc_import_flush(im);
     if (rc < 0)
         return rc;
@@ -421,6 +428,7 @@ static int rewrite_unit(cc_importer *im, cc_stored_unit *su, const unsigned char
 static int merge_into(cc_importer *im, cc_stored_unit *su, const concord_unit *u, size_t s,
                       uint64_t src_hash)
 {
+    cc_import_src_cache_clear(im); /* a stored unit changes */
     /* the UPDATE below needs the row; the props it adds are queued like any */
     int rc = cc_import_queued_unit(im, su->id) ? cc_import_flush(im) : 0;
     if (rc < 0)
@@ -631,6 +639,7 @@ int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_pr
 
 int cc_importer_begin(cc_importer *im)
 {
+    cc_import_src_cache_clear(im); /* another writer may have changed the TM since */
     /* the highest unit id ever given (AUTOINCREMENT keeps it in sqlite_sequence) */
     sqlite3_stmt *st;
     int rc = cc_tm_prepare(im->tm, &st, SQL_LAST_ID);
@@ -687,6 +696,7 @@ void cc_importer_free(cc_importer *im)
         sqlite3_finalize(all[i]);
     cc_rowq_free(&im->q_unit);
     cc_rowq_free(&im->q_extra);
+    cc_import_src_cache_free(im);
     cc_rowq_free(&im->q_newkey);
     cc_rowq_free(&im->q_key);
     cc_arena_free(&im->qarena);

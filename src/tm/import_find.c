@@ -63,6 +63,8 @@ static int decode_unit(cc_importer *im, const void *data, size_t len, cc_stored_
     su->v = cc_arena_alloc(&im->arena, (count ? count : 1) * sizeof(*su->v));
     if (!su->v)
         return CONCORD_ENOMEM;
+    su->blob = blob;
+    su->blob_len = len;
     return cc_variants_decode(blob, len, su->v, count, &su->n) < 0 ? CONCORD_ERROR : 1;
 }
 
@@ -313,26 +315,102 @@ static int group_find(cc_importer *im, uint64_t h, const concord_unit *u, size_t
     return 0;
 }
 
+void cc_import_src_cache_clear(cc_importer *im)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        im->src_cache[i].id = 0;
+}
+
+void cc_import_src_cache_free(cc_importer *im)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        cc_buf_free(&im->src_cache[i].blob);
+}
+
+static cc_src_cached *src_cache_find(cc_importer *im, uint64_t h)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        if (im->src_cache[i].id && im->src_cache[i].h == h)
+            return &im->src_cache[i];
+    return NULL;
+}
+
+/* Remember unit id as the first with source hash h (oldest entry out; no memory: no entry). */
+static void src_cache_put(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                          int has_extra, int alone, const void *blob, size_t blob_len)
+{
+    cc_src_cached *c = src_cache_find(im, h);
+    if (!c)
+        c = &im->src_cache[im->src_cache_next++ % CC_SRC_CACHE];
+    c->id = 0;
+    cc_buf_clear(&c->blob);
+    if (cc_buf_append(&c->blob, blob_len ? blob : "", blob_len) < 0)
+        return;
+    c->h = h;
+    c->id = id;
+    c->src_seq = src_seq;
+    c->has_extra = has_extra;
+    c->alone = alone;
+}
+
+void cc_import_src_cache_stored(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                                int has_extra, int first, const void *blob, size_t blob_len)
+{
+    if (first) {
+        src_cache_put(im, h, id, src_seq, has_extra, im->first_absent, blob, blob_len);
+        return;
+    }
+    cc_src_cached *c = src_cache_find(im, h);
+    if (c)
+        c->alone = 0; /* the first unit is no longer the only one */
+}
+
 /*
  * The first stored unit whose source is variant v of u. The filter answers
- * for most new sources; a group is almost always found at its first row
- * (only a hash collision goes on).
+ * for most new sources, the source cache for most repeated ones; a group is
+ * almost always found at its first row (only a hash collision goes on).
  */
 static int first_with_source(cc_importer *im, const concord_unit *u, size_t v, cc_stored_unit *su,
                              sqlite3_int64 *id, int *alone)
 {
+    int rc;
+    uint64_t h = im->vhash[v];
     *id = 0;
     if (alone)
         *alone = 0;
-    if (!filter_maybe(im, im->vhash[v]))
+    if (!filter_maybe(im, h))
         return 0;
-    return group_find(im, im->vhash[v], u, v, v, CC_WANT_SOURCE, su, id, alone);
+    cc_src_cached *c = src_cache_find(im, h);
+    if (c) {
+        if ((rc = decode_unit(im, c->blob.data ? c->blob.data : "", c->blob.len, su)) < 0)
+            return rc;
+        su->id = c->id;
+        su->src_seq = c->src_seq;
+        su->has_extra = c->has_extra;
+        /* the first unit with this source; a unit with another source and the same
+           hash (a collision) is not taken for it: the long way then */
+        if (cc_import_unit_matches(im, su, u, v, v, CC_WANT_SOURCE)) {
+            *id = c->id;
+            if (alone)
+                *alone = c->alone;
+            return 0;
+        }
+    }
+    int a = 0;
+    if ((rc = group_find(im, h, u, v, v, CC_WANT_SOURCE, su, id, alone ? &a : NULL)) < 0)
+        return rc;
+    if (alone)
+        *alone = a;
+    if (*id && !c)
+        src_cache_put(im, h, *id, su->src_seq, su->has_extra, a, su->blob, su->blob_len);
+    return 0;
 }
 
 int cc_import_source_first(cc_importer *im, const concord_unit *u, size_t s)
 {
     if (im->first_known)
         return 0;
+    im->first_absent = im->filter && !filter_maybe(im, im->vhash[s]);
     int rc = first_with_source(im, u, s, &im->first, &im->first_id, &im->first_alone);
     im->first_known = rc == 0;
     return rc;

@@ -168,7 +168,26 @@ typedef struct cc_stored_unit {
     size_t src_seq, n;
     int has_extra;
     cc_stored_variant *v;
+    const void *blob; /* the encoded variants v points into */
+    size_t blob_len;
 } cc_stored_unit;
+
+/*
+ * The first unit with a source, as cc_import_source_first() found it or as
+ * it was just stored: sources repeat close together (an alternative
+ * translation, the same sentence in a later unit), and the lookup through
+ * SQLite then costs more than the rest of the unit. Cleared whenever a
+ * stored unit changes or goes, and at the start of each transaction.
+ */
+#define CC_SRC_CACHE 16
+typedef struct cc_src_cached {
+    uint64_t h;       /* source hash */
+    sqlite3_int64 id; /* 0: an empty entry */
+    size_t src_seq;
+    int has_extra;
+    int alone; /* 1: no other stored unit has the hash (0 when not known) */
+    cc_buf blob;
+} cc_src_cached;
 
 typedef struct cc_importer {
     concord_tm *tm;
@@ -203,7 +222,10 @@ typedef struct cc_importer {
     int first_known;
     sqlite3_int64 first_id;
     int first_alone; /* no other unit is stored with its source */
+    int first_absent; /* the filter knew that no unit had the source's hash */
     cc_stored_unit first;
+    cc_src_cached src_cache[CC_SRC_CACHE];
+    unsigned src_cache_next;
     uint64_t *filter; /* see cc_import_filter_build(); NULL until then */
     cc_buf blob;
     cc_arena arena; /* copies of stored units */
@@ -281,6 +303,12 @@ int cc_import_unit_matches(const cc_importer *im, const cc_stored_unit *su, cons
 
 /* The keys of the (source, target) pairs kept of u, stored as unit `id`. */
 int cc_import_put_pair_keys(cc_importer *im, const concord_unit *u, size_t s, sqlite3_int64 id);
+
+/* The source cache (see CC_SRC_CACHE): forget everything; note a stored unit. */
+void cc_import_src_cache_clear(cc_importer *im);
+void cc_import_src_cache_stored(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                                int has_extra, int first, const void *blob, size_t blob_len);
+void cc_import_src_cache_free(cc_importer *im);
 
 /* The Bloom filter of keys and source hashes (import_find.c). */
 int cc_import_filter_build(cc_importer *im);

@@ -5,9 +5,11 @@
  * SQLite. At most NBATCHES batches exist at a time, so memory stays bounded
  * whatever the size of the file; everything the caller sees (units, events,
  * progress, errors) arrives on the calling thread, in order. The writer is
- * the slower of the two, so the reader also prepares each unit (hashes,
- * encoded variants: see cc_unit_prep), and the writer prefetches the filter
- * words of the unit AHEAD of the one it writes.
+ * most often the slower of the two, so the reader also prepares the units
+ * (hashes, encoded variants: see cc_unit_prep) while it is the one that
+ * waits, and the writer prefetches the filter words of the unit AHEAD of
+ * the one it writes. A file of many-variant units with props can turn
+ * that round: when the writer waits, it prepares for itself again.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -57,7 +59,11 @@ typedef struct pipe_state {
     const cc_tmx_source *src;
     int skip_invalid;
     batch *cur;
+    int cur_prep; /* prepare the units of the current batch */
     int oom;
+    /* whether the reader prepares units: set when the reader waits for the writer,
+       cleared when the writer waits for the reader (under mu) */
+    int prep;
     cc_buf *codes; /* scratch of prepare(): the serialized codes of each variant */
     int64_t *zeros;
     size_t cap;
@@ -162,11 +168,14 @@ static batch *reader_batch(pipe_state *ps)
     if (ps->cur)
         return ps->cur;
     pthread_mutex_lock(&ps->mu);
+    if (!ps->free_list && !ps->stop)
+        ps->prep = 1; /* the writer is the slower: take work off it */
     while (!ps->free_list && !ps->stop)
         pthread_cond_wait(&ps->cv, &ps->mu);
     batch *b = ps->stop ? NULL : ps->free_list;
     if (b)
         ps->free_list = b->next;
+    ps->cur_prep = ps->prep;
     pthread_mutex_unlock(&ps->mu);
     if (b) {
         cc_arena_reset(&b->arena);
@@ -312,7 +321,7 @@ static int r_unit(const concord_unit *u, void *ud)
         ps->oom = 1;
         return 1;
     }
-    it->prep = prepare(ps, b, &it->u.unit);
+    it->prep = ps->cur_prep ? prepare(ps, b, &it->u.unit) : NULL;
     if (b->n >= BATCH_UNITS || b->bytes >= BATCH_BYTES)
         reader_flush(ps);
     return 0;
@@ -381,9 +390,12 @@ int cc_tmx_source_file(const cc_tmx_source *src, int skip_invalid, const concord
 /* Take the batches and hand their items to the sink; returns the first error. */
 static int drain(pipe_state *ps, const cc_import_sink *sink)
 {
-    int rc = 0;
+    int rc = 0, started = 0;
     for (;;) {
         pthread_mutex_lock(&ps->mu);
+        if (!ps->full_head && !ps->done && started)
+            ps->prep = 0; /* the reader is the slower: the writer prepares for itself */
+        started = 1; /* waiting for the first batch says nothing */
         while (!ps->full_head && !ps->done)
             pthread_cond_wait(&ps->cv, &ps->mu);
         batch *b = ps->full_head;
@@ -443,6 +455,7 @@ int cc_import_pipe(const cc_tmx_source *src, int skip_invalid, const cc_import_s
     }
     ps.src = src;
     ps.skip_invalid = skip_invalid;
+    ps.prep = 1;
     pthread_mutex_init(&ps.mu, NULL);
     pthread_cond_init(&ps.cv, NULL);
     pthread_t th;

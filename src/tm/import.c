@@ -93,8 +93,7 @@ static int lang_id(cc_importer *im, const char *tag, int64_t *out)
     return 0;
 }
 
-/* The value of attribute `name` in markup made by the reader (` a="v" b="w"`). */
-static const char *attr_value(const char *attrs, const char *name, char *buf, size_t size)
+const char *cc_import_attr_value(const char *attrs, const char *name, char *buf, size_t size)
 {
     if (!attrs || !*attrs)
         return NULL;
@@ -194,16 +193,15 @@ static int insert_extras(cc_importer *im, sqlite3_int64 unit, sqlite3_int64 vseq
     return 0;
 }
 
-/* Keep the oldest and the newest date of the unit and its variants. */
-static void note_dates(const char *attrs, char *first, char *last)
+void cc_import_note_dates(const char *attrs, char *first, char *last)
 {
     char d[64];
-    const char *c = attr_value(attrs, "creationdate", d, sizeof(d));
+    const char *c = cc_import_attr_value(attrs, "creationdate", d, sizeof(d));
     if (c && (!*first || strcmp(c, first) < 0))
         snprintf(first, 64, "%s", c);
     if (c && strcmp(c, last) > 0)
         snprintf(last, 64, "%s", c);
-    const char *m = attr_value(attrs, "changedate", d, sizeof(d));
+    const char *m = cc_import_attr_value(attrs, "changedate", d, sizeof(d));
     if (m && strcmp(m, last) > 0)
         snprintf(last, 64, "%s", m);
 }
@@ -218,7 +216,12 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     sqlite3_int64 first_id = im->first_id;
     char first[64] = "", last[64] = "";
     int has_extra = u->nprops > 0;
-    note_dates(u->attrs, first, last);
+    /* every variant kept: the reading thread worked out the dates and the rest */
+    int whole = prep && u->nvariants > 0;
+    for (size_t i = 0; i < u->nvariants && whole; i++)
+        whole = im->keep[i];
+    if (!whole)
+        cc_import_note_dates(u->attrs, first, last);
     /* the kept variants, in their order (most often all of them: no copy) */
     size_t n = 0, src_seq = 0;
     for (size_t i = 0; i < u->nvariants; i++) {
@@ -227,7 +230,8 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
         if (i == s)
             src_seq = n;
         has_extra |= u->variants[i].nprops > 0;
-        note_dates(u->variants[i].attrs, first, last);
+        if (!whole)
+            cc_import_note_dates(u->variants[i].attrs, first, last);
         n++;
     }
     const concord_variant *kv = u->variants;
@@ -253,7 +257,7 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     /* every variant kept: the reading thread encoded them, but for the language ids */
     const void *blob = prep ? prep->blob : NULL;
     size_t blob_len = prep ? prep->blob_len : 0;
-    if (prep && n == u->nvariants) {
+    if (whole) {
         for (size_t i = 0; i < n; i++) {
             uint32_t l = (uint32_t)kl[i];
             unsigned char *b = prep->blob + prep->lang_at[i];
@@ -273,20 +277,33 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     }
     sqlite3_int64 id = im->next_id++;
     cc_rowq *q = &im->q_unit;
-    char tool[128], toolversion[128];
+    char tool[CC_TOOL_MAX], toolversion[CC_TOOL_MAX];
+    const char *first_date = *first ? first : NULL, *last_date = *last ? last : NULL;
+    const char *tool_v = NULL, *toolversion_v = NULL;
+    if (whole) {
+        first_date = prep->first_date;
+        last_date = prep->last_date;
+        tool_v = prep->tool;
+        toolversion_v = prep->toolversion;
+    } else {
+        tool_v = cc_import_attr_value(u->attrs, "creationtool", tool, sizeof(tool));
+        toolversion_v =
+            cc_import_attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion));
+    }
+    /* with prep, u and prep are the batch's memory, which outlives the queue: no copies */
+#define QTEXT(str) (prep ? cc_rowq_ref_text(q, (str)) : cc_rowq_text(q, &im->qarena, (str)))
     cc_rowq_int(q, id);
     if (im->origin)
         cc_rowq_int(q, im->origin);
     else
         cc_rowq_bytes(q, &im->qarena, SQLITE_NULL, NULL, 0);
-    if ((rc = cc_rowq_text(q, &im->qarena, u->tuid)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, u->srclang ? u->srclang : "*all*")) < 0)
+    if ((rc = QTEXT(u->tuid)) < 0 || (rc = QTEXT(u->srclang ? u->srclang : "*all*")) < 0)
         return rc;
     cc_rowq_int(q, im->vlang[s]);
     cc_rowq_int(q, (sqlite3_int64)src_seq);
-    if ((rc = cc_rowq_text(q, &im->qarena, *first ? first : NULL)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, *last ? last : NULL)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, u->attrs ? u->attrs : "")) < 0)
+    if ((rc = cc_rowq_text(q, &im->qarena, first_date)) < 0 ||
+        (rc = cc_rowq_text(q, &im->qarena, last_date)) < 0 ||
+        (rc = QTEXT(u->attrs ? u->attrs : "")) < 0)
         return rc;
     cc_rowq_int(q, has_extra);
     cc_rowq_int(q, (sqlite3_int64)src_hash);
@@ -296,13 +313,11 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     else if ((rc = cc_rowq_bytes(q, &im->qarena, SQLITE_BLOB, im->blob.data ? im->blob.data : "",
                                  im->blob.len)) < 0)
         return rc;
-    if ((rc = cc_rowq_text(q, &im->qarena,
-                           attr_value(u->attrs, "creationtool", tool, sizeof(tool)))) < 0 ||
-        (rc = cc_rowq_text(
-             q, &im->qarena,
-             attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)))) < 0 ||
+    if ((rc = cc_rowq_text(q, &im->qarena, tool_v)) < 0 ||
+        (rc = cc_rowq_text(q, &im->qarena, toolversion_v)) < 0 ||
         (rc = cc_rowq_end_row(q, im->tm)) < 0)
         return rc;
+#undef QTEXT
     for (size_t i = 0, k = 0; i < u->nvariants; i++) {
         if (!im->keep[i])
             continue;

@@ -53,6 +53,8 @@ typedef struct cc_unit_prep {
     unsigned char *blob;   /* cc_variants_encode() of every variant, the language ids 0 */
     size_t blob_len;
     const uint32_t *lang_at; /* where each variant's language id is in the blob */
+    /* the unit's columns from its attributes, over all its variants (NULL: none) */
+    const char *first_date, *last_date, *tool, *toolversion;
 } cc_unit_prep;
 
 /*
@@ -115,6 +117,19 @@ void cc_rowq_free(cc_rowq *q);
 int cc_rowq_flush(cc_rowq *q, concord_tm *tm);
 /* Queue a copy of p[0..n) (in arena a) as TEXT or BLOB; NULL p queues a NULL. */
 int cc_rowq_bytes(cc_rowq *q, cc_arena *a, int type, const void *p, size_t n);
+
+/* Queue string s itself (NULL: a NULL), which must live until the queue is written. */
+static inline int cc_rowq_ref_text(cc_rowq *q, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > (size_t)INT32_MAX)
+        return cc_error_set(CONCORD_ELIMIT, "a value larger than 2 GiB");
+    cc_qval *v = &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
+    v->type = s ? SQLITE_TEXT : SQLITE_NULL;
+    v->p = s;
+    v->len = (int)n;
+    return 0;
+}
 
 /* Queue p[0..n) itself, which must live until the queue is written (n <= INT32_MAX). */
 static inline void cc_rowq_ref(cc_rowq *q, int type, const void *p, size_t n)
@@ -245,6 +260,11 @@ int cc_import_flush(cc_importer *im);
 int cc_import_unit(cc_importer *im, const concord_unit *u);
 /* The same, with what the reading thread prepared (prep may be NULL). */
 int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_prep *prep);
+/* The value of attribute `name` in markup made by the reader (` a="v" b="w"`), or NULL. */
+const char *cc_import_attr_value(const char *attrs, const char *name, char *buf, size_t size);
+/* Keep the oldest and the newest date of attrs in first and last (64 bytes each). */
+void cc_import_note_dates(const char *attrs, char *first, char *last);
+#define CC_TOOL_MAX 128 /* a longer creationtool(version) is not stored in its column */
 /* The variant of u that is its source: the one in srclang (or its language), else the first. */
 size_t cc_import_source_variant(const concord_unit *u);
 /* The hash of a variant: language, text and serialized codes. */

@@ -289,6 +289,18 @@ static const cc_unit_prep *prepare(pipe_state *ps, batch *b, const concord_unit 
         lang_at[i] = (uint32_t)at;
         at += 16 + v->text_len + c->len + (v->attrs ? strlen(v->attrs) : 0);
     }
+    char first[64] = "", last[64] = "", tool[CC_TOOL_MAX], toolversion[CC_TOOL_MAX];
+    cc_import_note_dates(u->attrs, first, last);
+    for (size_t i = 0; i < n; i++)
+        cc_import_note_dates(u->variants[i].attrs, first, last);
+    const char *t = cc_import_attr_value(u->attrs, "creationtool", tool, sizeof(tool));
+    const char *tv =
+        cc_import_attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion));
+    p->first_date = p->last_date = p->tool = p->toolversion = NULL;
+    if ((*first && !(p->first_date = dup_str(b, first))) ||
+        (*last && !(p->last_date = dup_str(b, last))) || (t && !(p->tool = dup_str(b, t))) ||
+        (tv && !(p->toolversion = dup_str(b, tv))))
+        return NULL;
     p->n = n;
     p->src = cc_import_source_variant(u);
     for (size_t i = 0; i < n; i++)

@@ -216,8 +216,8 @@ typedef struct cc_importer {
     /* dupkey rows: keys the filter knows to be new (a plain INSERT), and the
        rest (INSERT OR REPLACE, the last put wins); see put_key() in import_find.c */
     cc_rowq q_newkey, q_key;
-    cc_arena qarena;                /* the queued values */
-    sqlite3_int64 next_id;          /* of the next unit stored */
+    cc_arena qarena;       /* the queued values */
+    sqlite3_int64 next_id; /* of the next unit stored */
     struct {
         char tag[64];
         sqlite3_int64 id;
@@ -236,7 +236,7 @@ typedef struct cc_importer {
     /* the first stored unit with the new unit's source (first_id 0: none) */
     int first_known;
     sqlite3_int64 first_id;
-    int first_alone; /* no other unit is stored with its source */
+    int first_alone;  /* no other unit is stored with its source */
     int first_absent; /* the filter knew that no unit had the source's hash */
     cc_stored_unit first;
     cc_src_cached src_cache[CC_SRC_CACHE];

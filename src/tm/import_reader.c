@@ -405,9 +405,11 @@ static int drain(pipe_state *ps, const cc_import_sink *sink)
     int rc = 0, started = 0;
     for (;;) {
         pthread_mutex_lock(&ps->mu);
+        /* the reader is the slower: the writer prepares for itself (waiting for
+           the first batch says nothing) */
         if (!ps->full_head && !ps->done && started)
-            ps->prep = 0; /* the reader is the slower: the writer prepares for itself */
-        started = 1; /* waiting for the first batch says nothing */
+            ps->prep = 0;
+        started = 1;
         while (!ps->full_head && !ps->done)
             pthread_cond_wait(&ps->cv, &ps->mu);
         batch *b = ps->full_head;

@@ -26,6 +26,9 @@ static const char *SQL_INS_UNIT =
 static const char *SQL_INS_EXTRA =
     "INSERT OR FAIL INTO extra(unit, vseq, seq, type, attrs, value) VALUES ";
 static const char *SQL_PUT_KEY = "INSERT OR REPLACE INTO dupkey(key, unit) VALUES ";
+/* a key not in the TM: OR FAIL needs no statement journal, OR REPLACE does
+   (dupkey.unit is NOT NULL without a default, so REPLACE may abort) */
+static const char *SQL_NEW_KEY = "INSERT OR FAIL INTO dupkey(key, unit) VALUES ";
 /* the highest unit id ever given (AUTOINCREMENT keeps it in sqlite_sequence) */
 static const char *SQL_LAST_ID =
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'unit'), 0), "
@@ -90,8 +93,7 @@ static int lang_id(cc_importer *im, const char *tag, int64_t *out)
     return 0;
 }
 
-/* The value of attribute `name` in markup made by the reader (` a="v" b="w"`). */
-static const char *attr_value(const char *attrs, const char *name, char *buf, size_t size)
+const char *cc_import_attr_value(const char *attrs, const char *name, char *buf, size_t size)
 {
     if (!attrs || !*attrs)
         return NULL;
@@ -191,22 +193,22 @@ static int insert_extras(cc_importer *im, sqlite3_int64 unit, sqlite3_int64 vseq
     return 0;
 }
 
-/* Keep the oldest and the newest date of the unit and its variants. */
-static void note_dates(const char *attrs, char *first, char *last)
+void cc_import_note_dates(const char *attrs, char *first, char *last)
 {
     char d[64];
-    const char *c = attr_value(attrs, "creationdate", d, sizeof(d));
+    const char *c = cc_import_attr_value(attrs, "creationdate", d, sizeof(d));
     if (c && (!*first || strcmp(c, first) < 0))
         snprintf(first, 64, "%s", c);
     if (c && strcmp(c, last) > 0)
         snprintf(last, 64, "%s", c);
-    const char *m = attr_value(attrs, "changedate", d, sizeof(d));
+    const char *m = cc_import_attr_value(attrs, "changedate", d, sizeof(d));
     if (m && strcmp(m, last) > 0)
         snprintf(last, 64, "%s", m);
 }
 
-/* Store the kept variants of u (its source among them) as a new unit. */
-static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t src_hash)
+/* Store the kept variants of u (its source among them) as a new unit; prep may be NULL. */
+static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t src_hash,
+                      const cc_unit_prep *prep)
 {
     int rc;
     if ((rc = cc_import_source_first(im, u, s)) < 0)
@@ -214,7 +216,12 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     sqlite3_int64 first_id = im->first_id;
     char first[64] = "", last[64] = "";
     int has_extra = u->nprops > 0;
-    note_dates(u->attrs, first, last);
+    /* every variant kept: the reading thread worked out the dates and the rest */
+    int whole = prep && u->nvariants > 0;
+    for (size_t i = 0; i < u->nvariants && whole; i++)
+        whole = im->keep[i];
+    if (!whole)
+        cc_import_note_dates(u->attrs, first, last);
     /* the kept variants, in their order (most often all of them: no copy) */
     size_t n = 0, src_seq = 0;
     for (size_t i = 0; i < u->nvariants; i++) {
@@ -223,7 +230,8 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
         if (i == s)
             src_seq = n;
         has_extra |= u->variants[i].nprops > 0;
-        note_dates(u->variants[i].attrs, first, last);
+        if (!whole)
+            cc_import_note_dates(u->variants[i].attrs, first, last);
         n++;
     }
     const concord_variant *kv = u->variants;
@@ -246,40 +254,70 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
         kl = l;
         kc = c;
     }
-    cc_buf_clear(&im->blob);
-    if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
-        return rc;
-    if (im->blob.len > (size_t)INT32_MAX)
-        return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0, "a unit larger than 2 GiB");
+    /* every variant kept: the reading thread encoded them, but for the language ids */
+    const void *blob = prep ? prep->blob : NULL;
+    size_t blob_len = prep ? prep->blob_len : 0;
+    if (whole) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t l = (uint32_t)kl[i];
+            unsigned char *b = prep->blob + prep->lang_at[i];
+            b[0] = (unsigned char)l;
+            b[1] = (unsigned char)(l >> 8);
+            b[2] = (unsigned char)(l >> 16);
+            b[3] = (unsigned char)(l >> 24);
+        }
+    } else {
+        cc_buf_clear(&im->blob);
+        if ((rc = cc_variants_encode(&im->blob, kl, kv, n, kc)) < 0)
+            return rc;
+        if (im->blob.len > (size_t)INT32_MAX)
+            return cc_error_set_at(CONCORD_ELIMIT, im->file, u->line, 0, 0,
+                                   "a unit larger than 2 GiB");
+        blob = NULL;
+    }
     sqlite3_int64 id = im->next_id++;
     cc_rowq *q = &im->q_unit;
-    char tool[128], toolversion[128];
+    char tool[CC_TOOL_MAX], toolversion[CC_TOOL_MAX];
+    const char *first_date = *first ? first : NULL, *last_date = *last ? last : NULL;
+    const char *tool_v = NULL, *toolversion_v = NULL;
+    if (whole) {
+        first_date = prep->first_date;
+        last_date = prep->last_date;
+        tool_v = prep->tool;
+        toolversion_v = prep->toolversion;
+    } else {
+        tool_v = cc_import_attr_value(u->attrs, "creationtool", tool, sizeof(tool));
+        toolversion_v =
+            cc_import_attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion));
+    }
+    /* with prep, u and prep are the batch's memory, which outlives the queue: no copies */
+#define QTEXT(str) (prep ? cc_rowq_ref_text(q, (str)) : cc_rowq_text(q, &im->qarena, (str)))
     cc_rowq_int(q, id);
     if (im->origin)
         cc_rowq_int(q, im->origin);
     else
         cc_rowq_bytes(q, &im->qarena, SQLITE_NULL, NULL, 0);
-    if ((rc = cc_rowq_text(q, &im->qarena, u->tuid)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, u->srclang ? u->srclang : "*all*")) < 0)
+    if ((rc = QTEXT(u->tuid)) < 0 || (rc = QTEXT(u->srclang ? u->srclang : "*all*")) < 0)
         return rc;
     cc_rowq_int(q, im->vlang[s]);
     cc_rowq_int(q, (sqlite3_int64)src_seq);
-    if ((rc = cc_rowq_text(q, &im->qarena, *first ? first : NULL)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, *last ? last : NULL)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena, u->attrs ? u->attrs : "")) < 0)
+    if ((rc = cc_rowq_text(q, &im->qarena, first_date)) < 0 ||
+        (rc = cc_rowq_text(q, &im->qarena, last_date)) < 0 ||
+        (rc = QTEXT(u->attrs ? u->attrs : "")) < 0)
         return rc;
     cc_rowq_int(q, has_extra);
     cc_rowq_int(q, (sqlite3_int64)src_hash);
     cc_rowq_int(q, (sqlite3_int64)n);
-    if ((rc = cc_rowq_bytes(q, &im->qarena, SQLITE_BLOB, im->blob.data ? im->blob.data : "",
-                            im->blob.len)) < 0 ||
-        (rc = cc_rowq_text(q, &im->qarena,
-                           attr_value(u->attrs, "creationtool", tool, sizeof(tool)))) < 0 ||
-        (rc = cc_rowq_text(
-             q, &im->qarena,
-             attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion)))) < 0 ||
+    if (blob) /* the batch's memory, which outlives the queue (see cc_unit_prep) */
+        cc_rowq_ref(q, SQLITE_BLOB, blob, blob_len);
+    else if ((rc = cc_rowq_bytes(q, &im->qarena, SQLITE_BLOB, im->blob.data ? im->blob.data : "",
+                                 im->blob.len)) < 0)
+        return rc;
+    if ((rc = cc_rowq_text(q, &im->qarena, tool_v)) < 0 ||
+        (rc = cc_rowq_text(q, &im->qarena, toolversion_v)) < 0 ||
         (rc = cc_rowq_end_row(q, im->tm)) < 0)
         return rc;
+#undef QTEXT
     for (size_t i = 0, k = 0; i < u->nvariants; i++) {
         if (!im->keep[i])
             continue;
@@ -293,6 +331,12 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
     im->st->imported++;
     im->st->variants += n;
     cc_import_filter_add(im, src_hash);
+    if (blob)
+        cc_import_src_cache_stored(im, src_hash, id, src_seq, has_extra, first_id == 0, blob,
+                                   blob_len);
+    else
+        cc_import_src_cache_stored(im, src_hash, id, src_seq, has_extra, first_id == 0,
+                                   im->blob.data, im->blob.len);
     /* the first unit with its source needs no keys (see cc_import_find()) */
     return first_id ? cc_import_put_pair_keys(im, u, s, id) : 0;
 }
@@ -300,6 +344,7 @@ static int store_unit(cc_importer *im, const concord_unit *u, size_t s, uint64_t
 /* Rewrite stored unit su with only the variants marked in keep_stored (source kept). */
 static int rewrite_unit(cc_importer *im, cc_stored_unit *su, const unsigned char *keep_stored)
 {
+    cc_import_src_cache_clear(im); /* a stored unit changes */
     int rc = cc_import_flush(im);
     if (rc < 0)
         return rc;
@@ -398,6 +443,7 @@ static int rewrite_unit(cc_importer *im, cc_stored_unit *su, const unsigned char
 static int merge_into(cc_importer *im, cc_stored_unit *su, const concord_unit *u, size_t s,
                       uint64_t src_hash)
 {
+    cc_import_src_cache_clear(im); /* a stored unit changes */
     /* the UPDATE below needs the row; the props it adds are queued like any */
     int rc = cc_import_queued_unit(im, su->id) ? cc_import_flush(im) : 0;
     if (rc < 0)
@@ -406,7 +452,7 @@ static int merge_into(cc_importer *im, cc_stored_unit *su, const concord_unit *u
     for (size_t i = 0; i < u->nvariants; i++)
         add += i != s && im->keep[i];
     if (su->n + add > CC_MAX_VARIANTS)
-        return store_unit(im, u, s, src_hash); /* too many for one unit: a new one */
+        return store_unit(im, u, s, src_hash, NULL); /* too many for one unit: a new one */
     cc_stored_variant *nv = cc_arena_alloc(&im->arena, (su->n + add) * sizeof(*nv));
     if (!nv)
         return CONCORD_ENOMEM;
@@ -491,8 +537,7 @@ static int remove_languages(cc_importer *im, const concord_unit *u, size_t s, ui
     return 0;
 }
 
-/* The variant of u that is its source: the one in srclang (or its language), else the first. */
-static size_t source_variant(const concord_unit *u)
+size_t cc_import_source_variant(const concord_unit *u)
 {
     if (!u->srclang || strcmp(u->srclang, "*all*") == 0)
         return 0;
@@ -511,6 +556,7 @@ int cc_import_flush(cc_importer *im)
     int rc;
     if ((rc = cc_rowq_flush(&im->q_unit, im->tm)) < 0 ||
         (rc = cc_rowq_flush(&im->q_extra, im->tm)) < 0 ||
+        (rc = cc_rowq_flush(&im->q_newkey, im->tm)) < 0 ||
         (rc = cc_rowq_flush(&im->q_key, im->tm)) < 0)
         return rc;
     cc_arena_reset(&im->qarena);
@@ -518,6 +564,11 @@ int cc_import_flush(cc_importer *im)
 }
 
 int cc_import_unit(cc_importer *im, const concord_unit *u)
+{
+    return cc_import_unit_prep(im, u, NULL);
+}
+
+int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_prep *prep)
 {
     int rc;
     im->st->read++;
@@ -535,11 +586,11 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         if ((rc = cc_codes_serialize(v->codes, v->ncodes, &im->codes[i])) < 0 ||
             (rc = lang_id(im, v->lang, &im->vlang[i])) < 0)
             return rc;
-        uint64_t h = cc_hash(CC_HASH_INIT, v->lang, strlen(v->lang) + 1);
-        h = cc_hash(h, v->text, v->text_len + 1);
-        im->vhash[i] = cc_hash(h, im->codes[i].data ? im->codes[i].data : "", im->codes[i].len);
+        im->vhash[i] = prep ? prep->vhash[i]
+                            : cc_import_variant_hash(v->lang, v->text, v->text_len,
+                                                     im->codes[i].data, im->codes[i].len);
     }
-    size_t s = source_variant(u);
+    size_t s = prep ? prep->src : cc_import_source_variant(u);
     uint64_t src_hash = im->vhash[s];
     if (!im->filter && im->st->read > CC_FILTER_AFTER && (rc = cc_import_filter_build(im)) < 0)
         return rc;
@@ -594,7 +645,7 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
         for (size_t t = 0; t < u->nvariants; t++)
             im->keep[t] = im->act[t] == CC_DUP_SOURCE || im->act[t] == CC_DUP_NEW_UNIT ||
                           (!joined && im->act[t] == CC_DUP_JOIN);
-        if ((rc = store_unit(im, u, s, src_hash)) < 0)
+        if ((rc = store_unit(im, u, s, src_hash, prep)) < 0)
             return rc;
         im->last_id = im->next_id - 1;
     }
@@ -603,6 +654,7 @@ int cc_import_unit(cc_importer *im, const concord_unit *u)
 
 int cc_importer_begin(cc_importer *im)
 {
+    cc_import_src_cache_clear(im); /* another writer may have changed the TM since */
     /* the highest unit id ever given (AUTOINCREMENT keeps it in sqlite_sequence) */
     sqlite3_stmt *st;
     int rc = cc_tm_prepare(im->tm, &st, SQL_LAST_ID);
@@ -628,6 +680,7 @@ int cc_importer_new(cc_importer **out, concord_tm *tm, concord_duplicates on_dup
     im->st = st;
     if ((rc = cc_rowq_init(&im->q_unit, SQL_INS_UNIT, 15)) < 0 ||
         (rc = cc_rowq_init(&im->q_extra, SQL_INS_EXTRA, 6)) < 0 ||
+        (rc = cc_rowq_init(&im->q_newkey, SQL_NEW_KEY, 2)) < 0 ||
         (rc = cc_rowq_init(&im->q_key, SQL_PUT_KEY, 2)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->ins_origin, SQL_INS_ORIGIN)) < 0 ||
         (rc = cc_tm_prepare(tm, &im->find_src, SQL_FIND_SRC)) < 0 ||
@@ -658,6 +711,8 @@ void cc_importer_free(cc_importer *im)
         sqlite3_finalize(all[i]);
     cc_rowq_free(&im->q_unit);
     cc_rowq_free(&im->q_extra);
+    cc_import_src_cache_free(im);
+    cc_rowq_free(&im->q_newkey);
     cc_rowq_free(&im->q_key);
     cc_arena_free(&im->qarena);
     for (size_t i = 0; i < im->cap; i++)
@@ -688,9 +743,23 @@ static int on_header(const concord_tmx_header *h, void *ud)
     return write_header(((import_run *)ud)->im, h);
 }
 
-static int on_unit(const concord_unit *u, void *ud)
+static int on_unit(const concord_unit *u, const cc_unit_prep *prep, void *ud)
 {
-    return cc_import_unit(((import_run *)ud)->im, u);
+    return cc_import_unit_prep(((import_run *)ud)->im, u, prep);
+}
+
+/* The filter's words that a unit's look-ups will read (see cc_import_find()). */
+static void on_ahead(const cc_unit_prep *prep, void *ud)
+{
+    const cc_importer *im = ((import_run *)ud)->im;
+    if (!im->filter)
+        return;
+    cc_import_filter_prefetch(im, prep->vhash[prep->src]);
+    for (size_t t = 0; t < prep->n; t++)
+        if (t != prep->src) {
+            cc_import_filter_prefetch(im, prep->vhash[t]); /* the target as a source */
+            cc_import_filter_prefetch(im, prep->pair[t]);
+        }
 }
 
 static void on_event(const concord_tmx_event *e, void *ud)
@@ -726,7 +795,7 @@ static int on_batch_end(void *ud)
 /* Import one source into the open transaction. */
 static int import_source(import_run *r, const cc_tmx_source *src)
 {
-    cc_import_sink sink = {on_header, on_unit, on_event, on_progress, on_batch_end, r};
+    cc_import_sink sink = {on_header, on_unit, on_ahead, on_event, on_progress, on_batch_end, r};
     r->im->file = src->name;
     r->im->origin = 0;
     return cc_import_pipe(src, r->opts->skip_invalid, &sink);

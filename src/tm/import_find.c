@@ -27,10 +27,12 @@ static int queued_source(const cc_importer *im, uint64_t h)
 /* The unit of the last queued row of key (0 if none): INSERT OR REPLACE keeps the last. */
 static sqlite3_int64 queued_key(const cc_importer *im, uint64_t key)
 {
-    const cc_rowq *q = &im->q_key;
-    for (size_t r = q->nrows; r-- > 0;)
-        if (cc_rowq_row(q, r)[0].i == (sqlite3_int64)key)
-            return cc_rowq_row(q, r)[1].i;
+    /* a key in both queues was new at its first put: the replacing row is the later */
+    const cc_rowq *qs[2] = {&im->q_key, &im->q_newkey};
+    for (int k = 0; k < 2; k++)
+        for (size_t r = qs[k]->nrows; r-- > 0;)
+            if (cc_rowq_row(qs[k], r)[0].i == (sqlite3_int64)key)
+                return cc_rowq_row(qs[k], r)[1].i;
     return 0;
 }
 
@@ -61,6 +63,8 @@ static int decode_unit(cc_importer *im, const void *data, size_t len, cc_stored_
     su->v = cc_arena_alloc(&im->arena, (count ? count : 1) * sizeof(*su->v));
     if (!su->v)
         return CONCORD_ENOMEM;
+    su->blob = blob;
+    su->blob_len = len;
     return cc_variants_decode(blob, len, su->v, count, &su->n) < 0 ? CONCORD_ERROR : 1;
 }
 
@@ -154,11 +158,7 @@ int cc_import_unit_matches(const cc_importer *im, const cc_stored_unit *su, cons
 /* The key of a pair of variants, the same in both directions. */
 static uint64_t pair_key(const cc_importer *im, size_t a, size_t b)
 {
-    uint64_t x = im->vhash[a], y = im->vhash[b];
-    uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
-    uint64_t h = cc_hash(CC_HASH_INIT, "P", 1);
-    h = cc_hash(h, &lo, sizeof(lo));
-    return cc_hash(h, &hi, sizeof(hi));
+    return cc_import_pair_key(im->vhash[a], im->vhash[b]);
 }
 
 static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
@@ -168,12 +168,26 @@ static uint64_t key_of(uint64_t src_hash, int kind, uint64_t what)
     return cc_hash(h, &what, sizeof(what));
 }
 
+static int filter_maybe(const cc_importer *im, uint64_t h);
+
+/*
+ * Queue a dupkey row. A key the filter has never seen is in neither the
+ * TM nor the queues, so it needs no REPLACE: it goes in q_newkey. The new
+ * keys are written before the others (a key put twice is new the first
+ * time only), and both queues are written when either is full, so that
+ * order holds.
+ */
 static int put_key(cc_importer *im, uint64_t key, sqlite3_int64 unit)
 {
+    cc_rowq *q = im->filter && !filter_maybe(im, key) ? &im->q_newkey : &im->q_key;
     cc_import_filter_add(im, key);
-    cc_rowq_int(&im->q_key, (sqlite3_int64)key);
-    cc_rowq_int(&im->q_key, unit);
-    return cc_rowq_end_row(&im->q_key, im->tm);
+    cc_rowq_int(q, (sqlite3_int64)key);
+    cc_rowq_int(q, unit);
+    q->col = 0;
+    if (++q->nrows < CC_ROWS_PER_INSERT)
+        return 0;
+    int rc = cc_rowq_flush(&im->q_newkey, im->tm);
+    return rc < 0 ? rc : cc_rowq_flush(&im->q_key, im->tm);
 }
 
 /*
@@ -181,19 +195,38 @@ static int put_key(cc_importer *im, uint64_t key, sqlite3_int64 unit)
  * source or a new pair (most units of a large import) costs no lookup. It is
  * built from the TM once an import has passed CC_FILTER_AFTER units (a small
  * import into a large TM does not pay for reading all its keys), then kept
- * up to date as units are stored. Its size is fixed: with 2^26 bits and two
- * probes, a TM of a million units gives about 1% false positives, which only
- * cost the lookup that would have been made anyway.
+ * up to date as units are stored. Its size is fixed (2^20 words, 8 MB).
+ *
+ * It is blocked: both probes of a hash fall in one 64-bit word, so that a
+ * look-up or an addition costs one cache miss, not two. The filter is far
+ * larger than the caches, and these misses were the largest single cost of
+ * the writer (three or four look-ups per unit). Blocking raises the false
+ * positives a little (a TM of a million units, two or three million keys
+ * and sources: a few percent), and a false positive only costs the lookup
+ * that would have been made anyway.
  */
-#define FILTER_BITS ((uint64_t)1 << 26)
+#define FILTER_WORDS ((uint64_t)1 << 20)
+
+/* The word of h and its two bits (from bits of h the word index does not use). */
+static inline uint64_t *filter_word(const cc_importer *im, uint64_t h, uint64_t *mask)
+{
+    h ^= h >> 29; /* FNV-1a's high bits are its best mixed: bring them down */
+    *mask = (uint64_t)1 << (h >> 52 & 63) | (uint64_t)1 << (h >> 58);
+    return &im->filter[h & (FILTER_WORDS - 1)];
+}
 
 void cc_import_filter_add(cc_importer *im, uint64_t h)
 {
     if (!im->filter)
         return;
-    uint64_t a = h & (FILTER_BITS - 1), b = (h >> 32) & (FILTER_BITS - 1);
-    im->filter[a >> 6] |= (uint64_t)1 << (a & 63);
-    im->filter[b >> 6] |= (uint64_t)1 << (b & 63);
+    uint64_t mask, *w = filter_word(im, h, &mask);
+    *w |= mask;
+}
+
+void cc_import_filter_prefetch(const cc_importer *im, uint64_t h)
+{
+    uint64_t mask, *w = filter_word(im, h, &mask);
+    __builtin_prefetch(w, 1); /* GCC and Clang */
 }
 
 /* 0: certainly not in the TM; 1: maybe (or no filter yet). */
@@ -201,8 +234,8 @@ static int filter_maybe(const cc_importer *im, uint64_t h)
 {
     if (!im->filter)
         return 1;
-    uint64_t a = h & (FILTER_BITS - 1), b = (h >> 32) & (FILTER_BITS - 1);
-    return (im->filter[a >> 6] >> (a & 63) & 1) && (im->filter[b >> 6] >> (b & 63) & 1);
+    uint64_t mask, *w = filter_word(im, h, &mask);
+    return (*w & mask) == mask;
 }
 
 int cc_import_filter_build(cc_importer *im)
@@ -211,7 +244,7 @@ int cc_import_filter_build(cc_importer *im)
     int rc = cc_import_flush(im);
     if (rc < 0)
         return rc;
-    if (!(im->filter = cc_calloc(FILTER_BITS / 64, sizeof(uint64_t))))
+    if (!(im->filter = cc_calloc(FILTER_WORDS, sizeof(uint64_t))))
         return 0; /* only slower without it */
     for (size_t i = 0; i < 2; i++) {
         sqlite3_stmt *st;
@@ -282,26 +315,102 @@ static int group_find(cc_importer *im, uint64_t h, const concord_unit *u, size_t
     return 0;
 }
 
+void cc_import_src_cache_clear(cc_importer *im)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        im->src_cache[i].id = 0;
+}
+
+void cc_import_src_cache_free(cc_importer *im)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        cc_buf_free(&im->src_cache[i].blob);
+}
+
+static cc_src_cached *src_cache_find(cc_importer *im, uint64_t h)
+{
+    for (size_t i = 0; i < CC_SRC_CACHE; i++)
+        if (im->src_cache[i].id && im->src_cache[i].h == h)
+            return &im->src_cache[i];
+    return NULL;
+}
+
+/* Remember unit id as the first with source hash h (oldest entry out; no memory: no entry). */
+static void src_cache_put(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                          int has_extra, int alone, const void *blob, size_t blob_len)
+{
+    cc_src_cached *c = src_cache_find(im, h);
+    if (!c)
+        c = &im->src_cache[im->src_cache_next++ % CC_SRC_CACHE];
+    c->id = 0;
+    cc_buf_clear(&c->blob);
+    if (cc_buf_append(&c->blob, blob_len ? blob : "", blob_len) < 0)
+        return;
+    c->h = h;
+    c->id = id;
+    c->src_seq = src_seq;
+    c->has_extra = has_extra;
+    c->alone = alone;
+}
+
+void cc_import_src_cache_stored(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                                int has_extra, int first, const void *blob, size_t blob_len)
+{
+    if (first) {
+        src_cache_put(im, h, id, src_seq, has_extra, im->first_absent, blob, blob_len);
+        return;
+    }
+    cc_src_cached *c = src_cache_find(im, h);
+    if (c)
+        c->alone = 0; /* the first unit is no longer the only one */
+}
+
 /*
  * The first stored unit whose source is variant v of u. The filter answers
- * for most new sources; a group is almost always found at its first row
- * (only a hash collision goes on).
+ * for most new sources, the source cache for most repeated ones; a group is
+ * almost always found at its first row (only a hash collision goes on).
  */
 static int first_with_source(cc_importer *im, const concord_unit *u, size_t v, cc_stored_unit *su,
                              sqlite3_int64 *id, int *alone)
 {
+    int rc;
+    uint64_t h = im->vhash[v];
     *id = 0;
     if (alone)
         *alone = 0;
-    if (!filter_maybe(im, im->vhash[v]))
+    if (!filter_maybe(im, h))
         return 0;
-    return group_find(im, im->vhash[v], u, v, v, CC_WANT_SOURCE, su, id, alone);
+    cc_src_cached *c = src_cache_find(im, h);
+    if (c) {
+        if ((rc = decode_unit(im, c->blob.data ? c->blob.data : "", c->blob.len, su)) < 0)
+            return rc;
+        su->id = c->id;
+        su->src_seq = c->src_seq;
+        su->has_extra = c->has_extra;
+        /* the first unit with this source; a unit with another source and the same
+           hash (a collision) is not taken for it: the long way then */
+        if (cc_import_unit_matches(im, su, u, v, v, CC_WANT_SOURCE)) {
+            *id = c->id;
+            if (alone)
+                *alone = c->alone;
+            return 0;
+        }
+    }
+    int a = 0;
+    if ((rc = group_find(im, h, u, v, v, CC_WANT_SOURCE, su, id, alone ? &a : NULL)) < 0)
+        return rc;
+    if (alone)
+        *alone = a;
+    if (*id && !c)
+        src_cache_put(im, h, *id, su->src_seq, su->has_extra, a, su->blob, su->blob_len);
+    return 0;
 }
 
 int cc_import_source_first(cc_importer *im, const concord_unit *u, size_t s)
 {
     if (im->first_known)
         return 0;
+    im->first_absent = im->filter && !filter_maybe(im, im->vhash[s]);
     int rc = first_with_source(im, u, s, &im->first, &im->first_id, &im->first_alone);
     im->first_known = rc == 0;
     return rc;

@@ -55,6 +55,25 @@ int cc_tmx_source_reader(const cc_tmx_source *src, int skip_invalid,
                          const concord_tmx_callbacks *cb);
 
 /*
+ * What the reading thread works out for a unit, so that the writer (the
+ * bottleneck of an import) mostly writes: the hashes and the encoded
+ * variants need nothing from the store. In the batch's memory, which lives
+ * until the batch's batch_end: the writer may queue a pointer into it, and
+ * patches the language ids (which only the store gives) into the blob.
+ */
+typedef struct cc_unit_prep {
+    size_t n;              /* the unit's variants */
+    size_t src;            /* cc_import_source_variant() */
+    const uint64_t *vhash; /* of each variant: language, text, codes (see cc_import_unit()) */
+    uint64_t *pair;        /* of each target: its key with the source (cc_import_pair_key()) */
+    unsigned char *blob;   /* cc_variants_encode() of every variant, the language ids 0 */
+    size_t blob_len;
+    const uint32_t *lang_at; /* where each variant's language id is in the blob */
+    /* the unit's columns from its attributes, over all its variants (NULL: none) */
+    const char *first_date, *last_date, *tool, *toolversion;
+} cc_unit_prep;
+
+/*
  * Where the calling thread takes what the reading thread read, in order.
  * header and unit return 0 or an error, which stops the reading; batch_end
  * runs after each batch (at most a few hundred units), where the queued rows
@@ -62,7 +81,9 @@ int cc_tmx_source_reader(const cc_tmx_source *src, int skip_invalid,
  */
 typedef struct cc_import_sink {
     int (*header)(const concord_tmx_header *h, void *ud);
-    int (*unit)(const concord_unit *u, void *ud);
+    int (*unit)(const concord_unit *u, const cc_unit_prep *prep, void *ud); /* prep may be NULL */
+    /* a unit a few places ahead of the one being handed over (for prefetching) */
+    void (*ahead)(const cc_unit_prep *prep, void *ud);
     void (*event)(const concord_tmx_event *e, void *ud);
     void (*progress)(unsigned long long done, unsigned long long total, void *ud);
     int (*batch_end)(void *ud);
@@ -113,6 +134,28 @@ int cc_rowq_flush(cc_rowq *q, concord_tm *tm);
 /* Queue a copy of p[0..n) (in arena a) as TEXT or BLOB; NULL p queues a NULL. */
 int cc_rowq_bytes(cc_rowq *q, cc_arena *a, int type, const void *p, size_t n);
 
+/* Queue string s itself (NULL: a NULL), which must live until the queue is written. */
+static inline int cc_rowq_ref_text(cc_rowq *q, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > (size_t)INT32_MAX)
+        return cc_error_set(CONCORD_ELIMIT, "a value larger than 2 GiB");
+    cc_qval *v = &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
+    v->type = s ? SQLITE_TEXT : SQLITE_NULL;
+    v->p = s;
+    v->len = (int)n;
+    return 0;
+}
+
+/* Queue p[0..n) itself, which must live until the queue is written (n <= INT32_MAX). */
+static inline void cc_rowq_ref(cc_rowq *q, int type, const void *p, size_t n)
+{
+    cc_qval *v = &q->vals[q->nrows * (size_t)q->ncols + (size_t)q->col++];
+    v->type = type;
+    v->p = p;
+    v->len = (int)n;
+}
+
 static inline const cc_qval *cc_rowq_row(const cc_rowq *q, size_t r)
 {
     return &q->vals[r * (size_t)q->ncols];
@@ -156,7 +199,26 @@ typedef struct cc_stored_unit {
     size_t src_seq, n;
     int has_extra;
     cc_stored_variant *v;
+    const void *blob; /* the encoded variants v points into */
+    size_t blob_len;
 } cc_stored_unit;
+
+/*
+ * The first unit with a source, as cc_import_source_first() found it or as
+ * it was just stored: sources repeat close together (an alternative
+ * translation, the same sentence in a later unit), and the lookup through
+ * SQLite then costs more than the rest of the unit. Cleared whenever a
+ * stored unit changes or goes, and at the start of each transaction.
+ */
+#define CC_SRC_CACHE 16
+typedef struct cc_src_cached {
+    uint64_t h;       /* source hash */
+    sqlite3_int64 id; /* 0: an empty entry */
+    size_t src_seq;
+    int has_extra;
+    int alone; /* 1: no other stored unit has the hash (0 when not known) */
+    cc_buf blob;
+} cc_src_cached;
 
 typedef struct cc_importer {
     concord_tm *tm;
@@ -166,9 +228,12 @@ typedef struct cc_importer {
     sqlite3_int64 origin;
     sqlite3_stmt *ins_origin, *find_src, *get_unit, *upd_unit, *del_unit, *del_extras, *get_extras,
         *get_lang, *ins_lang, *get_key, *ins_change;
-    cc_rowq q_unit, q_extra, q_key; /* see CC_ROWS_PER_INSERT */
-    cc_arena qarena;                /* the queued values */
-    sqlite3_int64 next_id;          /* of the next unit stored */
+    cc_rowq q_unit, q_extra; /* see CC_ROWS_PER_INSERT */
+    /* dupkey rows: keys the filter knows to be new (a plain INSERT), and the
+       rest (INSERT OR REPLACE, the last put wins); see put_key() in import_find.c */
+    cc_rowq q_newkey, q_key;
+    cc_arena qarena;       /* the queued values */
+    sqlite3_int64 next_id; /* of the next unit stored */
     struct {
         char tag[64];
         sqlite3_int64 id;
@@ -187,8 +252,11 @@ typedef struct cc_importer {
     /* the first stored unit with the new unit's source (first_id 0: none) */
     int first_known;
     sqlite3_int64 first_id;
-    int first_alone; /* no other unit is stored with its source */
+    int first_alone;  /* no other unit is stored with its source */
+    int first_absent; /* the filter knew that no unit had the source's hash */
     cc_stored_unit first;
+    cc_src_cached src_cache[CC_SRC_CACHE];
+    unsigned src_cache_next;
     uint64_t *filter; /* see cc_import_filter_build(); NULL until then */
     cc_buf blob;
     cc_arena arena; /* copies of stored units */
@@ -206,6 +274,31 @@ int cc_importer_begin(cc_importer *im);
 int cc_import_flush(cc_importer *im);
 /* One unit through detection and policy into the store. */
 int cc_import_unit(cc_importer *im, const concord_unit *u);
+/* The same, with what the reading thread prepared (prep may be NULL). */
+int cc_import_unit_prep(cc_importer *im, const concord_unit *u, const cc_unit_prep *prep);
+/* The value of attribute `name` in markup made by the reader (` a="v" b="w"`), or NULL. */
+const char *cc_import_attr_value(const char *attrs, const char *name, char *buf, size_t size);
+/* Keep the oldest and the newest date of attrs in first and last (64 bytes each). */
+void cc_import_note_dates(const char *attrs, char *first, char *last);
+#define CC_TOOL_MAX 128 /* a longer creationtool(version) is not stored in its column */
+/* The variant of u that is its source: the one in srclang (or its language), else the first. */
+size_t cc_import_source_variant(const concord_unit *u);
+/* The hash of a variant: language, text and serialized codes. */
+static inline uint64_t cc_import_variant_hash(const char *lang, const char *text, size_t text_len,
+                                              const char *codes, size_t codes_len)
+{
+    uint64_t h = cc_hash(CC_HASH_INIT, lang, strlen(lang) + 1);
+    h = cc_hash(h, text, text_len + 1);
+    return cc_hash(h, codes ? codes : "", codes_len);
+}
+/* The dupkey key of a pair of variants with hashes x and y, the same either way round. */
+static inline uint64_t cc_import_pair_key(uint64_t x, uint64_t y)
+{
+    uint64_t lo = x < y ? x : y, hi = x < y ? y : x;
+    uint64_t h = cc_hash(CC_HASH_INIT, "P", 1);
+    h = cc_hash(h, &lo, sizeof(lo));
+    return cc_hash(h, &hi, sizeof(hi));
+}
 
 /* The queued row of unit id, or NULL if the unit is not queued. */
 static inline const cc_qval *cc_import_queued_unit(const cc_importer *im, sqlite3_int64 id)
@@ -247,9 +340,17 @@ int cc_import_unit_matches(const cc_importer *im, const cc_stored_unit *su, cons
 /* The keys of the (source, target) pairs kept of u, stored as unit `id`. */
 int cc_import_put_pair_keys(cc_importer *im, const concord_unit *u, size_t s, sqlite3_int64 id);
 
+/* The source cache (see CC_SRC_CACHE): forget everything; note a stored unit. */
+void cc_import_src_cache_clear(cc_importer *im);
+void cc_import_src_cache_stored(cc_importer *im, uint64_t h, sqlite3_int64 id, size_t src_seq,
+                                int has_extra, int first, const void *blob, size_t blob_len);
+void cc_import_src_cache_free(cc_importer *im);
+
 /* The Bloom filter of keys and source hashes (import_find.c). */
 int cc_import_filter_build(cc_importer *im);
 void cc_import_filter_add(cc_importer *im, uint64_t h);
+/* Start loading the filter's word of h (the next units' look-ups cost no wait). */
+void cc_import_filter_prefetch(const cc_importer *im, uint64_t h);
 #define CC_FILTER_AFTER 4096 /* units into an import before the filter is built */
 
 #endif

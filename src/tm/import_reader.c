@@ -4,7 +4,12 @@
  * unit into a batch while the calling thread writes the batches before it to
  * SQLite. At most NBATCHES batches exist at a time, so memory stays bounded
  * whatever the size of the file; everything the caller sees (units, events,
- * progress, errors) arrives on the calling thread, in order.
+ * progress, errors) arrives on the calling thread, in order. The writer is
+ * most often the slower of the two, so the reader also prepares the units
+ * (hashes, encoded variants: see cc_unit_prep) while it is the one that
+ * waits, and the writer prefetches the filter words of the unit AHEAD of
+ * the one it writes. A file of many-variant units with props can turn
+ * that round: when the writer waits, it prepares for itself again.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,11 +20,13 @@
 #define BATCH_UNITS 512
 #define BATCH_BYTES (4u << 20)
 #define NBATCHES    3
+#define AHEAD       4 /* the unit whose look-ups are prefetched, ahead of the one written */
 
 enum item_kind { ITEM_HEADER, ITEM_UNIT, ITEM_EVENT, ITEM_PROGRESS };
 
 typedef struct item {
     int kind;
+    const cc_unit_prep *prep; /* of a unit, or NULL (the writer works it out) */
     union {
         concord_tmx_header header;
         concord_unit unit;
@@ -52,7 +59,15 @@ typedef struct pipe_state {
     const cc_tmx_source *src;
     int skip_invalid;
     batch *cur;
+    int cur_prep; /* prepare the units of the current batch */
     int oom;
+    /* whether the reader prepares units: set when the reader waits for the writer,
+       cleared when the writer waits for the reader (under mu) */
+    int prep;
+    cc_buf *codes; /* scratch of prepare(): the serialized codes of each variant */
+    int64_t *zeros;
+    size_t cap;
+    cc_buf blob;
 } pipe_state;
 
 static char *dup_str(batch *b, const char *s)
@@ -147,11 +162,14 @@ static batch *reader_batch(pipe_state *ps)
     if (ps->cur)
         return ps->cur;
     pthread_mutex_lock(&ps->mu);
+    if (!ps->free_list && !ps->stop)
+        ps->prep = 1; /* the writer is the slower: take work off it */
     while (!ps->free_list && !ps->stop)
         pthread_cond_wait(&ps->cv, &ps->mu);
     batch *b = ps->stop ? NULL : ps->free_list;
     if (b)
         ps->free_list = b->next;
+    ps->cur_prep = ps->prep;
     pthread_mutex_unlock(&ps->mu);
     if (b) {
         cc_arena_reset(&b->arena);
@@ -213,6 +231,89 @@ oom:
     return 1;
 }
 
+/* The reader's scratch for n variants. */
+static int grow_scratch(pipe_state *ps, size_t n)
+{
+    if (n <= ps->cap)
+        return 0;
+    size_t cap = ps->cap ? ps->cap : 8;
+    while (cap < n)
+        cap *= 2;
+    int64_t *z = cc_realloc(ps->zeros, cap * sizeof(*z));
+    if (!z)
+        return -1;
+    memset(z, 0, cap * sizeof(*z));
+    ps->zeros = z;
+    cc_buf *c = cc_realloc(ps->codes, cap * sizeof(*c));
+    if (!c)
+        return -1;
+    for (size_t i = ps->cap; i < cap; i++)
+        c[i] = (cc_buf)CC_BUF_INIT;
+    ps->codes = c;
+    ps->cap = cap;
+    return 0;
+}
+
+/*
+ * What the writer would work out for u (copied into b) and needs nothing of
+ * the store for; NULL if anything fails (an unknown code kind, no memory):
+ * the writer then does it all itself, errors and all, in order.
+ */
+static const cc_unit_prep *prepare(pipe_state *ps, batch *b, const concord_unit *u)
+{
+    size_t n = u->nvariants;
+    if (n == 0 || n > CC_MAX_VARIANTS || grow_scratch(ps, n) < 0)
+        return NULL;
+    cc_unit_prep *p = cc_arena_alloc(&b->arena, sizeof(*p));
+    uint64_t *vhash = cc_arena_alloc(&b->arena, n * sizeof(*vhash));
+    uint64_t *pair = cc_arena_alloc(&b->arena, n * sizeof(*pair));
+    uint32_t *lang_at = cc_arena_alloc(&b->arena, n * sizeof(*lang_at));
+    if (!p || !vhash || !pair || !lang_at)
+        return NULL;
+    size_t at = 4; /* after the count: see cc_variants_encode() */
+    for (size_t i = 0; i < n; i++) {
+        const concord_variant *v = &u->variants[i];
+        cc_buf *c = &ps->codes[i];
+        cc_buf_clear(c);
+        if (cc_codes_serialize(v->codes, v->ncodes, c) < 0)
+            return NULL;
+        vhash[i] = cc_import_variant_hash(v->lang, v->text, v->text_len, c->data, c->len);
+        if (at > UINT32_MAX)
+            return NULL;
+        lang_at[i] = (uint32_t)at;
+        at += 16 + v->text_len + c->len + (v->attrs ? strlen(v->attrs) : 0);
+    }
+    char first[64] = "", last[64] = "", tool[CC_TOOL_MAX], toolversion[CC_TOOL_MAX];
+    cc_import_note_dates(u->attrs, first, last);
+    for (size_t i = 0; i < n; i++)
+        cc_import_note_dates(u->variants[i].attrs, first, last);
+    const char *t = cc_import_attr_value(u->attrs, "creationtool", tool, sizeof(tool));
+    const char *tv =
+        cc_import_attr_value(u->attrs, "creationtoolversion", toolversion, sizeof(toolversion));
+    p->first_date = p->last_date = p->tool = p->toolversion = NULL;
+    if ((*first && !(p->first_date = dup_str(b, first))) ||
+        (*last && !(p->last_date = dup_str(b, last))) || (t && !(p->tool = dup_str(b, t))) ||
+        (tv && !(p->toolversion = dup_str(b, tv))))
+        return NULL;
+    p->n = n;
+    p->src = cc_import_source_variant(u);
+    for (size_t i = 0; i < n; i++)
+        pair[i] = cc_import_pair_key(vhash[p->src], vhash[i]);
+    cc_buf_clear(&ps->blob);
+    if (cc_variants_encode(&ps->blob, ps->zeros, u->variants, n, ps->codes) < 0 ||
+        ps->blob.len != at || at > (size_t)INT32_MAX)
+        return NULL;
+    if (!(p->blob = cc_arena_alloc(&b->arena, at)))
+        return NULL;
+    memcpy(p->blob, ps->blob.data, at);
+    b->bytes += at;
+    p->blob_len = at;
+    p->vhash = vhash;
+    p->pair = pair;
+    p->lang_at = lang_at;
+    return p;
+}
+
 static int r_unit(const concord_unit *u, void *ud)
 {
     pipe_state *ps = ud;
@@ -226,6 +327,7 @@ static int r_unit(const concord_unit *u, void *ud)
         ps->oom = 1;
         return 1;
     }
+    it->prep = ps->cur_prep ? prepare(ps, b, &it->u.unit) : NULL;
     if (b->n >= BATCH_UNITS || b->bytes >= BATCH_BYTES)
         reader_flush(ps);
     return 0;
@@ -308,9 +410,14 @@ int cc_tmx_source_reader(const cc_tmx_source *src, int skip_invalid,
 /* Take the batches and hand their items to the sink; returns the first error. */
 static int drain(pipe_state *ps, const cc_import_sink *sink)
 {
-    int rc = 0;
+    int rc = 0, started = 0;
     for (;;) {
         pthread_mutex_lock(&ps->mu);
+        /* the reader is the slower: the writer prepares for itself (waiting for
+           the first batch says nothing) */
+        if (!ps->full_head && !ps->done && started)
+            ps->prep = 0;
+        started = 1;
         while (!ps->full_head && !ps->done)
             pthread_cond_wait(&ps->cv, &ps->mu);
         batch *b = ps->full_head;
@@ -324,12 +431,14 @@ static int drain(pipe_state *ps, const cc_import_sink *sink)
             break; /* the reader is done and everything is handed over */
         for (size_t i = 0; i < b->n && rc == 0; i++) {
             item *it = &b->items[i];
+            if (i + AHEAD < b->n && b->items[i + AHEAD].prep)
+                sink->ahead(b->items[i + AHEAD].prep, sink->ud);
             switch (it->kind) {
             case ITEM_HEADER:
                 rc = sink->header(&it->u.header, sink->ud);
                 break;
             case ITEM_UNIT:
-                rc = sink->unit(&it->u.unit, sink->ud);
+                rc = sink->unit(&it->u.unit, it->prep, sink->ud);
                 break;
             case ITEM_EVENT:
                 sink->event(&it->u.event, sink->ud);
@@ -368,6 +477,7 @@ int cc_import_pipe(const cc_tmx_source *src, int skip_invalid, const cc_import_s
     }
     ps.src = src;
     ps.skip_invalid = skip_invalid;
+    ps.prep = 1;
     pthread_mutex_init(&ps.mu, NULL);
     pthread_cond_init(&ps.cv, NULL);
     pthread_t th;
@@ -396,5 +506,10 @@ int cc_import_pipe(const cc_tmx_source *src, int skip_invalid, const cc_import_s
         cc_arena_free(&batches[i].arena);
         cc_free(batches[i].items);
     }
+    for (size_t i = 0; i < ps.cap; i++)
+        cc_buf_free(&ps.codes[i]);
+    cc_free(ps.codes);
+    cc_free(ps.zeros);
+    cc_buf_free(&ps.blob);
     return rc;
 }

@@ -1227,6 +1227,27 @@ static char *put_value(char *out, const char *v, const char *e)
     return out;
 }
 
+/*
+ * Does the start tag libxml2 hands over lack its '>'? libxml2 reports an
+ * element once its attributes are read and only then looks for the '>' (or
+ * "/>"): a file cut inside a start tag ("<conceptEnt", "<tbx type=\"TBX\"")
+ * or a byte that cannot be in a tag would reach the handlers as an element
+ * ("unexpected <conceptEnt>", "<tbx> has no style attribute") before the
+ * error that libxml2 raises next ("Couldn't find end of Start Tag").
+ */
+static int start_tag_unterminated(const cc_xml *x)
+{
+    const xmlParserInput *in = x->ctxt ? x->ctxt->input : NULL;
+    if (!in || !in->cur)
+        return 0;
+    const xmlChar *c = in->cur, *end = in->end ? in->end : c;
+    if (c < end && c[0] == '>')
+        return 0;
+    if (c + 1 < end && c[0] == '/' && c[1] == '>')
+        return 0;
+    return 1;
+}
+
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                       int nns, const xmlChar **ns, int nattrs, int ndefaulted,
                       const xmlChar **attrs)
@@ -1234,6 +1255,9 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     cc_xml *x = ctx;
     (void)nns, (void)ns;
     if (stopped(x))
+        return;
+    /* not an element: libxml2's "Couldn't find end of Start Tag" comes next */
+    if (start_tag_unterminated(x))
         return;
     /* the scanner noted this start tag: the oldest one libxml2 has not met yet */
     cc_xml_pos none = {0, 0, 0};

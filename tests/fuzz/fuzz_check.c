@@ -82,8 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     concord_findings *f = NULL;
     int rc = concord_checker_check_text(&f, c, name, text, len, lang);
     if (rc < 0) {
-        FUZZ_CHECK(rc == CONCORD_EENCODING || rc == CONCORD_EUNSUPPORTED ||
-                       rc == CONCORD_ELIMIT,
+        FUZZ_CHECK(rc == CONCORD_EENCODING || rc == CONCORD_EUNSUPPORTED || rc == CONCORD_ELIMIT,
                    "check: %d %s", rc, concord_error_last()->message);
         FUZZ_CHECK(f == NULL, "check failed but gave findings");
         return 0;
@@ -93,17 +92,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     concord_term_hits *h = NULL;
     rc = concord_checker_find_terms(&h, c, text, len, lang);
-    FUZZ_CHECK(rc == 0, "find_terms fails where check does not: %s",
-               concord_error_last()->message);
+    FUZZ_CHECK(rc == 0, "find_terms fails where check does not: %s", concord_error_last()->message);
     size_t prev_end = 0;
     for (size_t i = 0; i < h->n; i++) {
-        FUZZ_CHECK(h->v[i].start >= prev_end && h->v[i].start < h->v[i].end &&
-                       h->v[i].end <= len,
-                   "hit %zu [%zu, %zu) after %zu, of %zu", i, h->v[i].start, h->v[i].end,
-                   prev_end, len);
+        FUZZ_CHECK(h->v[i].start >= prev_end && h->v[i].start < h->v[i].end && h->v[i].end <= len,
+                   "hit %zu [%zu, %zu) after %zu, of %zu", i, h->v[i].start, h->v[i].end, prev_end,
+                   len);
         prev_end = h->v[i].end;
-        fuzz_sink += fuzz_touch(h->v[i].concept) + fuzz_touch(h->v[i].term) +
-                     fuzz_touch(h->v[i].lang);
+        fuzz_sink +=
+            fuzz_touch(h->v[i].concept) + fuzz_touch(h->v[i].term) + fuzz_touch(h->v[i].lang);
     }
     concord_term_hits_free(h);
 

@@ -126,9 +126,9 @@ static inline unsigned fuzz_touch(const char *s)
 }
 
 /* A text with something of every language the glossaries of the corpora use. */
-#define FUZZ_SAMPLE_TEXT                                                                           \
-    "The Falklands Islands (Malvinas) and the Southern Kurils. Stanley is small.\n\n"            \
-    "Спор о Фолклендских островах и Южных Курилах продолжается.\n\n"                              \
+#define FUZZ_SAMPLE_TEXT                                                                                               \
+    "The Falklands Islands (Malvinas) and the Southern Kurils. Stanley is small.\n\n"                                  \
+    "Спор о Фолклендских островах и Южных Курилах продолжается.\n\n" \
     "北方領土と南クリル諸島。kde csv Kurils\n"
 
 /*
@@ -161,8 +161,8 @@ static inline void fuzz_glossary_input(const char *name, const char *src, const 
         static const char *const langs[] = {"en", "ru", "ja", NULL};
         for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
             concord_findings *f = NULL;
-            if (concord_checker_check_text(&f, c, "sample.txt", text, sizeof text - 1,
-                                           langs[i]) == 0)
+            if (concord_checker_check_text(&f, c, "sample.txt", text, sizeof text - 1, langs[i]) ==
+                0)
                 for (size_t k = 0; k < f->n; k++)
                     fuzz_sink += fuzz_touch(f->v[k].message) + fuzz_touch(f->v[k].fix);
             concord_findings_free(f);
@@ -174,8 +174,8 @@ static inline void fuzz_glossary_input(const char *name, const char *src, const 
         }
         char *fixed = NULL;
         size_t fixed_len = 0, nfixed = 0;
-        if (concord_checker_fix(&fixed, &fixed_len, &nfixed, c, "sample.txt", text,
-                                sizeof text - 1, NULL) == 0)
+        if (concord_checker_fix(&fixed, &fixed_len, &nfixed, c, "sample.txt", text, sizeof text - 1,
+                                NULL) == 0)
             fuzz_sink += fuzz_touch(fixed);
         concord_free(fixed);
     }
@@ -219,85 +219,85 @@ static inline void fuzz_check_segments(const concord_segment *v, size_t n, const
  * exceptions, forms) and the Kurils in en, ru (with stem markers) and ja;
  * so that every check rule can fire.
  */
-#define FUZZ_GLOSSARY \
-    "[glossary]\n" \
-    "name: South Atlantic place names\n" \
-    "profile: neutral-news\n" \
-    "\n" \
-    "[concept falklands]\n" \
-    "side: uk\n" \
-    "note: The islands, as the United Kingdom names them.\n" \
-    "en: Falkland Islands\n" \
-    "en: Falklands ; admitted ; pos=noun\n" \
-    "en: Falkland Isles ; deprecated ; note=old style\n" \
-    "en: Falklands Islands ; forbidden\n" \
-    "ru: Фолклендск|ие острова\n" \
-    "ja: フォークランド諸島\n" \
-    "\n" \
-    "[concept malvinas]\n" \
-    "side: ar\n" \
-    "en: Malvinas Islands\n" \
-    "en: Malvinas ; admitted\n" \
-    "en: Islas Malvinas ; admitted ; variant ; exact\n" \
-    "ru: Мальвинск|ие острова\n" \
-    "ja: マルビナス諸島\n" \
-    "\n" \
-    "[pair falklands malvinas]\n" \
-    "order.ru: falklands\n" \
-    "\n" \
-    "[concept stanley]\n" \
-    "side: uk\n" \
-    "en: Stanley ; case ; except=Stanley Cup, Stanley knife\n" \
-    "ru: Стэнли\n" \
-    "ja: スタンリー\n" \
-    "\n" \
-    "[concept puerto-argentino]\n" \
-    "side: ar\n" \
-    "en: Puerto Argentino\n" \
-    "ru: Пуэрто-Архентино\n" \
-    "ja: プエルトアルヘンティーノ\n" \
-    "\n" \
-    "[pair stanley puerto-argentino]\n" \
-    "\n" \
-    "[concept fig]\n" \
-    "en: Falkland Islands Government\n" \
-    "en: FIG ; forbidden ; case\n" \
-    "\n" \
-    "[shapes]\n" \
-    "en: {A} ({B})\n" \
-    "en: {A}, known in … as the {B}\n" \
-    "ru: {A} ({B})\n" \
-    "ja: {A}（{B}）\n" \
-    "*: {A}/{B}\n" \
-    "\n" \
-    "[profile neutral-news]\n" \
-    "pairs: both\n" \
-    "note: both names at the first mention\n" \
-    "\n" \
-    "[profile uk-official]\n" \
-    "pairs: side uk\n" \
-    "\n" \
-    "[profile no-pairs]\n" \
-    "pairs: off\n" \
-    "\n" \
-    "[rules]\n" \
-    "mixed-variants: error\n" \
-    "deprecated-term: note\n" \
-    "\n" \
-    "[concept southern-kurils]\n" \
-    "side: ru\n" \
-    "en: Southern Kurils\n" \
-    "en: South Kuriles ; forbidden ; note=mixes the two spellings\n" \
-    "ru: Южн|ые Курил|ы\n" \
-    "ja: 南クリル諸島\n" \
-    "\n" \
-    "[concept northern-territories]\n" \
-    "side: ja\n" \
-    "en: Northern Territories\n" \
-    "ru: Северные территории\n" \
-    "ja: 北方領土\n" \
-    "ja: 南千島 ; deprecated\n" \
-    "\n" \
+#define FUZZ_GLOSSARY                                                                              \
+    "[glossary]\n"                                                                                 \
+    "name: South Atlantic place names\n"                                                           \
+    "profile: neutral-news\n"                                                                      \
+    "\n"                                                                                           \
+    "[concept falklands]\n"                                                                        \
+    "side: uk\n"                                                                                   \
+    "note: The islands, as the United Kingdom names them.\n"                                       \
+    "en: Falkland Islands\n"                                                                       \
+    "en: Falklands ; admitted ; pos=noun\n"                                                        \
+    "en: Falkland Isles ; deprecated ; note=old style\n"                                           \
+    "en: Falklands Islands ; forbidden\n"                                                          \
+    "ru: Фолклендск|ие острова\n"                                               \
+    "ja: フォークランド諸島\n"                                                            \
+    "\n"                                                                                           \
+    "[concept malvinas]\n"                                                                         \
+    "side: ar\n"                                                                                   \
+    "en: Malvinas Islands\n"                                                                       \
+    "en: Malvinas ; admitted\n"                                                                    \
+    "en: Islas Malvinas ; admitted ; variant ; exact\n"                                            \
+    "ru: Мальвинск|ие острова\n"                                                 \
+    "ja: マルビナス諸島\n"                                                                  \
+    "\n"                                                                                           \
+    "[pair falklands malvinas]\n"                                                                  \
+    "order.ru: falklands\n"                                                                        \
+    "\n"                                                                                           \
+    "[concept stanley]\n"                                                                          \
+    "side: uk\n"                                                                                   \
+    "en: Stanley ; case ; except=Stanley Cup, Stanley knife\n"                                     \
+    "ru: Стэнли\n"                                                                           \
+    "ja: スタンリー\n"                                                                        \
+    "\n"                                                                                           \
+    "[concept puerto-argentino]\n"                                                                 \
+    "side: ar\n"                                                                                   \
+    "en: Puerto Argentino\n"                                                                       \
+    "ru: Пуэрто-Архентино\n"                                                        \
+    "ja: プエルトアルヘンティーノ\n"                                                   \
+    "\n"                                                                                           \
+    "[pair stanley puerto-argentino]\n"                                                            \
+    "\n"                                                                                           \
+    "[concept fig]\n"                                                                              \
+    "en: Falkland Islands Government\n"                                                            \
+    "en: FIG ; forbidden ; case\n"                                                                 \
+    "\n"                                                                                           \
+    "[shapes]\n"                                                                                   \
+    "en: {A} ({B})\n"                                                                              \
+    "en: {A}, known in … as the {B}\n"                                                           \
+    "ru: {A} ({B})\n"                                                                              \
+    "ja: {A}（{B}）\n"                                                                           \
+    "*: {A}/{B}\n"                                                                                 \
+    "\n"                                                                                           \
+    "[profile neutral-news]\n"                                                                     \
+    "pairs: both\n"                                                                                \
+    "note: both names at the first mention\n"                                                      \
+    "\n"                                                                                           \
+    "[profile uk-official]\n"                                                                      \
+    "pairs: side uk\n"                                                                             \
+    "\n"                                                                                           \
+    "[profile no-pairs]\n"                                                                         \
+    "pairs: off\n"                                                                                 \
+    "\n"                                                                                           \
+    "[rules]\n"                                                                                    \
+    "mixed-variants: error\n"                                                                      \
+    "deprecated-term: note\n"                                                                      \
+    "\n"                                                                                           \
+    "[concept southern-kurils]\n"                                                                  \
+    "side: ru\n"                                                                                   \
+    "en: Southern Kurils\n"                                                                        \
+    "en: South Kuriles ; forbidden ; note=mixes the two spellings\n"                               \
+    "ru: Южн|ые Курил|ы\n"                                                              \
+    "ja: 南クリル諸島\n"                                                                     \
+    "\n"                                                                                           \
+    "[concept northern-territories]\n"                                                             \
+    "side: ja\n"                                                                                   \
+    "en: Northern Territories\n"                                                                   \
+    "ru: Северные территории\n"                                                  \
+    "ja: 北方領土\n"                                                                           \
+    "ja: 南千島 ; deprecated\n"                                                                 \
+    "\n"                                                                                           \
     "[pair southern-kurils northern-territories]\n"
 
 #endif

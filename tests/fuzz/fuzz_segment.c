@@ -59,8 +59,8 @@ static int on_segment(const concord_segment *s, const char *bytes, void *ud)
     expect *e = ud;
     FUZZ_CHECK(e->i < e->n, "the reader gives more segments than split (%zu)", e->n);
     FUZZ_CHECK(s->start == e->v[e->i].start && s->end == e->v[e->i].end,
-               "segment %zu: the reader gives [%zu, %zu), split [%zu, %zu)", e->i, s->start,
-               s->end, e->v[e->i].start, e->v[e->i].end);
+               "segment %zu: the reader gives [%zu, %zu), split [%zu, %zu)", e->i, s->start, s->end,
+               e->v[e->i].start, e->v[e->i].end);
     FUZZ_CHECK(memcmp(bytes, e->text + s->start, s->end - s->start) == 0,
                "segment %zu: the reader's bytes differ", e->i);
     e->i++;
@@ -91,8 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reader r = {text, len, 0, piece};
     expect e = {v, n, 0, text};
     rc = concord_segmenter_run_reader(seg, read_piece, &r, on_segment, &e);
-    FUZZ_CHECK(rc == 0, "the reader fails where split does not: %s",
-               concord_error_last()->message);
+    FUZZ_CHECK(rc == 0, "the reader fails where split does not: %s", concord_error_last()->message);
     FUZZ_CHECK(e.i == n, "the reader gives %zu segments, split %zu", e.i, n);
     concord_free(v);
     return 0;

@@ -125,6 +125,10 @@ static int srx_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_at
         const char *cascade = attr_value(a, n, "cascade");
         d->cascade = cascade && strcmp(cascade, "yes") == 0;
     } else if (strcmp(name, "languagerule") == 0) {
+        /* nested, it would leave an open <rule> of the outer one pointing into the new one,
+           which has no rule yet (found by fuzzing) */
+        if (r->cur >= 0)
+            return cc_xml_error(x, CONCORD_EPARSE, "<languagerule> inside a <languagerule>");
         const char *lname = attr_value(a, n, "languagerulename");
         if (!lname)
             return cc_xml_error(x, CONCORD_EPARSE,
@@ -141,6 +145,8 @@ static int srx_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_at
     } else if (strcmp(name, "rule") == 0) {
         if (r->cur < 0)
             return cc_xml_error(x, CONCORD_EPARSE, "<rule> outside a <languagerule>");
+        if (r->rule)
+            return cc_xml_error(x, CONCORD_EPARSE, "<rule> inside a <rule>");
         if (++r->nrules > SRX_MAX_RULES)
             return cc_xml_error(x, CONCORD_ELIMIT, "more than %d SRX rules (concord's limit)",
                                 SRX_MAX_RULES);

@@ -846,6 +846,16 @@ static void test_malformed_srx_reports_line_and_column(void **state)
          "<languagemap languagepattern=\".*\" languagerulename=\"Missing\"/>\n"
          "</maprules></body></srx>",
          3, "does not exist"},
+        /* found by fuzzing: a <beforebreak> of the outer rule wrote before the inner
+           <languagerule>'s (empty) list of rules */
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\"><rule>\n"
+         "<languagerule languagerulename=\"b\"><beforebreak>x</beforebreak></languagerule>"
+         "</rule></languagerule></languagerules></body></srx>",
+         3, "<languagerule> inside a <languagerule>"},
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\"><rule>\n"
+         "<rule><beforebreak>x</beforebreak></rule></rule></languagerule></languagerules>"
+         "</body></srx>",
+         3, "<rule> inside a <rule>"},
         {"<?xml version=\"1.0\"?>\n<html><body/></html>", 2, "not an SRX file"},
         {"<?xml version=\"1.0\"?>\n<!DOCTYPE srx [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
          "<srx>&x;</srx>",

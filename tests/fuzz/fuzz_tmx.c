@@ -6,7 +6,10 @@
  *     process's temporary directory);
  *  3. when it imported, concord_tm_export_tmx() and the export read back:
  *     what concord writes it must read (an invariant: abort otherwise);
- *  4. concord_checker_check_tmx() with the fixed glossary of fuzz_common.h.
+ *  4. concord_checker_check_tmx() with the fixed glossary of fuzz_common.h;
+ *  5. the same bytes read from memory and through a reader in small pieces:
+ *     the same result, units and error position as from the file (an
+ *     invariant; gzip, which only a file may be, aside).
  */
 #include "fuzz_common.h"
 
@@ -84,6 +87,50 @@ static int count_unit(const concord_unit *u, void *ud)
     return 0;
 }
 
+typedef struct pieces {
+    const uint8_t *data;
+    size_t size, at, piece;
+} pieces;
+
+static int read_pieces(char *buf, size_t *len, size_t cap, void *ud)
+{
+    pieces *p = ud;
+    size_t n = p->size - p->at;
+    n = n < p->piece ? n : p->piece;
+    n = n < cap ? n : cap;
+    memcpy(buf, p->data + p->at, n);
+    p->at += n;
+    *len = n;
+    return 0;
+}
+
+/* What a read gave: its result, units and error position. */
+typedef struct outcome {
+    int rc;
+    size_t units;
+    unsigned long line, column;
+} outcome;
+
+static outcome read_outcome(int how, const uint8_t *data, size_t size)
+{
+    outcome o = {0, 0, 0, 0};
+    concord_tmx_callbacks cb = CONCORD_TMX_CALLBACKS_INIT;
+    cb.unit = count_unit;
+    cb.ud = &o.units;
+    pieces p = {data, size, 0, 1 + (size ? data[size - 1] % 13 : 0)};
+    if (how == 0)
+        o.rc = concord_tmx_read(tmx_path, 1, &cb);
+    else if (how == 1)
+        o.rc = concord_tmx_read_memory((const char *)data, size, "x.tmx", 1, &cb);
+    else
+        o.rc = concord_tmx_read_reader(read_pieces, &p, "x.tmx", 1, &cb);
+    if (o.rc < 0) {
+        o.line = concord_error_last()->line;
+        o.column = concord_error_last()->column;
+    }
+    return o;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_write_file(tmx_path, data, size);
@@ -95,6 +142,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cb.event = on_event;
     cb.ud = &h;
     concord_tmx_read(tmx_path, 1, &cb);
+
+    if (!(size >= 2 && data[0] == 0x1F && data[1] == 0x8B)) {
+        outcome f = read_outcome(0, data, size), m = read_outcome(1, data, size),
+                r = read_outcome(2, data, size);
+        FUZZ_CHECK(f.rc == m.rc && f.units == m.units && f.line == m.line &&
+                       f.column == m.column,
+                   "memory %d/%zu at %lu:%lu, file %d/%zu at %lu:%lu", m.rc, m.units, m.line,
+                   m.column, f.rc, f.units, f.line, f.column);
+        FUZZ_CHECK(f.rc == r.rc && f.units == r.units && f.line == r.line &&
+                       f.column == r.column,
+                   "reader %d/%zu at %lu:%lu, file %d/%zu at %lu:%lu", r.rc, r.units, r.line,
+                   r.column, f.rc, f.units, f.line, f.column);
+    }
 
     fuzz_remove_tm(tm_path);
     concord_tm *tm = NULL;

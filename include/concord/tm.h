@@ -168,9 +168,8 @@ CONCORD_API int concord_tmx_read_memory(const char *data, size_t len, const char
  * CONCORD_EUSER; more bytes than asked for is CONCORD_EINVAL. Not
  * gzip-compressed.
  */
-CONCORD_API int concord_tmx_read_reader(concord_read_fn reader, void *reader_ud,
-                                        const char *name, int skip_invalid,
-                                        const concord_tmx_callbacks *cb);
+CONCORD_API int concord_tmx_read_reader(concord_read_fn reader, void *reader_ud, const char *name,
+                                        int skip_invalid, const concord_tmx_callbacks *cb);
 
 /* The longest segment concord reads: 1 MiB of UTF-8. */
 #define CONCORD_TM_MAX_SEGMENT (1024 * 1024)
@@ -259,18 +258,18 @@ typedef struct concord_import_options {
 
 /* The counts of an import; the caller sets version (CONCORD_IMPORT_STATS_INIT). */
 typedef struct concord_import_stats {
-    unsigned int version; /* CONCORD_IMPORT_STATS_VERSION */
-    size_t read;         /* units read from the files, invalid ones included */
-    size_t imported;     /* units stored as new units */
-    size_t variants;     /* variants stored (in new units and added to stored ones) */
-    size_t identical;    /* units whose every translation was already stored */
-    size_t merged;       /* units whose new languages joined a stored unit with their source */
-    size_t alternatives; /* units stored with another translation of a known source (keep) */
-    size_t skipped;      /* units whose other translations were dropped (skip) */
-    size_t replaced;     /* stored units whose translations were replaced (replace) */
+    unsigned int version;    /* CONCORD_IMPORT_STATS_VERSION */
+    size_t read;             /* units read from the files, invalid ones included */
+    size_t imported;         /* units stored as new units */
+    size_t variants;         /* variants stored (in new units and added to stored ones) */
+    size_t identical;        /* units whose every translation was already stored */
+    size_t merged;           /* units whose new languages joined a stored unit with their source */
+    size_t alternatives;     /* units stored with another translation of a known source (keep) */
+    size_t skipped;          /* units whose other translations were dropped (skip) */
+    size_t replaced;         /* stored units whose translations were replaced (replace) */
     size_t variants_removed; /* stored variants removed by replace */
-    size_t invalid;      /* invalid units skipped (skip_invalid) */
-    size_t warnings;     /* warnings reported */
+    size_t invalid;          /* invalid units skipped (skip_invalid) */
+    size_t warnings;         /* warnings reported */
 } concord_import_stats;
 
 #define CONCORD_IMPORT_STATS_INIT                                                                  \
@@ -336,8 +335,7 @@ CONCORD_API int concord_tm_import_tmx_memory(concord_import_stats *stats, concor
  */
 CONCORD_API int concord_tm_import_tmx_reader(concord_import_stats *stats, concord_tm *tm,
                                              concord_read_fn reader, void *reader_ud,
-                                             const char *name,
-                                             const concord_import_options *opts);
+                                             const char *name, const concord_import_options *opts);
 
 #define CONCORD_PUT_OPTIONS_VERSION 1
 

@@ -1216,7 +1216,6 @@ int concord_checker_fix(char **out, size_t *out_len, size_t *nfixed, concord_che
 
 /* ---- TMX ------------------------------------------------------------------------ */
 
-
 /* Record (key -> target) and return the line of an earlier different target, or 0. */
 static int remember(doc_ctx *x, uint64_t key, uint64_t target, unsigned long line,
                     unsigned long *earlier)
@@ -1305,8 +1304,8 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
             continue;
         unsigned long line = t->at.line;
         /* the same source translated differently */
-        uint64_t key = cc_hash(cc_hash(CC_HASH_INIT, src->lang, strlen(src->lang) + 1), src->text,
-                               src->len);
+        uint64_t key =
+            cc_hash(cc_hash(CC_HASH_INIT, src->lang, strlen(src->lang) + 1), src->text, src->len);
         key = cc_hash(cc_hash(key, "\0", 1), t->lang, strlen(t->lang));
         uint64_t target = cc_hash(CC_HASH_INIT, t->text, t->len);
         unsigned long earlier;

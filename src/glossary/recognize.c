@@ -405,8 +405,8 @@ int cc_recognizer_new(cc_recognizer **out, const concord_glossary *g, const char
             r->except_first[i] = (uint32_t)r->nseqs;
             r->except_n[i] = (uint32_t)t->nexcept;
             for (size_t e = 0; rc == 0 && e < t->nexcept; e++) {
-                if ((rc = cc_grow((void **)&r->seqs, &r->capseqs, r->nseqs + 1,
-                                  sizeof(*r->seqs))) < 0)
+                if ((rc = cc_grow((void **)&r->seqs, &r->capseqs, r->nseqs + 1, sizeof(*r->seqs))) <
+                    0)
                     break;
                 rc = compile_except(r, t->except[e], &r->seqs[r->nseqs]);
                 if (rc == 0)
@@ -527,9 +527,8 @@ static int cuts_katakana(const cc_tokens *tk, const char *text, size_t i, size_t
     if (i > 0 && !(tk->v[i].flags & CC_TOKF_BREAK) && tk->v[i - 1].end == tk->v[i].start &&
         katakana(text, &tk->v[i]) && katakana(text, &tk->v[i - 1]))
         return 1;
-    return j < tk->n && !(tk->v[j].flags & CC_TOKF_BREAK) &&
-           tk->v[j - 1].end == tk->v[j].start && katakana(text, &tk->v[j - 1]) &&
-           katakana(text, &tk->v[j]);
+    return j < tk->n && !(tk->v[j].flags & CC_TOKF_BREAK) && tk->v[j - 1].end == tk->v[j].start &&
+           katakana(text, &tk->v[j - 1]) && katakana(text, &tk->v[j]);
 }
 
 typedef struct best {

@@ -1127,8 +1127,8 @@ int concord_tmx_read_memory(const char *data, size_t len, const char *name, int 
     return tmx_read_input(&in, name ? name : "(memory)", skip_invalid, cb);
 }
 
-int concord_tmx_read_reader(concord_read_fn read, void *read_ud, const char *name,
-                            int skip_invalid, const concord_tmx_callbacks *cb)
+int concord_tmx_read_reader(concord_read_fn read, void *read_ud, const char *name, int skip_invalid,
+                            const concord_tmx_callbacks *cb)
 {
     tmx_input *in = cc_calloc(1, sizeof(*in));
     if (!in)

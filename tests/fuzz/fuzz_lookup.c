@@ -14,6 +14,7 @@
  * Nothing is written to the TM after LLVMFuzzerInitialize.
  */
 #include "fuzz_common.h"
+#include "../unit/pieces.h"
 
 static const char tmx[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -160,42 +161,23 @@ static void lookup(concord_matcher *m, const char *q, size_t len, int min_score,
     concord_matches_free(scan);
 }
 
-typedef struct reader {
-    const char *text;
-    size_t len, at;
-} reader;
-
-static int read_piece(char *buf, size_t *len, size_t cap, void *ud)
-{
-    reader *r = ud;
-    size_t n = r->len - r->at;
-    if (n > 5)
-        n = 5;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, r->text + r->at, n);
-    r->at += n;
-    *len = n;
-    return 0;
-}
-
 static void analyze(concord_matcher *m, const char *text, size_t len, int wrapped)
 {
     concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
     o.wrapped = wrapped;
-    concord_analysis *whole = NULL, *pieces = NULL;
+    concord_analysis *whole = NULL, *parts = NULL;
     int rc = concord_matcher_analyze(&whole, m, text, len, &o);
-    reader r = {text, len, 0};
-    int rc2 = concord_matcher_analyze_reader(&pieces, m, read_piece, &r, &o);
+    pieces r = PIECES(text, len, 5);
+    int rc2 = concord_matcher_analyze_reader(&parts, m, pieces_read, &r, &o);
     FUZZ_CHECK(rc == rc2, "analyze: %d whole, %d in pieces", rc, rc2);
     if (rc == 0) {
-        FUZZ_CHECK(whole->nsegments == pieces->nsegments, "%zu segments whole, %zu in pieces",
-                   whole->nsegments, pieces->nsegments);
+        FUZZ_CHECK(whole->nsegments == parts->nsegments, "%zu segments whole, %zu in pieces",
+                   whole->nsegments, parts->nsegments);
         size_t segments = 0;
         for (int b = 0; b < CONCORD_NBANDS; b++) {
-            FUZZ_CHECK(whole->bands[b].segments == pieces->bands[b].segments &&
-                           whole->bands[b].words == pieces->bands[b].words &&
-                           whole->bands[b].characters == pieces->bands[b].characters,
+            FUZZ_CHECK(whole->bands[b].segments == parts->bands[b].segments &&
+                           whole->bands[b].words == parts->bands[b].words &&
+                           whole->bands[b].characters == parts->bands[b].characters,
                        "band %s differs whole and in pieces", concord_band_name(b));
             segments += whole->bands[b].segments;
         }
@@ -207,13 +189,13 @@ static void analyze(concord_matcher *m, const char *text, size_t len, int wrappe
             FUZZ_CHECK(s->start < s->end && s->end <= len && s->band >= 0 &&
                            s->band < CONCORD_NBANDS,
                        "segment %zu [%zu, %zu) band %d", i, s->start, s->end, s->band);
-            FUZZ_CHECK(s->start == pieces->segments[i].start && s->end == pieces->segments[i].end &&
-                           s->band == pieces->segments[i].band,
+            FUZZ_CHECK(s->start == parts->segments[i].start && s->end == parts->segments[i].end &&
+                           s->band == parts->segments[i].band,
                        "segment %zu differs whole and in pieces", i);
         }
     }
     concord_analysis_free(whole);
-    concord_analysis_free(pieces);
+    concord_analysis_free(parts);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

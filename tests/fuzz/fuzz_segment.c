@@ -9,6 +9,7 @@
  * The twelve segmenters are made once; segmenting does not change them.
  */
 #include "fuzz_common.h"
+#include "../unit/pieces.h"
 
 static const char *const langs[] = {"en", "ru", "ja", "de", "fr", "und"};
 #define NLANGS (sizeof langs / sizeof *langs)
@@ -26,25 +27,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             if (concord_segmenter_new(&segs[i][w], &o) < 0)
                 abort();
         }
-    return 0;
-}
-
-typedef struct reader {
-    const char *text;
-    size_t len, at, piece;
-} reader;
-
-static int read_piece(char *buf, size_t *len, size_t cap, void *ud)
-{
-    reader *r = ud;
-    size_t n = r->len - r->at;
-    if (n > r->piece)
-        n = r->piece;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, r->text + r->at, n);
-    r->at += n;
-    *len = n;
     return 0;
 }
 
@@ -73,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     unsigned b = data[0];
     concord_segmenter *seg = segs[(b & 7) % NLANGS][(b >> 3) & 1];
-    static const size_t pieces[] = {1, 2, 3, 7, 64, 4096, 65536, 1 << 20};
-    size_t piece = pieces[b >> 5];
+    static const size_t sizes[] = {1, 2, 3, 7, 64, 4096, 65536, 1 << 20};
+    size_t piece = sizes[b >> 5];
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
 
@@ -88,9 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_check_segments(v, n, text, len);
 
-    reader r = {text, len, 0, piece};
+    pieces r = PIECES(text, len, piece);
     expect e = {v, n, 0, text};
-    rc = concord_segmenter_run_reader(seg, read_piece, &r, on_segment, &e);
+    rc = concord_segmenter_run_reader(seg, pieces_read, &r, on_segment, &e);
     FUZZ_CHECK(rc == 0, "the reader fails where split does not: %s", concord_error_last()->message);
     FUZZ_CHECK(e.i == n, "the reader gives %zu segments, split %zu", e.i, n);
     concord_free(v);

@@ -12,6 +12,7 @@
  *     invariant; gzip, which only a file may be, aside).
  */
 #include "fuzz_common.h"
+#include "../unit/pieces.h"
 
 static char tmx_path[4200], tm_path[4200], back_path[4200];
 static concord_glossary *glossary;
@@ -87,23 +88,6 @@ static int count_unit(const concord_unit *u, void *ud)
     return 0;
 }
 
-typedef struct pieces {
-    const uint8_t *data;
-    size_t size, at, piece;
-} pieces;
-
-static int read_pieces(char *buf, size_t *len, size_t cap, void *ud)
-{
-    pieces *p = ud;
-    size_t n = p->size - p->at;
-    n = n < p->piece ? n : p->piece;
-    n = n < cap ? n : cap;
-    memcpy(buf, p->data + p->at, n);
-    p->at += n;
-    *len = n;
-    return 0;
-}
-
 /* What a read gave: its result, units and error position. */
 typedef struct outcome {
     int rc;
@@ -117,13 +101,13 @@ static outcome read_outcome(int how, const uint8_t *data, size_t size)
     concord_tmx_callbacks cb = CONCORD_TMX_CALLBACKS_INIT;
     cb.unit = count_unit;
     cb.ud = &o.units;
-    pieces p = {data, size, 0, 1 + (size ? data[size - 1] % 13 : 0)};
+    pieces p = PIECES(data, size, 1 + (size ? data[size - 1] % 13 : 0));
     if (how == 0)
         o.rc = concord_tmx_read(tmx_path, 1, &cb);
     else if (how == 1)
         o.rc = concord_tmx_read_memory((const char *)data, size, "x.tmx", 1, &cb);
     else
-        o.rc = concord_tmx_read_reader(read_pieces, &p, "x.tmx", 1, &cb);
+        o.rc = concord_tmx_read_reader(pieces_read, &p, "x.tmx", 1, &cb);
     if (o.rc < 0) {
         o.line = concord_error_last()->line;
         o.column = concord_error_last()->column;
@@ -146,12 +130,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(size >= 2 && data[0] == 0x1F && data[1] == 0x8B)) {
         outcome f = read_outcome(0, data, size), m = read_outcome(1, data, size),
                 r = read_outcome(2, data, size);
-        FUZZ_CHECK(f.rc == m.rc && f.units == m.units && f.line == m.line &&
-                       f.column == m.column,
+        FUZZ_CHECK(f.rc == m.rc && f.units == m.units && f.line == m.line && f.column == m.column,
                    "memory %d/%zu at %lu:%lu, file %d/%zu at %lu:%lu", m.rc, m.units, m.line,
                    m.column, f.rc, f.units, f.line, f.column);
-        FUZZ_CHECK(f.rc == r.rc && f.units == r.units && f.line == r.line &&
-                       f.column == r.column,
+        FUZZ_CHECK(f.rc == r.rc && f.units == r.units && f.line == r.line && f.column == r.column,
                    "reader %d/%zu at %lu:%lu, file %d/%zu at %lu:%lu", r.rc, r.units, r.line,
                    r.column, f.rc, f.units, f.line, f.column);
     }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "concord/concord.h"
+#include "pieces.h"
 #include "match/match_internal.h"
 #include "tmpdir.h"
 
@@ -913,23 +914,6 @@ static void test_diff_places_insertions(void **state)
 
 /* ---- analysis, in memory and read in pieces ------------------------------------------------ */
 
-typedef struct mem_reader {
-    const char *t;
-    size_t len, at, chunk;
-} mem_reader;
-
-static int read_mem(char *buf, size_t *got, size_t cap, void *ud)
-{
-    mem_reader *r = ud;
-    size_t n = r->chunk < cap ? r->chunk : cap;
-    if (n > r->len - r->at)
-        n = r->len - r->at;
-    memcpy(buf, r->t + r->at, n);
-    r->at += n;
-    *got = n;
-    return 0;
-}
-
 typedef struct seg_calls {
     concord_analysis_segment v[8192];
     size_t n;
@@ -985,8 +969,8 @@ static void test_analyze_read_in_pieces(void **state)
     assert_int_equal(whole->bands[CONCORD_BAND_REPETITION].segments, 1500 + 2999 + 2);
     for (size_t chunk = 1; chunk <= 70001; chunk += 70000) {
         concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
-        mem_reader r = {doc.s, doc.len, 0, chunk};
-        assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+        pieces r = PIECES(doc.s, doc.len, chunk);
+        assert_int_equal(concord_matcher_analyze_reader(&read, m, pieces_read, &r, &o), 0);
         same_analysis(whole, read);
         assert_int_equal(read->nsegments, whole->nsegments);
         for (size_t i = 0; i < whole->nsegments; i++)
@@ -999,8 +983,8 @@ static void test_analyze_read_in_pieces(void **state)
     concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
     o.segment = take_segment;
     o.ud = &calls;
-    mem_reader r = {doc.s, doc.len, 0, 4096};
-    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &r, &o), 0);
+    pieces r = PIECES(doc.s, doc.len, 4096);
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, pieces_read, &r, &o), 0);
     assert_null(read->segments);
     assert_int_equal(calls.n, whole->nsegments);
     for (size_t i = 0; i < whole->nsegments && i < 8192; i++)
@@ -1025,8 +1009,8 @@ static void test_analyze_read_in_pieces(void **state)
     concord_analysis_free(read);
     /* bad input read in pieces: the position in the whole document */
     const char *bad = "The talks began.\nThey \xff lasted.\n";
-    mem_reader rb = {bad, strlen(bad), 0, 3};
-    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rb, NULL),
+    pieces rb = PIECES(bad, strlen(bad), 3);
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, pieces_read, &rb, NULL),
                      CONCORD_EENCODING);
     assert_null(read);
     assert_int_equal(concord_error_last()->offset, 22);
@@ -1035,8 +1019,9 @@ static void test_analyze_read_in_pieces(void **state)
     str longseg = {NULL, 0, 0};
     for (int i = 0; i < 1200; i++)
         add(&longseg, "word%d ", i);
-    mem_reader rl = {longseg.s, longseg.len, 0, 1000};
-    assert_int_equal(concord_matcher_analyze_reader(&read, m, read_mem, &rl, NULL), CONCORD_ELIMIT);
+    pieces rl = PIECES(longseg.s, longseg.len, 1000);
+    assert_int_equal(concord_matcher_analyze_reader(&read, m, pieces_read, &rl, NULL),
+                     CONCORD_ELIMIT);
     assert_non_null(strstr(concord_error_last()->message, "1000"));
     free(longseg.s);
     concord_analysis_free(whole);

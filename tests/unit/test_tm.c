@@ -20,6 +20,7 @@
 
 #include "concord/concord.h"
 #include "failalloc.h"
+#include "pieces.h"
 #include "tm/dup_policy.h"
 #include "tmpdir.h"
 
@@ -1264,27 +1265,6 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
     concord_tm_close(tm);
 }
 
-/* A reader of the caller's: data in pieces of `piece` bytes; stops after `stop_after` calls (0: never). */
-typedef struct pieces {
-    const char *data;
-    size_t len, at, piece;
-    int calls, stop_after, overflow;
-} pieces;
-
-static int read_pieces(char *buf, size_t *len, size_t cap, void *ud)
-{
-    pieces *p = ud;
-    if (p->stop_after && ++p->calls > p->stop_after)
-        return 1;
-    size_t n = p->len - p->at;
-    n = n < p->piece ? n : p->piece;
-    n = n < cap ? n : cap;
-    memcpy(buf, p->data + p->at, n);
-    p->at += n;
-    *len = p->overflow ? cap + 1 : n;
-    return 0;
-}
-
 static void test_import_from_memory_and_reader(void **state)
 {
     (void)state;
@@ -1299,9 +1279,8 @@ static void test_import_from_memory_and_reader(void **state)
     /* memory: the same counts, the same TM */
     concord_tm *tm = open_tm("by-memory.tm");
     concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
-    assert_int_equal(concord_tm_import_tmx_memory(&st, tm, SAMPLE, strlen(SAMPLE), "upload.tmx",
-                                                  NULL),
-                     0);
+    assert_int_equal(
+        concord_tm_import_tmx_memory(&st, tm, SAMPLE, strlen(SAMPLE), "upload.tmx", NULL), 0);
     assert_memory_equal(&st, &fs, sizeof(st));
     char *got = export_all(tm, NULL, 0, &units);
     assert_string_equal(got, want);
@@ -1310,8 +1289,8 @@ static void test_import_from_memory_and_reader(void **state)
 
     /* a reader giving 7 bytes at a time (characters cut between pieces) */
     tm = open_tm("by-reader.tm");
-    pieces p = {SAMPLE, strlen(SAMPLE), 0, 7, 0, 0, 0};
-    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &p, NULL, NULL), 0);
+    pieces p = PIECES(SAMPLE, strlen(SAMPLE), 7);
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, pieces_read, &p, NULL, NULL), 0);
     assert_memory_equal(&st, &fs, sizeof(st));
     got = export_all(tm, NULL, 0, &units);
     assert_string_equal(got, want);
@@ -1320,33 +1299,38 @@ static void test_import_from_memory_and_reader(void **state)
     /* a reader that stops: CONCORD_EUSER, the TM as it was */
     const char *more = TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>one more unit</seg></tuv>"
                                 "<tuv xml:lang=\"ru\"><seg>ещё одна</seg></tuv></tu>\n" TMX_TAIL;
-    pieces stop = {more, strlen(more), 0, 64, 0, 3, 0};
-    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &stop, NULL, NULL),
+    pieces stop = PIECES(more, strlen(more), 64);
+    stop.stop_after = 3;
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, pieces_read, &stop, NULL, NULL),
                      CONCORD_EUSER);
     /* and one that stops after units were read and stored (past the 4 KiB read ahead) */
     body big = {NULL, 0, 0};
     add(&big, "%s", TMX_HEAD);
     for (int i = 0; i < 200; i++)
-        add(&big, "<tu><tuv xml:lang=\"en\"><seg>unit %d</seg></tuv>"
-                  "<tuv xml:lang=\"ru\"><seg>единица %d</seg></tuv></tu>\n", i, i);
+        add(&big,
+            "<tu><tuv xml:lang=\"en\"><seg>unit %d</seg></tuv>"
+            "<tuv xml:lang=\"ru\"><seg>единица %d</seg></tuv></tu>\n",
+            i, i);
     add(&big, "%s", TMX_TAIL);
-    pieces late = {big.s, big.len, 0, 64, 0, 200, 0};
-    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &late, NULL, NULL),
+    pieces late = PIECES(big.s, big.len, 64);
+    late.stop_after = 200;
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, pieces_read, &late, NULL, NULL),
                      CONCORD_EUSER);
     assert_non_null(strstr(concord_error_last()->message, "stopped (by the reader)"));
     assert_true(late.at > 4096 && late.at < big.len); /* stopped in the middle */
     free(big.s);
-    pieces over = {more, strlen(more), 0, 64, 0, 0, 1};
-    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &over, NULL, NULL),
+    pieces over = PIECES(more, strlen(more), 64);
+    over.overflow = 1;
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, pieces_read, &over, NULL, NULL),
                      CONCORD_EINVAL);
     got = export_all(tm, NULL, 0, &units);
     assert_string_equal(got, want);
     free(got);
 
     /* errors name the given name, at the same line and column as from a file */
-    const char *bad = TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>a</seg></tuv></tu>\n"
-                               "<tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x</ept></seg></tuv></tu>"
-                               TMX_TAIL;
+    const char *bad =
+        TMX_HEAD "<tu><tuv xml:lang=\"en\"><seg>a</seg></tuv></tu>\n"
+                 "<tu><tuv xml:lang=\"en\"><seg><ept i=\"1\">x</ept></seg></tuv></tu>" TMX_TAIL;
     const char *bad_path = write_str("bad-mem.tmx", bad);
     assert_int_equal(import_one(tm, bad_path, CONCORD_DUP_KEEP, &st), CONCORD_EPARSE);
     unsigned long line = concord_error_last()->line, col = concord_error_last()->column;
@@ -1356,8 +1340,8 @@ static void test_import_from_memory_and_reader(void **state)
     assert_string_equal(concord_error_last()->file, "upload.tmx");
     assert_int_equal(concord_error_last()->line, line);
     assert_int_equal(concord_error_last()->column, col);
-    pieces bp = {bad, strlen(bad), 0, 5, 0, 0, 0};
-    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, read_pieces, &bp, "pipe", NULL),
+    pieces bp = PIECES(bad, strlen(bad), 5);
+    assert_int_equal(concord_tm_import_tmx_reader(&st, tm, pieces_read, &bp, "pipe", NULL),
                      CONCORD_EPARSE);
     assert_string_equal(concord_error_last()->file, "pipe");
     assert_int_equal(concord_error_last()->line, line);
@@ -1387,8 +1371,8 @@ static void test_import_from_memory_and_reader(void **state)
     assert_int_equal(concord_tmx_read_memory(SAMPLE, strlen(SAMPLE), NULL, 0, &cb), 0);
     assert_int_equal(c.units, 4);
     memset(&c, 0, sizeof(c));
-    pieces one = {SAMPLE, strlen(SAMPLE), 0, 1, 0, 0, 0};
-    assert_int_equal(concord_tmx_read_reader(read_pieces, &one, NULL, 0, &cb), 0);
+    pieces one = PIECES(SAMPLE, strlen(SAMPLE), 1);
+    assert_int_equal(concord_tmx_read_reader(pieces_read, &one, NULL, 0, &cb), 0);
     assert_int_equal(c.units, 4);
     assert_string_equal(c.text[4], "Iturup");
     free(want);

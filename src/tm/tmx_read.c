@@ -18,7 +18,6 @@
  * Strictness, also by design: a unit that cannot be stored faithfully is
  * invalid (see concord_tmx_read in concord/tm.h) — never half-stored.
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1108,34 +1107,20 @@ static int tmx_read_input(tmx_input *in, const char *name, int skip_invalid,
 
 int concord_tmx_read(const char *path, int skip_invalid, const concord_tmx_callbacks *cb)
 {
-    tmx_input *in = cc_calloc(1, sizeof(*in));
-    if (!in)
-        return cc_error_oom();
-    in->path = path;
-    int rc = tmx_read_input(in, path, skip_invalid, cb);
-    cc_free(in);
-    return rc;
+    tmx_input in = {.path = path};
+    return tmx_read_input(&in, path, skip_invalid, cb);
 }
 
 int concord_tmx_read_memory(const char *data, size_t len, const char *name, int skip_invalid,
                             const concord_tmx_callbacks *cb)
 {
-    tmx_input in;
-    memset(&in, 0, offsetof(tmx_input, head));
-    in.data = data;
-    in.len = data ? len : 0;
+    tmx_input in = {.data = data, .len = data ? len : 0};
     return tmx_read_input(&in, name ? name : "(memory)", skip_invalid, cb);
 }
 
 int concord_tmx_read_reader(concord_read_fn read, void *read_ud, const char *name, int skip_invalid,
                             const concord_tmx_callbacks *cb)
 {
-    tmx_input *in = cc_calloc(1, sizeof(*in));
-    if (!in)
-        return cc_error_oom();
-    in->read = read;
-    in->rud = read_ud;
-    int rc = tmx_read_input(in, name ? name : "(stream)", skip_invalid, cb);
-    cc_free(in);
-    return rc;
+    tmx_input in = {.read = read, .rud = read_ud};
+    return tmx_read_input(&in, name ? name : "(stream)", skip_invalid, cb);
 }

@@ -13,8 +13,14 @@
  *                    matter), and the suppression markers of its lines;
  *   TMX              one unit per <tu>, one piece per <tuv> (its language,
  *                    its plain text, the line of the <tuv>);
- *   XLIFF, PO        (recognised, not read yet) one unit per trans-unit /
- *                    entry, a source piece and a target piece per segment.
+ *   XLIFF 1.x        one unit per <trans-unit> (bin-unit skipped), a source
+ *                    and a target piece per segment: one segment, or one per
+ *                    <mrk mtype="seg"> of <seg-source> (xliff.c);
+ *   XLIFF 2.x        one unit per <unit>, a source and a target piece per
+ *                    <segment> (ignorables are not segments) (xliff.c);
+ *   PO, POT          one unit per entry (header and obsolete #~ entries
+ *                    included, flagged), pieces msgid [, msgid_plural] and
+ *                    msgstr or msgstr[0..n) (po.c).
  *
  * A reader holds one unit at a time (memory does not grow with the
  * document), and what a callback is handed is valid until it returns. The
@@ -34,8 +40,8 @@ typedef enum cc_doc_format {
     CC_DOC_TEXT = 0,
     CC_DOC_MARKDOWN,
     CC_DOC_TMX,
-    CC_DOC_XLIFF, /* XLIFF 1.x or 2.x: recognised, not read yet */
-    CC_DOC_PO     /* gettext PO or POT: recognised, not read yet */
+    CC_DOC_XLIFF, /* XLIFF 1.x or 2.x */
+    CC_DOC_PO     /* gettext PO or POT */
 } cc_doc_format;
 
 /*
@@ -107,23 +113,67 @@ typedef struct cc_doc_ignore {
  */
 typedef struct cc_doc_piece {
     cc_doc_role role;
+    size_t seg;       /* the segment of the unit it belongs to: 0, 1, ... (PO: msgid 0,
+                         msgid_plural 1; msgstr[k] k) */
     const char *lang; /* canonical BCP 47 tag, or NULL: the document's language */
     const char *text, *orig;
     size_t len;
     cc_doc_pos at;
     int exact;
+    /* inline codes in the TM's code model (concord/tm.h), offsets into text;
+       for codes read from XLIFF, `content` is the code's XLIFF markup as the
+       file has it (so that a writer puts the same code back) */
+    const struct concord_code *codes;
+    size_t ncodes;
+    /* for writers (the reader's own record of where the piece is in the
+       raw input): XLIFF the input offset of the '<' of the element that
+       holds the text (<source>, <target>, <mrk>); PO the offset of the
+       keyword (msgid, msgstr[1], ...). A target that is absent has
+       `absent` set and raw = where its element would follow. */
+    unsigned long long raw;
+    int absent;
 } cc_doc_piece;
+
+/* How far a unit's translation is, from the format's own state. */
+typedef enum cc_doc_status {
+    CC_DOC_UNTRANSLATED = 0, /* no target or an empty one, or a state before translation
+                                (XLIFF 1.2 new / needs-translation, 2.x initial) */
+    CC_DOC_FUZZY,            /* a target that needs work: PO fuzzy, 1.2 needs-review-*,
+                                needs-adaptation, needs-l10n */
+    CC_DOC_TRANSLATED,       /* translated (a target without any state counts as this) */
+    CC_DOC_FINAL             /* 1.2 signed-off / final / approved="yes", 2.x reviewed / final */
+} cc_doc_status;
 
 typedef struct cc_doc_unit {
     size_t index;        /* 0, 1, … in the document */
     unsigned long line;  /* the unit's line in the file (TMX: the <tu>), 0 if unknown */
     const char *srclang; /* the unit's source language (TMX: the TU's or header's srclang,
                             possibly "*all*"), or NULL */
+    const char *trglang; /* the target language (XLIFF target-language / trgLang, PO
+                            Language header), canonical, or NULL */
     const cc_doc_piece *pieces;
     size_t npieces;
     const cc_doc_ignore *ignores; /* the silenced lines among the unit's, in order */
     size_t nignores;
+    /* bilingual formats (NULL / 0 where the format has none) */
+    const char *id;      /* trans-unit / unit id; PO: NULL */
+    const char *context; /* PO msgctxt; XLIFF 1.2 resname, 2.x name */
+    const char *path;    /* XLIFF: the file's original and the group ids, "/"-joined */
+    const char *notes;   /* notes and comments, "\n"-joined (PO: translator and extracted) */
+    const char *flags;   /* PO: the #, flags as written ("fuzzy, c-format") */
+    const char *state;   /* the state as written (1.2 target state, 2.x first segment's
+                            state, PO "fuzzy") or NULL */
+    cc_doc_status status;
+    int translate;   /* 0: translate="no", a PO header or an obsolete entry: never changed */
+    int kind;        /* CC_DOC_UNIT_… */
+    size_t nplurals; /* PO with msgid_plural: the msgstr[n] forms (the source has 2 pieces) */
 } cc_doc_unit;
+
+enum {
+    CC_DOC_UNIT_NORMAL = 0,
+    CC_DOC_UNIT_HEADER,  /* the PO header entry (msgid "") */
+    CC_DOC_UNIT_OBSOLETE /* a PO #~ entry */
+};
 
 /* Called for each unit in order; a negative return stops the reading with that code. */
 typedef int (*cc_doc_unit_fn)(const cc_doc_unit *u, void *ud);
@@ -150,6 +200,71 @@ int cc_doc_read_text(const char *text, size_t len, int markdown, cc_doc_unit_fn 
  * text; their `at` is the <tuv>'s line (or the <tu>'s), column 1.
  */
 int cc_doc_read_tmx(const char *path, cc_doc_unit_fn fn, void *ud);
+
+/* ---- bilingual documents: XLIFF (xliff.c), PO (po.c) ------------------------------------- */
+
+/*
+ * Read the XLIFF 1.x / 2.x or PO / POT document at path (or, with data not
+ * NULL, data[0..len), path then only names it), unit by unit, streaming:
+ * memory does not grow with the file. Errors name the file, line and column:
+ * CONCORD_EIO, CONCORD_EPARSE (not well-formed, a namespace error, a unit
+ * without source, duplicate ids where the format forbids them, a PO syntax
+ * error), CONCORD_EENCODING (bytes not valid in the charset: the first bad
+ * byte), CONCORD_ELIMIT, or the callback's code.
+ */
+int cc_doc_read_xliff(const char *path, const char *data, size_t len, cc_doc_unit_fn fn, void *ud);
+int cc_doc_read_po(const char *path, const char *data, size_t len, cc_doc_unit_fn fn, void *ud);
+
+/*
+ * Where text offset `off` of piece p (as a reader delivered it, from the same
+ * input) is in the file: exact line, column and byte offset of that
+ * character in the file's bytes, after character references, escape
+ * sequences, inline tags and PO strings that continue on the next line.
+ * Reads the raw input again from p->raw (findings are few; nothing is kept
+ * for them while reading). off == p->len is the place just after the text.
+ */
+int cc_doc_locate_xliff(const char *path, const char *data, size_t len, const cc_doc_piece *p,
+                        size_t off, cc_doc_pos *out);
+int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_doc_piece *p,
+                     size_t off, cc_doc_pos *out);
+
+/* A new target for one segment of a unit (see cc_doc_edit). */
+typedef struct cc_doc_target {
+    size_t seg;       /* the segment (PO: the plural form k of msgstr[k]) */
+    const char *text; /* valid UTF-8, plain text */
+    size_t len;
+    const struct concord_code *codes; /* inline codes at offsets of text; codes whose
+                                         content is the document's own markup (as
+                                         the reader gave them) are written as they were */
+    size_t ncodes;
+} cc_doc_target;
+
+/* What a writer changes in one unit: its targets and its state. */
+typedef struct cc_doc_edit {
+    const cc_doc_target *targets; /* 0 of them: the unit stays as it is, byte for byte */
+    size_t ntargets;
+    cc_doc_status status; /* the new state, written as the format has it (XLIFF 1.2
+                             state / 2.x segment state / PO fuzzy flag) */
+} cc_doc_edit;
+
+/* For each unit in order: fill *e (zeroed before the call) or leave it; negative stops. */
+typedef int (*cc_doc_edit_fn)(const cc_doc_unit *u, cc_doc_edit *e, void *ud);
+
+/* Where the rewritten document goes; returns 0 or a negative code. */
+typedef int (*cc_doc_write_fn)(const void *data, size_t len, void *ud);
+
+/*
+ * Copy the document (path, or data[0..len) as for the readers) to write(),
+ * with the changes edit() asks for, and every other byte exactly as it was:
+ * with no edit the output is the input. A new target goes where the format
+ * puts it, in the file's encoding, line ends and indentation; a unit that
+ * must not change (translate="no", a PO header or obsolete entry) is never
+ * changed (its edit is ignored). Streaming, like the readers.
+ */
+int cc_doc_rewrite_xliff(const char *path, const char *data, size_t len, cc_doc_edit_fn edit,
+                         void *eud, cc_doc_write_fn write, void *wud);
+int cc_doc_rewrite_po(const char *path, const char *data, size_t len, cc_doc_edit_fn edit,
+                      void *eud, cc_doc_write_fn write, void *wud);
 
 /* ---- Markdown (markdown.c) --------------------------------------------------------------- */
 

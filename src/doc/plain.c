@@ -175,7 +175,12 @@ int cc_doc_read_text(const char *text, size_t len, int markdown, cc_doc_unit_fn 
         size_t end = unit_end(text, len, start);
         if ((rc = collect_ignores(&r, text, start, end, at.line)) < 0)
             break;
-        cc_doc_piece p = {CC_DOC_SOURCE, NULL, text + start, text + start, end - start, at, 1};
+        cc_doc_piece p = {.role = CC_DOC_SOURCE,
+                          .text = text + start,
+                          .orig = text + start,
+                          .len = end - start,
+                          .at = at,
+                          .exact = 1};
         if (markdown) {
             cc_buf_clear(&masked);
             if ((rc = cc_buf_append(&masked, text + start, end - start)) < 0)
@@ -183,7 +188,14 @@ int cc_doc_read_text(const char *text, size_t len, int markdown, cc_doc_unit_fn 
             cc_md_mask(&md, masked.data, start, end - start);
             p.text = masked.data;
         }
-        cc_doc_unit u = {index, at.line, NULL, &p, 1, r.ig, r.nig};
+        cc_doc_unit u = {.index = index,
+                         .line = at.line,
+                         .pieces = &p,
+                         .npieces = 1,
+                         .ignores = r.ig,
+                         .nignores = r.nig,
+                         .translate = 1,
+                         .status = CC_DOC_UNTRANSLATED};
         if ((rc = fn(&u, ud)) < 0)
             break;
         cc_doc_pos_advance(&at, text + start, end - start);

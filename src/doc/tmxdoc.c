@@ -48,8 +48,19 @@ static int tmx_unit(const concord_unit *u, void *ud)
         p->at.line = v->line ? v->line : u->line;
         p->at.column = p->at.byte_column = 1;
         p->exact = 0;
+        p->seg = 0;
+        p->codes = v->codes;
+        p->ncodes = v->ncodes;
+        p->raw = 0;
+        p->absent = 0;
     }
-    cc_doc_unit du = {d->index++, u->line, u->srclang, d->pieces, u->nvariants, NULL, 0};
+    cc_doc_unit du = {.index = d->index++,
+                      .line = u->line,
+                      .srclang = u->srclang,
+                      .pieces = d->pieces,
+                      .npieces = u->nvariants,
+                      .translate = 1,
+                      .status = CC_DOC_TRANSLATED};
     return d->fn(&du, d->ud);
 }
 

@@ -170,6 +170,40 @@ int cc_text_nfc(const char *s, size_t len, char **out, size_t *out_len);
  */
 int cc_text_casefold(const char *s, size_t len, char **out, size_t *out_len);
 
+/* ---- charsets (convert.c) --------------------------------------------- */
+
+/*
+ * A converter between UTF-8 and a charset ICU knows ("windows-1251",
+ * "EUC-JP", "UTF-16BE", "Shift_JIS", ...). Never substitutes: a byte that is
+ * not valid in the charset, or a character it cannot hold, is an error with
+ * its position. A converter keeps the state of a multi-byte sequence cut
+ * between two calls of cc_conv_to_utf8() until `flush`.
+ */
+typedef struct cc_conv cc_conv;
+
+/* *out belongs to the caller: cc_conv_close(). CONCORD_EUNSUPPORTED for a charset ICU does not know. */
+int cc_conv_open(cc_conv **out, const char *charset);
+void cc_conv_close(cc_conv *c); /* NULL is a no-op */
+/* ICU's canonical name of the charset. */
+const char *cc_conv_name(const cc_conv *c);
+/* Forget a cut sequence (before a new, unrelated input). */
+void cc_conv_reset(cc_conv *c);
+
+/*
+ * Decode in[0..n) and append the UTF-8 to out; `flush` at the end of the
+ * input (a sequence cut there is then an error). CONCORD_EENCODING with *bad
+ * (may be NULL) = the offset in `in` where the bad sequence starts.
+ */
+int cc_conv_to_utf8(cc_conv *c, const char *in, size_t n, int flush, cc_buf *out, size_t *bad);
+
+/*
+ * Encode valid UTF-8 s[0..n) into the charset, appended to out.
+ * CONCORD_EENCODING with *bad = the offset in s of the first character the
+ * charset cannot hold (the caller may write it another way, e.g. as an XML
+ * character reference, and go on after it); out then holds what precedes it.
+ */
+int cc_conv_from_utf8(cc_conv *c, const char *s, size_t n, cc_buf *out, size_t *bad);
+
 /* ---- break iterators (unicode.c) -------------------------------------- */
 
 typedef enum cc_break_kind { CC_BREAK_SENTENCE, CC_BREAK_WORD } cc_break_kind;

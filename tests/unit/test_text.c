@@ -453,6 +453,43 @@ static void test_tokens(void **state)
     }
 }
 
+/* Charsets: decoding and encoding back, and the position of what does not fit. */
+static void test_charsets(void **state)
+{
+    (void)state;
+    cc_conv *c;
+    cc_buf b = CC_BUF_INIT;
+    size_t bad = 99;
+    assert_int_equal(cc_conv_open(&c, "windows-1251"), 0);
+    /* "Привет" in windows-1251, cut in the middle between two calls */
+    const char cp[] = "\xCF\xF0\xE8\xE2\xE5\xF2";
+    assert_int_equal(cc_conv_to_utf8(c, cp, 3, 0, &b, &bad), 0);
+    assert_int_equal(cc_conv_to_utf8(c, cp + 3, 3, 1, &b, &bad), 0);
+    assert_string_equal(b.data, "Привет");
+    cc_buf_clear(&b);
+    assert_int_equal(cc_conv_from_utf8(c, "Да, 日本", strlen("Да, 日本"), &b, &bad),
+                     CONCORD_EENCODING);
+    assert_int_equal(bad, strlen("Да, "));
+    assert_string_equal(b.data, "\xC4\xE0, ");
+    cc_conv_close(c);
+
+    /* a multi-byte charset: a sequence cut at the end is an error where it starts */
+    assert_int_equal(cc_conv_open(&c, "UTF-8"), 0);
+    cc_buf_clear(&b);
+    assert_int_equal(cc_conv_to_utf8(c, "ab\xE5\xB9", 4, 1, &b, &bad), CONCORD_EENCODING);
+    assert_int_equal(bad, 2);
+    cc_conv_close(c);
+    assert_int_equal(cc_conv_open(&c, "EUC-JP"), 0);
+    cc_buf_clear(&b);
+    assert_int_equal(cc_conv_to_utf8(c, "x\xC6\xFC\xCB\xDC", 5, 1, &b, &bad), 0);
+    assert_string_equal(b.data, "x日本");
+    cc_conv_close(c);
+    assert_int_equal(cc_conv_open(&c, "no-such-charset-x"), CONCORD_EUNSUPPORTED);
+    assert_null(c);
+    cc_conv_close(NULL);
+    cc_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_charsets),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

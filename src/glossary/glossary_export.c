@@ -530,8 +530,8 @@ static const char *concept_ref(const concord_glossary *g, size_t k, int *rc)
     return c->id;
 }
 
-static int write_rules(const concord_glossary *g, concord_glossary_format fmt,
-                       const term_index *ix, out *o)
+static int write_rules(const concord_glossary *g, concord_glossary_format fmt, const term_index *ix,
+                       out *o)
 {
     static const char *const FMT_NAMES[] = {"", "TBX 2", "TBX 3", "TSV", "CSV"};
     char buf[256];
@@ -613,7 +613,9 @@ static int write_rules(const concord_glossary *g, concord_glossary_format fmt,
         const cc_rule_setting *st = &g->settings[i];
         put(o, st->rule);
         put(o, ": ");
-        put(o, !st->enabled ? "off" : st->severity < 0 ? "on" : concord_severity_name(st->severity));
+        put(o, !st->enabled       ? "off"
+               : st->severity < 0 ? "on"
+                                  : concord_severity_name(st->severity));
         put(o, "\n");
     }
     return rc < 0 ? rc : o->rc;

@@ -302,13 +302,12 @@ static int write_csv(const concord_glossary *g, concord_glossary_format fmt, con
     char sep = fmt == CONCORD_GLOSSARY_TSV ? '\t' : ',';
     lang_cols *langs = NULL;
     size_t nlangs = 0, cap = 0;
-    int ids = 0, notes = 0, rc = 0;
+    int notes = 0, rc = 0;
     char name[96];
     for (size_t k = 0; k < g->nconcepts; k++) {
         size_t a = ix->start[k], b = ix->start[k + 1];
         if (a == b)
             continue;
-        ids |= !g->concepts[k].generated;
         notes |= g->concepts[k].note && *g->concepts[k].note;
         for (size_t i = a; i < b; i++) {
             const cc_term *t = &g->terms[ix->v[i]];
@@ -332,15 +331,14 @@ static int write_csv(const concord_glossary *g, concord_glossary_format fmt, con
             lc->type |= (t->flags & CC_TERMF_VARIANT) != 0;
         }
     }
-    /* the header row */
-    int first = 1;
-    if (ids)
-        put_cell(o, sep, "concept", first), first = 0;
+    /* the header row; the concept column always comes first, so that no row starts
+     * with a term that begins with '#' (a comment line to every reader) */
+    put_cell(o, sep, "concept", 1);
     if (notes)
-        put_cell(o, sep, "note", first), first = 0;
+        put_cell(o, sep, "note", 0);
     for (size_t l = 0; l < nlangs; l++)
         for (size_t s = 0; s < langs[l].slots; s++) {
-            put_cell(o, sep, langs[l].lang, first), first = 0;
+            put_cell(o, sep, langs[l].lang, 0);
             static const char *const ATTR[] = {"status", "pos", "note", "type"};
             int has[] = {langs[l].status, langs[l].pos, langs[l].note, langs[l].type};
             for (size_t x = 0; x < 4; x++)
@@ -357,11 +355,14 @@ static int write_csv(const concord_glossary *g, concord_glossary_format fmt, con
         if (a == b)
             continue;
         (*nconcepts)++;
-        first = 1;
-        if (ids)
-            put_cell(o, sep, c->generated ? "" : c->id, first), first = 0;
+        if (sep == '\t' && !c->generated && c->id[0] == '#') {
+            rc = cc_error_set(CONCORD_EUNSUPPORTED,
+                              "concept '%s': a TSV row that starts with '#' is a comment", c->id);
+            goto done;
+        }
+        put_cell(o, sep, c->generated ? "" : c->id, 1);
         if (notes)
-            put_cell(o, sep, c->note ? c->note : "", first), first = 0;
+            put_cell(o, sep, c->note ? c->note : "", 0);
         for (size_t l = 0; l < nlangs; l++) {
             size_t i = a;
             for (size_t s = 0; s < langs[l].slots; s++) {
@@ -369,7 +370,7 @@ static int write_csv(const concord_glossary *g, concord_glossary_format fmt, con
                     i++;
                 const cc_term *t = i < b ? &g->terms[ix->v[i]] : NULL;
                 i += i < b;
-                put_cell(o, sep, t ? t->text : "", first), first = 0;
+                put_cell(o, sep, t ? t->text : "", 0);
                 if (langs[l].status)
                     put_cell(o, sep, t ? STATUS_NAMES[t->status] : "", 0);
                 if (langs[l].pos)

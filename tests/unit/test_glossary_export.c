@@ -348,6 +348,25 @@ static void test_awkward_text(void **state)
     concord_glossary_free(g);
 }
 
+/* A row never starts with a term: "#hash" would make it a comment line (TSV cannot quote). */
+static void test_hash_terms_are_not_comments(void **state)
+{
+    (void)state;
+    static const char tsv[] = "en\tru\nplain\tпросто\n";
+    static const char more[] = "[concept x]\nen: #hash\nru: хэш\n";
+    concord_glossary *g;
+    assert_int_equal(concord_glossary_new(&g), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "a.tsv", tsv, strlen(tsv)), 0);
+    assert_int_equal(concord_glossary_load_memory(g, "b.glossary", more, strlen(more)), 0);
+    for (size_t f = 0; f < CC_ARRAY_LEN(FORMATS); f++) {
+        size_t nc = 0, nt = 0;
+        round_trip(g, FORMATS[f], 0, "hash", &nc, &nt);
+        assert_int_equal(nc, 2);
+        assert_int_equal(nt, 4);
+    }
+    concord_glossary_free(g);
+}
+
 static void test_format_names(void **state)
 {
     (void)state;
@@ -404,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_shipped_glossaries_round_trip),
         cmocka_unit_test(test_shipped_tbx2_is_the_glossary),
         cmocka_unit_test(test_awkward_text),
+        cmocka_unit_test(test_hash_terms_are_not_comments),
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_rules_refuse_what_they_cannot_name),
     };

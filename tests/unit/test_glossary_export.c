@@ -364,8 +364,8 @@ static void test_shared_glossaries_round_trip(void **state)
     if (!files)
         skip();
     for (size_t f = 0; f < CC_ARRAY_LEN(FORMATS); f++)
-        print_message("../shared/data: %zu glossaries as %s (alone and with rules): %zu concepts, "
-                      "%zu terms compared\n",
+        print_message("../shared/data: %zu glossaries as %s: %zu concepts, "
+                      "%zu terms compared (alone, and again with rules)\n",
                       files, FORMAT_NAMES[FORMATS[f]], total_c[FORMATS[f]], total_t[FORMATS[f]]);
 }
 

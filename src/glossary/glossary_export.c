@@ -215,8 +215,11 @@ static int write_tbx(const concord_glossary *g, concord_glossary_format fmt, con
         if (!c->generated || !v2) {
             put(o, " id=\"");
             if (c->generated) {
-                /* TBX v3 requires an id: "#3" becomes "concept-3" */
+                /* TBX v3 requires an id: "#3" becomes "concept-3" (or "concept-3-2", ...
+                 * when the glossary has a concept-3 of its own) */
                 snprintf(buf, sizeof(buf), "concept-%s", c->id + 1);
+                for (unsigned n = 2; cc_gloss_find_concept(g, buf) >= 0; n++)
+                    snprintf(buf, sizeof(buf), "concept-%s-%u", c->id + 1, n);
                 put(o, buf);
             } else {
                 put_xml(o, c->id);

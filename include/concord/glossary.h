@@ -12,7 +12,9 @@
  * DCA and DCT styles), CSV/TSV (a header row of language codes; Translate
  * Toolkit's po2csv columns; OmegaT's tab format) and concord's own text
  * format (docs/glossary-format.md, which also gives the readers' limits:
- * CONCORD_ELIMIT at the file, line and column). A checker
+ * CONCORD_ELIMIT at the file, line and column), and written back out as
+ * TBX 2, TBX 3, TSV or CSV for other tools (concord_glossary_export(), with
+ * concord_glossary_export_rules() for what those formats cannot hold). A checker
  * runs the rules of a glossary over documents and gives findings, each with a
  * stable rule id, a severity, a position and, where one is safe, a fix.
  *

@@ -461,6 +461,81 @@ static void test_hash_terms_are_not_comments(void **state)
     concord_glossary_free(g);
 }
 
+/* ---- out of memory at every allocation of an export ---- */
+
+static long fail_in = -1; /* allocations left before one fails; -1: never */
+static size_t live_allocs;
+
+static void *oom_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    if (fail_in == 0)
+        return NULL;
+    if (fail_in > 0)
+        fail_in--;
+    void *p = malloc(size);
+    live_allocs += p != NULL;
+    return p;
+}
+
+static void *oom_realloc(void *ptr, size_t size, void *ud)
+{
+    if (!ptr)
+        return oom_malloc(size, ud);
+    if (fail_in == 0)
+        return NULL;
+    if (fail_in > 0)
+        fail_in--;
+    return realloc(ptr, size);
+}
+
+static void oom_free(void *ptr, void *ud)
+{
+    (void)ud;
+    live_allocs -= ptr != NULL;
+    free(ptr);
+}
+
+/* Each export and its rules, with the n-th allocation failing for every n: CONCORD_ENOMEM, no
+ * leak, and once enough allocations succeed, the same bytes as without a failure. */
+static void test_export_out_of_memory(void **state)
+{
+    (void)state;
+    concord_allocator a = {oom_malloc, oom_realloc, oom_free, NULL};
+    concord_allocator_set(&a);
+    fail_in = -1;
+    concord_glossary *g = load_shipped("disputed-places.glossary");
+    for (size_t f = 0; f < CC_ARRAY_LEN(FORMATS); f++)
+        for (int rules = 0; rules <= 1; rules++) {
+            sink want = {NULL, 0, 0};
+            fail_in = -1;
+            assert_int_equal(rules ? concord_glossary_export_rules(g, FORMATS[f], to_sink, &want)
+                                   : concord_glossary_export(NULL, g, FORMATS[f], to_sink, &want),
+                             0);
+            for (long n = 0;; n++) {
+                sink got = {NULL, 0, 0};
+                size_t before = live_allocs;
+                fail_in = n;
+                int rc = rules ? concord_glossary_export_rules(g, FORMATS[f], to_sink, &got)
+                               : concord_glossary_export(NULL, g, FORMATS[f], to_sink, &got);
+                fail_in = -1;
+                assert_int_equal(live_allocs, before);
+                if (rc == 0) {
+                    assert_int_equal(got.len, want.len);
+                    assert_memory_equal(got.data, want.data, want.len);
+                    free(got.data);
+                    break;
+                }
+                assert_int_equal(rc, CONCORD_ENOMEM);
+                free(got.data);
+            }
+            free(want.data);
+        }
+    concord_glossary_free(g);
+    assert_int_equal(live_allocs, 0);
+    concord_allocator_set(NULL);
+}
+
 static void test_format_names(void **state)
 {
     (void)state;
@@ -519,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_shared_glossaries_round_trip),
         cmocka_unit_test(test_awkward_text),
         cmocka_unit_test(test_hash_terms_are_not_comments),
+        cmocka_unit_test(test_export_out_of_memory),
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_rules_refuse_what_they_cannot_name),
     };

@@ -150,7 +150,9 @@ CONCORD_API int concord_glossary_format_parse(concord_glossary_format *out, cons
  *    term is written deprecatedTerm-admn-sts (TBX-Basic's strongest "do not
  *    use"), and TBX 3 writes a part of speech outside TBX-Basic's picklist
  *    (noun, verb, adjective, adverb, other) as nothing;
- *  - no format holds concord's own data: sides, pairs, shapes, profiles,
+ *  - no format holds concord's own data: sides, pairs (TBX links the two
+ *    concepts of a pair with a crossReference, for other tools; concord's
+ *    reader does not take those for pairs), shapes, profiles,
  *    rule settings, stem markers ("Курил|ы"), forms, exceptions, `case`,
  *    `exact` and `stem`.
  * concord_glossary_export_rules() writes exactly that remainder as a

@@ -178,6 +178,31 @@ static void tbx_term(out *o, concord_glossary_format fmt, const cc_term *t)
     put(o, v2 ? "</tig>\n" : "</termSec>\n");
 }
 
+/*
+ * The other names of concept k's pairs, as TBX-Basic cross-references
+ * (<ref type="crossReference" target="ID">its first term</ref>), so that a
+ * tool that shows them links the two names of a disputed place. concord
+ * does not read them back as pairs (a crossReference in another tool's file
+ * means "see also", not "name both"): the rules do. Only between concepts
+ * with ids of their own that the export writes (a target must be an entry).
+ */
+static void pair_refs(out *o, const concord_glossary *g, const term_index *ix, size_t k)
+{
+    if (g->concepts[k].generated)
+        return;
+    for (size_t p = 0; p < g->npairs; p++) {
+        const cc_pair *pr = &g->pairs[p];
+        size_t other = pr->a == k ? pr->b : pr->b == k ? pr->a : k;
+        if (other == k || g->concepts[other].generated || ix->start[other] == ix->start[other + 1])
+            continue;
+        put(o, "\t\t\t\t<ref type=\"crossReference\" target=\"");
+        put_xml(o, g->concepts[other].id);
+        put(o, "\">");
+        put_xml(o, g->terms[ix->v[ix->start[other]]].text);
+        put(o, "</ref>\n");
+    }
+}
+
 static int write_tbx(const concord_glossary *g, concord_glossary_format fmt, const term_index *ix,
                      size_t *nconcepts, out *o)
 {
@@ -229,6 +254,7 @@ static int write_tbx(const concord_glossary *g, concord_glossary_format fmt, con
         put(o, ">\n");
         if (c->note && *c->note)
             put_elem(o, "\t\t\t\t", "<descrip type=\"definition\">", c->note, "</descrip>\n");
+        pair_refs(o, g, ix, k);
         /* one language section per language, in the order the languages first come */
         for (size_t i = a; i < b; i++) {
             const cc_term *t = &g->terms[ix->v[i]];

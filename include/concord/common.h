@@ -92,6 +92,13 @@ CONCORD_API const char *concord_error_name(int code);
 typedef int (*concord_read_fn)(char *buf, size_t *len, size_t cap, void *ud);
 
 /*
+ * A sink for the functions that write a file in pieces (TMX export,
+ * glossary export): it receives data[0..len) in order and returns 0 to go
+ * on, or nonzero to stop (the function then returns CONCORD_EUSER).
+ */
+typedef int (*concord_write_fn)(const char *data, size_t len, void *ud);
+
+/*
  * The allocation hook. Every allocation libconcord itself makes goes through
  * these three functions (those made inside ICU and libxml2 do not).
  *  - malloc_fn(size, ud) returns NULL on failure; size is never 0.

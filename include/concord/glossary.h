@@ -12,7 +12,9 @@
  * DCA and DCT styles), CSV/TSV (a header row of language codes; Translate
  * Toolkit's po2csv columns; OmegaT's tab format) and concord's own text
  * format (docs/glossary-format.md, which also gives the readers' limits:
- * CONCORD_ELIMIT at the file, line and column). A checker
+ * CONCORD_ELIMIT at the file, line and column), and written back out as
+ * TBX 2, TBX 3, TSV or CSV for other tools (concord_glossary_export(), with
+ * concord_glossary_export_rules() for what those formats cannot hold). A checker
  * runs the rules of a glossary over documents and gives findings, each with a
  * stable rule id, a severity, a position and, where one is safe, a fix.
  *
@@ -121,6 +123,73 @@ typedef struct concord_glossary_stats {
  *         printf("%zu concepts\n", st.concepts);
  */
 CONCORD_API int concord_glossary_stats_get(concord_glossary_stats *out, const concord_glossary *g);
+
+/* ---- export ---------------------------------------------------------------- */
+
+/* The formats a glossary is written in (concord_glossary_export()). */
+typedef enum concord_glossary_format {
+    CONCORD_GLOSSARY_TBX2 = 1, /* TBX 2008 (ISO 30042:2008) <martif>, TBX-Basic shape */
+    CONCORD_GLOSSARY_TBX3 = 2, /* TBX v3 (ISO 30042:2019) <tbx type="TBX-Basic" style="dca"> */
+    CONCORD_GLOSSARY_TSV = 3,  /* tab-separated, a header row of columns (docs/glossary.md) */
+    CONCORD_GLOSSARY_CSV = 4   /* RFC 4180, the same columns */
+} concord_glossary_format;
+
+/*
+ * The format a name gives ("tbx2", "tbx3", "tsv", "csv", any case) into
+ * *out. Returns 0, or CONCORD_EINVAL for another name.
+ */
+CONCORD_API int concord_glossary_format_parse(concord_glossary_format *out, const char *name);
+
+/*
+ * Write the concepts of g in format fmt, UTF-8, through write(data, len, ud)
+ * (called many times; the bytes come in order). Loading the result with
+ * concord_glossary_load() gives back every concept with its id and note, and
+ * each of its terms in order with its language, text, status, part of
+ * speech, note and `variant` flag, except what the format has no place for:
+ *  - TBX 2 and TBX 3 write TBX-Basic's data categories only, so a forbidden
+ *    term is written deprecatedTerm-admn-sts (TBX-Basic's strongest "do not
+ *    use"), and TBX 3 writes a part of speech outside TBX-Basic's picklist
+ *    (noun, verb, adjective, adverb, other) as nothing;
+ *  - no format holds concord's own data: sides, pairs (TBX links the two
+ *    concepts of a pair with a crossReference, for other tools; concord's
+ *    reader does not take those for pairs), shapes, profiles,
+ *    rule settings, stem markers ("Курил|ы"), forms, exceptions, `case`,
+ *    `exact` and `stem`.
+ * concord_glossary_export_rules() writes exactly that remainder as a
+ * .glossary to load after the export. *concepts_out (optional) receives the
+ * number of concepts written. Returns 0, CONCORD_EINVAL for an unknown fmt,
+ * CONCORD_EUSER if write() returned nonzero, CONCORD_ENOMEM.
+ *
+ *     static int to_file(const char *d, size_t n, void *ud)
+ *     { return fwrite(d, 1, n, ud) != n; }
+ *     ...
+ *     if (concord_glossary_export(NULL, g, CONCORD_GLOSSARY_TBX2, to_file, f) < 0)
+ *         ... concord_error_last() ...
+ */
+CONCORD_API int concord_glossary_export(size_t *concepts_out, const concord_glossary *g,
+                                        concord_glossary_format fmt, concord_write_fn write,
+                                        void *ud);
+
+/*
+ * Write, in concord's text format (docs/glossary-format.md), what an export
+ * of g in fmt does not hold (see concord_glossary_export()): the default
+ * profile, each concept's side, its terms' stem markers, forms, exceptions,
+ * `case`, `exact`, `stem` (and, for TBX, a forbidden status; for TBX 3, a
+ * part of speech outside TBX-Basic's picklist) as term lines that amend the
+ * export's terms, the pairs, shapes, profiles and rule settings. Loading the
+ * export and then this file gives back g as it was:
+ *
+ *     concord check -g places.tbx -g places.rules.glossary article.md
+ *
+ * Written even when nothing is left (a comment then). A concept without an
+ * id of its own ("#3") cannot be named by a later file, nor a term whose
+ * text holds ';' (the format's separator) be amended: either with something
+ * to amend is CONCORD_EUNSUPPORTED naming it. Other returns as for
+ * concord_glossary_export().
+ */
+CONCORD_API int concord_glossary_export_rules(const concord_glossary *g,
+                                              concord_glossary_format fmt,
+                                              concord_write_fn write, void *ud);
 
 /* ---- checking ------------------------------------------------------------ */
 

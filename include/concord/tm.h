@@ -422,8 +422,7 @@ typedef struct concord_export_options {
         CONCORD_EXPORT_OPTIONS_VERSION, NULL, 0                                                    \
     }
 
-/* Receives the exported bytes; returns 0 to go on, nonzero to stop (CONCORD_EUSER). */
-typedef int (*concord_write_fn)(const char *data, size_t len, void *ud);
+/* concord_write_fn (concord/common.h) receives the exported bytes. */
 
 /*
  * Write the TM as TMX 1.4b in UTF-8: units in the order they were stored,

@@ -207,5 +207,6 @@ int cmd_lookup(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_concordance(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_glossary(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"concordance", "find the segments that contain a phrase", cmd_concordance},
     {"analyze", "count a document's segments and words by match band", cmd_analyze},
     {"check", "check documents against glossaries (terms, paired names)", cmd_check},
+    {"glossary", "export glossaries as TBX 2, TBX 3, TSV or CSV", cmd_glossary},
 };
 
 static void usage(FILE *f)

@@ -24,9 +24,13 @@
  * column ("note", "notes", "comment", "comments", "description", any case),
  * with at least one tag, that row is a header naming each column's language
  * (but see decide_layout() for rows like "cat,sun"); cells of note columns
- * become the concept's note. Else the file is OmegaT's headerless glossary:
- * source term (g->src_lang), target term (g->tgt_lang), comment (the note),
- * further columns ignored.
+ * become the concept's note. concord's own export adds columns that such a
+ * header may hold too: "concept" (the concept's id) and, after a language
+ * column, "LANG:status" (preferred, admitted, deprecated or forbidden),
+ * "LANG:pos", "LANG:note" and "LANG:type" ("variant") for the term in the
+ * nearest language column of that language to their left. Else the file is OmegaT's headerless
+ * glossary: source term (g->src_lang), target term (g->tgt_lang), comment (the note), further
+ * columns ignored.
  *
  * A cell is ONE term, whatever it holds: OmegaT's own test (test.csv,
  * GlossaryReaderCSVTest) expects "kde; question" as a single source term, so
@@ -52,12 +56,23 @@
 #include "glossary/glossary_internal.h"
 #include "text/unicode.h"
 
-enum role { COL_IGNORE = 0, COL_LANG, COL_NOTE, COL_FUZZY };
+enum role {
+    COL_IGNORE = 0,
+    COL_LANG,
+    COL_NOTE,
+    COL_FUZZY,
+    COL_ID,      /* "concept": the concept's id */
+    COL_TSTATUS, /* "en:status", "en:pos", "en:note", "en:type": of the term to their left */
+    COL_TPOS,
+    COL_TNOTE,
+    COL_TTYPE
+};
 
 typedef struct column {
     int role;
     char lang[64];
     int source; /* the source column of a source/target layout */
+    long term;  /* COL_T*: the language column whose term it describes, or -1 */
 } column;
 
 /* A cell of the current row: its text is rowbuf[start..start+len). */
@@ -86,7 +101,7 @@ typedef struct csv {
     unsigned long col_at;
     size_t row_start; /* where the current row starts */
 
-    cc_buf rowbuf, text, note;
+    cc_buf rowbuf, text, note, id, attrs;
     cell *cells;
     size_t ncells, capcells;
 
@@ -446,6 +461,50 @@ static int tt_header(csv *c, column *cols)
     return 1;
 }
 
+/* The role of a term attribute column's suffix ("status" in "en:status"), or 0. */
+static int term_attr(const char *s)
+{
+    static const struct {
+        const char *name;
+        int role;
+    } NAMES[] = {
+        {"status", COL_TSTATUS}, {"pos", COL_TPOS}, {"note", COL_TNOTE}, {"type", COL_TTYPE}};
+    for (size_t k = 0; k < CC_ARRAY_LEN(NAMES); k++)
+        if (strcasecmp(s, NAMES[k].name) == 0)
+            return NAMES[k].role;
+    return 0;
+}
+
+/*
+ * Header cell k is "LANG:ATTR" (lang is v[0..n)): tie it to the nearest
+ * language column of LANG to its left. Returns 1, 0 if LANG is no language
+ * tag (not a header), or CONCORD_EPARSE at the cell if no column of LANG
+ * comes before it.
+ */
+static int attr_column(csv *c, column *cols, size_t k, const char *v, size_t n)
+{
+    char tag[64], lang[64];
+    if (n == 0 || n >= sizeof(tag))
+        return 0;
+    memcpy(tag, v, n);
+    tag[n] = '\0';
+    if (concord_lang_canonicalize(lang, sizeof(lang), tag) < 0 || !cc_lang_known(lang))
+        return 0;
+    cols[k].role = term_attr(v + n + 1);
+    cols[k].term = -1;
+    for (size_t j = k; j-- > 0;)
+        if (cols[j].role == COL_LANG && strcmp(cols[j].lang, lang) == 0) {
+            cols[k].term = (long)j;
+            break;
+        }
+    if (cols[k].term < 0)
+        return cc_error_set_at(CONCORD_EPARSE, c->name, c->cells[k].line, c->cells[k].col,
+                               file_offset(c, c->cells[k].off),
+                               "the column '%s' follows no '%s' column (the term it describes)", v,
+                               tag);
+    return 1;
+}
+
 /*
  * The first row: a Translate Toolkit header, a header of language codes, or
  * OmegaT's columns. Returns 1 for a header. Many English words are ISO
@@ -472,8 +531,17 @@ static int decide_layout(csv *c)
         const char *v = c->text.data ? c->text.data : "";
         if (!*v)
             continue;
-        if (is_note_name(v)) {
+        const char *colon = strchr(v, ':');
+        if (strcasecmp(v, "concept") == 0) {
+            cols[k].role = COL_ID;
+            sure = 1;
+        } else if (is_note_name(v)) {
             cols[k].role = COL_NOTE;
+            sure = 1;
+        } else if (colon && term_attr(colon + 1) &&
+                   (rc = attr_column(c, cols, k, v, (size_t)(colon - v))) != 0) {
+            if (rc < 0)
+                return rc;
             sure = 1;
         } else if (concord_lang_canonicalize(cols[k].lang, sizeof(cols[k].lang), v) == 0 &&
                    cc_lang_known(cols[k].lang)) {
@@ -517,6 +585,56 @@ static int is_fuzzy(const char *s)
 }
 
 /*
+ * The attribute cells of the term in language column k (its status, part of
+ * speech, note, type) into spec. Their texts are kept in c->attrs, which the
+ * spec points into until the next row. CONCORD_EPARSE at a cell whose value
+ * is unknown.
+ */
+static int term_attrs(csv *c, size_t k, size_t n, cc_term_spec *spec)
+{
+    static const char *const STATUS[] = {"preferred", "admitted", "deprecated", "forbidden"};
+    size_t at[2] = {0, 0}; /* pos, note: offsets in attrs + 1 */
+    int rc;
+    cc_buf_clear(&c->attrs);
+    for (size_t j = k + 1; j < n; j++) {
+        int role = c->cols[j].role;
+        if (role < COL_TSTATUS || c->cols[j].term != (long)k)
+            continue;
+        if ((rc = cell_text(c, j)) < 0)
+            return rc;
+        if (!c->text.len)
+            continue;
+        const char *v = c->text.data;
+        if (role == COL_TSTATUS || role == COL_TTYPE) {
+            size_t s = 0;
+            if (role == COL_TSTATUS)
+                while (s < CC_ARRAY_LEN(STATUS) && strcasecmp(STATUS[s], v) != 0)
+                    s++;
+            int ok = role == COL_TSTATUS ? s < CC_ARRAY_LEN(STATUS) : strcasecmp(v, "variant") == 0;
+            if (!ok)
+                return cc_error_set_at(CONCORD_EPARSE, c->name, c->cells[j].line, c->cells[j].col,
+                                       file_offset(c, c->cells[j].off),
+                                       role == COL_TSTATUS
+                                           ? "unknown status '%s' (expected preferred, admitted, "
+                                             "deprecated or forbidden)"
+                                           : "unknown term type '%s' (expected variant)",
+                                       v);
+            if (role == COL_TSTATUS)
+                spec->status = (cc_term_status)s;
+            else
+                spec->flags |= CC_TERMF_VARIANT;
+            continue;
+        }
+        at[role == COL_TNOTE] = c->attrs.len + 1;
+        if ((rc = cc_buf_append(&c->attrs, v, c->text.len + 1)) < 0)
+            return rc;
+    }
+    spec->pos = at[0] ? c->attrs.data + at[0] - 1 : NULL;
+    spec->note = at[1] ? c->attrs.data + at[1] - 1 : NULL;
+    return 0;
+}
+
+/*
  * A data row: one concept with a term per non-empty language cell. In
  * Translate Toolkit's layout a row needs its source term (po2csv never
  * writes one without: an empty source is a broken or misread file), and the
@@ -527,6 +645,7 @@ static int add_row(csv *c)
     int rc;
     size_t n = c->ncells < c->ncols ? c->ncells : c->ncols;
     cc_buf_clear(&c->note);
+    cc_buf_clear(&c->id);
     int any = 0, fuzzy = 0, source = c->source_col < 0;
     for (size_t k = 0; k < n; k++) {
         if (c->cols[k].role == COL_IGNORE)
@@ -540,6 +659,12 @@ static int add_row(csv *c)
             source |= c->cols[k].source;
         } else if (c->cols[k].role == COL_FUZZY) {
             fuzzy = is_fuzzy(c->text.data);
+        } else if (c->cols[k].role == COL_ID) {
+            cc_buf_clear(&c->id);
+            if ((rc = cc_buf_puts(&c->id, c->text.data)) < 0)
+                return rc;
+        } else if (c->cols[k].role != COL_NOTE) {
+            continue;
         } else if ((c->note.len && (rc = cc_buf_puts(&c->note, "; ")) < 0) ||
                    (rc = cc_buf_puts(&c->note, c->text.data)) < 0) {
             return rc;
@@ -555,22 +680,23 @@ static int add_row(csv *c)
                                c->source_col + 1);
     }
     size_t concept;
-    if ((rc = cc_gloss_concept(c->g, NULL, &concept)) < 0)
+    if ((rc = cc_gloss_concept(c->g, c->id.len ? c->id.data : NULL, &concept)) < 0)
         return rc;
     if (c->note.len && !(c->g->concepts[concept].note = cc_gloss_strdup(c->g, c->note.data)))
         return cc_error_oom();
     for (size_t k = 0; k < n; k++) {
         if (c->cols[k].role != COL_LANG || (fuzzy && c->source_col >= 0 && !c->cols[k].source))
             continue;
-        if ((rc = cell_text(c, k)) < 0)
+        cc_term_spec spec;
+        memset(&spec, 0, sizeof(spec));
+        spec.status = CC_TERM_PREFERRED;
+        /* its attributes first: reading a cell replaces c->text */
+        if ((rc = term_attrs(c, k, n, &spec)) < 0 || (rc = cell_text(c, k)) < 0)
             return rc;
         if (!c->text.len)
             continue;
-        cc_term_spec spec;
-        memset(&spec, 0, sizeof(spec));
         spec.lang = c->cols[k].lang;
         spec.text = c->text.data;
-        spec.status = CC_TERM_PREFERRED;
         rc = cc_gloss_term(c->g, concept, &spec, c->name, c->cells[k].line, c->cells[k].col);
         if (rc < 0) {
             /* cc_gloss_term knows no offsets: add the cell's */
@@ -672,5 +798,7 @@ int cc_gloss_read_csv(concord_glossary *g, const char *name, const char *data, s
     cc_buf_free(&c.rowbuf);
     cc_buf_free(&c.text);
     cc_buf_free(&c.note);
+    cc_buf_free(&c.id);
+    cc_buf_free(&c.attrs);
     return rc;
 }

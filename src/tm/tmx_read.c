@@ -190,7 +190,7 @@ static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attr *a, size_t n,
         }
         if ((rc = cc_buf_putc(b, ' ')) < 0 || (rc = cc_buf_puts(b, name)) < 0 ||
             (rc = cc_buf_append(b, "=\"", 2)) < 0 ||
-            (rc = cc_xml_escape(b, a[i].value, strlen(a[i].value), 1)) < 0 ||
+            (rc = cc_buf_xml_escape(b, a[i].value, strlen(a[i].value), 1)) < 0 ||
             (rc = cc_buf_putc(b, '"')) < 0)
             return rc;
     }
@@ -866,7 +866,7 @@ static int on_text(cc_xml *x, void *ud, const char *s, size_t len)
     if (r->skip_depth)
         return 0;
     if (r->code_depth) {
-        if ((rc = code_close_tag(r)) < 0 || (rc = cc_xml_escape(&r->scratch, s, len, 0)) < 0)
+        if ((rc = code_close_tag(r)) < 0 || (rc = cc_buf_xml_escape(&r->scratch, s, len, 0)) < 0)
             return rc;
         return code_markup_grew(r);
     }

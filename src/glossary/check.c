@@ -1440,8 +1440,8 @@ static int fix_is_safe(const bi_doc *b, const cc_doc_piece *p, const raw *r, con
                        const cc_doc_pos *to)
 {
     size_t n = r->end - r->start;
-    if (!r->fix || to->offset < at->offset || to->offset - at->offset != n ||
-        to->offset > b->len || memcmp(b->data + at->offset, p->text + r->start, n) != 0)
+    if (!r->fix || to->offset < at->offset || to->offset - at->offset != n || to->offset > b->len ||
+        memcmp(b->data + at->offset, p->text + r->start, n) != 0)
         return 0;
     const char *bad = b->f == CC_DOC_PO ? "\"\\\n\r\t" : "&<>\r";
     if (strpbrk(r->fix, bad))
@@ -1469,8 +1469,8 @@ static int bi_emit(bi_doc *b, const cc_doc_unit *u)
         }
         if (ignored(d, u, at.line, r->rule))
             continue;
-        rc = add_finding(d, r->rule, r->concept, r->message, r->fix, at.offset, to.offset, &at,
-                         &to);
+        rc =
+            add_finding(d, r->rule, r->concept, r->message, r->fix, at.offset, to.offset, &at, &to);
         r->message = r->fix = NULL; /* taken */
     }
     raws_clear(rs);

@@ -36,6 +36,15 @@ CONCORD_API int concord_doc_detect(concord_doc_format *out, const char *path);
 /* "a gettext PO file", "an XLIFF file", "a TMX file", "a Markdown file", "a text file". */
 CONCORD_API const char *concord_doc_format_name(concord_doc_format f);
 
+/*
+ * The source and target languages an XLIFF or PO file names (canonical; ""
+ * where it names none: PO has no source language), from its first unit (and
+ * PO header). Returns 0, the reader's error, or CONCORD_EINVAL for a file
+ * that is neither.
+ */
+CONCORD_API int concord_doc_langs(const char *path, char *src, size_t src_size, char *tgt,
+                                  size_t tgt_size);
+
 /* Version 1: source_lang, target_lang, include_fuzzy. */
 #define CONCORD_DOC_UNITS_OPTIONS_VERSION 1
 

@@ -304,3 +304,48 @@ int concord_unit_source_doc(const concord_unit_source *src, int skip_invalid,
     (void)skip_invalid; /* a bilingual file's bad unit is an error: no unit is skipped */
     return concord_doc_read_units(src->name, src->ud, cb);
 }
+
+typedef struct langs_run {
+    char *src, *tgt;
+    size_t src_size, tgt_size;
+    int found;
+} langs_run;
+
+static int first_langs(const cc_doc_unit *u, void *ud)
+{
+    langs_run *r = ud;
+    if (u->kind != CC_DOC_UNIT_NORMAL && u->kind != CC_DOC_UNIT_HEADER)
+        return 0;
+    if (u->srclang && !r->src[0])
+        concord_lang_canonicalize(r->src, r->src_size, u->srclang);
+    if (u->trglang && !r->tgt[0])
+        concord_lang_canonicalize(r->tgt, r->tgt_size, u->trglang);
+    if (u->kind == CC_DOC_UNIT_NORMAL) {
+        r->found = 1;
+        return cc_error_set(CONCORD_EUSER, "found");
+    }
+    return 0;
+}
+
+int concord_doc_langs(const char *path, char *src, size_t src_size, char *tgt, size_t tgt_size)
+{
+    concord_doc_format f;
+    int rc = concord_doc_detect(&f, path);
+    if (rc < 0)
+        return rc;
+    if (src_size)
+        src[0] = '\0';
+    if (tgt_size)
+        tgt[0] = '\0';
+    if (f != CONCORD_DOC_XLIFF && f != CONCORD_DOC_PO)
+        return cc_error_set_at(CONCORD_EINVAL, path, 0, 0, 0, "%s, not XLIFF or PO",
+                               concord_doc_format_name(f));
+    langs_run r = {src, tgt, src_size, tgt_size, 0};
+    rc = f == CONCORD_DOC_PO ? cc_doc_read_po(path, NULL, 0, first_langs, &r)
+                             : cc_doc_read_xliff(path, NULL, 0, first_langs, &r);
+    if (r.found) {
+        concord_error_clear();
+        rc = 0;
+    }
+    return rc;
+}

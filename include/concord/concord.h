@@ -10,5 +10,6 @@
 #include "concord/tm.h"
 #include "concord/match.h"
 #include "concord/glossary.h"
+#include "concord/doc.h"
 
 #endif

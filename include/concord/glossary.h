@@ -242,13 +242,18 @@ CONCORD_API const concord_rule_info *concord_rule_table(void);
 typedef struct concord_check_options {
     unsigned int version;  /* CONCORD_CHECK_OPTIONS_VERSION */
     const char *profile;   /* style profile; NULL: the glossary's default, else "neutral-news" */
-    const char *from, *to; /* languages: NULL = detect text per file; TMX: both sides' defaults */
+    const char *from, *to; /* languages: NULL = detect text per file; TMX: both sides' defaults;
+                              XLIFF, PO: where the file does not say */
+    /* Version 2. XLIFF, PO: also check unconfirmed translations (PO fuzzy,
+       XLIFF needs-review-*); by default only translated ones are checked. */
+    int check_fuzzy;
 } concord_check_options;
 
-#define CONCORD_CHECK_OPTIONS_VERSION 1
+/* Version 1: profile, from, to. Version 2 adds check_fuzzy. */
+#define CONCORD_CHECK_OPTIONS_VERSION 2
 #define CONCORD_CHECK_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        CONCORD_CHECK_OPTIONS_VERSION, NULL, NULL, NULL                                            \
+        CONCORD_CHECK_OPTIONS_VERSION, NULL, NULL, NULL, 0                                         \
     }
 
 typedef struct concord_checker concord_checker;
@@ -271,10 +276,23 @@ CONCORD_API void concord_checker_free(concord_checker *c);
  * `from`, else detected from the script. Lines holding
  * "concord-ignore-next-line" (optionally followed by rule ids) silence the
  * findings of the next line. text must be valid UTF-8 (CONCORD_EENCODING with
- * the byte offset otherwise). A gettext PO, XLIFF or TMX document, told by
- * its content, is CONCORD_EUNSUPPORTED (at the line of its first entry or
- * root element): read as text, its markup and source text would be checked
- * as prose. *out is sorted by position and belongs to the caller.
+ * the byte offset otherwise). A TMX document, told by its content, is
+ * CONCORD_EUNSUPPORTED (at its root element): see concord_checker_check_tmx().
+ *
+ * An XLIFF (1.x, 2.x) or gettext PO document, told by its content, is checked
+ * as a bilingual file: each translated segment (with check_fuzzy, unconfirmed
+ * ones too; never translate="no", the PO header, obsolete entries) gets the
+ * bilingual rules (the source's concept needs a term in the target; one
+ * source translated differently) and the target the term and paired-name
+ * rules, the first mention of a pair counted in the order of the units. The
+ * source languages: the file's, else `from`, else en (PO); the target's: the
+ * file's, else `to`, else detected. Positions are the exact place in the
+ * file's bytes (start and end are file offsets), inside multi-line PO
+ * strings and after escape sequences and character references; a fix is
+ * offered only where the file's bytes are the text itself, so that applying
+ * it (concord_checker_fix()) changes a target and nothing else. text may be
+ * in the file's own charset (PO charset, XML encoding). *out is sorted by
+ * position and belongs to the caller.
  */
 CONCORD_API int concord_checker_check_text(concord_findings **out, concord_checker *c,
                                            const char *name, const char *text, size_t len,

@@ -277,6 +277,19 @@ CONCORD_API int concord_matcher_analyze(concord_analysis **out, concord_matcher 
 CONCORD_API int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
                                                concord_read_fn reader, void *reader_ud,
                                                const concord_analyze_options *opts);
+
+/*
+ * The analysis of an XLIFF (1.x, 2.x) or gettext PO file (told by content):
+ * every source segment of a unit to translate, whatever its state (an XLIFF
+ * segment; a PO msgid and msgid_plural), is one segment of the analysis, not
+ * segmented again; the PO header, obsolete entries and translate="no" units
+ * are not counted. Segment offsets are where the segment's element or
+ * keyword starts in the file. Streaming, as the readers are. Errors: those of
+ * the readers (file, line and column), CONCORD_EINVAL for a file that is
+ * neither, and those of lookup.
+ */
+CONCORD_API int concord_matcher_analyze_doc(concord_analysis **out, concord_matcher *m,
+                                            const char *path, const concord_analyze_options *opts);
 CONCORD_API void concord_analysis_free(concord_analysis *a);
 
 #ifdef __cplusplus

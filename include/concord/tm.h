@@ -337,6 +337,38 @@ CONCORD_API int concord_tm_import_tmx_reader(concord_import_stats *stats, concor
                                              concord_read_fn reader, void *reader_ud,
                                              const char *name, const concord_import_options *opts);
 
+/*
+ * Something units come from other than a TMX file, for
+ * concord_tm_import_sources(): a reader of another format (an XLIFF or PO
+ * file through concord_doc_read_units(), concord/doc.h) or the caller's own.
+ * `run` reads the source to its end calling cb as concord_tmx_read() does
+ * (header optional, then each unit in order, events and progress) and returns
+ * 0 or a negative code: the code of the error a concord call set (a callback
+ * that returned nonzero has set one: pass concord_error_last()->code back), or
+ * its own, which the import names ("the source stopped with CONCORD_…"). It runs on a second thread
+ * that the import starts and joins before returning, one source after another, and must not call
+ * into the TM.
+ */
+typedef struct concord_unit_source {
+    const char *name; /* recorded as the file the units came from, named in messages */
+    int (*run)(const struct concord_unit_source *src, int skip_invalid,
+               const concord_tmx_callbacks *cb);
+    void *ud; /* for run */
+} concord_unit_source;
+
+/* A source that is the TMX file at src->name (concord_tmx_read()). */
+CONCORD_API int concord_unit_source_tmx(const concord_unit_source *src, int skip_invalid,
+                                        const concord_tmx_callbacks *cb);
+
+/*
+ * Import the units of n sources in ONE transaction, with the rules, counts
+ * and errors of concord_tm_import_tmx(): a TMX file and an XLIFF file in one
+ * call are all stored or none.
+ */
+CONCORD_API int concord_tm_import_sources(concord_import_stats *stats, concord_tm *tm,
+                                          const concord_unit_source *sources, size_t n,
+                                          const concord_import_options *opts);
+
 #define CONCORD_PUT_OPTIONS_VERSION 1
 
 /* Version 1: on_duplicate, user, date. */

@@ -97,6 +97,12 @@ int cc_buf_puts(cc_buf *b, const char *s);
 int cc_buf_putc(cc_buf *b, char c);
 int cc_buf_printf(cc_buf *b, const char *fmt, ...) CC_PRINTF(2, 3);
 /* Hand the buffer's memory to the caller (NUL-terminated, may be NULL if empty). */
+/*
+ * Append s[0..n) escaped for XML: & < > always, CR as &#13; (a raw CR would
+ * be normalized away by the next reader), and in an attribute value (with
+ * `attribute`) also " TAB LF.
+ */
+int cc_buf_xml_escape(cc_buf *b, const char *s, size_t n, int attribute);
 char *cc_buf_detach(cc_buf *b);
 void cc_buf_clear(cc_buf *b);
 void cc_buf_free(cc_buf *b);

@@ -89,3 +89,43 @@ void cc_buf_free(cc_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+int cc_buf_xml_escape(cc_buf *out, const char *s, size_t n, int attribute)
+{
+    size_t run = 0;
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep = NULL;
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = attribute ? "&quot;" : NULL;
+            break;
+        case '\t':
+            rep = attribute ? "&#9;" : NULL;
+            break;
+        case '\n':
+            rep = attribute ? "&#10;" : NULL;
+            break;
+        case '\r':
+            rep = "&#13;"; /* a raw CR would be normalized away by the next reader */
+            break;
+        default:
+            break;
+        }
+        if (!rep)
+            continue;
+        if ((rc = cc_buf_append(out, s + run, i - run)) < 0 || (rc = cc_buf_puts(out, rep)) < 0)
+            return rc;
+        run = i + 1;
+    }
+    return cc_buf_append(out, s + run, n - run);
+}

@@ -2,6 +2,7 @@
  * cmd_analyze.c — `concord analyze`: a document against the TM, by match band.
  */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,7 +12,7 @@
 static const cli_opt analyze_opts[] = {
     {"tm", 't', "DB", "the TM file (default: $CONCORD_TM, else ~/.local/share/concord/default.tm)"},
     {"from", 'F', "L", "the language of the document (default: detected from its script)"},
-    {"to", 'T', "L", "the language it is to be translated into"},
+    {"to", 'T', "L", "the language it is to be translated into (XLIFF/PO: default the file's)"},
     {"format", 'f', "FORMAT", "text (default), json or csv"},
     {"wrapped", 'w', NULL, "hard-wrapped text: a single line break is a space"},
     {NULL, 0, NULL, NULL},
@@ -27,6 +28,10 @@ static const cli_spec analyze_spec = {
     "  101%          a 100% whose neighbour segment matches its neighbour in the TM\n"
     "  repetitions   the same text came earlier in the document (counted once above)\n"
     "  100%, 95-99%, 85-94%, 75-84%, 50-74%, no match\n"
+    "An XLIFF or PO file (told by its content) is not segmented again: each source\n"
+    "segment of a unit to translate (XLIFF segment, PO msgid and msgid_plural) is one,\n"
+    "whatever its state; the languages are the file's unless --from/--to say (PO:\n"
+    "en). translate=\"no\", the PO header and obsolete entries are not counted.\n"
     "Words are counted the ICU way (Japanese by dictionary words), characters\n"
     "without spaces.\n"
     "\n"
@@ -150,6 +155,49 @@ static void print_csv(const concord_analysis *a)
            a->total.words ? 100.0 : 0.0);
 }
 
+/* analyze of an XLIFF or PO file (concord_matcher_analyze_doc()). */
+static int analyze_doc(const cli_args *a, const char *file, const char *from, const char *to,
+                       int fmt)
+{
+    char path[4096];
+    if (!cli_tm_path("analyze", a->value[cli_opt_index(&analyze_spec, "tm")], 0, path,
+                     sizeof(path)))
+        return EXIT_USAGE;
+    concord_tm *tm = NULL;
+    concord_matcher *m = NULL;
+    concord_analysis *an = NULL;
+    int rc;
+    if (concord_tm_open(&tm, path, 0) < 0) {
+        rc = cli_report_error("analyze", path);
+        goto done;
+    }
+    if (concord_matcher_open(&m, tm, from, to) < 0) {
+        rc = concord_error_last()->code == CONCORD_EINVAL
+                 ? cli_usage_error("analyze", "%s", concord_error_last()->message)
+                 : cli_report_error("analyze", path);
+        goto done;
+    }
+    concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
+    if (fmt != 1)
+        o.segment = skip_segment;
+    if (concord_matcher_analyze_doc(&an, m, file, &o) < 0) {
+        rc = cli_report_error("analyze", file);
+        goto done;
+    }
+    if (fmt == 1)
+        print_json(an, file, from, to);
+    else if (fmt == 2)
+        print_csv(an);
+    else
+        print_text(an, file, path, from, to);
+    rc = cli_finish_output("analyze", EXIT_OK);
+done:
+    concord_analysis_free(an);
+    concord_matcher_close(m);
+    concord_tm_close(tm);
+    return rc;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     cli_args a;
@@ -159,8 +207,6 @@ int cmd_analyze(int argc, char **argv)
     const char *from = a.value[cli_opt_index(&analyze_spec, "from")];
     const char *to = a.value[cli_opt_index(&analyze_spec, "to")];
     const char *format = a.value[cli_opt_index(&analyze_spec, "format")];
-    if (!to)
-        return cli_usage_error("analyze", "--to is required");
     int fmt = 0;
     if (format && strcmp(format, "json") == 0)
         fmt = 1;
@@ -174,6 +220,25 @@ int cmd_analyze(int argc, char **argv)
             "analyze", a.npos ? "expected one FILE, got %d" : "nothing to analyze: give a FILE%.0d",
             a.npos);
     const char *file = a.pos[0];
+    /* XLIFF and PO: units, with the file's languages */
+    struct stat sb;
+    concord_doc_format df = CONCORD_DOC_TEXT;
+    char dsrc[64] = "", dtgt[64] = "";
+    if (strcmp(file, "-") != 0 && stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        concord_doc_detect(&df, file) == 0 && (df == CONCORD_DOC_XLIFF || df == CONCORD_DOC_PO)) {
+        if (concord_doc_langs(file, dsrc, sizeof(dsrc), dtgt, sizeof(dtgt)) < 0)
+            return cli_report_error("analyze", file);
+        if (!from)
+            from = dsrc[0] ? dsrc : "en";
+        if (!to && dtgt[0])
+            to = dtgt;
+        if (!to)
+            return cli_usage_error("analyze", "%s does not name its target language: give --to",
+                                   file);
+        return analyze_doc(&a, file, from, to, fmt);
+    }
+    if (!to)
+        return cli_usage_error("analyze", "--to is required");
     /* the document is read as it is analyzed: memory does not grow with it */
     cli_input in;
     if ((rc = cli_input_open(&in, "analyze", file)) != 0)

@@ -26,13 +26,15 @@ static const cli_opt check_opts[] = {
      "exit 1 on findings at this level or above: error (default), "
      "warning or note"},
     {"fix", 0, NULL, "apply the safe replacements to the files (not TMX), then report"},
+    {"include-fuzzy", 0, NULL,
+     "XLIFF/PO: also check unconfirmed translations (fuzzy, needs-review)"},
     {NULL, 0, NULL, NULL},
 };
 
 static const cli_spec check_spec = {
     "check",
     "--glossary FILE... [--from L --to L] [--profile NAME] [--format FORMAT] "
-    "[--fail-on LEVEL] [--fix] FILE...",
+    "[--fail-on LEVEL] [--fix] [--include-fuzzy] FILE...",
     "Check documents against glossaries: forbidden and deprecated terms, paired names, "
     "spelling variants, and term translations in TMX.",
     check_opts,
@@ -41,8 +43,12 @@ static const cli_spec check_spec = {
     ".markdown as Markdown (code, link targets and HTML comments are skipped); any\n"
     "other file as plain text, in the language of --from or, without it, the one its\n"
     "script suggests (Japanese, Cyrillic -> ru, else en), a paragraph at a time.\n"
-    "PO and XLIFF files, recognised by content, are refused (exit 2): check cannot\n"
-    "read them yet, and as text their msgid or <source> would be checked as prose.\n"
+    "PO and XLIFF files (1.x, 2.x), recognised by content, are checked as bilingual\n"
+    "files: each translated segment (PO: not fuzzy; XLIFF: translated or later, or a\n"
+    "target without state; with --include-fuzzy also unconfirmed ones) for the\n"
+    "glossary's terms between source and target, and its target for forbidden terms\n"
+    "and paired names. Languages: the file's, else --from (PO: en) and --to. Positions\n"
+    "are exact inside the file; --fix changes targets only, never a msgid or <source>.\n"
     "\n"
     "A line containing 'concord-ignore-next-line' (optionally followed by rule ids)\n"
     "silences the findings of the next line. Rules and their ids: docs/check.md.\n"
@@ -136,6 +142,7 @@ int cmd_check(int argc, char **argv)
     opts.from = a.value[cli_opt_index(&check_spec, "from")];
     opts.to = a.value[cli_opt_index(&check_spec, "to")];
     opts.profile = a.value[cli_opt_index(&check_spec, "profile")];
+    opts.check_fuzzy = a.value[cli_opt_index(&check_spec, "include-fuzzy")] != NULL;
     concord_glossary *g = NULL;
     concord_checker *c = NULL;
     run r = {NULL, 0, 0, NULL, 0};

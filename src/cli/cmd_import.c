@@ -1,9 +1,11 @@
 /*
- * cmd_import.c — `concord import`: TMX files into the TM, in one transaction.
+ * cmd_import.c — `concord import`: TMX, XLIFF and PO files into the TM, in one
+ * transaction.
  * Ctrl-C or SIGTERM asks the import to stop: it rolls back, the TM is closed
  * (so SQLite removes its -wal and -shm) and the command says so.
  */
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,18 +19,34 @@ static const cli_opt import_opts[] = {
      "keep (default), skip or replace: a known source with a new translation"},
     {"skip-invalid", 's', NULL,
      "skip invalid units (each reported with file:line:col) instead of failing"},
+    {"from", 'F', "L", "XLIFF/PO: the source language if the file does not say (PO: en)"},
+    {"to", 'T', "L", "XLIFF/PO: the target language if the file does not say"},
+    {"include-fuzzy", 'z', NULL,
+     "XLIFF/PO: also unconfirmed translations (fuzzy, needs-review, new/initial)"},
     {"quiet", 'q', NULL, "print no summary and no progress bar"},
     {NULL, 0, NULL, NULL},
 };
 
 static const cli_spec import_spec = {
     "import",
-    "[--tm DB] [--on-duplicate skip|replace|keep] [--skip-invalid] (FILE.tmx[.gz]... | -)",
-    "Import TMX files (TMX 1.1 to 1.4b, any encoding, gzip too) into a translation memory.",
+    "[--tm DB] [--on-duplicate skip|replace|keep] [--skip-invalid] [--from L] [--to L]\n"
+    "       [--include-fuzzy] (FILE... | -)",
+    "Import TMX (1.1 to 1.4b, any encoding, gzip too), XLIFF (1.0 to 2.1) and gettext PO\n"
+    "files into a translation memory.",
     import_opts,
     "All the files are imported in one transaction: on any error the TM is left\n"
     "exactly as it was. Other processes can read the TM meanwhile. '-' reads one\n"
     "uncompressed TMX document from standard input (zcat x.tmx.gz | concord import -).\n"
+    "\n"
+    "A file's format is told from its content (the root element, PO syntax), not\n"
+    "its name. From XLIFF and PO, each segment with a confirmed translation is a\n"
+    "unit (XLIFF state translated or later, approved, or a target without state;\n"
+    "PO: not fuzzy); --include-fuzzy takes every non-empty target. Never imported:\n"
+    "translate=\"no\", the PO header and obsolete (#~) entries, alt-trans and\n"
+    "matches. msgctxt / resname are kept as the prop x-context, the unit id as\n"
+    "the tuid, a PO plural form k as a unit with prop x-plural-form (docs/import.md).\n"
+    "The languages are the file's; --from and --to give them where it has none\n"
+    "(PO has no source language: en unless --from), and must agree where it has.\n"
     "\n"
     "Duplicates, judged per translation: a (source, translation) pair already\n"
     "stored, either way round (same texts and inline codes), is never stored\n"
@@ -55,7 +73,8 @@ static const cli_spec import_spec = {
     "\n"
     "Examples:\n"
     "  concord import tmx/kurils.tmx\n"
-    "  concord import --tm project.tm --on-duplicate replace memoq-export.tmx.gz\n",
+    "  concord import --tm project.tm --on-duplicate replace memoq-export.tmx.gz\n"
+    "  concord import --to ru po/ru.po messages.ru.xlf\n",
 };
 
 typedef struct ui {
@@ -160,6 +179,39 @@ static int on_busy(unsigned long waited_ms, void *ud)
     return 0;
 }
 
+/* Every file by its format: TMX (or anything else, which the TMX reader names), XLIFF, PO. */
+static int import_files(concord_import_stats *st, concord_tm *tm, const cli_args *a,
+                        const concord_import_options *opts)
+{
+    concord_doc_units_options d = CONCORD_DOC_UNITS_OPTIONS_INIT;
+    d.source_lang = a->value[cli_opt_index(&import_spec, "from")];
+    d.target_lang = a->value[cli_opt_index(&import_spec, "to")];
+    d.include_fuzzy = a->value[cli_opt_index(&import_spec, "include-fuzzy")] != NULL;
+    concord_unit_source *src = calloc((size_t)a->npos, sizeof(*src));
+    if (!src) {
+        fprintf(stderr, "concord import: out of memory\n");
+        return CONCORD_ENOMEM;
+    }
+    for (int i = 0; i < a->npos; i++) {
+        concord_doc_format f = CONCORD_DOC_TMX;
+        src[i].name = a->pos[i];
+        /* only a regular file is looked into first (a pipe's bytes would be
+           consumed); one that cannot be read is named by the TMX reader */
+        struct stat sb;
+        if (stat(a->pos[i], &sb) == 0 && S_ISREG(sb.st_mode) &&
+            concord_doc_detect(&f, a->pos[i]) == 0 &&
+            (f == CONCORD_DOC_XLIFF || f == CONCORD_DOC_PO)) {
+            src[i].run = concord_unit_source_doc;
+            src[i].ud = &d;
+        } else {
+            src[i].run = concord_unit_source_tmx;
+        }
+    }
+    int rc = concord_tm_import_sources(st, tm, src, (size_t)a->npos, opts);
+    free(src);
+    return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
     cli_args a;
@@ -178,7 +230,7 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error("import",
                                "unknown --on-duplicate '%s' (expected keep, skip or replace)", dup);
     if (a.npos == 0)
-        return cli_usage_error("import", "no TMX file given");
+        return cli_usage_error("import", "no file given");
     int from_stdin = 0;
     for (int i = 0; i < a.npos; i++)
         if (strcmp(a.pos[i], "-") == 0)
@@ -213,7 +265,7 @@ int cmd_import(int argc, char **argv)
     if (from_stdin)
         rc = concord_tm_import_tmx_reader(&st, tm, cli_input_read, &in, in.shown, &opts);
     else
-        rc = concord_tm_import_tmx(&st, tm, (const char *const *)a.pos, (size_t)a.npos, &opts);
+        rc = import_files(&st, tm, &a, &opts);
     double secs = now_seconds() - t0;
     clear_bar(&u);
     concord_tm_close(tm);

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "concord/text.h"
@@ -98,6 +99,9 @@ typedef struct raw {
     int rule;
     char *message, *fix; /* cc_malloc'ed */
     const char *concept;
+    /* XLIFF, PO: the piece start and end are offsets of (its position is
+       located in the file); NULL otherwise */
+    const struct cc_doc_piece *piece;
 } raw;
 
 typedef struct raws {
@@ -150,6 +154,7 @@ struct concord_checker {
     const char *side;
     const char *profile;
     char from[64], to[64];
+    int check_fuzzy; /* XLIFF, PO: also unconfirmed translations */
     int enabled[R_COUNT];
     concord_severity severity[R_COUNT];
     lang_ctx **langs; /* one per primary language met; pointers stay valid */
@@ -194,12 +199,17 @@ int concord_checker_new(concord_checker **out, const concord_glossary *g,
         int rc = cc_version_check(opts->version, CONCORD_CHECK_OPTIONS_VERSION, "check options");
         if (rc < 0)
             return rc;
-        o = *opts;
+        /* a caller built against older headers passes a shorter struct */
+        static const size_t size_of[] = {0, offsetof(concord_check_options, check_fuzzy),
+                                         sizeof(concord_check_options)};
+        memcpy(&o, opts, size_of[opts->version]);
+        o.version = CONCORD_CHECK_OPTIONS_VERSION;
     }
     concord_checker *c = cc_calloc(1, sizeof(*c));
     if (!c)
         return cc_error_oom();
     c->g = g;
+    c->check_fuzzy = o.check_fuzzy;
     if ((o.from && concord_lang_canonicalize(c->from, sizeof(c->from), o.from) < 0) ||
         (o.to && concord_lang_canonicalize(c->to, sizeof(c->to), o.to) < 0)) {
         concord_checker_free(c);
@@ -430,6 +440,7 @@ static int add_raw(concord_checker *c, raws *out, int rule, size_t start, size_t
     r->message = message;
     r->fix = fix;
     r->concept = concept;
+    r->piece = NULL;
     return 0;
 }
 
@@ -1031,23 +1042,17 @@ static void doc_findings(doc_ctx *d, concord_findings **out)
     d->fi = NULL;
 }
 
-/*
- * Files of the formats users translate that are not read as documents yet:
- * checked as text, their markup and source text would be taken for prose
- * (and --fix would rewrite a msgid or a <source>).
- */
+/* TMX in memory: checked as text, its markup would be taken for prose. */
 static int refuse(const char *name, cc_doc_format f, unsigned long line, unsigned long column)
 {
-    const char *why = f == CC_DOC_PO ? "concord cannot check PO yet (its msgid would be "
-                                       "checked as prose)"
-                      : f == CC_DOC_XLIFF
-                          ? "concord cannot check XLIFF yet (its <source> would be checked "
-                            "as prose)"
-                          : "not text: it is checked as TMX, unit by unit (concord check: a "
-                            "file named .tmx or .tmx.gz)";
-    return cc_error_set_at(CONCORD_EUNSUPPORTED, name, line, column, 0, "%s: %s",
-                           cc_doc_format_name(f), why);
+    return cc_error_set_at(CONCORD_EUNSUPPORTED, name, line, column, 0,
+                           "%s: not text: it is checked as TMX, unit by unit (concord check: a "
+                           "file named .tmx or .tmx.gz)",
+                           cc_doc_format_name(f));
 }
+
+static int check_bilingual(concord_findings **out, concord_checker *c, const char *name,
+                           cc_doc_format f, const char *text, size_t len);
 
 int concord_checker_check_text(concord_findings **out, concord_checker *c, const char *name,
                                const char *text, size_t len, const char *lang)
@@ -1057,7 +1062,9 @@ int concord_checker_check_text(concord_findings **out, concord_checker *c, const
         name = "-";
     unsigned long line, column;
     cc_doc_format f = cc_doc_sniff(name, text, len, &line, &column);
-    if (f == CC_DOC_PO || f == CC_DOC_XLIFF || f == CC_DOC_TMX)
+    if (f == CC_DOC_PO || f == CC_DOC_XLIFF)
+        return check_bilingual(out, c, name, f, text, len);
+    if (f == CC_DOC_TMX)
         return refuse(name, f, line, column);
     if (concord_text_validate(text, len) < 0) {
         cc_error_set_file(name);
@@ -1254,8 +1261,14 @@ static int remember(doc_ctx *x, uint64_t key, uint64_t target, unsigned long lin
     return 0;
 }
 
-/* The bilingual rules and the term rules on one <tu> (src/doc: a piece per <tuv>). */
-static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
+/*
+ * The bilingual rules and the term rules on one <tu> (src/doc: a piece per
+ * <tuv>) or, with `doc`, one segment of an XLIFF or PO unit (its source and
+ * target pieces): then the term and paired-name rules look at the target
+ * only (the source is not the translator's to change), and each finding
+ * keeps its piece, to be located in the file, and its fix.
+ */
+static int tmx_rules(doc_ctx *x, const cc_doc_unit *u, int doc)
 {
     concord_checker *c = x->c;
     const concord_glossary *g = c->g;
@@ -1274,6 +1287,8 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
     for (size_t i = 0; i < u->npieces && rc == 0; i++) {
         const cc_doc_piece *v = &u->pieces[i];
         lang_ctx *l;
+        if (doc && v->role != CC_DOC_TARGET)
+            continue;
         if ((rc = lang_get(c, v->lang, &l)) < 0)
             return rc;
         if ((rc = cc_recognize(l->r, v->text, v->len, &c->mentions)) < 0)
@@ -1281,6 +1296,13 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
         size_t before = x->rs.n;
         if ((rc = term_rules(c, v->text, v->lang, &c->mentions, v->at.line, &x->rs)) < 0)
             return rc;
+        if (doc) {
+            if ((rc = pair_rules(c, v->text, v->lang, l, &c->mentions, x->pair_done, &x->rs)) < 0)
+                return rc;
+            for (size_t k = before; k < x->rs.n; k++)
+                x->rs.v[k].piece = v;
+            continue;
+        }
         for (size_t k = before; k < x->rs.n; k++) {
             char *m = dup_printf("%s: %s", v->lang, x->rs.v[k].message);
             if (!m)
@@ -1311,11 +1333,14 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
         unsigned long earlier;
         if ((rc = remember(x, key, target, line, &earlier)) < 0)
             return rc;
+        size_t n0 = x->rs.n;
         if (earlier)
             rc = add_raw(c, &x->rs, R_INCONSISTENT, 0, 0, line, NULL,
                          dup_printf("%s: this source is translated differently at line %lu",
                                     t->lang, earlier),
                          NULL);
+        if (rc == 0 && doc && x->rs.n > n0)
+            x->rs.v[x->rs.n - 1].piece = t;
         /* every concept of the source needs an allowed term in the target */
         if ((rc = cc_recognize(ls->r, src->text, src->len, &x->src)) < 0)
             return rc;
@@ -1343,11 +1368,14 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
             char *s = surface(src->text, &x->src.v[k]);
             if (!s)
                 return cc_error_oom();
+            size_t m0 = x->rs.n;
             rc = add_raw(c, &x->rs, R_MISSING_TARGET, 0, 0, line, g->concepts[concept].id,
                          dup_printf("%s: the source says '%s' but the translation has no term "
                                     "of its concept: expected '%s'",
                                     t->lang, s, p->text),
                          NULL);
+            if (rc == 0 && doc && x->rs.n > m0)
+                x->rs.v[x->rs.n - 1].piece = t;
             cc_free(s);
         }
     }
@@ -1357,7 +1385,7 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u)
 static int tmx_unit(const cc_doc_unit *u, void *ud)
 {
     doc_ctx *x = ud;
-    int rc = tmx_rules(x, u);
+    int rc = tmx_rules(x, u, 0);
     /* a TMX finding is at its <tuv>'s line; its span is not the file's (offsets 0) */
     return rc < 0 ? rc : emit(x, u, NULL);
 }
@@ -1372,5 +1400,150 @@ int concord_checker_check_tmx(concord_findings **out, concord_checker *c, const 
     if (rc == 0)
         doc_findings(&d, out);
     doc_end(&d);
+    return rc;
+}
+
+/* ---- XLIFF and PO ----------------------------------------------------------------- */
+
+/* A bilingual document being checked: the file's bytes, to locate findings in. */
+typedef struct bi_doc {
+    doc_ctx d;
+    cc_doc_format f;
+    const char *name, *data;
+    size_t len;
+    cc_doc_piece two[2];
+    char src_lang[64], trg_lang[64];
+} bi_doc;
+
+static int locate(const bi_doc *b, const cc_doc_piece *p, size_t off, cc_doc_pos *out)
+{
+    return b->f == CC_DOC_PO ? cc_doc_locate_po(b->name, b->data, b->len, p, off, out)
+                             : cc_doc_locate_xliff(b->name, b->data, b->len, p, off, out);
+}
+
+static int has_high(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/*
+ * Is a fix of [at, to) safe to apply to the file's bytes as they are? Only
+ * where those bytes are the text itself (no reference, escape sequence or
+ * line continuation inside), the replacement needs no escaping in the
+ * format, and it cannot be in another charset than UTF-8 (a non-ASCII
+ * replacement goes only where the file's own bytes are non-ASCII UTF-8).
+ */
+static int fix_is_safe(const bi_doc *b, const cc_doc_piece *p, const raw *r, const cc_doc_pos *at,
+                       const cc_doc_pos *to)
+{
+    size_t n = r->end - r->start;
+    if (!r->fix || to->offset < at->offset || to->offset - at->offset != n || to->offset > b->len ||
+        memcmp(b->data + at->offset, p->text + r->start, n) != 0)
+        return 0;
+    const char *bad = b->f == CC_DOC_PO ? "\"\\\n\r\t" : "&<>\r";
+    if (strpbrk(r->fix, bad))
+        return 0;
+    return !has_high(r->fix, strlen(r->fix)) || has_high(p->text + r->start, n);
+}
+
+/* The unit's findings at their places in the file. */
+static int bi_emit(bi_doc *b, const cc_doc_unit *u)
+{
+    doc_ctx *d = &b->d;
+    raws *rs = &d->rs;
+    int rc = 0;
+    for (size_t i = 0; i < rs->n && rc == 0; i++) {
+        raw *r = &rs->v[i];
+        cc_doc_pos at = CC_DOC_POS_START, to;
+        at.line = r->line;
+        to = at;
+        if (r->piece && ((rc = locate(b, r->piece, r->start, &at)) < 0 ||
+                         (rc = locate(b, r->piece, r->end, &to)) < 0))
+            break;
+        if (r->fix && !(r->piece && fix_is_safe(b, r->piece, r, &at, &to))) {
+            cc_free(r->fix);
+            r->fix = NULL;
+        }
+        if (ignored(d, u, at.line, r->rule))
+            continue;
+        rc =
+            add_finding(d, r->rule, r->concept, r->message, r->fix, at.offset, to.offset, &at, &to);
+        r->message = r->fix = NULL; /* taken */
+    }
+    raws_clear(rs);
+    return rc;
+}
+
+/* A language of the file (canonical), else the checker's, else NULL. */
+static const char *unit_lang(const char *file, const char *given, char *buf, size_t size)
+{
+    if (file && concord_lang_canonicalize(buf, size, file) == 0)
+        return buf;
+    return given && *given ? given : NULL;
+}
+
+/* For the target of segment k: the source of k, else the last one before it (PO plurals). */
+static const cc_doc_piece *source_for(const cc_doc_unit *u, size_t k)
+{
+    const cc_doc_piece *best = NULL;
+    for (size_t i = 0; i < u->npieces; i++) {
+        const cc_doc_piece *p = &u->pieces[i];
+        if (p->role == CC_DOC_SOURCE && p->seg <= k && (!best || p->seg > best->seg))
+            best = p;
+    }
+    return best;
+}
+
+static int bi_unit(const cc_doc_unit *u, void *ud)
+{
+    bi_doc *b = ud;
+    concord_checker *c = b->d.c;
+    if (u->kind != CC_DOC_UNIT_NORMAL || !u->translate || u->status < CC_DOC_FUZZY ||
+        (u->status == CC_DOC_FUZZY && !c->check_fuzzy))
+        return 0;
+    const char *sl = unit_lang(u->srclang, c->from, b->src_lang, sizeof(b->src_lang));
+    const char *tl = unit_lang(u->trglang, c->to, b->trg_lang, sizeof(b->trg_lang));
+    if (!sl)
+        sl = "en"; /* PO msgids, by gettext's convention */
+    int rc = 0;
+    for (size_t i = 0; i < u->npieces && rc == 0; i++) {
+        const cc_doc_piece *t = &u->pieces[i];
+        const cc_doc_piece *s = source_for(u, t->seg);
+        if (t->role != CC_DOC_TARGET || t->absent || !t->len || !s)
+            continue;
+        b->two[0] = *s;
+        b->two[0].lang = sl;
+        b->two[1] = *t;
+        b->two[1].lang = tl ? tl : concord_lang_detect(t->text, t->len);
+        cc_doc_unit one = *u;
+        one.srclang = sl;
+        one.pieces = b->two;
+        one.npieces = 2;
+        if ((rc = tmx_rules(&b->d, &one, 1)) == 0)
+            rc = bi_emit(b, &one);
+    }
+    return rc;
+}
+
+/* check_text() of an XLIFF or PO document: its translated targets, located in its bytes. */
+static int check_bilingual(concord_findings **out, concord_checker *c, const char *name,
+                           cc_doc_format f, const char *text, size_t len)
+{
+    bi_doc b;
+    memset(&b, 0, sizeof(b));
+    int rc = doc_begin(&b.d, c, name, c->to[0] ? c->to : "*all*");
+    b.f = f;
+    b.name = name;
+    b.data = text;
+    b.len = len;
+    if (rc == 0)
+        rc = f == CC_DOC_PO ? cc_doc_read_po(name, text, len, bi_unit, &b)
+                            : cc_doc_read_xliff(name, text, len, bi_unit, &b);
+    if (rc == 0)
+        doc_findings(&b.d, out);
+    doc_end(&b.d);
     return rc;
 }

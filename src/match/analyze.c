@@ -9,9 +9,12 @@
  * repetitions) and, unless the caller takes them one by one, the list of
  * segments in the result.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/doc.h"
 #include "match/match_internal.h"
 
 const char *concord_band_name(int band)
@@ -277,4 +280,70 @@ int concord_matcher_analyze_reader(concord_analysis **out, concord_matcher *m,
                                    const concord_analyze_options *opts)
 {
     return analyze(out, m, NULL, 0, reader, reader_ud, opts);
+}
+
+/*
+ * An XLIFF or PO document: its units are segmented already, so each source
+ * segment of a unit to translate is one analysed segment (a PO entry's msgid
+ * and msgid_plural, an XLIFF segment), whatever its state; the header, obsolete
+ * entries and translate="no" are not work.
+ */
+static int doc_unit(const cc_doc_unit *u, void *ud)
+{
+    an_run *r = ud;
+    if (u->kind != CC_DOC_UNIT_NORMAL || !u->translate)
+        return 0;
+    for (size_t i = 0; i < u->npieces; i++) {
+        const cc_doc_piece *p = &u->pieces[i];
+        if (p->role != CC_DOC_SOURCE)
+            continue;
+        concord_segment sg = {(size_t)p->raw, (size_t)p->raw + p->len};
+        if (on_segment(&sg, p->text, r) != 0)
+            return r->rc;
+    }
+    return 0;
+}
+
+int concord_matcher_analyze_doc(concord_analysis **out, concord_matcher *m, const char *path,
+                                const concord_analyze_options *opts)
+{
+    static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
+    int rc;
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if ((rc = cc_version_check(opts->version, CONCORD_ANALYZE_OPTIONS_VERSION, "analyze options")) <
+        0)
+        return rc;
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+    size_t n = fread(head, 1, sizeof(head), f);
+    fclose(f);
+    cc_doc_format fmt = cc_doc_sniff(path, head, n, NULL, NULL);
+    if (fmt != CC_DOC_XLIFF && fmt != CC_DOC_PO)
+        return cc_error_set_at(CONCORD_EINVAL, path, 0, 0, 0, "%s, not XLIFF or PO",
+                               cc_doc_format_name(fmt));
+    an_run r;
+    memset(&r, 0, sizeof(r));
+    r.m = m;
+    r.progress = opts->progress;
+    r.segment = opts->version >= 2 ? opts->segment : NULL;
+    r.ud = opts->ud;
+    if (!(r.a = cc_calloc(1, sizeof(*r.a))))
+        return cc_error_oom();
+    rc = fmt == CC_DOC_PO ? cc_doc_read_po(path, NULL, 0, doc_unit, &r)
+                          : cc_doc_read_xliff(path, NULL, 0, doc_unit, &r);
+    if (rc == 0 && r.have_cur)
+        rc = analyze_current(&r, NULL, 0);
+    if (rc == 0) {
+        *out = r.a;
+        r.a = NULL;
+    }
+    concord_analysis_free(r.a);
+    cc_free(r.seen);
+    cc_buf_free(&r.prev);
+    cc_buf_free(&r.cur);
+    return rc;
 }

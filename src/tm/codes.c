@@ -8,46 +8,6 @@
 
 static const char KIND_LETTER[] = " beipHhu"; /* indexed by concord_code_kind */
 
-int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute)
-{
-    size_t run = 0;
-    int rc;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = attribute ? "&quot;" : NULL;
-            break;
-        case '\t':
-            rep = attribute ? "&#9;" : NULL;
-            break;
-        case '\n':
-            rep = attribute ? "&#10;" : NULL;
-            break;
-        case '\r':
-            rep = "&#13;"; /* a raw CR would be normalized away by the next reader */
-            break;
-        default:
-            break;
-        }
-        if (!rep)
-            continue;
-        if ((rc = cc_buf_append(out, s + run, i - run)) < 0 || (rc = cc_buf_puts(out, rep)) < 0)
-            return rc;
-        run = i + 1;
-    }
-    return cc_buf_append(out, s + run, n - run);
-}
-
 int cc_codes_serialize(const concord_code *codes, size_t n, cc_buf *out)
 {
     int rc;
@@ -243,7 +203,7 @@ static int append_segment(cc_buf *b, const char *text, size_t len, const concord
         size_t at = c->offset > len ? len : c->offset;
         if (at < pos)
             at = pos;
-        if ((rc = cc_xml_escape(b, text + pos, at - pos, 0)) < 0)
+        if ((rc = cc_buf_xml_escape(b, text + pos, at - pos, 0)) < 0)
             return rc;
         pos = at;
         const char *attrs = c->attrs ? c->attrs : "";
@@ -260,7 +220,7 @@ static int append_segment(cc_buf *b, const char *text, size_t len, const concord
         if (rc < 0)
             return rc;
     }
-    return cc_xml_escape(b, text + pos, len - pos, 0);
+    return cc_buf_xml_escape(b, text + pos, len - pos, 0);
 }
 
 int concord_segment_to_tmx(char **out, const char *text, size_t len, const concord_code *codes,

@@ -64,14 +64,14 @@ static int write_extras(exporter *e, sqlite3_int64 unit, sqlite3_int64 vseq, con
         if (type) {
             rc = cc_buf_printf(&e->out, "%s<prop type=\"", indent);
             if (rc == 0)
-                rc = cc_xml_escape(&e->out, type, strlen(type), 1);
+                rc = cc_buf_xml_escape(&e->out, type, strlen(type), 1);
             if (rc == 0)
                 rc = cc_buf_printf(&e->out, "\"%s>", attrs ? attrs : "");
         } else {
             rc = cc_buf_printf(&e->out, "%s<note%s>", indent, attrs ? attrs : "");
         }
         if (rc == 0)
-            rc = cc_xml_escape(&e->out, value ? value : "", (size_t)vlen, 0);
+            rc = cc_buf_xml_escape(&e->out, value ? value : "", (size_t)vlen, 0);
         if (rc == 0)
             rc = cc_buf_puts(&e->out, type ? "</prop>\n" : "</note>\n");
         if (rc < 0) {
@@ -113,7 +113,7 @@ static int write_unit(exporter *e, const char *common_src, size_t *written)
     if ((rc = cc_buf_puts(&e->out, "    <tu")) < 0)
         return rc;
     if (tuid && ((rc = cc_buf_puts(&e->out, " tuid=\"")) < 0 ||
-                 (rc = cc_xml_escape(&e->out, tuid, strlen(tuid), 1)) < 0 ||
+                 (rc = cc_buf_xml_escape(&e->out, tuid, strlen(tuid), 1)) < 0 ||
                  (rc = cc_buf_putc(&e->out, '"')) < 0))
         return rc;
     if (srclang && strcmp(srclang, common_src) != 0 &&
@@ -136,7 +136,7 @@ static int write_unit(exporter *e, const char *common_src, size_t *written)
             strcmp(v, "sentence") != 0 && strcmp(v, "phrase") != 0)
             continue; /* not a value TMX allows */
         if ((rc = cc_buf_puts(&e->out, probe)) < 0 ||
-            (rc = cc_xml_escape(&e->out, v, strlen(v), 1)) < 0 ||
+            (rc = cc_buf_xml_escape(&e->out, v, strlen(v), 1)) < 0 ||
             (rc = cc_buf_putc(&e->out, '"')) < 0)
             return rc;
     }
@@ -286,12 +286,12 @@ int concord_tm_export_tmx(size_t *units_out, concord_tm *tm, const concord_expor
                        "datatype=\"",
                        concord_version_string());
     if (rc == 0)
-        rc = cc_xml_escape(&e.out, e.hdr[0], strlen(e.hdr[0]), 1);
+        rc = cc_buf_xml_escape(&e.out, e.hdr[0], strlen(e.hdr[0]), 1);
     if (rc == 0)
         rc = cc_buf_printf(&e.out, "\" segtype=\"%s\" adminlang=\"en\" srclang=\"%s\" o-tmf=\"",
                            e.hdr[1], srclang);
     if (rc == 0)
-        rc = cc_xml_escape(&e.out, e.hdr[2], strlen(e.hdr[2]), 1);
+        rc = cc_buf_xml_escape(&e.out, e.hdr[2], strlen(e.hdr[2]), 1);
     if (rc == 0)
         rc = cc_buf_puts(&e.out, "\"/>\n  <body>\n");
     if (rc < 0)

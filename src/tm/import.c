@@ -935,3 +935,39 @@ int concord_tm_import_tmx_reader(concord_import_stats *stats, concord_tm *tm,
     cc_tmx_source src = {name ? name : "(stream)", cc_tmx_source_reader, &rd};
     return import_all(stats, tm, 1, one_source, &src, opts);
 }
+
+int concord_unit_source_tmx(const concord_unit_source *src, int skip_invalid,
+                            const concord_tmx_callbacks *cb)
+{
+    return concord_tmx_read(src->name, skip_invalid, cb);
+}
+
+/* A public source run as an internal one. */
+static int run_public(const cc_tmx_source *src, int skip_invalid, const concord_tmx_callbacks *cb)
+{
+    const concord_unit_source *s = src->data;
+    concord_error_clear();
+    int rc = s->run(s, skip_invalid, cb);
+    if (rc > 0)
+        rc = CONCORD_EUSER;
+    if (rc < 0 && concord_error_last()->code == CONCORD_OK)
+        cc_error_set_at(rc, src->name, 0, 0, 0, "the source stopped with %s",
+                        concord_error_name(rc));
+    return rc;
+}
+
+static void public_at(cc_tmx_source *src, size_t i, const void *ud)
+{
+    const concord_unit_source *s = (const concord_unit_source *)ud + i;
+    *src = (cc_tmx_source){s->name ? s->name : "(source)", run_public, s};
+}
+
+int concord_tm_import_sources(concord_import_stats *stats, concord_tm *tm,
+                              const concord_unit_source *sources, size_t n,
+                              const concord_import_options *opts)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!sources[i].run)
+            return cc_error_set(CONCORD_EINVAL, "import source %zu has no run function", i);
+    return import_all(stats, tm, n, public_at, sources, opts);
+}

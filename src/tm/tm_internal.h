@@ -49,9 +49,6 @@ size_t cc_variants_count(const void *blob, size_t len);
  */
 int cc_variants_decode(const void *blob, size_t len, cc_stored_variant *out, size_t max, size_t *n);
 
-/* Append s[0..n) escaped for XML text (&, <, >) or an attribute value (also "). */
-int cc_xml_escape(cc_buf *out, const char *s, size_t n, int attribute);
-
 /* ---- store.c ---- */
 
 struct cc_importer;

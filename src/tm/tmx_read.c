@@ -190,7 +190,7 @@ static int attrs_markup(reader *r, cc_buf *b, const cc_xml_attr *a, size_t n,
         }
         if ((rc = cc_buf_putc(b, ' ')) < 0 || (rc = cc_buf_puts(b, name)) < 0 ||
             (rc = cc_buf_append(b, "=\"", 2)) < 0 ||
-            (rc = cc_xml_escape(b, a[i].value, strlen(a[i].value), 1)) < 0 ||
+            (rc = cc_buf_xml_escape(b, a[i].value, strlen(a[i].value), 1)) < 0 ||
             (rc = cc_buf_putc(b, '"')) < 0)
             return rc;
     }
@@ -866,7 +866,7 @@ static int on_text(cc_xml *x, void *ud, const char *s, size_t len)
     if (r->skip_depth)
         return 0;
     if (r->code_depth) {
-        if ((rc = code_close_tag(r)) < 0 || (rc = cc_xml_escape(&r->scratch, s, len, 0)) < 0)
+        if ((rc = code_close_tag(r)) < 0 || (rc = cc_buf_xml_escape(&r->scratch, s, len, 0)) < 0)
             return rc;
         return code_markup_grew(r);
     }
@@ -902,8 +902,12 @@ static int refuse_not_xml(const char *path, const unsigned char *d, size_t n)
     size_t i = 0;
     if (n >= 2 &&
         ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF) ||
-         (n >= 4 && ((!d[0] && (d[1] == '<' || (!d[1] && !d[2]))) || (d[0] == '<' && !d[1])))))
-        return 0; /* UTF-16 or UTF-32: XML as far as we can tell */
+         (n >= 4 && ((!d[0] && d[1] == '<') || (d[0] == '<' && !d[1]) ||
+                     (!d[0] && !d[1] &&
+                      ((!d[2] && d[3] == '<') || (d[2] == 0xFE && d[3] == 0xFF)))))))
+        return 0; /* UTF-16 or UTF-32 ('<' or a BOM): XML as far as we can tell. Not any
+                     zeros: libxml2 reads a file that starts 00 00 00 00 01 as LZMA and fails
+                     ("cannot read"), while the same bytes from memory are "empty" XML */
     if (n >= 4 && memcmp(d, "\x4C\x6F\xA7\x94", 4) == 0)
         return 0; /* "<?xm" in EBCDIC */
     if (n >= 4 && memcmp(d, "PK\x03\x04", 4) == 0)

@@ -76,14 +76,14 @@ static int stamp_attrs(cc_buf *out, const char *attrs, const char *user, const c
         rc = cc_buf_printf(out, " creationdate=\"%s\"", date);
     if (rc == 0 && user && !attr_find(attrs, "creationid", &len)) {
         if ((rc = cc_buf_puts(out, " creationid=\"")) == 0 &&
-            (rc = cc_xml_escape(out, user, strlen(user), 1)) == 0)
+            (rc = cc_buf_xml_escape(out, user, strlen(user), 1)) == 0)
             rc = cc_buf_putc(out, '"');
     }
     if (rc == 0)
         rc = cc_buf_printf(out, " changedate=\"%s\"", date);
     if (rc == 0 && user) {
         if ((rc = cc_buf_puts(out, " changeid=\"")) == 0 &&
-            (rc = cc_xml_escape(out, user, strlen(user), 1)) == 0)
+            (rc = cc_buf_xml_escape(out, user, strlen(user), 1)) == 0)
             rc = cc_buf_putc(out, '"');
     }
     return rc;

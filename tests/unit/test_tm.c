@@ -1265,6 +1265,63 @@ static void test_failed_import_leaves_tm_unchanged(void **state)
     concord_tm_close(tm);
 }
 
+/* A caller's own source of units: `n` units "unit K" > "единица K", then `fail` (0: none). */
+typedef struct my_source {
+    int n;
+    int fail;
+} my_source;
+
+static int my_run(const concord_unit_source *src, int skip_invalid, const concord_tmx_callbacks *cb)
+{
+    (void)skip_invalid;
+    const my_source *m = src->ud;
+    for (int k = 0; k < m->n; k++) {
+        char en[32], ru[48];
+        snprintf(en, sizeof(en), "unit %d", k);
+        snprintf(ru, sizeof(ru), "единица %d", k);
+        concord_variant v[2] = {{"en", en, strlen(en), NULL, 0, "", NULL, 0, 0},
+                                {"ru", ru, strlen(ru), NULL, 0, "", NULL, 0, 0}};
+        concord_unit u = {NULL, "en", "", NULL, 0, v, 2, 0, 0};
+        if (cb->unit(&u, cb->ud) != 0)
+            return concord_error_last()->code;
+    }
+    if (m->fail)
+        return m->fail;
+    return 0;
+}
+
+/* Sources of several kinds in one call are one transaction: all stored, or none. */
+static void test_import_sources_one_transaction(void **state)
+{
+    (void)state;
+    const char *path = write_str("src.tmx", SAMPLE);
+    concord_tm *tm = open_tm("sources.tm");
+    my_source ok = {300, 0}, bad = {5, CONCORD_EPARSE};
+    concord_unit_source srcs[2] = {{path, concord_unit_source_tmx, NULL}, {"mine", my_run, &ok}};
+    concord_import_stats st = CONCORD_IMPORT_STATS_INIT;
+    assert_int_equal(concord_tm_import_sources(&st, tm, srcs, 2, NULL), 0);
+    concord_tm_stats *ts;
+    assert_int_equal(concord_tm_stats_get(&ts, tm), 0);
+    size_t units = ts->units;
+    concord_tm_stats_free(ts);
+    /* every unit of the caller's source is new: all 300 stored, beside the TMX's */
+    assert_true(units >= 300 + 1);
+    assert_true(st.read >= 300 + 1 && st.imported >= 300 + 1);
+
+    /* a second import whose last source fails leaves the TM as it was */
+    my_source fresh = {10, 0};
+    concord_unit_source again[2] = {{"fresh", my_run, &bad}, {"never", my_run, &fresh}};
+    bad.n = 400; /* new units before the failure: rolled back */
+    assert_int_equal(concord_tm_import_sources(&st, tm, again, 2, NULL), CONCORD_EPARSE);
+    assert_string_equal(concord_error_last()->file, "fresh");
+    assert_int_equal(concord_tm_stats_get(&ts, tm), 0);
+    assert_int_equal(ts->units, units);
+    concord_tm_stats_free(ts);
+    concord_unit_source none = {"none", NULL, NULL};
+    assert_int_equal(concord_tm_import_sources(&st, tm, &none, 1, NULL), CONCORD_EINVAL);
+    concord_tm_close(tm);
+}
+
 static void test_import_from_memory_and_reader(void **state)
 {
     (void)state;
@@ -2022,6 +2079,7 @@ int main(void)
         cmocka_unit_test(test_schema_1_is_migrated),
         cmocka_unit_test(test_failed_import_leaves_tm_unchanged),
         cmocka_unit_test(test_import_from_memory_and_reader),
+        cmocka_unit_test(test_import_sources_one_transaction),
         cmocka_unit_test(test_import_waits_for_another_writer),
         cmocka_unit_test(test_unit_put),
         cmocka_unit_test(test_read_only_tm_is_read_as_it_is),

@@ -132,6 +132,9 @@ typedef struct cc_doc_piece {
        `absent` set and raw = where its element would follow. */
     unsigned long long raw;
     int absent;
+    /* XLIFF 2.x: the state of the piece's <segment> as written, or NULL (the
+       unit's `state` is only the first segment's) */
+    const char *state;
 } cc_doc_piece;
 
 /* How far a unit's translation is, from the format's own state. */

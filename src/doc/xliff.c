@@ -486,6 +486,7 @@ static int unit_end(xr *r)
         r->xu.source_raw = r->source_raw;
         int has_text = 0;
         if (segmented) {
+            r->npieces = 0; /* not the whole <source> and <target> */
             for (size_t k = 0; k < r->nssegs; k++) {
                 cc_doc_piece *s = &r->ssegs[k];
                 if ((rc = push_piece(&r->pieces, &r->npieces, &r->cap_pieces, s)) < 0)
@@ -1344,6 +1345,11 @@ static int own_markup(int v2, const char *prefix, const char *c)
     return inline_kind(v2, name, &paired) >= 0;
 }
 
+static int xml_forbidden(unsigned char c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
 /* The markup of a target's content: text escaped, codes put back. UTF-8 into b. */
 static int render(cc_buf *b, int v2, const char *prefix, const cc_doc_target *t)
 {
@@ -1355,10 +1361,17 @@ static int render(cc_buf *b, int v2, const char *prefix, const cc_doc_target *t)
         size_t off = i < t->ncodes ? t->codes[i].offset : t->len;
         if (off > t->len)
             off = t->len;
-        if (off > at)
-            rc = put_escaped(b, t->text + at, off - at, 0);
-        if (off > at)
-            at = off;
+        /* characters XML 1.0 cannot hold: 2.x has <cp> for them, 1.2 nothing (dropped) */
+        while (at < off && rc >= 0) {
+            size_t e = at;
+            while (e < off && !xml_forbidden((unsigned char)t->text[e]))
+                e++;
+            rc = put_escaped(b, t->text + at, e - at, 0);
+            if (e < off && rc >= 0 && v2)
+                rc = cc_buf_printf(b, "<%s%scp hex=\"%04X\"/>", pf, colon,
+                                   (unsigned)(unsigned char)t->text[e]);
+            at = e < off ? e + 1 : e;
+        }
         if (i == t->ncodes || rc < 0)
             break;
         const concord_code *k = &t->codes[i];

@@ -493,6 +493,7 @@ static int unit_end(xr *r)
                     return rc;
                 const char *mid = s->lang; /* the mid, parked there while reading */
                 r->pieces[r->npieces - 1].lang = NULL;
+                r->pieces[r->npieces - 1].seg = k;
                 size_t t = 0;
                 while (t < r->ntsegs && !(mid && r->tmids[t] && strcmp(mid, r->tmids[t]) == 0))
                     t++;
@@ -1260,12 +1261,12 @@ static int ascii_casecmp(const char *a, const char *b)
 }
 
 /* The charset of the XML declaration, if it is not UTF-8 (or ASCII). */
-static int probe_charset(xw *w)
+static int probe_charset(cc_xlraw *in, cc_conv **conv)
 {
     char decl[256];
     size_t n = 0;
     int c;
-    while (n + 1 < sizeof(decl) && (c = cc_xlraw_byte(&w->in, n)) >= 0 && c != '>')
+    while (n + 1 < sizeof(decl) && (c = cc_xlraw_byte(in, n)) >= 0 && c != '>')
         decl[n++] = (char)c;
     decl[n] = '\0';
     char *d = strstr(decl, "<?xml");
@@ -1286,7 +1287,19 @@ static int probe_charset(xw *w)
     if (ascii_casecmp(cs, "UTF-8") == 0 || ascii_casecmp(cs, "UTF8") == 0 ||
         ascii_casecmp(cs, "US-ASCII") == 0 || ascii_casecmp(cs, "ASCII") == 0)
         return 0;
-    return cc_conv_open(&w->conv, cs);
+    return cc_conv_open(conv, cs);
+}
+
+/* Is the document XLIFF 2 (its namespace near the start)? For the locator's names. */
+static int probe_v2(cc_xlraw *in)
+{
+    char head[8192];
+    size_t n = 0;
+    int c;
+    while (n + 1 < sizeof(head) && (c = cc_xlraw_byte(in, n)) >= 0)
+        head[n++] = c ? (char)c : ' ';
+    head[n] = '\0';
+    return strstr(head, NS20) != NULL;
 }
 
 /* Append UTF-8 markup s[0..n) in the file's charset (a character it cannot hold as &#N;). */
@@ -1693,7 +1706,7 @@ int cc_doc_rewrite_xliff(const char *path, const char *data, size_t len, cc_doc_
                           path ? path : "<memory>");
         goto done;
     }
-    if ((rc = probe_charset(&w)) < 0)
+    if ((rc = probe_charset(&w.in, &w.conv)) < 0)
         goto done;
     if ((rc = xliff_read(path, data, len, rewrite_unit, &w)) < 0)
         goto done;
@@ -1716,5 +1729,274 @@ done:
     cc_buf_free(&w.out);
     cc_buf_free(&w.tmp);
     cc_buf_free(&w.enc);
+    return rc;
+}
+
+/* ---- the locator --------------------------------------------------------------------------- */
+
+/*
+ * A walk over the raw bytes of a piece's element that counts its text as the
+ * reader delivers it: references are the character they stand for, CR LF
+ * and a lone CR are one LF, CDATA is its characters, the tags of g, mrk and
+ * pc are skipped and their content counted, a code (bpt, ph, x, sc, ...) and
+ * any other element are skipped whole, <cp/> is its character.
+ */
+typedef struct cursor {
+    cc_xlraw *r;
+    cc_conv *conv; /* a single-byte charset, NULL for UTF-8 */
+    cc_buf one;
+    unsigned long long off;
+    cc_doc_pos pos;
+} cursor;
+
+static int cur_byte(cursor *c, unsigned long long ahead)
+{
+    return cc_xlraw_byte(c->r, c->off + ahead);
+}
+
+/* Move over n bytes, keeping the line and the columns. */
+static void cur_adv(cursor *c, unsigned long long n)
+{
+    for (; n; n--) {
+        int b = cur_byte(c, 0);
+        if (b < 0)
+            return;
+        if (b == '\n' || (b == '\r' && cur_byte(c, 1) != '\n')) {
+            c->pos.line++;
+            c->pos.column = c->pos.byte_column = 1;
+        } else {
+            c->pos.byte_column++;
+            if (b != '\r' && (c->conv || (b & 0xC0) != 0x80))
+                c->pos.column++;
+        }
+        c->off++;
+        c->pos.offset = (size_t)c->off;
+    }
+}
+
+static int cur_at(cursor *c, const char *s)
+{
+    for (unsigned long long i = 0; s[i]; i++)
+        if (cur_byte(c, i) != (unsigned char)s[i])
+            return 0;
+    return 1;
+}
+
+static size_t utf8_len_of(unsigned long cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* The character at the cursor: *bytes in the file, *len in UTF-8 text. */
+static int cur_char(cursor *c, size_t *bytes, size_t *len)
+{
+    int b = cur_byte(c, 0);
+    if (b < 0)
+        return CONCORD_EPARSE;
+    if (b == '\r') {
+        *bytes = cur_byte(c, 1) == '\n' ? 2 : 1;
+        *len = 1;
+        return 0;
+    }
+    if (b < 0x80) {
+        *bytes = *len = 1;
+        return 0;
+    }
+    if (!c->conv) {
+        *bytes = *len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        return 0;
+    }
+    char ch = (char)b;
+    c->one.len = 0;
+    cc_conv_reset(c->conv);
+    if (cc_conv_to_utf8(c->conv, &ch, 1, 1, &c->one, NULL) < 0 || !c->one.len)
+        return cc_error_set(CONCORD_EUNSUPPORTED, "a charset of more than one byte a character");
+    *bytes = 1;
+    *len = c->one.len;
+    return 0;
+}
+
+/* A reference at the cursor ('&'): *bytes up to its ';', *len of its character. */
+static int cur_ref(cursor *c, size_t *bytes, size_t *len)
+{
+    char s[16];
+    size_t n = 0;
+    int b;
+    while (n + 1 < sizeof(s) && (b = cur_byte(c, n)) >= 0 && b != ';')
+        s[n++] = (char)b;
+    s[n] = '\0';
+    if (cur_byte(c, n) != ';')
+        return CONCORD_EPARSE;
+    *bytes = n + 1;
+    if (s[1] == '#') {
+        unsigned long cp = s[2] == 'x' ? strtoul(s + 3, NULL, 16) : strtoul(s + 2, NULL, 10);
+        *len = utf8_len_of(cp);
+    } else {
+        *len = 1; /* amp, lt, gt, quot, apos */
+    }
+    return 0;
+}
+
+/* The local name of the tag at the cursor ('<'), into out. */
+static void cur_name(cursor *c, char *out, size_t size)
+{
+    size_t n = 0, k = 1;
+    int b;
+    while ((b = cur_byte(c, k)) >= 0 && b != ' ' && b != '\t' && b != '\r' && b != '\n' &&
+           b != '/' && b != '>') {
+        if (b == ':')
+            n = 0;
+        else if (n + 1 < size)
+            out[n++] = (char)b;
+        k++;
+    }
+    out[n] = '\0';
+}
+
+/* The hex attribute of a <cp/> at the cursor, as the length of its character. */
+static size_t cur_cp_len(cursor *c, unsigned long long tag_end)
+{
+    cc_buf t = CC_BUF_INIT;
+    size_t len = 1;
+    if (cc_xlraw_copy(c->r, c->off, (size_t)(tag_end - c->off), &t) == 0 && t.data) {
+        const char *h = strstr(t.data, "hex=");
+        if (h && (h[4] == '"' || h[4] == '\''))
+            len = utf8_len_of(strtoul(h + 5, NULL, 16));
+    }
+    cc_buf_free(&t);
+    return len;
+}
+
+static int locate(cursor *c, int v2, const cc_doc_piece *p, size_t off)
+{
+    unsigned long long te, ce, e;
+    int empty, rc;
+    if (p->absent)
+        return 0; /* where the target would go */
+    if ((rc = cc_xlraw_element(c->r, c->off, &te, &ce, &e, &empty)) < 0)
+        return rc;
+    cur_adv(c, te - c->off);
+    if (empty)
+        return off == 0 ? 0 : cc_error_set(CONCORD_EINVAL, "offset %zu past the text", off);
+    size_t k = 0, depth = 0;
+    int cdata = 0;
+    for (;;) {
+        size_t bytes = 0, len = 0;
+        int b = cur_byte(c, 0);
+        if (b < 0)
+            return cc_error_set(CONCORD_EPARSE, "the piece's element does not end");
+        if (cdata) {
+            if (cur_at(c, "]]>")) {
+                cur_adv(c, 3);
+                cdata = 0;
+                continue;
+            }
+            if ((rc = cur_char(c, &bytes, &len)) < 0)
+                return rc;
+        } else if (b == '<') {
+            if (cur_at(c, "<!--") || cur_at(c, "<?")) {
+                unsigned long long from = c->off;
+                int cm = cur_at(c, "<!--");
+                cur_adv(c, 2);
+                while (cur_byte(c, 0) >= 0 && !cur_at(c, cm ? "-->" : "?>"))
+                    cur_adv(c, 1);
+                cur_adv(c, cm ? 3 : 2);
+                (void)from;
+                continue;
+            }
+            if (cur_at(c, "<![CDATA[")) {
+                cur_adv(c, 9);
+                cdata = 1;
+                continue;
+            }
+            if (cur_byte(c, 1) == '/') {
+                if (depth == 0)
+                    return off == k ? 0
+                                    : cc_error_set(CONCORD_EINVAL, "offset %zu past the text", off);
+                depth--;
+                while (cur_byte(c, 0) >= 0 && cur_byte(c, 0) != '>')
+                    cur_adv(c, 1);
+                cur_adv(c, 1);
+                continue;
+            }
+            char name[16];
+            cur_name(c, name, sizeof(name));
+            if ((rc = cc_xlraw_element(c->r, c->off, &te, &ce, &e, &empty)) < 0)
+                return rc;
+            int paired = 0;
+            int kind = inline_kind(v2, name, &paired);
+            if (v2 && strcmp(name, "cp") == 0) {
+                len = cur_cp_len(c, te);
+                bytes = (size_t)(e - c->off);
+            } else if (kind >= 0 && paired) {
+                cur_adv(c, te - c->off);
+                if (!empty)
+                    depth++;
+                continue;
+            } else {
+                cur_adv(c, e - c->off); /* a code, or what the reader skips */
+                continue;
+            }
+        } else if (b == '&') {
+            if ((rc = cur_ref(c, &bytes, &len)) < 0)
+                return rc;
+        } else if ((rc = cur_char(c, &bytes, &len)) < 0) {
+            return rc;
+        }
+        /* a character of the text: the one that holds offset off? */
+        if (off < k + len)
+            return 0;
+        k += len;
+        cur_adv(c, bytes);
+    }
+}
+
+int cc_doc_locate_xliff(const char *path, const char *data, size_t len, const cc_doc_piece *p,
+                        size_t off, cc_doc_pos *out)
+{
+    cc_xlraw in;
+    cursor c;
+    memset(&c, 0, sizeof(c));
+    int rc = cc_xlraw_open(&in, path, data, len);
+    if (rc < 0)
+        return rc;
+    c.r = &in;
+    if (!ascii_compatible(&in)) {
+        rc = cc_error_set(CONCORD_EUNSUPPORTED, "XLIFF in UTF-16, UTF-32 or gzip is not located");
+        goto done;
+    }
+    if ((rc = probe_charset(&in, &c.conv)) < 0)
+        goto done;
+    /* the line of the element (the reader's), its columns from the start of its line */
+    c.off = p->raw;
+    unsigned long long s = p->raw;
+    while (s > 0) {
+        int b = cc_xlraw_byte(&in, s - 1);
+        if (b == '\n' || b == '\r' || b < 0)
+            break;
+        s--;
+    }
+    c.pos.line = p->at.line;
+    if (!c.pos.line) {
+        /* an absent target has no line of its own: count */
+        cursor w = c;
+        w.off = 0;
+        w.pos.line = 1;
+        w.pos.column = w.pos.byte_column = 1;
+        cur_adv(&w, s);
+        c.pos.line = w.pos.line;
+    }
+    c.off = s;
+    c.pos.column = c.pos.byte_column = 1;
+    c.pos.offset = (size_t)s;
+    unsigned long line = c.pos.line;
+    cur_adv(&c, p->raw - s);
+    c.pos.line = line;
+    rc = locate(&c, probe_v2(&in), p, off);
+    *out = c.pos;
+done:
+    cc_conv_close(c.conv);
+    cc_buf_free(&c.one);
+    cc_xlraw_close(&in);
     return rc;
 }

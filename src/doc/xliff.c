@@ -18,8 +18,8 @@
 #include "doc/xlraw.h"
 #include "text/unicode.h"
 
-#define NS12 "urn:oasis:names:tc:xliff:document:1."
-#define NS20 "urn:oasis:names:tc:xliff:document:2.0"
+#define NS12  "urn:oasis:names:tc:xliff:document:1."
+#define NS20  "urn:oasis:names:tc:xliff:document:2.0"
 #define NSMTC "urn:oasis:names:tc:xliff:matches:2.0"
 
 /* What an element is to the reader, kept on a stack of the open elements. */
@@ -34,10 +34,10 @@ enum kind {
     K_SOURCE,
     K_TARGET,
     K_SEGSOURCE,
-    K_SEGMRK,   /* <mrk mtype="seg"> of a 1.2 seg-source or target */
-    K_IGNTEXT,  /* 2.x source or target of an ignorable: not a piece, its codes checked */
-    K_PAIRED,   /* g, mrk, pc: text between two codes */
-    K_CODE,     /* a code: its markup is captured (bpt, ph, x, sc, ...) */
+    K_SEGMRK,  /* <mrk mtype="seg"> of a 1.2 seg-source or target */
+    K_IGNTEXT, /* 2.x source or target of an ignorable: not a piece, its codes checked */
+    K_PAIRED,  /* g, mrk, pc: text between two codes */
+    K_CODE,    /* a code: its markup is captured (bpt, ph, x, sc, ...) */
     K_NOTE,
     K_ORIGDATA, /* 2.x originalData */
     K_MATCHES   /* 2.x mtc:matches (skipped, its match ids checked) */
@@ -62,8 +62,8 @@ typedef struct xunit {
     int segmented;      /* 1.2: targets per seg-source <mrk> */
     int target_present; /* 1.2: the <target> element */
     unsigned long long target_raw, insert_at, source_raw;
-    const char **mids;  /* 1.2 segmented: the mid of each segment */
-    const char *prefix; /* the prefix of the XLIFF elements (<xlf:source>), or NULL */
+    const char **mids;          /* 1.2 segmented: the mid of each segment */
+    const char *prefix;         /* the prefix of the XLIFF elements (<xlf:source>), or NULL */
     unsigned long long seg_ins; /* 2.x: just after the segment's </source> */
 } xunit;
 
@@ -78,8 +78,8 @@ typedef struct xr {
     const char *name;
     cc_doc_unit_fn fn;
     void *ud;
-    int v2;         /* 2.x; else 1.x */
-    char *ns;       /* the XLIFF namespace of the root, NULL for none */
+    int v2;   /* 2.x; else 1.x */
+    char *ns; /* the XLIFF namespace of the root, NULL for none */
     int root_seen;
     size_t nfiles;
     strset file_ids, unit_ids;
@@ -99,7 +99,7 @@ typedef struct xr {
     /* the unit being read */
     int in_unit;
     cc_arena arena;
-    xunit xu; /* the writer's record of where things are */
+    xunit xu;   /* the writer's record of where things are */
     xseg *segs; /* 2.x: per segment */
     size_t nsegs, cap_segs;
     cc_doc_unit u;
@@ -213,14 +213,29 @@ static int put_escaped(cc_buf *b, const char *s, size_t n, int quot)
     for (size_t i = 0; i < n && rc >= 0; i++) {
         const char *rep = NULL;
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = quot ? "&quot;" : NULL; break;
-        case '\t': rep = quot ? "&#9;" : NULL; break;
-        case '\n': rep = quot ? "&#10;" : NULL; break;
-        case '\r': rep = quot ? "&#13;" : "&#13;"; break;
-        default: break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = quot ? "&quot;" : NULL;
+            break;
+        case '\t':
+            rep = quot ? "&#9;" : NULL;
+            break;
+        case '\n':
+            rep = quot ? "&#10;" : NULL;
+            break;
+        case '\r':
+            rep = quot ? "&#13;" : "&#13;";
+            break;
+        default:
+            break;
         }
         if (!rep)
             continue;
@@ -274,10 +289,9 @@ static cc_doc_status status12(const char *state, int approved, int has_text)
 {
     if (!has_text)
         return CC_DOC_UNTRANSLATED;
-    if (approved)
-        return CC_DOC_FINAL;
+    /* the state says more than approved (which a writer that sets the state leaves) */
     if (!state)
-        return CC_DOC_TRANSLATED;
+        return approved ? CC_DOC_FINAL : CC_DOC_TRANSLATED;
     if (strcmp(state, "new") == 0 || strcmp(state, "needs-translation") == 0)
         return CC_DOC_UNTRANSLATED;
     if (strncmp(state, "needs-", 6) == 0)
@@ -309,10 +323,14 @@ static const char *state_name(int v2, cc_doc_status s)
     if (v2)
         return s == CC_DOC_UNTRANSLATED ? "initial" : s == CC_DOC_FINAL ? "final" : "translated";
     switch (s) {
-    case CC_DOC_UNTRANSLATED: return "needs-translation";
-    case CC_DOC_FUZZY: return "needs-review-translation";
-    case CC_DOC_FINAL: return "final";
-    default: return "translated";
+    case CC_DOC_UNTRANSLATED:
+        return "needs-translation";
+    case CC_DOC_FUZZY:
+        return "needs-review-translation";
+    case CC_DOC_FINAL:
+        return "final";
+    default:
+        return "translated";
     }
 }
 
@@ -603,11 +621,23 @@ static int paired_tag(xr *r, const cc_xml_elem *el, const cc_xml_attr *a, size_t
 static int inline_kind(int v2, const char *local, int *paired)
 {
     static const char *const v1[] = {"g", "mrk", "x", "bx", "ex", "bpt", "ept", "ph", "it"};
-    static const int k1[] = {0, 0, CONCORD_CODE_PH, CONCORD_CODE_BPT, CONCORD_CODE_EPT,
-                             CONCORD_CODE_BPT, CONCORD_CODE_EPT, CONCORD_CODE_PH, CONCORD_CODE_IT};
+    static const int k1[] = {0,
+                             0,
+                             CONCORD_CODE_PH,
+                             CONCORD_CODE_BPT,
+                             CONCORD_CODE_EPT,
+                             CONCORD_CODE_BPT,
+                             CONCORD_CODE_EPT,
+                             CONCORD_CODE_PH,
+                             CONCORD_CODE_IT};
     static const char *const v2n[] = {"pc", "mrk", "ph", "sc", "ec", "sm", "em"};
-    static const int k2[] = {0, 0, CONCORD_CODE_PH, CONCORD_CODE_BPT, CONCORD_CODE_EPT,
-                             CONCORD_CODE_BPT, CONCORD_CODE_EPT};
+    static const int k2[] = {0,
+                             0,
+                             CONCORD_CODE_PH,
+                             CONCORD_CODE_BPT,
+                             CONCORD_CODE_EPT,
+                             CONCORD_CODE_BPT,
+                             CONCORD_CODE_EPT};
     const char *const *names = v2 ? v2n : v1;
     const int *kinds = v2 ? k2 : k1;
     size_t n = v2 ? CC_ARRAY_LEN(v2n) : CC_ARRAY_LEN(v1);
@@ -619,7 +649,6 @@ static int inline_kind(int v2, const char *local, int *paired)
     *paired = 0;
     return -1;
 }
-
 
 /* ---- callbacks ----------------------------------------------------------------------------- */
 
@@ -742,8 +771,8 @@ static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_att
         int in_segsrc_outside = r->in_segsource && !r->seg.on;
         if (!r->v2 && strcmp(l, "mrk") == 0) {
             const char *mt = attr(a, n, "mtype");
-            if (mt && strcmp(mt, "seg") == 0 && (p == K_SEGSOURCE || p == K_TARGET ||
-                                                 (p == K_PAIRED && !r->seg.on))) {
+            if (mt && strcmp(mt, "seg") == 0 &&
+                (p == K_SEGSOURCE || p == K_TARGET || (p == K_PAIRED && !r->seg.on))) {
                 if (!r->in_segsource && (rc = paired_tag(r, el, a, n, 0)) < 0)
                     return rc;
                 cap_start(&r->seg);
@@ -845,9 +874,11 @@ static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_att
             return rc;
         return push(r, K_GROUP);
     }
-    if (!r->v2 && strcmp(l, "bin-unit") == 0) {
-        r->skip = r->depth + 1;
-        return push(r, K_SKIP);
+    /* a bin-unit's binary is not text, but the trans-units in it are (the text of an image) */
+    if (!r->v2 && strcmp(l, "bin-unit") == 0 && !r->in_unit) {
+        if ((rc = path_push(r, attr(a, n, "id"))) < 0)
+            return rc;
+        return push(r, K_GROUP);
     }
     if ((!r->v2 && strcmp(l, "trans-unit") == 0) || (r->v2 && strcmp(l, "unit") == 0)) {
         if (r->in_unit)
@@ -997,8 +1028,8 @@ static int on_end(cc_xml *x, void *ud, const cc_xml_elem *el)
     case K_SEGMRK: {
         cc_doc_piece pc;
         int tgt = r->whole_role == CC_DOC_TARGET;
-        if ((rc = cap_piece(r, &r->seg, &pc, tgt ? CC_DOC_TARGET : CC_DOC_SOURCE, 0,
-                            r->seg_src.raw, r->seg_src.at.line, r->seg_src.at.column)) < 0)
+        if ((rc = cap_piece(r, &r->seg, &pc, tgt ? CC_DOC_TARGET : CC_DOC_SOURCE, 0, r->seg_src.raw,
+                            r->seg_src.at.line, r->seg_src.at.column)) < 0)
             return rc;
         if (tgt) {
             if (cc_grow((void **)&r->tmids, &r->cap_tmids, r->ntsegs + 1, sizeof(char *)) < 0)
@@ -1179,7 +1210,7 @@ static int xliff_read(const char *path, const char *data, size_t len, cc_doc_uni
     r->name = path ? path : "<memory>";
     r->fn = fn;
     r->ud = ud;
-    int rc = cc_xlraw_open(&r->raw, path, data, len);
+    int rc = cc_xlraw_open(&r->raw, path, data, len, 0);
     if (rc < 0) {
         cc_free(r);
         return rc;
@@ -1697,12 +1728,13 @@ int cc_doc_rewrite_xliff(const char *path, const char *data, size_t len, cc_doc_
     w.eud = eud;
     w.write = write;
     w.wud = wud;
-    int rc = cc_xlraw_open(&w.in, path, data, len);
+    int rc = cc_xlraw_open(&w.in, path, data, len, 0);
     if (rc < 0)
         return rc;
     if (!ascii_compatible(&w.in)) {
-        rc = cc_error_set(CONCORD_EUNSUPPORTED, "%s: XLIFF in UTF-16, UTF-32 or gzip is not "
-                                                "rewritten",
+        rc = cc_error_set(CONCORD_EUNSUPPORTED,
+                          "%s: XLIFF in UTF-16, UTF-32 or gzip is not "
+                          "rewritten",
                           path ? path : "<memory>");
         goto done;
     }
@@ -1875,9 +1907,10 @@ static int locate(cursor *c, int v2, const cc_doc_piece *p, size_t off)
         return 0; /* where the target would go */
     if ((rc = cc_xlraw_element(c->r, c->off, &te, &ce, &e, &empty)) < 0)
         return rc;
-    cur_adv(c, te - c->off);
+    /* <mrk/>: its text is empty, and where it is is the element */
     if (empty)
         return off == 0 ? 0 : cc_error_set(CONCORD_EINVAL, "offset %zu past the text", off);
+    cur_adv(c, te - c->off);
     size_t k = 0, depth = 0;
     int cdata = 0;
     for (;;) {
@@ -1957,7 +1990,7 @@ int cc_doc_locate_xliff(const char *path, const char *data, size_t len, const cc
     cc_xlraw in;
     cursor c;
     memset(&c, 0, sizeof(c));
-    int rc = cc_xlraw_open(&in, path, data, len);
+    int rc = cc_xlraw_open(&in, path, data, len, 1);
     if (rc < 0)
         return rc;
     c.r = &in;

@@ -10,7 +10,7 @@
 
 #define WIN (1u << 16)
 
-int cc_xlraw_open(cc_xlraw *r, const char *path, const char *data, size_t len)
+int cc_xlraw_open(cc_xlraw *r, const char *path, const char *data, size_t len, int small)
 {
     memset(r, 0, sizeof(*r));
     if (data || !path) {
@@ -21,7 +21,8 @@ int cc_xlraw_open(cc_xlraw *r, const char *path, const char *data, size_t len)
     r->f = fopen(path, "rb");
     if (!r->f)
         return cc_error_set(CONCORD_EIO, "%s: cannot open", path);
-    r->win = cc_malloc(WIN);
+    r->wcap = small ? 4096 : WIN;
+    r->win = cc_malloc(r->wcap);
     if (!r->win) {
         fclose(r->f);
         r->f = NULL;
@@ -40,11 +41,16 @@ void cc_xlraw_close(cc_xlraw *r)
 
 static int fill(cc_xlraw *r, unsigned long long off)
 {
-    if (fseeko(r->f, (off_t)off, SEEK_SET) != 0)
+    /* going back (to the start of a line): the window ends at off, so that the
+       bytes before it come from one read, not one read each */
+    unsigned long long from = off;
+    if (r->wlen && off < r->woff)
+        from = off + 1 >= r->wcap ? off + 1 - r->wcap : 0;
+    if (fseeko(r->f, (off_t)from, SEEK_SET) != 0)
         return -1;
-    r->woff = off;
-    r->wlen = fread(r->win, 1, WIN, r->f);
-    return r->wlen ? 0 : -1;
+    r->woff = from;
+    r->wlen = fread(r->win, 1, r->wcap, r->f);
+    return off < r->woff + r->wlen ? 0 : -1;
 }
 
 int cc_xlraw_byte(cc_xlraw *r, unsigned long long off)

@@ -18,11 +18,15 @@ typedef struct cc_xlraw {
     FILE *f;
     char *win; /* the window of f: win[0..wlen) is the file at woff */
     unsigned long long woff;
-    size_t wlen;
+    size_t wlen, wcap;
 } cc_xlraw;
 
-/* Open path (data NULL) or data[0..len). 0, CONCORD_EIO or CONCORD_ENOMEM. */
-int cc_xlraw_open(cc_xlraw *r, const char *path, const char *data, size_t len);
+/*
+ * Open path (data NULL) or data[0..len), with a window of 64 KiB (a pass over
+ * the file) or, with small, 4 KiB (a look at one place). 0, CONCORD_EIO or
+ * CONCORD_ENOMEM.
+ */
+int cc_xlraw_open(cc_xlraw *r, const char *path, const char *data, size_t len, int small);
 void cc_xlraw_close(cc_xlraw *r);
 
 /* The byte at off, or -1 at the end of the input (or a read error). */

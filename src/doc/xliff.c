@@ -95,6 +95,7 @@ typedef struct xr {
     cc_buf path;
     size_t path_len[300];
     size_t gdepth;
+    unsigned char no_tr[300]; /* translate="no" of the file and groups, inherited */
 
     /* the unit being read */
     int in_unit;
@@ -454,11 +455,13 @@ static int unit_begin(xr *r, const cc_xml_attr *a, size_t n)
     r->u.line = w.line;
     r->u.srclang = r->srclang;
     r->u.trglang = r->trglang;
-    r->u.translate = 1;
+    /* translate is inherited from the groups and the file (2.x; 1.2 groups have it too) */
+    size_t g = r->gdepth < CC_ARRAY_LEN(r->no_tr) ? r->gdepth : CC_ARRAY_LEN(r->no_tr);
+    r->u.translate = !(g && r->no_tr[g - 1]);
     const char *id = attr(a, n, "id");
     const char *tr = attr(a, n, "translate");
-    if (tr && strcmp(tr, "no") == 0)
-        r->u.translate = 0;
+    if (tr)
+        r->u.translate = strcmp(tr, "no") != 0;
     const char *ap = attr(a, n, "approved");
     r->approved = ap && strcmp(ap, "yes") == 0;
     r->u.context = arena_str(r, attr(a, n, r->v2 ? "name" : "resname"));
@@ -701,10 +704,14 @@ static int on_root(xr *r, const cc_xml_elem *el, const cc_xml_attr *a, size_t n)
     return push(r, K_OTHER);
 }
 
-static int path_push(xr *r, const char *part)
+/* A file, group or bin-unit begins: its part of the path, its translate (or its parent's). */
+static int path_push(xr *r, const char *part, const char *translate)
 {
-    if (r->gdepth < CC_ARRAY_LEN(r->path_len))
+    if (r->gdepth < CC_ARRAY_LEN(r->path_len)) {
         r->path_len[r->gdepth] = r->path.len;
+        int up = r->gdepth ? r->no_tr[r->gdepth - 1] : 0;
+        r->no_tr[r->gdepth] = translate ? strcmp(translate, "no") == 0 : up;
+    }
     r->gdepth++;
     int rc = 0;
     if (part && *part) {
@@ -787,7 +794,13 @@ static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_att
         }
         if (r->v2 && strcmp(l, "cp") == 0) {
             const char *hex = attr(a, n, "hex");
-            unsigned long cpv = hex ? strtoul(hex, NULL, 16) : 0;
+            char *hend = NULL;
+            unsigned long cpv = hex ? strtoul(hex, &hend, 16) : 0;
+            /* a character, not NUL or a surrogate (text stays valid UTF-8) */
+            if (!hex || !*hex || *hend || hex[0] == '-' || hex[0] == '+' || cpv == 0 ||
+                cpv > 0x10FFFF || (cpv >= 0xD800 && cpv <= 0xDFFF))
+                return cc_xml_error(x, CONCORD_EPARSE, "<cp hex=\"%s\"> is not a character",
+                                    hex ? hex : "");
             char u8[4];
             size_t k = 0;
             if (cpv < 0x80)
@@ -862,7 +875,7 @@ static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_att
             r->srclang = lang_copy(attr(a, n, "source-language"));
             r->trglang = lang_copy(attr(a, n, "target-language"));
         }
-        if ((rc = path_push(r, attr(a, n, "original"))) < 0)
+        if ((rc = path_push(r, attr(a, n, "original"), attr(a, n, "translate"))) < 0)
             return rc;
         return push(r, K_FILE);
     }
@@ -870,13 +883,13 @@ static int on_start(cc_xml *x, void *ud, const cc_xml_elem *el, const cc_xml_att
         const char *id = attr(a, n, "id");
         if (r->v2 && id && !nmtoken(id))
             return cc_xml_error(x, CONCORD_EPARSE, "group id \"%s\" is not an NMTOKEN", id);
-        if ((rc = path_push(r, id)) < 0)
+        if ((rc = path_push(r, id, attr(a, n, "translate"))) < 0)
             return rc;
         return push(r, K_GROUP);
     }
     /* a bin-unit's binary is not text, but the trans-units in it are (the text of an image) */
     if (!r->v2 && strcmp(l, "bin-unit") == 0 && !r->in_unit) {
-        if ((rc = path_push(r, attr(a, n, "id"))) < 0)
+        if ((rc = path_push(r, attr(a, n, "id"), attr(a, n, "translate"))) < 0)
             return rc;
         return push(r, K_GROUP);
     }

@@ -313,6 +313,68 @@ static void test_model(void **state)
     assert_string_equal(k.text[0], "Caf\xC3\xA9 line\nnext \xE2\x82\xAC \xC3\xA9");
 }
 
+/* ---- what a rewrite must not change -------------------------------------------------------- */
+
+static int to_buf(const void *data, size_t len, void *ud);
+static int bracket_all(const cc_doc_unit *u, cc_doc_edit *e, void *ud);
+
+static void test_never_changed(void **state)
+{
+    (void)state;
+    /* translate="no" on a group holds for its units; on a unit, for it */
+    static const char doc[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" "
+        "srcLang=\"en\" trgLang=\"fr\">\n"
+        " <file id=\"f\">\n"
+        "  <group id=\"g\" translate=\"no\">\n"
+        "   <unit id=\"u1\"><segment><source>Keep</source></segment></unit>\n"
+        "  </group>\n"
+        "  <unit id=\"u2\" translate=\"no\"><segment><source>Keep too</source>"
+        "<target>Garder</target></segment></unit>\n"
+        " </file>\n"
+        "</xliff>\n";
+    cc_buf out = CC_BUF_INIT;
+    assert_int_equal(
+        cc_doc_rewrite_xliff("never.xlf", doc, sizeof(doc) - 1, bracket_all, NULL, to_buf, &out),
+        0);
+    assert_int_equal(out.len, sizeof(doc) - 1);
+    assert_memory_equal(out.data, doc, out.len);
+    cc_buf_free(&out);
+
+    /* 1.2: the new target of an unsegmented unit, with the source's indentation and codes,
+       escaped; a state replaced in place; a seg-source unit gets its missing mrk */
+    size_t len;
+    char *data = slurp(LOCAL "seg12.xlf", &len);
+    assert_non_null(data);
+    assert_int_equal(cc_doc_rewrite_xliff("seg12.xlf", data, len, bracket_all, NULL, to_buf, &out),
+                     0);
+    cc_buf_putc(&out, '\0');
+    assert_non_null(strstr(out.data,
+                           "\n     <target state=\"translated\">[Open <g id=\"1\">the</g> "
+                           "file<x id=\"2\"/> &amp; <bpt id=\"3\">&lt;b&gt;</bpt>go<ept "
+                           "id=\"3\">&lt;/b&gt;</ept>.]</target>\n"));
+    assert_non_null(strstr(out.data, "<target state=\"translated\"><mrk mtype=\"seg\" "
+                                     "mid=\"a\">[One.]</mrk> <mrk mtype=\"seg\" mid=\"b\">[Two "
+                                     "\xF0\x9F\x98\x80.]</mrk></target>"));
+    assert_non_null(strstr(out.data, "<source>concord</source>\n    </trans-unit>"));
+    assert_null(strstr(out.data, "Never this]"));
+    cc_buf_free(&out);
+    free(data);
+
+    /* windows-1252: the new text in the file's charset, what it cannot hold as a reference */
+    data = slurp(LOCAL "cp1252.xlf", &len);
+    assert_non_null(data);
+    assert_int_equal(
+        cc_doc_rewrite_xliff("cp1252.xlf", data, len, bracket_all, "\xE2\x9C\x93", to_buf, &out),
+        0);
+    cc_buf_putc(&out, '\0');
+    assert_non_null(strstr(out.data, "\r\n    <target state=\"translated\">[Caf\xE9 line\nnext "
+                                     "\x80 \xE9&#10003;]</target>\r\n"));
+    cc_buf_free(&out);
+    free(data);
+}
+
 /* ---- refusals ----------------------------------------------------------------------------- */
 
 typedef struct refuse_case {
@@ -819,12 +881,44 @@ static void test_rewrite(void **state)
     free(fs);
 }
 
+static int to_buf(const void *data, size_t len, void *ud)
+{
+    return cc_buf_append(ud, data, len);
+}
+
+/* every target := "[" source (ud: a suffix, or NULL) "]", the source's codes */
+static int bracket_all(const cc_doc_unit *u, cc_doc_edit *e, void *ud)
+{
+    static char text[4][512];
+    static concord_code codes[4][32];
+    static cc_doc_target t[4];
+    const char *suffix = ud ? ud : "";
+    size_t nt = 0;
+    for (size_t i = 0; i < u->npieces && nt < 4; i++) {
+        const cc_doc_piece *p = &u->pieces[i];
+        if (p->role != CC_DOC_SOURCE || p->len + strlen(suffix) + 3 > sizeof(text[0]) ||
+            p->ncodes > 32)
+            continue;
+        snprintf(text[nt], sizeof(text[0]), "[%.*s%s]", (int)p->len, p->text, suffix);
+        for (size_t k = 0; k < p->ncodes; k++) {
+            codes[nt][k] = p->codes[k];
+            codes[nt][k].offset++;
+        }
+        t[nt] = (cc_doc_target){p->seg, text[nt], strlen(text[nt]), codes[nt], p->ncodes};
+        nt++;
+    }
+    e->targets = t;
+    e->ntargets = nt;
+    e->status = CC_DOC_TRANSLATED;
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts),  cmocka_unit_test(test_model),
-        cmocka_unit_test(test_refused), cmocka_unit_test(test_locate),
-        cmocka_unit_test(test_rewrite),
+        cmocka_unit_test(test_counts),        cmocka_unit_test(test_model),
+        cmocka_unit_test(test_never_changed), cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_locate),        cmocka_unit_test(test_rewrite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

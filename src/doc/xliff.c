@@ -1331,7 +1331,36 @@ static int probe_charset(cc_xlraw *in, cc_conv **conv)
     if (ascii_casecmp(cs, "UTF-8") == 0 || ascii_casecmp(cs, "UTF8") == 0 ||
         ascii_casecmp(cs, "US-ASCII") == 0 || ascii_casecmp(cs, "ASCII") == 0)
         return 0;
-    return cc_conv_open(conv, cs);
+    int rc = cc_conv_open(conv, cs);
+    if (rc < 0)
+        return rc;
+    /*
+     * The raw input is lexed as bytes: the charset must write markup as ASCII
+     * does, one byte a character, and have no shift states (UTF-7, ISO-2022,
+     * HZ), in which the reader's offsets are not exact (xml.h).
+     */
+    static const char markup[] = "<?xml/>&#;\"'= \t\r\n!-[]:._abcxyzABCXYZ0129";
+    cc_buf b = CC_BUF_INIT;
+    size_t bad;
+    /* the name as declared (ICU's canonical names have digits of their own), lower case */
+    char name[64];
+    size_t k = 0;
+    for (; cs[k] && k + 1 < sizeof(name); k++)
+        name[k] = (char)(cs[k] >= 'A' && cs[k] <= 'Z' ? cs[k] + 32 : cs[k]);
+    name[k] = '\0';
+    int same = cc_conv_from_utf8(*conv, markup, sizeof(markup) - 1, &b, &bad) == 0 &&
+               b.len == sizeof(markup) - 1 && memcmp(b.data, markup, b.len) == 0 &&
+               !strstr(name, "utf-7") && !strstr(name, "utf7") && !strstr(name, "2022") &&
+               !strstr(name, "hz");
+    cc_buf_free(&b);
+    if (!same) {
+        cc_conv_close(*conv);
+        *conv = NULL;
+        return cc_error_set(CONCORD_EUNSUPPORTED,
+                            "XLIFF in %s is not rewritten or located (its markup is not ASCII)",
+                            cs);
+    }
+    return 0;
 }
 
 /* Is the document XLIFF 2 (its namespace near the start)? For the locator's names. */

@@ -49,6 +49,10 @@ static char *slurp(const char *path, size_t *len)
             b = realloc(b, cap *= 2);
     }
     fclose(f);
+    if (b && n == cap)
+        b = realloc(b, cap + 1);
+    if (b)
+        b[n] = '\0';
     *len = n;
     return b;
 }
@@ -637,6 +641,7 @@ static int to_sink(const void *data, size_t len, void *ud)
     }
     memcpy(s->data + s->len, data, len);
     s->len += len;
+    s->data[s->len] = '\0'; /* the checks below look into it with strstr */
     return 0;
 }
 

@@ -132,6 +132,9 @@ typedef struct cc_doc_piece {
        `absent` set and raw = where its element would follow. */
     unsigned long long raw;
     int absent;
+    /* XLIFF 2.x: the state of the piece's <segment> as written, or NULL (the
+       unit's `state` is only the first segment's) */
+    const char *state;
 } cc_doc_piece;
 
 /* How far a unit's translation is, from the format's own state. */
@@ -204,6 +207,21 @@ int cc_doc_read_tmx(const char *path, cc_doc_unit_fn fn, void *ud);
 /* ---- bilingual documents: XLIFF (xliff.c), PO (po.c) ------------------------------------- */
 
 /*
+ * XLIFF (xliff.c): a unit's pieces are source, target, source, target, ...
+ * one pair per segment (seg 0, 1, ...), a target that is absent included.
+ * Text is the characters of the element (references resolved, CDATA, CR LF
+ * as LF); g, mrk, pc tags and the codes (x, bx, ex, bpt, ept, ph, it; ph,
+ * sc, ec, sm, em) are codes at their offsets, whose `content` is their
+ * markup as read (a whole bpt / ph with its native code; a g's start tag,
+ * its end tag); <cp/> is its character. alt-trans, mtc:matches, bin-source
+ * and elements of other namespaces are not read. 2.x ignorables are not
+ * segments. Refused as CONCORD_EPARSE besides what the XML reader refuses:
+ * an undeclared prefix, a unit or segment without source, two sources in a
+ * segment, unit ids not unique in a 1.2 (namespace 1.2) or 2.x file, 2.x
+ * file ids not unique, ids that are not NMTOKENs, 2.x states not of the
+ * standard, <ec>/<em> before their start, data ids and mtc:match ids not
+ * unique, a document without <file>.
+ *
  * Read the XLIFF 1.x / 2.x or PO / POT document at path (or, with data not
  * NULL, data[0..len), path then only names it), unit by unit, streaming:
  * memory does not grow with the file. Errors name the file, line and column:

@@ -53,6 +53,7 @@ static int tmx_unit(const concord_unit *u, void *ud)
         p->ncodes = v->ncodes;
         p->raw = 0;
         p->absent = 0;
+        p->state = NULL;
     }
     cc_doc_unit du = {.index = d->index++,
                       .line = u->line,

@@ -172,6 +172,12 @@ typedef struct cc_doc_unit {
     size_t nplurals; /* PO with msgid_plural: the msgstr[n] forms (the source has 2 pieces) */
 } cc_doc_unit;
 
+/*
+ * The status of target piece t of unit u: its own segment's (XLIFF 2.x,
+ * where each segment has a state), else the unit's.
+ */
+cc_doc_status cc_doc_piece_status(const cc_doc_unit *u, const cc_doc_piece *t);
+
 enum {
     CC_DOC_UNIT_NORMAL = 0,
     CC_DOC_UNIT_HEADER,  /* the PO header entry (msgid "") */

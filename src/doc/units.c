@@ -167,8 +167,8 @@ static int emit(units_run *r, const cc_doc_unit *u, const cc_doc_piece *s, const
         snprintf(form, sizeof(form), "%ld", plural_form);
         props[np++] = (concord_prop){"x-plural-form", "", form};
     }
-    if (u->status < CC_DOC_TRANSLATED && u->state)
-        props[np++] = (concord_prop){"x-state", "", u->state};
+    if (cc_doc_piece_status(u, t) < CC_DOC_TRANSLATED && (t->state || u->state))
+        props[np++] = (concord_prop){"x-state", "", t->state ? t->state : u->state};
     if (u->notes && *u->notes)
         props[np++] = (concord_prop){NULL, "", u->notes};
 
@@ -204,8 +204,7 @@ static int on_unit(const cc_doc_unit *u, void *ud)
     units_run *r = ud;
     if (u->kind != CC_DOC_UNIT_NORMAL || !u->translate)
         return 0;
-    if (u->status < (r->include_fuzzy ? CC_DOC_UNTRANSLATED : CC_DOC_TRANSLATED))
-        return 0;
+    cc_doc_status least = r->include_fuzzy ? CC_DOC_UNTRANSLATED : CC_DOC_TRANSLATED;
     char src_buf[64], trg_buf[64];
     const char *src_lang = NULL, *trg_lang = NULL;
     const char *file_src = NULL, *file_trg = NULL;
@@ -226,7 +225,7 @@ static int on_unit(const cc_doc_unit *u, void *ud)
         for (size_t k = 0; k < u->nplurals; k++) {
             const cc_doc_piece *s = piece_of(u, CC_DOC_SOURCE, k == 0 ? 0 : 1);
             const cc_doc_piece *t = piece_of(u, CC_DOC_TARGET, k);
-            if (!s || !t || t->absent || t->len == 0)
+            if (!s || !t || t->absent || t->len == 0 || cc_doc_piece_status(u, t) < least)
                 continue;
             if ((rc = emit(r, u, s, t, src_lang, trg_lang, 1, (long)k)) < 0)
                 return rc;
@@ -236,7 +235,9 @@ static int on_unit(const cc_doc_unit *u, void *ud)
     for (size_t seg = 0; seg < nsegs; seg++) {
         const cc_doc_piece *s = piece_of(u, CC_DOC_SOURCE, seg);
         const cc_doc_piece *t = piece_of(u, CC_DOC_TARGET, seg);
-        if (!s || !t || t->absent || t->len == 0)
+        /* an XLIFF 2 segment has its own state: a translated one in a unit
+           whose other segment is not is imported */
+        if (!s || !t || t->absent || t->len == 0 || cc_doc_piece_status(u, t) < least)
             continue;
         if ((rc = emit(r, u, s, t, src_lang, trg_lang, nsegs, -1)) < 0)
             return rc;

@@ -319,6 +319,12 @@ static int status20(const char *state, int has_text)
     return CC_DOC_FINAL;
 }
 
+cc_doc_status cc_doc_piece_status(const cc_doc_unit *u, const cc_doc_piece *t)
+{
+    int st = t->state ? status20(t->state, t->len > 0 || t->ncodes > 0) : -1;
+    return st < 0 ? u->status : (cc_doc_status)st;
+}
+
 static const char *state_name(int v2, cc_doc_status s)
 {
     if (v2)

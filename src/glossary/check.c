@@ -1501,8 +1501,7 @@ static int bi_unit(const cc_doc_unit *u, void *ud)
 {
     bi_doc *b = ud;
     concord_checker *c = b->d.c;
-    if (u->kind != CC_DOC_UNIT_NORMAL || !u->translate || u->status < CC_DOC_FUZZY ||
-        (u->status == CC_DOC_FUZZY && !c->check_fuzzy))
+    if (u->kind != CC_DOC_UNIT_NORMAL || !u->translate)
         return 0;
     const char *sl = unit_lang(u->srclang, c->from, b->src_lang, sizeof(b->src_lang));
     const char *tl = unit_lang(u->trglang, c->to, b->trg_lang, sizeof(b->trg_lang));
@@ -1513,6 +1512,10 @@ static int bi_unit(const cc_doc_unit *u, void *ud)
         const cc_doc_piece *t = &u->pieces[i];
         const cc_doc_piece *s = source_for(u, t->seg);
         if (t->role != CC_DOC_TARGET || t->absent || !t->len || !s)
+            continue;
+        /* (an XLIFF 2 segment by its own state) */
+        cc_doc_status st = cc_doc_piece_status(u, t);
+        if (st < CC_DOC_FUZZY || (st == CC_DOC_FUZZY && !c->check_fuzzy))
             continue;
         b->two[0] = *s;
         b->two[0].lang = sl;

@@ -6,7 +6,8 @@
  *   po_rewrite same FILE    the file rewritten without edits, to stdout
  *   po_rewrite edit FILE    every translatable target set to "[" + source + "]"
  *                           (plural forms: msgid for form 0, msgid_plural for
- *                           the others), status translated, to stdout
+ *                           the others; a leading and trailing newline kept
+ *                           outside), status translated, to stdout
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,12 +66,25 @@ static int edit_unit(const cc_doc_unit *u, cc_doc_edit *e, void *ud)
         if (p->role != CC_DOC_TARGET)
             continue;
         const cc_doc_piece *s = p->seg > 0 && src[1] ? src[1] : src[0];
-        char *t = malloc(s->len + 3);
+        /* a leading and a trailing \n stay outside the brackets: msgfmt -c wants the
+           translation to begin and end with \n where the msgid does */
+        size_t a = s->len > 0 && s->text[0] == '\n';
+        size_t b = s->len > a && s->text[s->len - 1] == '\n';
+        char *t = malloc(s->len + 4);
         if (!t)
             return -1;
-        t[0] = '[';
-        memcpy(t + 1, s->text, s->len);
-        t[s->len + 1] = ']';
+        if (s->len == 1 && a) { /* "\n" alone: "\n[]\n" */
+            memcpy(t, "\n[]\n", 5);
+            st->texts[nt] = t;
+            st->targets[nt] = (cc_doc_target){.seg = p->seg, .text = t, .len = 4};
+            nt++;
+            continue;
+        }
+        memcpy(t, s->text, a);
+        t[a] = '[';
+        memcpy(t + a + 1, s->text + a, s->len - a - b);
+        t[s->len - b + 1] = ']';
+        memcpy(t + s->len - b + 2, s->text + s->len - b, b);
         t[s->len + 2] = '\0';
         st->texts[nt] = t;
         st->targets[nt] = (cc_doc_target){.seg = p->seg, .text = t, .len = s->len + 2};

@@ -1486,10 +1486,15 @@ static int w_entry(po_reader *r, const cc_doc_unit *u)
                 return rc;
         return 0;
     }
+    /* a plural entry may get the forms the header's Plural-Forms has and the entry lacks
+       (a catalogue made from a POT has 2, Russian needs 3), as msgmerge adds them */
     size_t nforms = e->nstr;
+    size_t allowed = e->has_plural && r->nplurals > nforms ? r->nplurals : nforms;
     for (size_t t = 0; t < ed.ntargets; t++) {
         const cc_doc_target *tg = &ed.targets[t];
-        if (tg->seg >= nforms)
+        if (tg->seg < allowed && tg->seg >= nforms)
+            nforms = tg->seg + 1;
+        if (tg->seg >= allowed)
             return cc_error_set_at(CONCORD_EINVAL, r->in.path, u->line, 0, 0,
                                    "the entry on line %lu has no msgstr form %zu", u->line,
                                    tg->seg);
@@ -1535,8 +1540,8 @@ static int w_entry(po_reader *r, const cc_doc_unit *u)
         nind = 0;
     memcpy(indent, w->line.data, nind);
     for (size_t k = 0; k < nforms; k++) {
-        const char *s = bstr(&e->str[k].text);
-        size_t n = e->str[k].text.len;
+        const char *s = k < e->nstr ? bstr(&e->str[k].text) : "";
+        size_t n = k < e->nstr ? e->str[k].text.len : 0;
         for (size_t t = 0; t < ed.ntargets; t++)
             if (ed.targets[t].seg == k) {
                 s = ed.targets[t].text;

@@ -637,6 +637,16 @@ static void test_rewrite_edits(void **state)
          "msgid \"\"\r\nmsgstr \"\"\r\n\r\nmsgid \"f\"\r\nmsgid_plural \"fs\"\r\nmsgstr[0] "
          "\"F\"\r\nmsgstr[1] \"FS\"",
          0},
+        /* a plural form the header's nplurals has and the entry lacks is added */
+        {"msgid \"\"\nmsgstr \"Plural-Forms: nplurals=3; plural=n%10==1 ? 0 : 1;\\n\"\n\nmsgid "
+         "\"f\"\nmsgid_plural \"fs\"\nmsgstr[0] \"\"\nmsgstr[1] \"\"\n",
+         {0, 2},
+         {"F", "FFS"},
+         2,
+         CC_DOC_TRANSLATED,
+         "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=3; plural=n%10==1 ? 0 : 1;\\n\"\n\nmsgid "
+         "\"f\"\nmsgid_plural \"fs\"\nmsgstr[0] \"F\"\nmsgstr[1] \"\"\nmsgstr[2] \"FFS\"\n",
+         0},
         /* obsolete entries never change */
         {HDR "#~ msgid \"a\"\n#~ msgstr \"b\"\n",
          {0},

@@ -17,6 +17,24 @@
  * (a POT) or none means UTF-8, which the bytes must then be: a byte not
  * valid in the charset is an error at its line and column, never a
  * substitution.
+ *
+ * Where this reader and msgfmt differ, on purpose:
+ * - `domain "NAME"` lines (gettext's domain directive, in its grammar and
+ *   manual) are accepted and skipped, and so is Okapi's unquoted
+ *   `domain NAME`; msgfmt stops at the latter ("keyword unknown"), but the
+ *   entries around it are plain PO and the writer keeps the line as it is.
+ * - A BOM is accepted (msgfmt 0.21: "syntax error" at 1:2).
+ * - charset=CHARSET, or no charset: the bytes must be UTF-8 (msgfmt only
+ *   warns and reads them as ASCII-compatible bytes).
+ * - A decoded C1 control in a converted charset is a byte the charset does
+ *   not define (ICU maps 0x98 of windows-1251 to U+0098; iconv refuses it).
+ * - Columns count code points (msgfmt counts display width), and an
+ *   unterminated string is reported on its own line, at its end (msgfmt's
+ *   lexer has already counted the line end and names the next line).
+ * - An escape for a byte outside ASCII (\351, \xE9) or for NUL is refused:
+ *   the text is UTF-8 and a byte of it cannot stand alone.
+ * - Status is counted as msgfmt --statistics does: an empty (first) msgstr
+ *   is untranslated whether or not the entry is fuzzy.
  */
 #include <errno.h>
 #include <stdio.h>

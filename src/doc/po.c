@@ -72,7 +72,7 @@ typedef struct po_in {
     unsigned long long lraw;
     const char *raw; /* its raw bytes with the line end */
     size_t rawlen, eollen;
-    const char *text; /* decoded, without the line end, NUL-terminated */
+    const char *text; /* decoded, without the line end (not NUL-terminated) */
     size_t tlen;
     cc_buf dec;
     cc_buf tmp;
@@ -978,7 +978,14 @@ static int read_keyed(po_reader *r, size_t i, int obsolete, int prev)
         return err_at(in, CONCORD_EPARSE, kw_at, "keyword \"%.*s\" unknown",
                       (int)(n - kw_at > 40 ? 40 : n - kw_at), s + kw_at);
     if (prev) {
-        /* #| msgctxt / msgid / msgid_plural: the previous source, kept as written */
+        /* #| msgctxt / msgid / msgid_plural: the previous source, kept as written. It
+           starts the next entry (#~| lines come here without read_line()'s check). */
+        if (e->has_str && (rc = entry_end(r)) < 0)
+            return rc;
+        if (!e->started) {
+            e->started = 1;
+            e->first_line = in->line;
+        }
         e->cur = NULL;
         e->cur_prev = 1;
         e->cur_obs = obsolete;

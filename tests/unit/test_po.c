@@ -647,6 +647,16 @@ static void test_rewrite_edits(void **state)
          "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=3; plural=n%10==1 ? 0 : 1;\\n\"\n\nmsgid "
          "\"f\"\nmsgid_plural \"fs\"\nmsgstr[0] \"F\"\nmsgstr[1] \"\"\nmsgstr[2] \"FFS\"\n",
          0},
+        /* #~| lines start the next (obsolete) entry: they stay where they are */
+        {"#~| msgid \"x\"\n\n#~ msgid \"a\"\n#~ msgstr \"b\"\nmsgid \"c\"\nmsgstr \"d\"\n#~| "
+         "msgid \"e\"\n#~ msgid \"f\"\n#~ msgstr \"g\"\n",
+         {0},
+         {"C"},
+         1,
+         CC_DOC_TRANSLATED,
+         "#~| msgid \"x\"\n\n#~ msgid \"a\"\n#~ msgstr \"b\"\nmsgid \"c\"\nmsgstr \"C\"\n#~| "
+         "msgid \"e\"\n#~ msgid \"f\"\n#~ msgstr \"g\"\n",
+         0},
         /* obsolete entries never change */
         {HDR "#~ msgid \"a\"\n#~ msgstr \"b\"\n",
          {0},

@@ -273,15 +273,17 @@ static void test_refusals(void **state)
 
 #define MAXU 16
 
+typedef struct saved_unit {
+    int kind, status, translate;
+    char ctxt[64], notes[256], flags[64], prev[64], lang[16], state[16];
+    size_t npieces, nplurals;
+    char text[6][64];
+    cc_doc_piece p[6];
+} saved_unit;
+
 typedef struct saved {
     size_t n;
-    struct {
-        int kind, status, translate;
-        char ctxt[64], notes[256], flags[64], prev[64], lang[16], state[16];
-        size_t npieces, nplurals;
-        char text[6][64];
-        cc_doc_piece p[6];
-    } u[MAXU];
+    saved_unit u[MAXU];
 } saved;
 
 static void put_str(char *dst, size_t cap, const char *s, size_t n)
@@ -297,7 +299,7 @@ static int save_unit(const cc_doc_unit *u, void *ud)
 {
     saved *s = ud;
     assert_true(s->n < MAXU);
-    __typeof__(s->u[0]) *c = &s->u[s->n++];
+    saved_unit *c = &s->u[s->n++];
     c->kind = u->kind;
     c->status = (int)u->status;
     c->translate = u->translate;

@@ -1091,7 +1091,7 @@ static int read_keyed(po_reader *r, size_t i, int obsolete, int prev)
     f->text.len = 0;
     if ((rc = cc_buf_reserve(&f->text, 1)) < 0)
         return rc;
-    f->raw = in->lraw + kw_at; /* what precedes the keyword is ASCII */
+    f->raw = in->lraw + raw_len(in, in->text, kw_at); /* UTF-16: 2 bytes a character */
     size_t first = 0;
     if ((rc = lex_strings(in, i, &f->text, 0, &first)) < 0)
         return rc;

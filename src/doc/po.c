@@ -846,7 +846,7 @@ static int entry_end(po_reader *r)
         p->at = src[s]->at;
         p->raw = src[s]->raw;
     }
-    int empty0 = 1, allempty = 1;
+    int empty0 = 1;
     for (size_t s = 0; s < e->nstr; s++, k++) {
         cc_doc_piece *p = &r->pieces[k];
         memset(p, 0, sizeof(*p));
@@ -857,13 +857,9 @@ static int entry_end(po_reader *r)
         p->len = e->str[s].text.len;
         p->at = e->str[s].at;
         p->raw = e->str[s].raw;
-        if (p->len) {
-            allempty = 0;
-            if (s == 0)
-                empty0 = 0;
-        }
+        if (p->len && s == 0)
+            empty0 = 0;
     }
-    (void)allempty;
     cc_doc_unit u;
     memset(&u, 0, sizeof(u));
     u.index = r->index++;
@@ -1236,9 +1232,11 @@ int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_do
     size_t q = 0;
     while (q < in.tlen && in.text[q] != '"')
         q++;
+    if (q == in.tlen && in.line > 1)
+        in.line--; /* a keyword alone on its line: p->at is on the next one */
+    size_t qb = raw_len(&in, in.text, q + 1 <= in.tlen ? q + 1 : in.tlen);
     unsigned long col0 = p->at.column > q + 1 ? p->at.column - (unsigned long)(q + 1) : 1;
-    unsigned long bcol0 =
-        p->at.byte_column > q + 1 ? p->at.byte_column - (unsigned long)(q + 1) : 1;
+    unsigned long bcol0 = p->at.byte_column > qb ? p->at.byte_column - (unsigned long)qb : 1;
     size_t t = 0; /* text offset */
     cc_doc_pos last = {0, 0, 0, 0};
     for (int first = 1;; first = 0) {

@@ -432,6 +432,14 @@ typedef struct oracle {
     int by_path; /* locate from the file, not from data */
 } oracle;
 
+static unsigned long cc_doc_test_cps(const char *s, size_t n)
+{
+    unsigned long c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 static int check_locate(const cc_doc_unit *u, void *ud)
 {
     oracle *o = ud;
@@ -449,6 +457,19 @@ static int check_locate(const cc_doc_unit *u, void *ud)
                          concord_error_last()->message);
             assert_true(pos.offset < o->len);
             const char *at = o->data + pos.offset;
+            /* the line and the columns are those of the offset: the start of its line is
+               byte_column - 1 bytes before it, just after a line end */
+            assert_true(pos.byte_column >= 1 && pos.byte_column - 1 <= pos.offset);
+            size_t ls = pos.offset - (pos.byte_column - 1);
+            assert_true(ls == 0 || o->data[ls - 1] == '\n' ||
+                        (o->data[ls - 1] == 0 && o->data[ls - 2] == '\n') || ls == 2 || ls == 3);
+            if (!o->conv && ls > 3 && o->len < 600000) { /* a walk from the start */
+                unsigned long nl = 1;
+                for (size_t b = 0; b < pos.offset; b++)
+                    nl += o->data[b] == '\n';
+                assert_int_equal(nl, pos.line);
+                assert_int_equal(pos.column, cc_doc_test_cps(o->data + ls, pos.offset - ls) + 1);
+            }
             if (off == p->len) {
                 /* just after the text: the closing quote (UTF-16: its low byte follows) */
                 assert_true(*at == '"' || (at[0] == 0 && at[1] == '"') ||

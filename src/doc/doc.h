@@ -170,6 +170,8 @@ typedef struct cc_doc_unit {
     int translate;   /* 0: translate="no", a PO header or an obsolete entry: never changed */
     int kind;        /* CC_DOC_UNIT_… */
     size_t nplurals; /* PO with msgid_plural: the msgstr[n] forms (the source has 2 pieces) */
+    const char *previous; /* PO: the previous msgid of a fuzzy entry (its #| msgid lines,
+                             decoded), or NULL */
 } cc_doc_unit;
 
 /*

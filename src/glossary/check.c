@@ -1329,6 +1329,12 @@ static int tmx_rules(doc_ctx *x, const cc_doc_unit *u, int doc)
         uint64_t key =
             cc_hash(cc_hash(CC_HASH_INIT, src->lang, strlen(src->lang) + 1), src->text, src->len);
         key = cc_hash(cc_hash(key, "\0", 1), t->lang, strlen(t->lang));
+        /* a PO msgctxt (or XLIFF resname) says the same source is another
+           message, and each plural form is translated differently on purpose */
+        if (u->context)
+            key = cc_hash(cc_hash(key, "\1", 1), u->context, strlen(u->context));
+        if (u->nplurals)
+            key = cc_hash(cc_hash(key, "\2", 1), &t->seg, sizeof(t->seg));
         uint64_t target = cc_hash(CC_HASH_INIT, t->text, t->len);
         unsigned long earlier;
         if ((rc = remember(x, key, target, line, &earlier)) < 0)
@@ -1449,6 +1455,34 @@ static int fix_is_safe(const bi_doc *b, const cc_doc_piece *p, const raw *r, con
     return !has_high(r->fix, strlen(r->fix)) || has_high(p->text + r->start, n);
 }
 
+/*
+ * Where [r->start, r->end) of piece p is in the file. The end is just after
+ * the span's last character, not where the next character is: a closing
+ * inline tag after a term is not part of the term.
+ */
+static int locate_span(const bi_doc *b, const cc_doc_piece *p, const raw *r, cc_doc_pos *at,
+                       cc_doc_pos *to)
+{
+    int rc = locate(b, p, r->start, at);
+    if (rc < 0 || r->end <= r->start) {
+        *to = *at;
+        return rc;
+    }
+    size_t last = cc_utf8_prev((const unsigned char *)p->text, r->end), n = r->end - last;
+    cc_doc_pos lp;
+    if ((rc = locate(b, p, last, &lp)) < 0)
+        return rc;
+    if (lp.offset + n <= b->len && memcmp(b->data + lp.offset, p->text + last, n) == 0) {
+        /* the last character is in the file as it is */
+        *to = lp;
+        to->offset += n;
+        to->column += 1;
+        to->byte_column += n;
+        return 0;
+    }
+    return locate(b, p, r->end, to); /* a reference or an escape: after it */
+}
+
 /* The unit's findings at their places in the file. */
 static int bi_emit(bi_doc *b, const cc_doc_unit *u)
 {
@@ -1460,8 +1494,7 @@ static int bi_emit(bi_doc *b, const cc_doc_unit *u)
         cc_doc_pos at = CC_DOC_POS_START, to;
         at.line = r->line;
         to = at;
-        if (r->piece && ((rc = locate(b, r->piece, r->start, &at)) < 0 ||
-                         (rc = locate(b, r->piece, r->end, &to)) < 0))
+        if (r->piece && (rc = locate_span(b, r->piece, r, &at, &to)) < 0)
             break;
         if (r->fix && !(r->piece && fix_is_safe(b, r->piece, r, &at, &to))) {
             cc_free(r->fix);

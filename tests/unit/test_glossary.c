@@ -414,21 +414,32 @@ static void test_failed_load_undone(void **state)
  * refused by content, whatever their name: checked as text, a msgid or a
  * <source> would be taken for prose and --fix would rewrite it.
  */
-static void test_bilingual_refused(void **state)
+/*
+ * PO and XLIFF, told by content whatever the name, are checked as bilingual
+ * files: the target, never the msgid or <source> (which says "South
+ * Kuriles", a forbidden term), at the target's place in the file; an
+ * untranslated entry has nothing to check. TMX in memory is still refused.
+ */
+static void test_bilingual_by_content(void **state)
 {
     fixture *fx = *state;
     static const struct {
-        const char *name, *text, *message;
-        unsigned long line;
+        const char *name, *text;
+        size_t findings;
+        const char *rule, *span; /* the first finding's, and the file's bytes it covers */
+        unsigned long line, column;
+        const char *fixed; /* what --fix makes of it (NULL: the same) */
     } cases[] = {
-        {"x.po", "# Russian\nmsgid \"South Kuriles\"\nmsgstr \"Южные Курилы\"\n",
-         "a gettext PO file: concord cannot check PO yet", 2},
-        {"notes.txt", "msgid \"South Kuriles\"\nmsgstr \"\"\n", "a gettext PO file", 1},
+        {"x.po", "# Russian\nmsgid \"South Kuriles\"\nmsgstr \"Южные Курилы\"\n", 1, "paired-name",
+         "Южные Курилы", 3, 9,
+         "# Russian\nmsgid \"South Kuriles\"\nmsgstr \"Южные Курилы (Северные территории)\"\n"},
+        {"notes.txt", "msgid \"South Kuriles\"\nmsgstr \"\"\n", 0, NULL, NULL, 0, 0, NULL},
         {"x.xlf",
-         "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file><body><trans-unit "
-         "id=\"1\"><source>South Kuriles</source></trans-unit></body></file></xliff>\n",
-         "an XLIFF file: concord cannot check XLIFF yet", 2},
-        {"memory.xml", "<tmx version=\"1.4\"><body/></tmx>", "a TMX file", 1},
+         "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"en\" "
+         "target-language=\"ru\"><body><trans-unit id=\"1\"><source>South Kuriles</source>"
+         "</trans-unit><trans-unit id=\"2\"><source>South Kuriles</source>\n<target>Южные &amp; "
+         "Курилы</target></trans-unit></body></file></xliff>\n",
+         1, "missing-target-term", "", 3, 9, NULL},
     };
     concord_checker *c;
     assert_int_equal(concord_checker_new(&c, fx->g, NULL), 0);
@@ -436,22 +447,41 @@ static void test_bilingual_refused(void **state)
         concord_findings *f = NULL;
         size_t len = strlen(cases[i].text);
         assert_int_equal(concord_checker_check_text(&f, c, cases[i].name, cases[i].text, len, "en"),
-                         CONCORD_EUNSUPPORTED);
-        assert_null(f);
-        const concord_error *e = concord_error_last();
-        assert_non_null(strstr(e->message, cases[i].message));
-        assert_string_equal(e->file, cases[i].name);
-        assert_int_equal(e->line, cases[i].line);
+                         0);
+        assert_int_equal(f->n, cases[i].findings);
+        for (size_t k = 0; k < f->n; k++)
+            assert_string_not_equal(f->v[k].rule, "forbidden-term"); /* the source's */
+        if (f->n) {
+            assert_string_equal(f->v[0].rule, cases[i].rule);
+            assert_int_equal(f->v[0].line, cases[i].line);
+            assert_int_equal(f->v[0].column, cases[i].column);
+            /* start and end are the file's bytes of the target's text */
+            assert_int_equal(f->v[0].end - f->v[0].start, strlen(cases[i].span));
+            assert_memory_equal(cases[i].text + f->v[0].start, cases[i].span,
+                                strlen(cases[i].span));
+        }
+        concord_findings_free(f);
         char *fixed = NULL;
         size_t n, k;
         assert_int_equal(
-            concord_checker_fix(&fixed, &n, &k, c, cases[i].name, cases[i].text, len, "en"),
-            CONCORD_EUNSUPPORTED);
-        assert_null(fixed);
+            concord_checker_fix(&fixed, &n, &k, c, cases[i].name, cases[i].text, len, "en"), 0);
+        /* only the target changes: the msgid and <source> stay as they were */
+        const char *want = cases[i].fixed ? cases[i].fixed : cases[i].text;
+        assert_int_equal(k, cases[i].fixed ? 1 : 0);
+        assert_int_equal(n, strlen(want));
+        assert_memory_equal(fixed, want, n);
+        concord_free(fixed);
     }
+    /* (the XLIFF target "Южные &amp; Курилы" is not the term: the reference is text,
+       and the source's concept has no term in the target) */
+    concord_findings *f = NULL;
+    const char *tmx = "<tmx version=\"1.4\"><body/></tmx>";
+    assert_int_equal(concord_checker_check_text(&f, c, "memory.xml", tmx, strlen(tmx), "en"),
+                     CONCORD_EUNSUPPORTED);
+    assert_null(f);
+    assert_non_null(strstr(concord_error_last()->message, "a TMX file"));
     /* prose that mentions PO and XLIFF is prose */
     const char *md = "# PO files\n\nA line msgid \"x\" and <xliff> are South Kuriles.\n";
-    concord_findings *f;
     assert_int_equal(concord_checker_check_text(&f, c, "po.md", md, strlen(md), "en"), 0);
     assert_true(f->n > 0);
     concord_findings_free(f);
@@ -929,7 +959,7 @@ int main(void)
         cmocka_unit_test(test_markdown_masking),
         cmocka_unit_test(test_bad_glossaries),
         cmocka_unit_test(test_invalid_document),
-        cmocka_unit_test(test_bilingual_refused),
+        cmocka_unit_test(test_bilingual_by_content),
         cmocka_unit_test(test_paragraph_bounds),
         cmocka_unit_test(test_find_terms),
         cmocka_unit_test(test_check_memory_bounded),

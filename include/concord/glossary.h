@@ -188,8 +188,8 @@ CONCORD_API int concord_glossary_export(size_t *concepts_out, const concord_glos
  * concord_glossary_export().
  */
 CONCORD_API int concord_glossary_export_rules(const concord_glossary *g,
-                                              concord_glossary_format fmt,
-                                              concord_write_fn write, void *ud);
+                                              concord_glossary_format fmt, concord_write_fn write,
+                                              void *ud);
 
 /* ---- checking ------------------------------------------------------------ */
 
@@ -297,6 +297,14 @@ CONCORD_API void concord_checker_free(concord_checker *c);
 CONCORD_API int concord_checker_check_text(concord_findings **out, concord_checker *c,
                                            const char *name, const char *text, size_t len,
                                            const char *lang);
+
+/*
+ * Check the XLIFF or PO file at path as concord_checker_check_text() checks
+ * such a document in memory, streaming: memory does not grow with the file
+ * (only with the findings). CONCORD_EINVAL for a file that is neither.
+ */
+CONCORD_API int concord_checker_check_doc(concord_findings **out, concord_checker *c,
+                                          const char *path);
 
 /*
  * Check the units of a TMX file: every variant for forbidden and deprecated

@@ -186,8 +186,18 @@ int cmd_check(int argc, char **argv)
     for (int i = 0; i < a.npos; i++) {
         const char *path = a.pos[i];
         concord_findings *f = NULL;
+        struct stat sb;
+        concord_doc_format df = CONCORD_DOC_TEXT;
         if (ends_with(path, ".tmx") || ends_with(path, ".tmx.gz")) {
             if (concord_checker_check_tmx(&f, c, path) < 0) {
+                rc = cli_report_error("check", path);
+                goto done;
+            }
+        } else if (!fix && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                   concord_doc_detect(&df, path) == 0 &&
+                   (df == CONCORD_DOC_PO || df == CONCORD_DOC_XLIFF)) {
+            /* streamed: a PO or XLIFF file of any size in bounded memory */
+            if (concord_checker_check_doc(&f, c, path) < 0) {
                 rc = cli_report_error("check", path);
                 goto done;
             }

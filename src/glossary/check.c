@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -1415,8 +1416,9 @@ int concord_checker_check_tmx(concord_findings **out, concord_checker *c, const 
 typedef struct bi_doc {
     doc_ctx d;
     cc_doc_format f;
-    const char *name, *data;
+    const char *name, *data; /* data NULL: the file `name`, read again where needed */
     size_t len;
+    FILE *file;
     cc_doc_piece two[2];
     char src_lang[64], trg_lang[64];
 } bi_doc;
@@ -1425,6 +1427,18 @@ static int locate(const bi_doc *b, const cc_doc_piece *p, size_t off, cc_doc_pos
 {
     return b->f == CC_DOC_PO ? cc_doc_locate_po(b->name, b->data, b->len, p, off, out)
                              : cc_doc_locate_xliff(b->name, b->data, b->len, p, off, out);
+}
+
+/* Are the file's bytes at offset `at` the n bytes s? */
+static int file_has(const bi_doc *b, size_t at, const char *s, size_t n)
+{
+    if (b->data)
+        return at + n <= b->len && memcmp(b->data + at, s, n) == 0;
+    char buf[256];
+    if (!b->file || n > sizeof(buf) || fseeko(b->file, (off_t)at, SEEK_SET) != 0 ||
+        fread(buf, 1, n, b->file) != n)
+        return 0;
+    return memcmp(buf, s, n) == 0;
 }
 
 static int has_high(const char *s, size_t n)
@@ -1472,7 +1486,7 @@ static int locate_span(const bi_doc *b, const cc_doc_piece *p, const raw *r, cc_
     cc_doc_pos lp;
     if ((rc = locate(b, p, last, &lp)) < 0)
         return rc;
-    if (lp.offset + n <= b->len && memcmp(b->data + lp.offset, p->text + last, n) == 0) {
+    if (file_has(b, lp.offset, p->text + last, n)) {
         /* the last character is in the file as it is */
         *to = lp;
         to->offset += n;
@@ -1575,11 +1589,31 @@ static int check_bilingual(concord_findings **out, concord_checker *c, const cha
     b.name = name;
     b.data = text;
     b.len = len;
+    if (rc == 0 && !text && !(b.file = fopen(name, "rb")))
+        rc = cc_error_set_at(CONCORD_EIO, name, 0, 0, 0, "cannot open: %s", strerror(errno));
     if (rc == 0)
         rc = f == CC_DOC_PO ? cc_doc_read_po(name, text, len, bi_unit, &b)
                             : cc_doc_read_xliff(name, text, len, bi_unit, &b);
     if (rc == 0)
         doc_findings(&b.d, out);
     doc_end(&b.d);
+    if (b.file)
+        fclose(b.file);
     return rc;
+}
+
+int concord_checker_check_doc(concord_findings **out, concord_checker *c, const char *path)
+{
+    *out = NULL;
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+    size_t n = fread(head, 1, sizeof(head), f);
+    fclose(f);
+    cc_doc_format fmt = cc_doc_sniff(path, head, n, NULL, NULL);
+    if (fmt != CC_DOC_PO && fmt != CC_DOC_XLIFF)
+        return cc_error_set_at(CONCORD_EINVAL, path, 0, 0, 0, "%s, not XLIFF or PO",
+                               cc_doc_format_name(fmt));
+    return check_bilingual(out, c, path, fmt, NULL, 0);
 }

@@ -155,49 +155,6 @@ static void print_csv(const concord_analysis *a)
            a->total.words ? 100.0 : 0.0);
 }
 
-/* analyze of an XLIFF or PO file (concord_matcher_analyze_doc()). */
-static int analyze_doc(const cli_args *a, const char *file, const char *from, const char *to,
-                       int fmt)
-{
-    char path[4096];
-    if (!cli_tm_path("analyze", a->value[cli_opt_index(&analyze_spec, "tm")], 0, path,
-                     sizeof(path)))
-        return EXIT_USAGE;
-    concord_tm *tm = NULL;
-    concord_matcher *m = NULL;
-    concord_analysis *an = NULL;
-    int rc;
-    if (concord_tm_open(&tm, path, 0) < 0) {
-        rc = cli_report_error("analyze", path);
-        goto done;
-    }
-    if (concord_matcher_open(&m, tm, from, to) < 0) {
-        rc = concord_error_last()->code == CONCORD_EINVAL
-                 ? cli_usage_error("analyze", "%s", concord_error_last()->message)
-                 : cli_report_error("analyze", path);
-        goto done;
-    }
-    concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
-    if (fmt != 1)
-        o.segment = skip_segment;
-    if (concord_matcher_analyze_doc(&an, m, file, &o) < 0) {
-        rc = cli_report_error("analyze", file);
-        goto done;
-    }
-    if (fmt == 1)
-        print_json(an, file, from, to);
-    else if (fmt == 2)
-        print_csv(an);
-    else
-        print_text(an, file, path, from, to);
-    rc = cli_finish_output("analyze", EXIT_OK);
-done:
-    concord_analysis_free(an);
-    concord_matcher_close(m);
-    concord_tm_close(tm);
-    return rc;
-}
-
 int cmd_analyze(int argc, char **argv)
 {
     cli_args a;
@@ -235,15 +192,15 @@ int cmd_analyze(int argc, char **argv)
         if (!to)
             return cli_usage_error("analyze", "%s does not name its target language: give --to",
                                    file);
-        return analyze_doc(&a, file, from, to, fmt);
     }
+    int doc = df == CONCORD_DOC_XLIFF || df == CONCORD_DOC_PO;
     if (!to)
         return cli_usage_error("analyze", "--to is required");
     /* the document is read as it is analyzed: memory does not grow with it */
-    cli_input in;
-    if ((rc = cli_input_open(&in, "analyze", file)) != 0)
+    cli_input in = {0};
+    if (!doc && (rc = cli_input_open(&in, "analyze", file)) != 0)
         return rc;
-    const char *shown = in.shown;
+    const char *shown = doc ? file : in.shown;
     if (!from && (rc = cli_input_lang(&in, &from)) != 0) {
         cli_input_close(&in);
         return rc;
@@ -270,16 +227,17 @@ int cmd_analyze(int argc, char **argv)
     bar b = {isatty(2) && !(getenv("CI") && *getenv("CI")), 0, 0, &in};
     concord_analyze_options o = CONCORD_ANALYZE_OPTIONS_INIT;
     o.wrapped = a.value[cli_opt_index(&analyze_spec, "wrapped")] != NULL;
-    o.progress = on_progress;
+    o.progress = doc ? NULL : on_progress;
     o.ud = &b;
     /* only JSON lists the segments; the other formats need not keep them */
     if (fmt != 1)
         o.segment = skip_segment;
-    rc = concord_matcher_analyze_reader(&an, m, cli_input_read, &in, &o);
+    rc = doc ? concord_matcher_analyze_doc(&an, m, file, &o)
+             : concord_matcher_analyze_reader(&an, m, cli_input_read, &in, &o);
     if (b.drawn)
         fputs("\r\033[K", stderr);
     if (rc < 0) {
-        rc = cli_input_error(&in);
+        rc = doc ? cli_report_error("analyze", file) : cli_input_error(&in);
         goto done;
     }
     if (fmt == 1)

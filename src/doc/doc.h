@@ -62,6 +62,9 @@ cc_doc_format cc_doc_sniff(const char *name, const char *data, size_t len, unsig
 /* "a gettext PO file", "an XLIFF file", "a TMX file", "a Markdown file", "a text file". */
 const char *cc_doc_format_name(cc_doc_format f);
 
+/* cc_doc_sniff() of the first 64 KiB of the file at path. 0 or CONCORD_EIO. */
+int cc_doc_sniff_file(const char *path, cc_doc_format *out);
+
 /* ---- positions --------------------------------------------------------------------------- */
 
 /* A place in a file. Lines end at LF, CR LF or a lone CR. */
@@ -167,9 +170,9 @@ typedef struct cc_doc_unit {
     const char *state;   /* the state as written (1.2 target state, 2.x first segment's
                             state, PO "fuzzy") or NULL */
     cc_doc_status status;
-    int translate;   /* 0: translate="no", a PO header or an obsolete entry: never changed */
-    int kind;        /* CC_DOC_UNIT_… */
-    size_t nplurals; /* PO with msgid_plural: the msgstr[n] forms (the source has 2 pieces) */
+    int translate;        /* 0: translate="no", a PO header or an obsolete entry: never changed */
+    int kind;             /* CC_DOC_UNIT_… */
+    size_t nplurals;      /* PO with msgid_plural: the msgstr[n] forms (the source has 2 pieces) */
     const char *previous; /* PO: the previous msgid of a fuzzy entry (its #| msgid lines,
                              decoded), or NULL */
 } cc_doc_unit;

@@ -14,6 +14,8 @@
  *          .mqxliff XLIFF (a file of only comments, or too broken to tell),
  *          .md and .markdown Markdown, the rest text.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -187,4 +189,23 @@ const char *cc_doc_format_name(cc_doc_format f)
     default:
         return "a text file";
     }
+}
+
+int cc_doc_sniff_file(const char *path, cc_doc_format *out)
+{
+    char *head = cc_malloc(SNIFF_MAX);
+    if (!head)
+        return cc_error_oom();
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cc_free(head);
+        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
+    }
+    size_t n = fread(head, 1, SNIFF_MAX, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (!bad)
+        *out = cc_doc_sniff(path, head, n, NULL, NULL);
+    cc_free(head);
+    return bad ? cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot read") : 0;
 }

@@ -15,21 +15,12 @@
 #include "doc/doc.h"
 #include "text/unicode.h"
 
-#define SNIFF_BYTES 65536
-
 int concord_doc_detect(concord_doc_format *out, const char *path)
 {
-    char buf[SNIFF_BYTES];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot read");
-    *out = (concord_doc_format)cc_doc_sniff(path, buf, n, NULL, NULL);
-    return 0;
+    cc_doc_format f = CC_DOC_TEXT;
+    int rc = cc_doc_sniff_file(path, &f);
+    *out = (concord_doc_format)f;
+    return rc;
 }
 
 const char *concord_doc_format_name(concord_doc_format f)

@@ -206,55 +206,12 @@ static int strset_has(const strset *s, const char *v)
     }
 }
 
-/* XML markup escaping: text (&, <, >) or, with quot, an attribute value in "…". */
-static int put_escaped(cc_buf *b, const char *s, size_t n, int quot)
-{
-    int rc = 0;
-    size_t run = 0;
-    for (size_t i = 0; i < n && rc >= 0; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = quot ? "&quot;" : NULL;
-            break;
-        case '\t':
-            rep = quot ? "&#9;" : NULL;
-            break;
-        case '\n':
-            rep = quot ? "&#10;" : NULL;
-            break;
-        case '\r':
-            rep = quot ? "&#13;" : "&#13;";
-            break;
-        default:
-            break;
-        }
-        if (!rep)
-            continue;
-        if ((rc = cc_buf_append(b, s + run, i - run)) >= 0)
-            rc = cc_buf_puts(b, rep);
-        run = i + 1;
-    }
-    if (rc >= 0)
-        rc = cc_buf_append(b, s + run, n - run);
-    return rc;
-}
-
 static int put_attrs(cc_buf *b, const cc_xml_attr *a, size_t n)
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc >= 0; i++) {
         if ((rc = cc_buf_printf(b, " %s=\"", a[i].name)) >= 0 &&
-            (rc = put_escaped(b, a[i].value, strlen(a[i].value), 1)) >= 0)
+            (rc = cc_buf_xml_escape(b, a[i].value, strlen(a[i].value), 1)) >= 0)
             rc = cc_buf_putc(b, '"');
     }
     return rc;
@@ -1162,7 +1119,7 @@ static int on_text(cc_xml *x, void *ud, const char *s, size_t n)
     (void)x;
     if (r->code_depth) {
         int rc = code_gt(r);
-        return rc < 0 ? rc : put_escaped(&r->code, s, n, 0);
+        return rc < 0 ? rc : cc_buf_xml_escape(&r->code, s, n, 0);
     }
     if (r->skip || !r->depth)
         return 0;
@@ -1458,7 +1415,7 @@ static int render(cc_buf *b, int v2, const char *prefix, const cc_doc_target *t)
             size_t e = at;
             while (e < off && !xml_forbidden((unsigned char)t->text[e]))
                 e++;
-            rc = put_escaped(b, t->text + at, e - at, 0);
+            rc = cc_buf_xml_escape(b, t->text + at, e - at, 0);
             if (e < off && rc >= 0 && v2)
                 rc = cc_buf_printf(b, "<%s%scp hex=\"%04X\"/>", pf, colon,
                                    (unsigned)(unsigned char)t->text[e]);
@@ -1539,7 +1496,7 @@ static int start_tag_with(xw *w, unsigned long long lt, const char *name, const 
     if (ve) {
         rc = cc_buf_append(&t, s, vs);
         if (rc >= 0)
-            rc = put_escaped(&t, value, strlen(value), 1);
+            rc = cc_buf_xml_escape(&t, value, strlen(value), 1);
         if (rc >= 0)
             rc = cc_buf_append(&t, s + ve, close - ve);
     } else {
@@ -1708,7 +1665,7 @@ static int rewrite_unit(const cc_doc_unit *u, void *ud)
             if (t && (rc = render(&content, 0, pf, t)) < 0)
                 break;
             tagb.len = 0;
-            if ((rc = put_escaped(&tagb, x->mids[s], strlen(x->mids[s]), 1)) < 0 ||
+            if ((rc = cc_buf_xml_escape(&tagb, x->mids[s], strlen(x->mids[s]), 1)) < 0 ||
                 (rc = cc_buf_printf(&w->out, "<%s mtype=\"seg\" mid=\"", qmrk)) < 0 ||
                 (rc = put_enc(w, tagb.data ? tagb.data : "", tagb.len)) < 0 ||
                 (rc = cc_buf_puts(&w->out, "\">")) < 0 ||
@@ -1749,7 +1706,7 @@ static int rewrite_unit(const cc_doc_unit *u, void *ud)
             content.len = 0;
             tagb.len = 0;
             if ((rc = copy_to(w, ce)) < 0 || (rc = render(&content, 0, pf, t)) < 0 ||
-                (rc = put_escaped(&tagb, x->mids[s], strlen(x->mids[s]), 1)) < 0 ||
+                (rc = cc_buf_xml_escape(&tagb, x->mids[s], strlen(x->mids[s]), 1)) < 0 ||
                 (rc = cc_buf_printf(&w->out, "<%s mtype=\"seg\" mid=\"", qmrk)) < 0 ||
                 (rc = put_enc(w, tagb.data ? tagb.data : "", tagb.len)) < 0 ||
                 (rc = cc_buf_puts(&w->out, "\">")) < 0 ||

@@ -1605,13 +1605,10 @@ static int check_bilingual(concord_findings **out, concord_checker *c, const cha
 int concord_checker_check_doc(concord_findings **out, concord_checker *c, const char *path)
 {
     *out = NULL;
-    char head[4096];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
-    size_t n = fread(head, 1, sizeof(head), f);
-    fclose(f);
-    cc_doc_format fmt = cc_doc_sniff(path, head, n, NULL, NULL);
+    cc_doc_format fmt;
+    int rc = cc_doc_sniff_file(path, &fmt);
+    if (rc < 0)
+        return rc;
     if (fmt != CC_DOC_PO && fmt != CC_DOC_XLIFF)
         return cc_error_set_at(CONCORD_EINVAL, path, 0, 0, 0, "%s, not XLIFF or PO",
                                cc_doc_format_name(fmt));

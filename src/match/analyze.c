@@ -86,6 +86,24 @@ typedef struct an_run {
     cc_error_copy error; /* ... and its message, which the segmenter overwrites */
 } an_run;
 
+/* The options, or the defaults for NULL, of a version this library knows. */
+static int check_options(const concord_analyze_options **opts)
+{
+    static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
+    if (!*opts)
+        *opts = &defaults;
+    return cc_version_check((*opts)->version, CONCORD_ANALYZE_OPTIONS_VERSION, "analyze options");
+}
+
+static void run_init(an_run *r, concord_matcher *m, const concord_analyze_options *opts)
+{
+    memset(r, 0, sizeof(*r));
+    r->m = m;
+    r->progress = opts->progress;
+    r->segment = opts->version >= 2 ? opts->segment : NULL;
+    r->ud = opts->ud;
+}
+
 /* Has a segment with hash h been seen? Records it if not. */
 static int seen_before(an_run *r, uint64_t h, int *repeated)
 {
@@ -218,24 +236,16 @@ static int count_segment(const concord_segment *sg, void *payload)
 static int analyze(concord_analysis **out, concord_matcher *m, const char *text, size_t len,
                    concord_read_fn reader, void *reader_ud, const concord_analyze_options *opts)
 {
-    static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
     int rc;
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if ((rc = cc_version_check(opts->version, CONCORD_ANALYZE_OPTIONS_VERSION, "analyze options")) <
-        0)
+    if ((rc = check_options(&opts)) < 0)
         return rc;
     concord_segmenter_options so = CONCORD_SEGMENTER_OPTIONS_INIT;
     so.lang = cc_matcher_from(m);
     so.wrapped = opts->wrapped;
     concord_segmenter *seg = NULL;
     an_run r;
-    memset(&r, 0, sizeof(r));
-    r.m = m;
-    r.progress = opts->progress;
-    r.segment = opts->version >= 2 ? opts->segment : NULL;
-    r.ud = opts->ud;
+    run_init(&r, m, opts);
     if ((rc = concord_segmenter_new(&seg, &so)) < 0)
         return rc;
     if (!(r.a = cc_calloc(1, sizeof(*r.a)))) {
@@ -307,30 +317,18 @@ static int doc_unit(const cc_doc_unit *u, void *ud)
 int concord_matcher_analyze_doc(concord_analysis **out, concord_matcher *m, const char *path,
                                 const concord_analyze_options *opts)
 {
-    static const concord_analyze_options defaults = CONCORD_ANALYZE_OPTIONS_INIT;
     int rc;
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if ((rc = cc_version_check(opts->version, CONCORD_ANALYZE_OPTIONS_VERSION, "analyze options")) <
-        0)
+    if ((rc = check_options(&opts)) < 0)
         return rc;
-    char head[4096];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set_at(CONCORD_EIO, path, 0, 0, 0, "cannot open: %s", strerror(errno));
-    size_t n = fread(head, 1, sizeof(head), f);
-    fclose(f);
-    cc_doc_format fmt = cc_doc_sniff(path, head, n, NULL, NULL);
+    cc_doc_format fmt;
+    if ((rc = cc_doc_sniff_file(path, &fmt)) < 0)
+        return rc;
     if (fmt != CC_DOC_XLIFF && fmt != CC_DOC_PO)
         return cc_error_set_at(CONCORD_EINVAL, path, 0, 0, 0, "%s, not XLIFF or PO",
                                cc_doc_format_name(fmt));
     an_run r;
-    memset(&r, 0, sizeof(r));
-    r.m = m;
-    r.progress = opts->progress;
-    r.segment = opts->version >= 2 ? opts->segment : NULL;
-    r.ud = opts->ud;
+    run_init(&r, m, opts);
     if (!(r.a = cc_calloc(1, sizeof(*r.a))))
         return cc_error_oom();
     rc = fmt == CC_DOC_PO ? cc_doc_read_po(path, NULL, 0, doc_unit, &r)

@@ -1248,6 +1248,15 @@ int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_do
             /* a continuation: "…" or, in an obsolete entry, #~ "…" (the reader took the
                file, so a #~ continuation cannot follow a piece that is not obsolete) */
             i = skip_ws(s, n, 0);
+            if (i >= n) {
+                /* a blank line: the reader goes on to the strings after it (a msgid's; a
+                   blank line after a msgstr ends the entry, and no string follows it) */
+                if ((rc = in_line(&in)) < 0)
+                    goto done;
+                if (rc == 0)
+                    break;
+                continue;
+            }
             if (i + 1 < n && s[i] == '#' && s[i + 1] == '~')
                 i = skip_ws(s, n, i + 2);
             if (i >= n || s[i] != '"')

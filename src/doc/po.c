@@ -177,6 +177,20 @@ static int err_at(po_in *in, int code, size_t i, const char *fmt, ...)
     return rc;
 }
 
+/*
+ * A line ends at LF or CR LF: a CR alone inside a line would be a line break
+ * to an editor (and to concord's positions elsewhere) and none to gettext,
+ * and the two would disagree on every position after it.
+ */
+static int lone_cr(po_in *in)
+{
+    const char *cr = memchr(in->text, '\r', in->tlen);
+    if (cr && (size_t)(cr - in->text) + 1 < in->tlen)
+        return err_at(in, CONCORD_EPARSE, (size_t)(cr - in->text),
+                      "a carriage return alone inside a line (lines end at LF or CR LF)");
+    return 0;
+}
+
 /* Decode the current line's content raw[0..n). */
 static int in_decode(po_in *in, size_t n)
 {
@@ -193,7 +207,7 @@ static int in_decode(po_in *in, size_t n)
                                        ? ""
                                        : " (the file declares no charset: it must be UTF-8)");
         }
-        return 0;
+        return lone_cr(in);
     }
     in->dec.len = 0;
     int rc = cc_buf_reserve(&in->dec, n + 1);
@@ -223,7 +237,7 @@ static int in_decode(po_in *in, size_t n)
         in->tlen = z;
         return err_at(in, CONCORD_EENCODING, z, "a NUL character");
     }
-    return 0;
+    return lone_cr(in);
 }
 
 /* Is the unit at p[k] the ASCII character c (UTF-16: a whole 16-bit unit)? */
@@ -1211,6 +1225,19 @@ done:
 
 /* ---- the locator ------------------------------------------------------------------------- */
 
+/*
+ * The line after a piece's first, for the locator: 1, or 0 at the end of the
+ * input and where the line is one the reader refuses (a bad byte, a NUL):
+ * the piece ended before it (the reader says so when it gets there).
+ */
+static int next_line(po_in *in)
+{
+    int rc = in_line(in);
+    if (rc < 0)
+        concord_error_clear();
+    return rc < 0 ? 0 : rc;
+}
+
 int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_doc_piece *p,
                      size_t off, cc_doc_pos *out)
 {
@@ -1251,9 +1278,7 @@ int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_do
             if (i >= n) {
                 /* a blank line: the reader goes on to the strings after it (a msgid's; a
                    blank line after a msgstr ends the entry, and no string follows it) */
-                if ((rc = in_line(&in)) < 0)
-                    goto done;
-                if (rc == 0)
+                if ((rc = next_line(&in)) <= 0)
                     break;
                 continue;
             }
@@ -1301,9 +1326,7 @@ int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_do
             last.byte_column = bcol0 + r;
             i = skip_ws(s, n, j + 1);
         }
-        if ((rc = in_line(&in)) < 0)
-            goto done;
-        if (rc == 0)
+        if ((rc = next_line(&in)) <= 0)
             break;
     }
     if (off == t && last.line) {

@@ -111,8 +111,31 @@ int cc_conv_to_utf8(cc_conv *c, const char *in, size_t n, int flush, cc_buf *out
     }
 }
 
+/* Offset of the first C1 control (U+0080..U+009F) in UTF-8 s[0..n), or n. */
+static size_t first_c1(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9F)
+            return i;
+    return n;
+}
+
 int cc_conv_from_utf8(cc_conv *c, const char *s, size_t n, cc_buf *out, size_t *bad)
 {
+    /* ICU writes a C1 control into a Windows code page as the byte that page
+       leaves undefined (U+0081 as 0x81 in windows-1252), which iconv (so
+       libxml2 and msgfmt) refuses: in a charset that is not Unicode, a C1
+       control is a character it cannot hold */
+    size_t c1 = strncmp(c->name, "UTF-", 4) == 0 ? n : first_c1(s, n);
+    if (c1 < n) {
+        int rc = cc_conv_from_utf8(c, s, c1, out, bad);
+        if (rc < 0)
+            return rc;
+        if (bad)
+            *bad = c1;
+        return cc_error_set(CONCORD_EENCODING, "a character that %s cannot hold", c->name);
+    }
     cc_uchar *u;
     int32_t nu;
     int rc = cc_utf16_from_utf8(s, n, &u, &nu);

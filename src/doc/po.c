@@ -1275,9 +1275,9 @@ int cc_doc_locate_po(const char *path, const char *data, size_t len, const cc_do
             /* a continuation: "…" or, in an obsolete entry, #~ "…" (the reader took the
                file, so a #~ continuation cannot follow a piece that is not obsolete) */
             i = skip_ws(s, n, 0);
-            if (i >= n) {
-                /* a blank line: the reader goes on to the strings after it (a msgid's; a
-                   blank line after a msgstr ends the entry, and no string follows it) */
+            if (i >= n && p->role == CC_DOC_SOURCE) {
+                /* a blank line: the reader goes on to a msgid's strings after it (a
+                   blank line after a msgstr ends the entry) */
                 if ((rc = next_line(&in)) <= 0)
                     break;
                 continue;

@@ -273,7 +273,9 @@ typedef struct cc_doc_edit {
     const cc_doc_target *targets; /* 0 of them: the unit stays as it is, byte for byte */
     size_t ntargets;
     cc_doc_status status; /* the new state, written as the format has it (XLIFF 1.2
-                             state / 2.x segment state / PO fuzzy flag) */
+                             state / 2.x segment state / PO fuzzy flag: set for
+                             FUZZY and UNTRANSLATED, cleared for TRANSLATED and
+                             FINAL) */
 } cc_doc_edit;
 
 /* For each unit in order: fill *e (zeroed before the call) or leave it; negative stops. */

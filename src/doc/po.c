@@ -1559,11 +1559,9 @@ static int w_entry(po_reader *r, const cc_doc_unit *u)
                                    "the new translation of the entry on line %lu: %s", u->line,
                                    why ? why : "not valid UTF-8");
     }
-    int want_fuzzy = e->fuzzy;
-    if (ed.status == CC_DOC_FUZZY)
-        want_fuzzy = 1;
-    else if (ed.status == CC_DOC_TRANSLATED || ed.status == CC_DOC_FINAL)
-        want_fuzzy = 0;
+    /* PO cannot say "a text that is not a translation yet" but with the fuzzy
+       flag, as msgmerge does: UNTRANSLATED with a new text is fuzzy too */
+    int want_fuzzy = ed.status == CC_DOC_FUZZY || ed.status == CC_DOC_UNTRANSLATED;
     int drop_prev = e->fuzzy && !want_fuzzy;
     int has_flags_line = 0;
     size_t first_str = e->nlines, last_str = 0, first_prev = e->nlines, first_key = e->nlines;

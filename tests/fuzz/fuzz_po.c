@@ -109,7 +109,8 @@ static int check_all(const cc_doc_unit *u, void *ud)
     x->units++;
     if (!u->translate)
         return 0;
-    cc_doc_status want = x->status == CC_DOC_FUZZY ? CC_DOC_FUZZY : CC_DOC_TRANSLATED;
+    /* a new text not confirmed (FUZZY, or UNTRANSLATED: PO says both with the fuzzy flag) */
+    cc_doc_status want = x->status <= CC_DOC_FUZZY ? CC_DOC_FUZZY : CC_DOC_TRANSLATED;
     if (u->status != want)
         x->bad++;
     for (size_t i = 0; i < u->npieces; i++)

@@ -13,7 +13,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"segment", "split a text into sentences and other segments", cmd_segment},
-    {"import", "import TMX files into a translation memory", cmd_import},
+    {"import", "import TMX, XLIFF and PO files into a translation memory", cmd_import},
     {"export", "write a translation memory as TMX", cmd_export},
     {"stats", "show what a translation memory holds", cmd_stats},
     {"lookup", "find the closest segments in a translation memory", cmd_lookup},

@@ -34,6 +34,7 @@ typedef struct units_run {
     const char *source_lang, *target_lang; /* the caller's, canonical, or NULL */
     int include_fuzzy;
     cc_buf scratch; /* attrs and contents of the codes of one unit */
+    cc_buf text;    /* its two texts, NUL-terminated */
     concord_code *codes;
     size_t codes_cap;
     size_t *code_at; /* where each code's attrs and content are in scratch */
@@ -137,10 +138,11 @@ static int emit(units_run *r, const cc_doc_unit *u, const cc_doc_piece *s, const
         r->codes[k].content = r->scratch.data + r->code_at[2 * k + 1];
     }
     /* the texts must be NUL-terminated for the TM: pieces may not be */
-    cc_buf text = CC_BUF_INIT;
-    if ((rc = cc_buf_append(&text, s->text, s->len)) < 0 || (rc = cc_buf_putc(&text, '\0')) < 0 ||
-        (rc = cc_buf_append(&text, t->text, t->len)) < 0 || (rc = cc_buf_putc(&text, '\0')) < 0)
-        goto done;
+    cc_buf *text = &r->text;
+    cc_buf_clear(text);
+    if ((rc = cc_buf_append(text, s->text, s->len)) < 0 || (rc = cc_buf_putc(text, '\0')) < 0 ||
+        (rc = cc_buf_append(text, t->text, t->len)) < 0 || (rc = cc_buf_putc(text, '\0')) < 0)
+        return rc;
 
     char tuid[512], form[24];
     const char *id = u->id;
@@ -166,14 +168,14 @@ static int emit(units_run *r, const cc_doc_unit *u, const cc_doc_piece *s, const
     concord_variant v[2];
     memset(v, 0, sizeof(v));
     v[0].lang = src_lang;
-    v[0].text = text.data;
+    v[0].text = text->data;
     v[0].text_len = s->len;
     v[0].codes = r->codes;
     v[0].ncodes = s->ncodes;
     v[0].attrs = "";
     v[0].line = s->at.line;
     v[1].lang = trg_lang;
-    v[1].text = text.data + s->len + 1;
+    v[1].text = text->data + s->len + 1;
     v[1].text_len = t->len;
     v[1].codes = r->codes + s->ncodes;
     v[1].ncodes = t->ncodes;
@@ -185,8 +187,6 @@ static int emit(units_run *r, const cc_doc_unit *u, const cc_doc_piece *s, const
         rc = concord_error_last()->code != CONCORD_OK
                  ? concord_error_last()->code
                  : cc_error_set(CONCORD_EUSER, "reading stopped by the caller");
-done:
-    cc_buf_free(&text);
     return rc;
 }
 
@@ -270,6 +270,7 @@ int concord_doc_read_units(const char *path, const concord_doc_units_options *o,
     r.cb = cb;
     r.include_fuzzy = opts.include_fuzzy;
     r.scratch = (cc_buf)CC_BUF_INIT;
+    r.text = (cc_buf)CC_BUF_INIT;
     if ((rc = canonical(opts.source_lang, sb, sizeof(sb), &r.source_lang, "source")) < 0 ||
         (rc = canonical(opts.target_lang, tb, sizeof(tb), &r.target_lang, "target")) < 0)
         return rc;
@@ -284,6 +285,7 @@ int concord_doc_read_units(const char *path, const concord_doc_units_options *o,
                              concord_doc_format_name(f));
     }
     cc_buf_free(&r.scratch);
+    cc_buf_free(&r.text);
     cc_free(r.codes);
     cc_free(r.code_at);
     cc_free(r.num);

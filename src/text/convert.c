@@ -71,7 +71,6 @@ int cc_conv_to_utf8(cc_conv *c, const char *in, size_t n, int flush, cc_buf *out
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
         UChar *t = u;
-        const char *before = src;
         ucnv_toUnicode(c->cnv, &t, u + STEP, &src, end, offs, flush, &st);
         int32_t nu = (int32_t)(t - u);
         if (nu > 0) {
@@ -97,7 +96,6 @@ int cc_conv_to_utf8(cc_conv *c, const char *in, size_t n, int flush, cc_buf *out
             size_t at = (size_t)(src - in);
             if (U_SUCCESS(st2) && (size_t)elen <= at)
                 at -= (size_t)elen;
-            (void)before;
             if (bad)
                 *bad = at;
             ucnv_reset(c->cnv);
